@@ -1,0 +1,150 @@
+use std::{fmt, sync::LazyLock};
+
+use serde::Deserialize;
+
+use super::IdentityError;
+
+/// A county of one or more of the county structures, with its region.
+#[derive(Debug, Deserialize)]
+pub struct County {
+    /// Two digits, as written.
+    pub number: String,
+    pub name: String,
+    /// Which structures use this number: `pre-2020`, `2020-2023`, `2024-`.
+    pub structures: Vec<String>,
+    /// The region («landsdel»).
+    pub region: String,
+}
+
+#[derive(Deserialize)]
+struct CountyTable {
+    counties: Vec<County>,
+}
+
+static COUNTIES: LazyLock<Vec<County>> = LazyLock::new(|| {
+    let table: CountyTable =
+        toml::from_str(include_str!("../../data/counties.toml")).expect("data/counties.toml is valid (tested)");
+    table.counties
+});
+
+/// The shipped county table (`data/counties.toml`).
+pub fn counties() -> &'static [County] {
+    &COUNTIES
+}
+
+/// A county number known in some county structure.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CountyNumber(u8);
+
+impl CountyNumber {
+    pub fn parse(raw: &str) -> Result<Self, IdentityError> {
+        if raw.len() != 2 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdentityError::NotDigits(2));
+        }
+        let number: u8 = raw.parse().map_err(|_| IdentityError::NotDigits(2))?;
+        if counties().iter().any(|c| c.number == raw) {
+            Ok(Self(number))
+        } else {
+            Err(IdentityError::UnknownCounty(raw.to_owned()))
+        }
+    }
+
+    pub fn county(self) -> &'static County {
+        let key = self.to_string();
+        counties().iter().find(|c| c.number == key).expect("only known numbers parse")
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for CountyNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}", self.0)
+    }
+}
+
+impl fmt::Debug for CountyNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CountyNumber({self})")
+    }
+}
+
+/// A four-digit municipality number whose first two digits are a known county.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MunicipalityNumber(u16);
+
+impl MunicipalityNumber {
+    pub fn parse(raw: &str) -> Result<Self, IdentityError> {
+        if raw.len() != 4 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdentityError::NotDigits(4));
+        }
+        CountyNumber::parse(&raw[..2])?;
+        if &raw[2..] == "00" {
+            return Err(IdentityError::NoMunicipalityPart);
+        }
+        Ok(Self(raw.parse().map_err(|_| IdentityError::NotDigits(4))?))
+    }
+
+    pub fn county(self) -> CountyNumber {
+        CountyNumber((self.0 / 100) as u8)
+    }
+
+    pub fn value(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for MunicipalityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.0)
+    }
+}
+
+impl fmt::Debug for MunicipalityNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MunicipalityNumber({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_county_table_covers_all_three_structures() {
+        let count = |s: &str| counties().iter().filter(|c| c.structures.iter().any(|x| x == s)).count();
+        assert_eq!(count("pre-2020"), 20, "19 counties plus Trøndelag (50) from 2018");
+        assert_eq!(count("2020-2023"), 11);
+        assert_eq!(count("2024-"), 15);
+        let regions: std::collections::BTreeSet<_> = counties().iter().map(|c| c.region.as_str()).collect();
+        assert_eq!(regions.len(), 5);
+    }
+
+    #[test]
+    fn municipality_numbers_from_each_structure_parse() {
+        for (raw, county, name) in
+            [("0301", "03", "Oslo"), ("1103", "11", "Rogaland"), ("3005", "30", "Viken"), ("5501", "55", "Troms")]
+        {
+            let m = MunicipalityNumber::parse(raw).unwrap();
+            assert_eq!(m.to_string(), raw);
+            assert_eq!(m.county().to_string(), county);
+            assert_eq!(m.county().county().name, name);
+        }
+    }
+
+    #[test]
+    fn a_municipality_number_with_an_unknown_county_is_refused() {
+        assert_eq!(MunicipalityNumber::parse("1301"), Err(IdentityError::UnknownCounty("13".into())));
+        assert_eq!(MunicipalityNumber::parse("9901"), Err(IdentityError::UnknownCounty("99".into())));
+    }
+
+    #[test]
+    fn malformed_municipality_numbers_are_refused() {
+        for raw in ["301", "03011", "03a1", "", "+301"] {
+            assert_eq!(MunicipalityNumber::parse(raw), Err(IdentityError::NotDigits(4)), "{raw}");
+        }
+        assert_eq!(MunicipalityNumber::parse("0300"), Err(IdentityError::NoMunicipalityPart));
+    }
+}

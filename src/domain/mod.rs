@@ -1,0 +1,25 @@
+//! Domain newtypes for who answered (METHOD.md §4). Each `parse`s its raw input
+//! and cannot hold an invalid value.
+
+mod county;
+mod organisation_number;
+mod respondent;
+
+pub use county::{County, CountyNumber, MunicipalityNumber, counties};
+pub use organisation_number::OrganisationNumber;
+pub use respondent::{Respondent, RespondentKind, SizeClass};
+
+/// Why an identity value was refused; the text is the field violation's description.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    #[error("must be exactly {0} digits")]
+    NotDigits(usize),
+    #[error("check digit does not match (modulus 11, weights 3,2,7,6,5,4,3,2)")]
+    CheckDigit,
+    #[error("has no valid check digit (modulus 11 remainder gives 10)")]
+    NoCheckDigit,
+    #[error("county {0} is not a county number in the pre-2020, 2020–2023 or 2024– structure")]
+    UnknownCounty(String),
+    #[error("municipality number must not end in 00")]
+    NoMunicipalityPart,
+}

@@ -1,0 +1,31 @@
+//! # indikator
+//!
+//! A gRPC service that scores Norwegian municipalities' digitalisation survey
+//! answers by three published methodologies (`../shared/METHOD.md`).
+//!
+//! The crate is layered so that each layer only knows the one below it:
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`methodology`] | the methodologies as data: item lists, scales, bands, composite tables, labels, provenance |
+//! | [`scoring`] | the pure core: validated answers in, scores and grades out (no I/O, no async, no protobuf) |
+//! | [`domain`] | newtypes for identities: organisation number, municipality and county numbers, size class |
+//! | [`api`] | the gRPC layer: validation of protobuf requests into domain values, conversion of results, the tonic service |
+//! | [`proto`] | generated `indikator.v1` code and its descriptor set |
+//! | [`startup`] | assembling the server (service, health, reflection) and running it on a listener until shutdown |
+//! | [`configuration`] | command-line flags and environment variables |
+//! | [`telemetry`] | logging (`tracing`) set-up |
+//!
+//! The binary (`src/bin/indikator.rs`) only parses configuration and calls
+//! [`startup::run`]. Tests start the same server on port 0.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod configuration;
+pub mod domain;
+pub mod methodology;
+pub mod proto;
+pub mod scoring;
+pub mod startup;
+pub mod telemetry;

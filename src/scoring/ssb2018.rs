@@ -1,0 +1,414 @@
+//! `ssb-2018` scoring (METHOD.md §1): answers → measures → scores and grades.
+
+use crate::methodology::ssb2018::{
+    self as m, Hindrance, INTERNAL_SOURCING_MIN_SCORE, SERVICE_MODE_IS_COMPLEX, SERVICE_POINTS_COMPLEX,
+    SERVICE_POINTS_SIMPLE,
+};
+
+use super::bands::Calibration;
+
+/// Validated answers. Each `None` is an absent block (unscored, never zero).
+/// Item answers are indices into the methodology's lists and scales.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    pub strategy: Option<Portfolio>,
+    pub projects: Option<Portfolio>,
+    /// Sourcing answer (index into [`m::SOURCING`]) per ICT function.
+    pub sourcing: Option<[Option<u8>; 12]>,
+    pub recruitment: Option<Recruitment>,
+    /// Index into [`m::HINDRANCE`].
+    pub hindrance: Option<u8>,
+    pub cloud: Option<Portfolio>,
+    /// Answer (index into [`m::PROCUREMENT_ANSWERS`]) per procurement activity.
+    pub procurement: Option<[Option<u8>; 8]>,
+    /// Extent (index into [`m::SERVICE_EXTENTS`]) per service mode.
+    pub service_offer: Option<[Option<u8>; 4]>,
+}
+
+/// A yes/no question with a list of areas (strategy, projects, cloud).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Portfolio {
+    /// "Has a strategy" / "has projects" / "uses cloud".
+    pub exists: bool,
+    /// Bit `i` set = area `i` ticked. Validation guarantees no area without `exists`.
+    pub areas: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recruitment {
+    pub tried: bool,
+    /// Any difficulty met (only possible when `tried`).
+    pub difficulties: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecruitmentStatus {
+    NotTried,
+    RecruitedWithoutProblems,
+    Struggled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SourcingGroup {
+    Internal,
+    External,
+}
+
+/// The six count indicators, in [`m::COUNT_INDICATORS`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    Strategy = 0,
+    Projects = 1,
+    InternalCapacity = 2,
+    Cloud = 3,
+    Procurement = 4,
+    ServiceOffer = 5,
+}
+
+impl Count {
+    pub const ALL: [Count; 6] =
+        [Count::Strategy, Count::Projects, Count::InternalCapacity, Count::Cloud, Count::Procurement, Count::ServiceOffer];
+
+    pub fn indicator(self) -> &'static m::CountIndicator {
+        m::COUNT_INDICATORS[self as usize]
+    }
+}
+
+/// Flags: noteworthy answers that do not stop scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags(u8);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    StrategyWithoutAreas = 0,
+    ProjectsWithoutAreas = 1,
+    CloudWithoutAreas = 2,
+    ServiceModesUnknown = 3,
+}
+
+impl Flags {
+    fn set(&mut self, flag: Flag) {
+        self.0 |= 1 << flag as u8;
+    }
+
+    pub fn contains(self, flag: Flag) -> bool {
+        self.0 & (1 << flag as u8) != 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Flag> {
+        [Flag::StrategyWithoutAreas, Flag::ProjectsWithoutAreas, Flag::CloudWithoutAreas, Flag::ServiceModesUnknown]
+            .into_iter()
+            .filter(move |&f| self.contains(f))
+    }
+}
+
+/// What scoring needs from the answers, independent of calibration: 16 bytes
+/// of counts and categories (see the size test). Round aggregation keeps this,
+/// not the answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Measures {
+    /// Count per [`Count`]; `None` = block absent.
+    pub counts: [Option<u8>; 6],
+    pub recruitment: Option<RecruitmentStatus>,
+    pub hindrance: Option<Hindrance>,
+    /// Service modes answered «Vet ikke» / «Ikke relevant».
+    pub service_modes_unknown: u8,
+    pub flags: Flags,
+}
+
+/// One calibration per count indicator, in [`Count`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calibrations(pub [Calibration; 6]);
+
+impl Calibrations {
+    /// The published 2018 bands.
+    pub fn published() -> Self {
+        Self(m::COUNT_INDICATORS.map(|i| i.published))
+    }
+
+    pub fn get(&self, count: Count) -> Calibration {
+        self.0[count as usize]
+    }
+}
+
+impl Default for Calibrations {
+    fn default() -> Self {
+        Self::published()
+    }
+}
+
+/// A simple score with its count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Simple {
+    pub score: u8,
+    pub count: u8,
+}
+
+/// Every `ssb-2018` indicator of one respondent; `None` = unscored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Results {
+    /// Per [`Count`].
+    pub simple: [Option<Simple>; 6],
+    pub digital_priority: Option<u8>,
+    pub digital_use: Option<u8>,
+    pub digital_activity: Option<u8>,
+    pub recruitment: Option<RecruitmentStatus>,
+    pub hindrance: Option<Hindrance>,
+    pub sourcing_group: Option<SourcingGroup>,
+    pub service_modes_unknown: u8,
+    pub flags: Flags,
+}
+
+impl Results {
+    pub fn simple(&self, count: Count) -> Option<Simple> {
+        self.simple[count as usize]
+    }
+
+    /// Sourcing group × recruitment status, when both are known.
+    pub fn competence_profile(&self) -> Option<(SourcingGroup, RecruitmentStatus)> {
+        Some((self.sourcing_group?, self.recruitment?))
+    }
+}
+
+/// Reduces answers to counts and categories (calibration-free).
+pub fn measure(answers: &Answers) -> Measures {
+    let mut flags = Flags::default();
+    let mut portfolio = |p: Option<Portfolio>, flag: Flag| {
+        p.map(|p| {
+            if p.exists && p.areas == 0 {
+                flags.set(flag);
+            }
+            p.areas.count_ones() as u8
+        })
+    };
+    let strategy = portfolio(answers.strategy, Flag::StrategyWithoutAreas);
+    let projects = portfolio(answers.projects, Flag::ProjectsWithoutAreas);
+    let cloud = portfolio(answers.cloud, Flag::CloudWithoutAreas);
+
+    let internal = answers.sourcing.map(|functions| {
+        functions.iter().flatten().filter(|&&answer| m::SOURCING[usize::from(answer)].1).count() as u8
+    });
+    let procurement = answers.procurement.map(|activities| {
+        activities.iter().flatten().filter(|&&answer| m::PROCUREMENT_ANSWERS[usize::from(answer)].1).count() as u8
+    });
+
+    let mut service_modes_unknown = 0;
+    let service_points = answers.service_offer.map(|modes| {
+        let mut points = 0;
+        for (mode, extent) in modes.iter().enumerate() {
+            let Some(extent) = extent else { continue };
+            match m::SERVICE_EXTENTS[usize::from(*extent)].1 {
+                Some(tier) => {
+                    let table = if SERVICE_MODE_IS_COMPLEX[mode] { SERVICE_POINTS_COMPLEX } else { SERVICE_POINTS_SIMPLE };
+                    points += table[tier];
+                }
+                None => service_modes_unknown += 1,
+            }
+        }
+        points as u8
+    });
+    if service_modes_unknown > 0 {
+        flags.set(Flag::ServiceModesUnknown);
+    }
+
+    Measures {
+        counts: [strategy, projects, internal, cloud, procurement, service_points],
+        recruitment: answers.recruitment.map(|r| match (r.tried, r.difficulties) {
+            (false, _) => RecruitmentStatus::NotTried,
+            (true, false) => RecruitmentStatus::RecruitedWithoutProblems,
+            (true, true) => RecruitmentStatus::Struggled,
+        }),
+        hindrance: answers.hindrance.map(|degree| m::HINDRANCE[usize::from(degree)].1),
+        service_modes_unknown,
+        flags,
+    }
+}
+
+/// Scores and grades measures under a calibration.
+pub fn grade(measures: &Measures, calibrations: &Calibrations) -> Results {
+    let simple = Count::ALL.map(|count| {
+        measures.counts[count as usize]
+            .map(|n| Simple { score: calibrations.get(count).score(u32::from(n)), count: n })
+    });
+    let score = |count: Count| simple[count as usize].map(|s| s.score);
+    let both = |a: Option<u8>, b: Option<u8>| a.zip(b);
+
+    let digital_priority =
+        both(score(Count::Strategy), score(Count::Projects)).map(|(s, p)| m::DIGITAL_PRIORITY.table.grade(s, p));
+    let digital_use =
+        both(score(Count::Cloud), score(Count::Procurement)).map(|(c, d)| m::DIGITAL_USE.table.grade(c, d));
+    let digital_activity =
+        both(digital_use, score(Count::ServiceOffer)).map(|(u, o)| m::DIGITAL_ACTIVITY.table.grade(u, o));
+    let sourcing_group = score(Count::InternalCapacity).map(|s| {
+        if s >= INTERNAL_SOURCING_MIN_SCORE { SourcingGroup::Internal } else { SourcingGroup::External }
+    });
+
+    Results {
+        simple,
+        digital_priority,
+        digital_use,
+        digital_activity,
+        recruitment: measures.recruitment,
+        hindrance: measures.hindrance,
+        sourcing_group,
+        service_modes_unknown: measures.service_modes_unknown,
+        flags: measures.flags,
+    }
+}
+
+/// Scores answers under the given calibration.
+pub fn score(answers: &Answers, calibrations: &Calibrations) -> Results {
+    grade(&measure(answers), calibrations)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn areas(n: u32) -> u16 {
+        ((1u32 << n) - 1) as u16
+    }
+
+    /// Index of a scale option by key, so tests read as answers.
+    fn extent(key: &str) -> Option<u8> {
+        Some(m::SERVICE_EXTENTS.iter().position(|(i, _)| i.key == key).unwrap() as u8)
+    }
+
+    #[test]
+    fn measures_stay_sixteen_bytes() {
+        assert!(std::mem::size_of::<Measures>() <= 16, "{}", std::mem::size_of::<Measures>());
+    }
+
+    #[test]
+    fn service_offer_points_follow_the_table_for_every_mode_and_extent() {
+        // (extent, points simple, points complex) — METHOD.md §1.3.
+        let table = [
+            ("none", 0, 0),
+            ("some", 1, 2),
+            ("about_half", 3, 4),
+            ("most", 3, 4),
+            ("all", 3, 4),
+            ("dont_know", 0, 0),
+            ("not_relevant", 0, 0),
+        ];
+        for (key, simple, complex) in table {
+            for mode in 0..4 {
+                let mut modes = [None; 4];
+                modes[mode] = extent(key);
+                let measures = measure(&Answers { service_offer: Some(modes), ..Answers::default() });
+                let expected = if SERVICE_MODE_IS_COMPLEX[mode] { complex } else { simple };
+                assert_eq!(measures.counts[Count::ServiceOffer as usize], Some(expected), "{key} mode {mode}");
+                let unknown = u8::from(matches!(key, "dont_know" | "not_relevant"));
+                assert_eq!(measures.service_modes_unknown, unknown);
+                assert_eq!(measures.flags.contains(Flag::ServiceModesUnknown), unknown == 1);
+            }
+        }
+    }
+
+    #[test]
+    fn service_offer_points_sum_to_fourteen_at_most() {
+        let all = measure(&Answers { service_offer: Some([extent("all"); 4]), ..Answers::default() });
+        assert_eq!(all.counts[Count::ServiceOffer as usize], Some(14));
+        let r = grade(&all, &Calibrations::published());
+        assert_eq!(r.simple(Count::ServiceOffer), Some(Simple { score: 4, count: 14 }));
+    }
+
+    #[test]
+    fn hindrance_answers_group_into_low_neither_high_unknown() {
+        let expected = [Hindrance::Low, Hindrance::Low, Hindrance::Neither, Hindrance::High, Hindrance::High, Hindrance::Unknown];
+        for (degree, group) in expected.into_iter().enumerate() {
+            let r = score(&Answers { hindrance: Some(degree as u8), ..Answers::default() }, &Calibrations::published());
+            assert_eq!(r.hindrance, Some(group), "degree {degree}");
+        }
+    }
+
+    #[test]
+    fn recruitment_status_follows_tried_and_difficulties() {
+        let cases = [
+            (false, false, RecruitmentStatus::NotTried),
+            (true, false, RecruitmentStatus::RecruitedWithoutProblems),
+            (true, true, RecruitmentStatus::Struggled),
+        ];
+        for (tried, difficulties, status) in cases {
+            let a = Answers { recruitment: Some(Recruitment { tried, difficulties }), ..Answers::default() };
+            assert_eq!(measure(&a).recruitment, Some(status));
+        }
+    }
+
+    #[test]
+    fn only_internal_answers_count_towards_internal_capacity() {
+        // Indices into SOURCING: 0 exclusively internal, 1 mainly internal, 2.. not internal.
+        let functions = [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(0), None, None, None, None];
+        let r = score(&Answers { sourcing: Some(functions), ..Answers::default() }, &Calibrations::published());
+        assert_eq!(r.simple(Count::InternalCapacity), Some(Simple { score: 1, count: 3 }));
+        assert_eq!(r.sourcing_group, Some(SourcingGroup::External));
+    }
+
+    #[test]
+    fn sourcing_group_is_internal_from_internal_capacity_score_three() {
+        let eight = [Some(0); 8];
+        let mut functions = [None; 12];
+        functions[..8].copy_from_slice(&eight);
+        let r = score(&Answers { sourcing: Some(functions), ..Answers::default() }, &Calibrations::published());
+        assert_eq!(r.simple(Count::InternalCapacity).unwrap().score, 3);
+        assert_eq!(r.sourcing_group, Some(SourcingGroup::Internal));
+        functions[7] = Some(3);
+        let r = score(&Answers { sourcing: Some(functions), ..Answers::default() }, &Calibrations::published());
+        assert_eq!(r.sourcing_group, Some(SourcingGroup::External));
+    }
+
+    #[test]
+    fn procurement_counts_yes_fully_and_yes_partly() {
+        let activities = [Some(0), Some(1), Some(2), Some(3), Some(0), Some(1), None, None];
+        let r = score(&Answers { procurement: Some(activities), ..Answers::default() }, &Calibrations::published());
+        assert_eq!(r.simple(Count::Procurement), Some(Simple { score: 2, count: 4 }));
+    }
+
+    #[test]
+    fn a_strategy_with_no_areas_scores_zero_and_is_flagged() {
+        let a = Answers { strategy: Some(Portfolio { exists: true, areas: 0 }), ..Answers::default() };
+        let r = score(&a, &Calibrations::published());
+        assert_eq!(r.simple(Count::Strategy), Some(Simple { score: 0, count: 0 }));
+        assert!(r.flags.contains(Flag::StrategyWithoutAreas));
+        let none = Answers { strategy: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() };
+        assert!(!score(&none, &Calibrations::published()).flags.contains(Flag::StrategyWithoutAreas));
+    }
+
+    #[test]
+    fn absent_blocks_leave_their_indicators_unscored() {
+        let r = score(&Answers::default(), &Calibrations::published());
+        assert_eq!(r, Results::default());
+        // Strategy alone: its score, but no composite.
+        let a = Answers { strategy: Some(Portfolio { exists: true, areas: areas(13) }), ..Answers::default() };
+        let r = score(&a, &Calibrations::published());
+        assert_eq!(r.simple(Count::Strategy), Some(Simple { score: 4, count: 13 }));
+        assert_eq!(r.digital_priority, None);
+    }
+
+    #[test]
+    fn a_full_response_gets_every_indicator() {
+        let a = Answers {
+            strategy: Some(Portfolio { exists: true, areas: areas(9) }),
+            projects: Some(Portfolio { exists: true, areas: areas(7) }),
+            sourcing: Some([Some(0); 12]),
+            recruitment: Some(Recruitment { tried: true, difficulties: true }),
+            hindrance: Some(4),
+            cloud: Some(Portfolio { exists: true, areas: areas(6) }),
+            procurement: Some([Some(0); 8]),
+            service_offer: Some([extent("some"), extent("none"), extent("dont_know"), extent("most")]),
+        };
+        let r = score(&a, &Calibrations::published());
+        assert_eq!(r.simple(Count::Strategy), Some(Simple { score: 2, count: 9 }));
+        assert_eq!(r.simple(Count::Projects), Some(Simple { score: 3, count: 7 }));
+        assert_eq!(r.digital_priority, Some(3));
+        assert_eq!(r.simple(Count::Cloud), Some(Simple { score: 2, count: 6 }));
+        assert_eq!(r.simple(Count::Procurement), Some(Simple { score: 4, count: 8 }));
+        assert_eq!(r.digital_use, Some(3));
+        // 1 (some, simple) + 0 + 0 (don't know) + 4 (most, complex) = 5 points → 3.
+        assert_eq!(r.simple(Count::ServiceOffer), Some(Simple { score: 3, count: 5 }));
+        assert_eq!(r.digital_activity, Some(4));
+        assert_eq!(r.competence_profile(), Some((SourcingGroup::Internal, RecruitmentStatus::Struggled)));
+        assert_eq!(r.hindrance, Some(Hindrance::High));
+        assert_eq!(r.service_modes_unknown, 1);
+    }
+}
