@@ -22,13 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptor_bytes = fds.encode_to_vec();
     fs::write(out.join("indikator_descriptor.bin"), &descriptor_bytes)?;
 
-    tonic_prost_build::configure()
-        .build_server(true)
-        .build_client(true)
-        .compile_fds(fds)?;
+    tonic_prost_build::configure().build_server(true).build_client(true).compile_fds(fds)?;
 
-    pbjson_build::Builder::new()
-        .register_descriptors(&descriptor_bytes)?
-        .build(&[".indikator.v1"])?;
+    pbjson_build::Builder::new().register_descriptors(&descriptor_bytes)?.build(&[".indikator.v1"])?;
     Ok(())
 }

@@ -10,5 +10,4 @@ pub mod v1 {
 }
 
 /// The encoded `FileDescriptorSet` of every `indikator.v1` file, for reflection.
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/indikator_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/indikator_descriptor.bin"));

@@ -1,1 +1,30 @@
-fn main(){}
+//! The `indikator` binary: parses configuration and hands over to the library.
+
+use clap::Parser;
+use indikator::configuration::{Cli, Command, ServeArgs, ServerSettings};
+use indikator::{startup, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("indikator: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    telemetry::init(&args.log)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    startup::run(listener, ServerSettings::from(&args), startup::shutdown_signal()).await?;
+    Ok(())
+}

@@ -16,7 +16,11 @@ pub static STRATEGY_AREAS: ItemList = ItemList {
     name_en: "Areas covered by the ICT strategy",
     enum_prefix: "STRATEGY_AREA",
     items: &[
-        published("digital_services_for_citizens", "Digitale tjenester for innbyggere", "Digital services for citizens"),
+        published(
+            "digital_services_for_citizens",
+            "Digitale tjenester for innbyggere",
+            "Digital services for citizens",
+        ),
         published("information_security", "Informasjonssikkerhet", "Information security"),
         published("ict_infrastructure", "IKT-infrastruktur", "ICT infrastructure"),
         published("welfare_technology", "Velferdsteknologi", "Welfare technology"),
@@ -30,7 +34,11 @@ pub static STRATEGY_AREAS: ItemList = ItemList {
         ),
         published("cloud_services", "Bruk av skytjenester", "Use of cloud services"),
         published("common_solutions", "Bruk av felles løsninger", "Use of common solutions"),
-        reconstructed("digital_services_for_businesses", "Digitale tjenester for næringslivet", "Digital services for businesses"),
+        reconstructed(
+            "digital_services_for_businesses",
+            "Digitale tjenester for næringslivet",
+            "Digital services for businesses",
+        ),
         reconstructed("employee_digital_competence", "Digital kompetanse hos ansatte", "Employees' digital competence"),
         reconstructed(
             "collaboration_with_other_agencies",
@@ -60,9 +68,17 @@ pub static PROJECT_EFFECT_AREAS: ItemList = ItemList {
         reconstructed("new_digital_services", "Nye digitale tjenester", "New digital services"),
         reconstructed("faster_case_handling", "Raskere saksbehandling", "Faster case handling"),
         reconstructed("reduced_costs", "Reduserte kostnader", "Reduced costs"),
-        reconstructed("more_collaboration", "Økt samhandling med andre virksomheter", "More collaboration with other agencies"),
+        reconstructed(
+            "more_collaboration",
+            "Økt samhandling med andre virksomheter",
+            "More collaboration with other agencies",
+        ),
         reconstructed("better_information_security", "Bedre informasjonssikkerhet", "Better information security"),
-        reconstructed("changed_competence_needs", "Endret kompetansebehov hos ansatte", "Changed competence needs among employees"),
+        reconstructed(
+            "changed_competence_needs",
+            "Endret kompetansebehov hos ansatte",
+            "Changed competence needs among employees",
+        ),
         reconstructed("better_management_information", "Bedre styringsinformasjon", "Better management information"),
     ],
 };
@@ -421,7 +437,11 @@ pub static DIGITAL_USE: Composite = Composite {
     table: ACTIVITY_TABLE,
     grades: [
         GradeLabel { code: "digital_use.0", label: "Svært liten bruk av begge", label_en: "Very little use of both" },
-        GradeLabel { code: "digital_use.1", label: "Relativt liten bruk av begge", label_en: "Relatively little use of both" },
+        GradeLabel {
+            code: "digital_use.1",
+            label: "Relativt liten bruk av begge",
+            label_en: "Relatively little use of both",
+        },
         GradeLabel {
             code: "digital_use.2",
             label: "Mye bruk av skytjenester, men lite av digitale innkjøp",
@@ -447,7 +467,11 @@ pub static DIGITAL_ACTIVITY: Composite = Composite {
     rule: ACTIVITY_RULE,
     table: ACTIVITY_TABLE,
     grades: [
-        GradeLabel { code: "digital_activity.0", label: "Svært lite av digital aktivitet", label_en: "Very little digital activity" },
+        GradeLabel {
+            code: "digital_activity.0",
+            label: "Svært lite av digital aktivitet",
+            label_en: "Very little digital activity",
+        },
         GradeLabel {
             code: "digital_activity.1",
             label: "Relativt lite av digital aktivitet",

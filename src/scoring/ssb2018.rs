@@ -66,8 +66,14 @@ pub enum Count {
 }
 
 impl Count {
-    pub const ALL: [Count; 6] =
-        [Count::Strategy, Count::Projects, Count::InternalCapacity, Count::Cloud, Count::Procurement, Count::ServiceOffer];
+    pub const ALL: [Count; 6] = [
+        Count::Strategy,
+        Count::Projects,
+        Count::InternalCapacity,
+        Count::Cloud,
+        Count::Procurement,
+        Count::ServiceOffer,
+    ];
 
     pub fn indicator(self) -> &'static m::CountIndicator {
         m::COUNT_INDICATORS[self as usize]
@@ -199,7 +205,8 @@ pub fn measure(answers: &Answers) -> Measures {
             let Some(extent) = extent else { continue };
             match m::SERVICE_EXTENTS[usize::from(*extent)].1 {
                 Some(tier) => {
-                    let table = if SERVICE_MODE_IS_COMPLEX[mode] { SERVICE_POINTS_COMPLEX } else { SERVICE_POINTS_SIMPLE };
+                    let table =
+                        if SERVICE_MODE_IS_COMPLEX[mode] { SERVICE_POINTS_COMPLEX } else { SERVICE_POINTS_SIMPLE };
                     points += table[tier];
                 }
                 None => service_modes_unknown += 1,
@@ -227,8 +234,7 @@ pub fn measure(answers: &Answers) -> Measures {
 /// Scores and grades measures under a calibration.
 pub fn grade(measures: &Measures, calibrations: &Calibrations) -> Results {
     let simple = Count::ALL.map(|count| {
-        measures.counts[count as usize]
-            .map(|n| Simple { score: calibrations.get(count).score(u32::from(n)), count: n })
+        measures.counts[count as usize].map(|n| Simple { score: calibrations.get(count).score(u32::from(n)), count: n })
     });
     let score = |count: Count| simple[count as usize].map(|s| s.score);
     let both = |a: Option<u8>, b: Option<u8>| a.zip(b);
@@ -239,9 +245,8 @@ pub fn grade(measures: &Measures, calibrations: &Calibrations) -> Results {
         both(score(Count::Cloud), score(Count::Procurement)).map(|(c, d)| m::DIGITAL_USE.table.grade(c, d));
     let digital_activity =
         both(digital_use, score(Count::ServiceOffer)).map(|(u, o)| m::DIGITAL_ACTIVITY.table.grade(u, o));
-    let sourcing_group = score(Count::InternalCapacity).map(|s| {
-        if s >= INTERNAL_SOURCING_MIN_SCORE { SourcingGroup::Internal } else { SourcingGroup::External }
-    });
+    let sourcing_group = score(Count::InternalCapacity)
+        .map(|s| if s >= INTERNAL_SOURCING_MIN_SCORE { SourcingGroup::Internal } else { SourcingGroup::External });
 
     Results {
         simple,
@@ -315,7 +320,8 @@ mod tests {
 
     #[test]
     fn hindrance_answers_group_into_low_neither_high_unknown() {
-        let expected = [Hindrance::Low, Hindrance::Low, Hindrance::Neither, Hindrance::High, Hindrance::High, Hindrance::Unknown];
+        let expected =
+            [Hindrance::Low, Hindrance::Low, Hindrance::Neither, Hindrance::High, Hindrance::High, Hindrance::Unknown];
         for (degree, group) in expected.into_iter().enumerate() {
             let r = score(&Answers { hindrance: Some(degree as u8), ..Answers::default() }, &Calibrations::published());
             assert_eq!(r.hindrance, Some(group), "degree {degree}");
@@ -338,7 +344,8 @@ mod tests {
     #[test]
     fn only_internal_answers_count_towards_internal_capacity() {
         // Indices into SOURCING: 0 exclusively internal, 1 mainly internal, 2.. not internal.
-        let functions = [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(0), None, None, None, None];
+        let functions =
+            [Some(0), Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), Some(0), None, None, None, None];
         let r = score(&Answers { sourcing: Some(functions), ..Answers::default() }, &Calibrations::published());
         assert_eq!(r.simple(Count::InternalCapacity), Some(Simple { score: 1, count: 3 }));
         assert_eq!(r.sourcing_group, Some(SourcingGroup::External));

@@ -1,0 +1,203 @@
+//! Core results → `indikator.v1` messages, with the labels from the tables.
+
+use crate::domain::{Respondent, RespondentKind, SizeClass};
+use crate::methodology::{GradeLabel, ssb2018 as m};
+use crate::proto::v1 as pb;
+use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results, SourcingGroup};
+
+use super::Validated;
+
+/// Indicators of `ssb-2018` and the answer blocks each needs.
+pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
+    ("strategy", &["strategy"]),
+    ("projects", &["projects"]),
+    ("digital_priority", &["strategy", "projects"]),
+    ("internal_capacity", &["sourcing"]),
+    ("recruitment_status", &["recruitment"]),
+    ("hindrance_group", &["hindrance"]),
+    ("competence_profile", &["sourcing", "recruitment"]),
+    ("cloud", &["cloud"]),
+    ("procurement", &["procurement"]),
+    ("service_offer", &["service_offer"]),
+    ("digital_use", &["cloud", "procurement"]),
+    ("digital_activity", &["cloud", "procurement", "service_offer"]),
+];
+
+/// Full results of a validated response scored under `results`.
+pub fn indicator_results(validated: &Validated, results: Option<&Results>) -> pb::IndicatorResults {
+    let mut unscored = Vec::new();
+    let ssb_2018 = match (&validated.ssb_2018, results) {
+        (Some(answers), Some(r)) => {
+            for (indicator, needs) in SSB_2018_NEEDS {
+                let missing: Vec<&str> = needs.iter().copied().filter(|b| !block_present(answers, b)).collect();
+                if !missing.is_empty() {
+                    unscored.push(pb::Unscored {
+                        indicator: format!("{}/{indicator}", m::ID),
+                        reason: format!("absent answer block(s): ssb_2018.{}", missing.join(", ssb_2018.")),
+                    });
+                }
+            }
+            Some(ssb_2018_results(r))
+        }
+        _ => {
+            unscored.push(pb::Unscored { indicator: m::ID.into(), reason: "absent answer block: ssb_2018".into() });
+            None
+        }
+    };
+    let flags = results.map(flags).unwrap_or_default();
+    pb::IndicatorResults { respondent: Some(profile(&validated.respondent)), ssb_2018, flags, unscored }
+}
+
+fn block_present(a: &crate::scoring::ssb2018::Answers, block: &str) -> bool {
+    match block {
+        "strategy" => a.strategy.is_some(),
+        "projects" => a.projects.is_some(),
+        "sourcing" => a.sourcing.is_some(),
+        "recruitment" => a.recruitment.is_some(),
+        "hindrance" => a.hindrance.is_some(),
+        "cloud" => a.cloud.is_some(),
+        "procurement" => a.procurement.is_some(),
+        "service_offer" => a.service_offer.is_some(),
+        other => unreachable!("unknown block {other}"),
+    }
+}
+
+pub fn profile(r: &Respondent) -> pb::RespondentProfile {
+    let county = r.county.map(|c| c.county());
+    pb::RespondentProfile {
+        organisation_number: r.organisation_number.to_string(),
+        kind: respondent_kind(r.kind) as i32,
+        municipality_number: r.municipality.map(|n| n.to_string()).unwrap_or_default(),
+        county_number: r.county.map(|c| c.to_string()).unwrap_or_default(),
+        county_name: county.map(|c| c.name.clone()).unwrap_or_default(),
+        region: county.map(|c| c.region.clone()).unwrap_or_default(),
+        size_class: r.size_class().map_or(pb::SizeClass::Unspecified, size_class) as i32,
+        name: r.name.clone(),
+        survey_year: u32::from(r.survey_year),
+    }
+}
+
+pub fn respondent_kind(kind: RespondentKind) -> pb::RespondentKind {
+    match kind {
+        RespondentKind::Municipality => pb::RespondentKind::Municipality,
+        RespondentKind::CountyMunicipality => pb::RespondentKind::CountyMunicipality,
+        RespondentKind::StateAgency => pb::RespondentKind::StateAgency,
+    }
+}
+
+/// Proto value of a size class: the proto enum lists them in the same order.
+pub fn size_class(class: SizeClass) -> pb::SizeClass {
+    pb::SizeClass::try_from(class as i32 + 1).expect("SizeClass and pb::SizeClass list the same classes")
+}
+
+fn simple(r: &Results, count: Count) -> Option<pb::SimpleScore> {
+    r.simple(count).map(|s| {
+        let label = &m::SCORE_LABELS[usize::from(s.score)];
+        pb::SimpleScore {
+            score: u32::from(s.score),
+            count: u32::from(s.count),
+            label: label.label.into(),
+            label_en: label.label_en.into(),
+        }
+    })
+}
+
+fn composite(grade: Option<u8>, labels: &[GradeLabel; 5]) -> Option<pb::CompositeGrade> {
+    grade.map(|g| {
+        let l = &labels[usize::from(g)];
+        pb::CompositeGrade {
+            grade: u32::from(g),
+            code: l.code.into(),
+            label: l.label.into(),
+            label_en: l.label_en.into(),
+        }
+    })
+}
+
+pub fn recruitment_status(s: RecruitmentStatus) -> pb::RecruitmentStatus {
+    match s {
+        RecruitmentStatus::NotTried => pb::RecruitmentStatus::NotTried,
+        RecruitmentStatus::RecruitedWithoutProblems => pb::RecruitmentStatus::RecruitedWithoutProblems,
+        RecruitmentStatus::Struggled => pb::RecruitmentStatus::Struggled,
+    }
+}
+
+pub fn hindrance_group(h: m::Hindrance) -> pb::HindranceGroup {
+    match h {
+        m::Hindrance::Low => pb::HindranceGroup::Low,
+        m::Hindrance::Neither => pb::HindranceGroup::Neither,
+        m::Hindrance::High => pb::HindranceGroup::High,
+        m::Hindrance::Unknown => pb::HindranceGroup::Unknown,
+    }
+}
+
+pub fn sourcing_group(g: SourcingGroup) -> pb::SourcingGroup {
+    match g {
+        SourcingGroup::Internal => pb::SourcingGroup::Internal,
+        SourcingGroup::External => pb::SourcingGroup::External,
+    }
+}
+
+fn competence_profile(group: SourcingGroup, status: RecruitmentStatus) -> pb::CompetenceProfile {
+    let g = &m::SOURCING_GROUPS[group as usize];
+    let s = &m::RECRUITMENT_STATUS[status as usize];
+    pb::CompetenceProfile {
+        sourcing_group: sourcing_group(group) as i32,
+        recruitment_status: recruitment_status(status) as i32,
+        code: format!("{}.{}", g.key, s.key),
+        label: format!("{}, {}", g.label, s.label.to_lowercase()),
+        label_en: format!("{}, {}", g.label_en, s.label_en.to_lowercase()),
+    }
+}
+
+pub fn ssb_2018_results(r: &Results) -> pb::Ssb2018Results {
+    pb::Ssb2018Results {
+        strategy: simple(r, Count::Strategy),
+        projects: simple(r, Count::Projects),
+        digital_priority: composite(r.digital_priority, &m::DIGITAL_PRIORITY.grades),
+        internal_capacity: simple(r, Count::InternalCapacity),
+        recruitment_status: r.recruitment.map_or(pb::RecruitmentStatus::Unspecified, recruitment_status) as i32,
+        hindrance_group: r.hindrance.map_or(pb::HindranceGroup::Unspecified, hindrance_group) as i32,
+        competence_profile: r.competence_profile().map(|(g, s)| competence_profile(g, s)),
+        cloud: simple(r, Count::Cloud),
+        procurement: simple(r, Count::Procurement),
+        service_offer: simple(r, Count::ServiceOffer),
+        digital_use: composite(r.digital_use, &m::DIGITAL_USE.grades),
+        digital_activity: composite(r.digital_activity, &m::DIGITAL_ACTIVITY.grades),
+        service_modes_unknown: u32::from(r.service_modes_unknown),
+    }
+}
+
+fn flags(r: &Results) -> Vec<pb::Flag> {
+    r.flags
+        .iter()
+        .map(|flag| {
+            let (code, field, description) = match flag {
+                Flag::StrategyWithoutAreas => (
+                    pb::FlagCode::StrategyWithoutAreas,
+                    "ssb_2018.strategy.areas",
+                    "a strategy was reported with no areas; it scores 0".to_owned(),
+                ),
+                Flag::ProjectsWithoutAreas => (
+                    pb::FlagCode::ProjectsWithoutAreas,
+                    "ssb_2018.projects.areas",
+                    "projects were reported with no areas; they score 0".to_owned(),
+                ),
+                Flag::CloudWithoutAreas => (
+                    pb::FlagCode::CloudWithoutAreas,
+                    "ssb_2018.cloud.areas",
+                    "cloud use was reported with no areas; it scores 0".to_owned(),
+                ),
+                Flag::ServiceModesUnknown => (
+                    pb::FlagCode::ServiceModesUnknown,
+                    "ssb_2018.service_offer.modes",
+                    format!(
+                        "{} service mode(s) answered «Vet ikke» or «Ikke relevant» (0 points)",
+                        r.service_modes_unknown
+                    ),
+                ),
+            };
+            pb::Flag { code: code as i32, field: field.into(), description }
+        })
+        .collect()
+}

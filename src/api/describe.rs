@@ -1,0 +1,282 @@
+//! The methodology tables rendered as `indikator.v1.Methodology` for
+//! `GetMethodology`.
+
+use crate::methodology::{GradeLabel, Item, ItemList, Provenance, ssb2018 as m};
+use crate::proto::v1 as pb;
+
+fn provenance(p: Provenance) -> i32 {
+    match p {
+        Provenance::Published => pb::Provenance::Published as i32,
+        Provenance::Reconstructed => pb::Provenance::Reconstructed as i32,
+    }
+}
+
+fn item(i: &Item, prefix: &str) -> pb::Item {
+    pb::Item {
+        id: format!("{prefix}_{}", i.key.to_uppercase()),
+        label: i.label.into(),
+        label_en: i.label_en.into(),
+        provenance: provenance(i.provenance),
+    }
+}
+
+fn item_list(list: &ItemList) -> pb::ItemList {
+    pb::ItemList {
+        id: list.id.into(),
+        name: list.name.into(),
+        name_en: list.name_en.into(),
+        items: list.items.iter().map(|i| item(i, list.enum_prefix)).collect(),
+    }
+}
+
+fn scale<T>(
+    id: &str,
+    name_en: &str,
+    prefix: &str,
+    options: &[(Item, T)],
+    meaning: impl Fn(&T) -> String,
+) -> pb::AnswerScale {
+    pb::AnswerScale {
+        id: id.into(),
+        name_en: name_en.into(),
+        options: options
+            .iter()
+            .map(|(i, value)| pb::ScaleOption {
+                id: format!("{prefix}_{}", i.key.to_uppercase()),
+                label: i.label.into(),
+                label_en: i.label_en.into(),
+                meaning: meaning(value),
+                provenance: provenance(i.provenance),
+            })
+            .collect(),
+    }
+}
+
+fn categorical(
+    id: &str,
+    name: &str,
+    name_en: &str,
+    prefix: &str,
+    items: &[Item],
+    rule: &str,
+    p: Provenance,
+) -> pb::Categorical {
+    pb::Categorical {
+        id: format!("{}/{id}", m::ID),
+        name: name.into(),
+        name_en: name_en.into(),
+        categories: items.iter().map(|i| item(i, prefix)).collect(),
+        rule: rule.into(),
+        provenance: provenance(p),
+    }
+}
+
+fn grade_labels(labels: &[GradeLabel; 5], published: Option<&[u32; 5]>) -> Vec<pb::GradeLabel> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(g, l)| pb::GradeLabel {
+            grade: g as u32,
+            code: l.code.into(),
+            label: l.label.into(),
+            label_en: l.label_en.into(),
+            published_count: published.map_or(0, |p| p[g]),
+        })
+        .collect()
+}
+
+/// `ssb-2018` as data.
+pub fn ssb_2018() -> pb::Methodology {
+    let tier = |t: &Option<usize>| match t {
+        Some(0) => "0 points".to_owned(),
+        Some(1) => "1 point (simple mode) or 2 (complex mode)".to_owned(),
+        Some(_) => "3 points (simple mode) or 4 (complex mode)".to_owned(),
+        None => "0 points; counted as unknown in round reports".to_owned(),
+    };
+    pb::Methodology {
+        id: m::ID.into(),
+        name: m::NAME.into(),
+        name_en: m::NAME_EN.into(),
+        source: m::SOURCE.into(),
+        item_lists: [
+            &m::STRATEGY_AREAS,
+            &m::PROJECT_EFFECT_AREAS,
+            &m::ICT_FUNCTIONS,
+            &m::RECRUITMENT_DIFFICULTIES,
+            &m::CLOUD_AREAS,
+            &m::PROCUREMENT_ACTIVITIES,
+            &m::SERVICE_MODES,
+        ]
+        .into_iter()
+        .map(item_list)
+        .collect(),
+        answer_scales: vec![
+            scale("sourcing", "Who performs the function", "SOURCING", &m::SOURCING, |&internal| {
+                if internal { "counts as internal" } else { "does not count as internal" }.into()
+            }),
+            scale(
+                "hindrance_degree",
+                "Lack of competence hinders digital services",
+                "HINDRANCE_DEGREE",
+                &m::HINDRANCE,
+                |g| format!("hindrance group {}", format!("{g:?}").to_uppercase()),
+            ),
+            scale(
+                "procurement_answer",
+                "Is the activity digital",
+                "PROCUREMENT_ANSWER",
+                &m::PROCUREMENT_ANSWERS,
+                |&d| if d { "counts as digital" } else { "does not count" }.into(),
+            ),
+            scale(
+                "service_extent",
+                "Share of services offered in the mode",
+                "SERVICE_EXTENT",
+                &m::SERVICE_EXTENTS,
+                tier,
+            ),
+        ],
+        count_indicators: m::COUNT_INDICATORS
+            .iter()
+            .map(|i| pb::CountIndicator {
+                id: format!("{}/{}", m::ID, i.id),
+                name: i.name.into(),
+                name_en: i.name_en.into(),
+                counts: i.counts.into(),
+                max_count: i.max_count,
+                bands: i
+                    .published
+                    .bands(i.max_count)
+                    .iter()
+                    .map(|b| {
+                        let l = &m::SCORE_LABELS[usize::from(b.score)];
+                        pb::Band {
+                            score: u32::from(b.score),
+                            min_count: b.min_count,
+                            max_count: b.max_count,
+                            label: l.label.into(),
+                            label_en: l.label_en.into(),
+                        }
+                    })
+                    .collect(),
+                published_median: i.published_median.unwrap_or(0.0),
+                provenance: provenance(Provenance::Published),
+            })
+            .collect(),
+        composites: m::COMPOSITES
+            .iter()
+            .map(|c| pb::Composite {
+                id: format!("{}/{}", m::ID, c.id),
+                name: c.name.into(),
+                name_en: c.name_en.into(),
+                row_indicator: format!("{}/{}", m::ID, c.rows),
+                column_indicator: format!("{}/{}", m::ID, c.columns),
+                rule: c.rule.into(),
+                cells: c
+                    .table
+                    .cells()
+                    .map(|(r, col, g)| pb::CompositeCell {
+                        row_score: u32::from(r),
+                        column_score: u32::from(col),
+                        grade: u32::from(g),
+                    })
+                    .collect(),
+                grades: grade_labels(&c.grades, Some(&c.published_counts)),
+                published_table: c.published_table.into(),
+            })
+            .collect(),
+        categoricals: vec![
+            categorical(
+                "recruitment_status",
+                "Rekruttering av IKT-spesialister",
+                "Recruitment of ICT specialists",
+                "RECRUITMENT_STATUS",
+                &m::RECRUITMENT_STATUS,
+                "NOT_TRIED unless tried_to_recruit; STRUGGLED when any difficulty was reported; else RECRUITED_WITHOUT_PROBLEMS",
+                Provenance::Published,
+            ),
+            categorical(
+                "hindrance_group",
+                "Mangel på kompetanse hindrer digitale tjenester",
+                "Lack of competence hinders digital services",
+                "HINDRANCE_GROUP",
+                &m::HINDRANCE_GROUPS,
+                "LOW: svært/ganske liten grad; NEITHER; HIGH: ganske/svært stor grad; UNKNOWN: vet ikke",
+                Provenance::Published,
+            ),
+            categorical(
+                "competence_profile",
+                "Kompetanseprofil",
+                "Competence profile",
+                "SOURCING_GROUP",
+                &m::SOURCING_GROUPS,
+                "sourcing group (INTERNAL when the internal-capacity score is ≥ 3, else EXTERNAL) × recruitment status: six categories",
+                Provenance::Reconstructed,
+            ),
+        ],
+    }
+}
+
+/// Every methodology the service scores.
+pub fn all() -> Vec<pb::Methodology> {
+    vec![ssb_2018()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables and the proto enums must name the same values in the same order.
+    #[test]
+    fn item_ids_are_the_proto_enum_value_names() {
+        let d = ssb_2018();
+        let check = |list_id: &str, name_of: &dyn Fn(i32) -> Option<&'static str>| {
+            let list = d.item_lists.iter().find(|l| l.id == list_id).unwrap();
+            for (i, item) in list.items.iter().enumerate() {
+                assert_eq!(Some(item.id.as_str()), name_of(i as i32 + 1), "{list_id}[{i}]");
+            }
+            assert_eq!(name_of(list.items.len() as i32 + 1), None, "{list_id} has every enum value");
+        };
+        check("strategy_areas", &|v| pb::StrategyArea::try_from(v).ok().map(|e| e.as_str_name()));
+        check("project_effect_areas", &|v| pb::ProjectEffectArea::try_from(v).ok().map(|e| e.as_str_name()));
+        check("ict_functions", &|v| pb::IctFunction::try_from(v).ok().map(|e| e.as_str_name()));
+        check("recruitment_difficulties", &|v| pb::RecruitmentDifficulty::try_from(v).ok().map(|e| e.as_str_name()));
+        check("cloud_areas", &|v| pb::CloudArea::try_from(v).ok().map(|e| e.as_str_name()));
+        check("procurement_activities", &|v| pb::ProcurementActivity::try_from(v).ok().map(|e| e.as_str_name()));
+        check("service_modes", &|v| pb::ServiceMode::try_from(v).ok().map(|e| e.as_str_name()));
+
+        let scale = |id: &str, name_of: &dyn Fn(i32) -> Option<&'static str>| {
+            let s = d.answer_scales.iter().find(|s| s.id == id).unwrap();
+            for (i, o) in s.options.iter().enumerate() {
+                assert_eq!(Some(o.id.as_str()), name_of(i as i32 + 1), "{id}[{i}]");
+            }
+            assert_eq!(name_of(s.options.len() as i32 + 1), None);
+        };
+        scale("sourcing", &|v| pb::Sourcing::try_from(v).ok().map(|e| e.as_str_name()));
+        scale("hindrance_degree", &|v| pb::HindranceDegree::try_from(v).ok().map(|e| e.as_str_name()));
+        scale("procurement_answer", &|v| pb::ProcurementAnswer::try_from(v).ok().map(|e| e.as_str_name()));
+        scale("service_extent", &|v| pb::ServiceExtent::try_from(v).ok().map(|e| e.as_str_name()));
+    }
+
+    #[test]
+    fn list_sizes_match_the_method() {
+        let sizes: Vec<(String, usize)> = ssb_2018().item_lists.iter().map(|l| (l.id.clone(), l.items.len())).collect();
+        let expected = [
+            ("strategy_areas", 13),
+            ("project_effect_areas", 10),
+            ("ict_functions", 12),
+            ("recruitment_difficulties", 2),
+            ("cloud_areas", 15),
+            ("procurement_activities", 8),
+            ("service_modes", 4),
+        ];
+        assert_eq!(sizes, expected.map(|(id, n)| (id.to_owned(), n)));
+    }
+
+    #[test]
+    fn published_composite_tables_each_total_377() {
+        for c in m::COMPOSITES {
+            assert_eq!(c.published_counts.iter().sum::<u32>(), 377, "{}", c.id);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! `indikator.v1.IndicatorService`: converts and validates, then calls the core.
+
+use std::sync::Arc;
+
+use tonic::{Code, Request, Response, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
+use crate::scoring::ssb2018::{self, Calibrations};
+
+use super::{Validated, Violations, convert, describe, validate};
+
+/// The service. Stateless per call: it holds only read-only tables.
+#[derive(Debug, Clone)]
+pub struct IndicatorApi {
+    /// Rendered once at start-up; `GetMethodology` clones from here.
+    methodologies: Arc<Vec<pb::Methodology>>,
+}
+
+impl Default for IndicatorApi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl IndicatorApi {
+    pub fn new() -> Self {
+        Self { methodologies: Arc::new(describe::all()) }
+    }
+}
+
+/// INVALID_ARGUMENT carrying every violation as `google.rpc.BadRequest`.
+pub fn invalid_argument(violations: Violations) -> Status {
+    let n = violations.len();
+    let first = violations.iter().next().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
+    let message = if n == 1 { first } else { format!("{n} invalid fields; first: {first}") };
+    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
+}
+
+/// Scores one validated response under the published calibration.
+pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
+    let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
+    convert::indicator_results(validated, results.as_ref())
+}
+
+#[tonic::async_trait]
+impl IndicatorService for IndicatorApi {
+    #[tracing::instrument(name = "Score", skip_all, fields(municipality))]
+    async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
+        let request = request.into_inner();
+        let validated = validate::survey_response(request.response.as_ref(), "response").map_err(invalid_argument)?;
+        if let Some(m) = validated.respondent.municipality {
+            tracing::Span::current().record("municipality", tracing::field::display(m));
+        }
+        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated)) }))
+    }
+
+    #[tracing::instrument(name = "GetMethodology", skip_all)]
+    async fn get_methodology(
+        &self,
+        request: Request<pb::GetMethodologyRequest>,
+    ) -> Result<Response<pb::GetMethodologyResponse>, Status> {
+        let id = request.into_inner().methodology_id;
+        let methodologies: Vec<_> =
+            self.methodologies.iter().filter(|m| id.is_empty() || m.id == id).cloned().collect();
+        if methodologies.is_empty() {
+            let known: Vec<&str> = self.methodologies.iter().map(|m| m.id.as_str()).collect();
+            let mut v = Violations::default();
+            v.add("methodology_id", format!("unknown methodology {id:?}; known: {}", known.join(", ")));
+            return Err(invalid_argument(v));
+        }
+        Ok(Response::new(pb::GetMethodologyResponse { methodologies }))
+    }
+}

@@ -1,0 +1,406 @@
+//! Request validation: every problem in a request is collected, each as a field
+//! violation (field path + description), before anything is scored.
+
+use tonic_types::FieldViolation;
+
+use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind};
+use crate::methodology::{ItemList, ssb2018 as m};
+use crate::proto::v1 as pb;
+use crate::scoring::ssb2018::{Answers, Portfolio, Recruitment};
+
+/// Survey years the service accepts.
+pub const SURVEY_YEARS: std::ops::RangeInclusive<u32> = 2000..=2100;
+
+/// The field violations found so far. Field paths use proto field names,
+/// dots between messages and `[i]` for list elements, e.g.
+/// `response.ssb_2018.strategy.areas[2]`.
+#[derive(Debug, Default)]
+pub struct Violations(Vec<FieldViolation>);
+
+impl Violations {
+    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
+        self.0.push(FieldViolation::new(field, description));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn into_vec(self) -> Vec<FieldViolation> {
+        self.0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &FieldViolation> {
+        self.0.iter()
+    }
+
+    /// `Ok(value)` when nothing was found, else every violation.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Violations> {
+        if self.is_empty() { Ok(value()) } else { Err(self) }
+    }
+}
+
+/// A survey response that passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validated {
+    pub respondent: Respondent,
+    /// `None` when the `ssb_2018` block is absent.
+    pub ssb_2018: Option<Answers>,
+}
+
+/// Validates a survey response found at `path` (e.g. `response`).
+pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Result<Validated, Violations> {
+    let mut v = Violations::default();
+    let Some(response) = response else {
+        v.add(path, "is required");
+        return Err(v);
+    };
+    let respondent = respondent(response.respondent.as_ref(), &format!("{path}.respondent"), &mut v);
+    let ssb_2018 = response.ssb_2018.as_ref().map(|block| ssb_2018(block, &format!("{path}.ssb_2018"), &mut v));
+    v.finish(|| Validated { respondent: respondent.expect("no violations means a respondent"), ssb_2018 })
+}
+
+fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Option<Respondent> {
+    let Some(r) = r else {
+        v.add(path, "is required");
+        return None;
+    };
+    let before = v.len();
+    let organisation_number = OrganisationNumber::parse(&r.organisation_number)
+        .map_err(|e| v.add(format!("{path}.organisation_number"), format!("{:?} {e}", r.organisation_number)))
+        .ok();
+    let kind = match pb::RespondentKind::try_from(r.kind) {
+        Ok(pb::RespondentKind::Municipality) => Some(RespondentKind::Municipality),
+        Ok(pb::RespondentKind::CountyMunicipality) => Some(RespondentKind::CountyMunicipality),
+        Ok(pb::RespondentKind::StateAgency) => Some(RespondentKind::StateAgency),
+        Ok(pb::RespondentKind::Unspecified) => {
+            v.add(format!("{path}.kind"), "must be specified");
+            None
+        }
+        Err(_) => {
+            v.add(format!("{path}.kind"), format!("unknown value {}", r.kind));
+            None
+        }
+    };
+
+    let mut municipality = None;
+    let mut county = None;
+    let number_field = |name: &str| format!("{path}.{name}");
+    match kind {
+        Some(RespondentKind::Municipality) => {
+            match MunicipalityNumber::parse(&r.municipality_number) {
+                Ok(n) => {
+                    municipality = Some(n);
+                    county = Some(n.county());
+                }
+                Err(e) => v.add(number_field("municipality_number"), format!("{:?} {e}", r.municipality_number)),
+            }
+            if !r.county_number.is_empty() && county.is_some_and(|c| c.to_string() != r.county_number) {
+                v.add(number_field("county_number"), "must be empty or the municipality number's first two digits");
+            }
+            if r.inhabitants == 0 {
+                v.add(number_field("inhabitants"), "is required for municipalities (decides the size class)");
+            }
+        }
+        Some(RespondentKind::CountyMunicipality) => {
+            if !r.municipality_number.is_empty() {
+                v.add(number_field("municipality_number"), "must be empty for a county municipality");
+            }
+            match CountyNumber::parse(&r.county_number) {
+                Ok(n) => county = Some(n),
+                Err(e) => v.add(number_field("county_number"), format!("{:?} {e}", r.county_number)),
+            }
+        }
+        Some(RespondentKind::StateAgency) => {
+            if !r.municipality_number.is_empty() {
+                v.add(number_field("municipality_number"), "must be empty for a state agency");
+            }
+            if !r.county_number.is_empty() {
+                v.add(number_field("county_number"), "must be empty for a state agency");
+            }
+        }
+        None => {}
+    }
+    if r.name.trim().is_empty() {
+        v.add(format!("{path}.name"), "is required");
+    }
+    if !SURVEY_YEARS.contains(&r.survey_year) {
+        v.add(
+            format!("{path}.survey_year"),
+            format!("{} is outside {}–{}", r.survey_year, SURVEY_YEARS.start(), SURVEY_YEARS.end()),
+        );
+    }
+    if v.len() > before {
+        return None;
+    }
+    Some(Respondent {
+        organisation_number: organisation_number?,
+        kind: kind?,
+        municipality,
+        county,
+        name: r.name.trim().to_owned(),
+        inhabitants: (r.inhabitants > 0).then_some(r.inhabitants),
+        survey_year: r.survey_year as u16,
+    })
+}
+
+fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answers {
+    let portfolio =
+        |areas: &[i32], exists: bool, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
+            let field = format!("{path}.{sub}");
+            let set = area_set(areas, list, &format!("{field}.areas"), v);
+            if !exists && !areas.is_empty() {
+                v.add(format!("{field}.areas"), format!("must be empty when {exists_field} is false"));
+            }
+            Portfolio { exists, areas: set }
+        };
+    Answers {
+        strategy: block
+            .strategy
+            .as_ref()
+            .map(|s| portfolio(&s.areas, s.has_strategy, &m::STRATEGY_AREAS, "has_strategy", "strategy", v)),
+        projects: block
+            .projects
+            .as_ref()
+            .map(|p| portfolio(&p.areas, p.has_projects, &m::PROJECT_EFFECT_AREAS, "has_projects", "projects", v)),
+        sourcing: block.sourcing.as_ref().map(|s| {
+            keyed(
+                s.functions.iter().map(|f| (f.function, f.sourcing)),
+                (&m::ICT_FUNCTIONS, "function"),
+                ("sourcing", m::SOURCING.len()),
+                &format!("{path}.sourcing.functions"),
+                v,
+            )
+        }),
+        recruitment: block.recruitment.as_ref().map(|r| {
+            let field = format!("{path}.recruitment.difficulties");
+            let difficulties = area_set(&r.difficulties, &m::RECRUITMENT_DIFFICULTIES, &field, v);
+            if !r.tried_to_recruit && !r.difficulties.is_empty() {
+                v.add(field, "must be empty when tried_to_recruit is false");
+            }
+            Recruitment { tried: r.tried_to_recruit, difficulties: difficulties != 0 }
+        }),
+        hindrance: block
+            .hindrance
+            .as_ref()
+            .and_then(|h| enum_index(h.degree, m::HINDRANCE.len(), &format!("{path}.hindrance.degree"), v)),
+        cloud: block
+            .cloud
+            .as_ref()
+            .map(|c| portfolio(&c.areas, c.uses_cloud, &m::CLOUD_AREAS, "uses_cloud", "cloud", v)),
+        procurement: block.procurement.as_ref().map(|p| {
+            keyed(
+                p.activities.iter().map(|a| (a.activity, a.answer)),
+                (&m::PROCUREMENT_ACTIVITIES, "activity"),
+                ("answer", m::PROCUREMENT_ANSWERS.len()),
+                &format!("{path}.procurement.activities"),
+                v,
+            )
+        }),
+        service_offer: block.service_offer.as_ref().map(|s| {
+            keyed(
+                s.modes.iter().map(|x| (x.mode, x.extent)),
+                (&m::SERVICE_MODES, "mode"),
+                ("extent", m::SERVICE_EXTENTS.len()),
+                &format!("{path}.service_offer.modes"),
+                v,
+            )
+        }),
+    }
+}
+
+/// Index (0-based) of a proto enum value with `len` defined values after
+/// `*_UNSPECIFIED`; a violation for unspecified or unknown values.
+fn enum_index(value: i32, len: usize, field: &str, v: &mut Violations) -> Option<u8> {
+    match value {
+        0 => {
+            v.add(field, "must be specified");
+            None
+        }
+        n if n < 0 || n as usize > len => {
+            v.add(field, format!("unknown value {n}"));
+            None
+        }
+        n => Some((n - 1) as u8),
+    }
+}
+
+/// A set of distinct items from `list`, as a bitmask.
+fn area_set(values: &[i32], list: &ItemList, field: &str, v: &mut Violations) -> u16 {
+    let mut set = 0u16;
+    let mut first_at = [usize::MAX; 16];
+    for (i, &value) in values.iter().enumerate() {
+        let element = format!("{field}[{i}]");
+        let Some(index) = enum_index(value, list.len(), &element, v) else { continue };
+        let bit = 1u16 << index;
+        if set & bit != 0 {
+            v.add(element, format!("duplicate of {field}[{}]", first_at[usize::from(index)]));
+        } else {
+            set |= bit;
+            first_at[usize::from(index)] = i;
+        }
+    }
+    set
+}
+
+/// Answers keyed by item (function → sourcing, activity → answer, mode → extent):
+/// one answer index per item of `keys`, `None` where not answered.
+fn keyed<const N: usize>(
+    entries: impl Iterator<Item = (i32, i32)>,
+    (keys, key_name): (&ItemList, &str),
+    (answer_name, answers): (&str, usize),
+    field: &str,
+    v: &mut Violations,
+) -> [Option<u8>; N] {
+    debug_assert_eq!(keys.len(), N);
+    let mut out = [None; N];
+    let mut first_at = [usize::MAX; N];
+    for (i, (key, answer)) in entries.enumerate() {
+        let element = format!("{field}[{i}]");
+        let key = enum_index(key, N, &format!("{element}.{key_name}"), v);
+        let answer = enum_index(answer, answers, &format!("{element}.{answer_name}"), v);
+        let Some(key) = key else { continue };
+        let slot = usize::from(key);
+        if first_at[slot] != usize::MAX {
+            v.add(format!("{element}.{key_name}"), format!("duplicate of {field}[{}]", first_at[slot]));
+            continue;
+        }
+        first_at[slot] = i;
+        out[slot] = answer;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn municipality() -> pb::Respondent {
+        pb::Respondent {
+            organisation_number: "958935420".into(),
+            kind: pb::RespondentKind::Municipality as i32,
+            municipality_number: "0301".into(),
+            county_number: String::new(),
+            name: "Oslo kommune".into(),
+            inhabitants: 673_469,
+            survey_year: 2018,
+        }
+    }
+
+    fn fields(result: Result<Validated, Violations>) -> Vec<(String, String)> {
+        result.unwrap_err().into_vec().into_iter().map(|f| (f.field, f.description)).collect()
+    }
+
+    #[test]
+    fn a_missing_response_and_respondent_are_named() {
+        assert_eq!(fields(survey_response(None, "response")), [("response".into(), "is required".into())]);
+        let empty = pb::SurveyResponse::default();
+        assert_eq!(fields(survey_response(Some(&empty), "response"))[0].0, "response.respondent");
+    }
+
+    #[test]
+    fn every_identity_problem_is_reported_at_once() {
+        let r = pb::Respondent {
+            organisation_number: "123".into(),
+            municipality_number: "9901".into(),
+            inhabitants: 0,
+            name: " ".into(),
+            survey_year: 1999,
+            ..municipality()
+        };
+        let response = pb::SurveyResponse { respondent: Some(r), ssb_2018: None };
+        let got: Vec<String> = fields(survey_response(Some(&response), "response")).into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            got,
+            [
+                "response.respondent.organisation_number",
+                "response.respondent.municipality_number",
+                "response.respondent.inhabitants",
+                "response.respondent.name",
+                "response.respondent.survey_year",
+            ]
+        );
+    }
+
+    #[test]
+    fn areas_while_no_strategy_duplicates_and_unspecified_values_are_violations() {
+        let block = pb::Ssb2018Answers {
+            strategy: Some(pb::Ssb2018Strategy { has_strategy: false, areas: vec![1, 1, 0, 99] }),
+            recruitment: Some(pb::Ssb2018Recruitment { tried_to_recruit: false, difficulties: vec![1] }),
+            ..Default::default()
+        };
+        let response = pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) };
+        let got = fields(survey_response(Some(&response), "response"));
+        let p = "response.ssb_2018";
+        assert_eq!(
+            got,
+            [
+                (format!("{p}.strategy.areas[1]"), format!("duplicate of {p}.strategy.areas[0]")),
+                (format!("{p}.strategy.areas[2]"), "must be specified".into()),
+                (format!("{p}.strategy.areas[3]"), "unknown value 99".into()),
+                (format!("{p}.strategy.areas"), "must be empty when has_strategy is false".into()),
+                (format!("{p}.recruitment.difficulties"), "must be empty when tried_to_recruit is false".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn keyed_answers_report_duplicate_keys_and_bad_answers() {
+        let block = pb::Ssb2018Answers {
+            service_offer: Some(pb::Ssb2018ServiceOffer {
+                modes: vec![
+                    pb::ServiceModeAnswer { mode: 1, extent: 2 },
+                    pb::ServiceModeAnswer { mode: 1, extent: 3 },
+                    pb::ServiceModeAnswer { mode: 2, extent: 0 },
+                ],
+            }),
+            ..Default::default()
+        };
+        let response = pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) };
+        let got: Vec<String> = fields(survey_response(Some(&response), "r")).into_iter().map(|f| f.0).collect();
+        assert_eq!(got, ["r.ssb_2018.service_offer.modes[1].mode", "r.ssb_2018.service_offer.modes[2].extent"]);
+    }
+
+    #[test]
+    fn county_municipalities_and_state_agencies_have_their_own_identity_rules() {
+        let county = pb::Respondent {
+            organisation_number: "974761076".into(),
+            kind: pb::RespondentKind::CountyMunicipality as i32,
+            municipality_number: String::new(),
+            county_number: "46".into(),
+            name: "Vestland fylkeskommune".into(),
+            inhabitants: 0,
+            survey_year: 2024,
+        };
+        let ok = survey_response(Some(&pb::SurveyResponse { respondent: Some(county.clone()), ssb_2018: None }), "r");
+        assert_eq!(ok.unwrap().respondent.county.unwrap().to_string(), "46");
+
+        let agency = pb::Respondent { kind: pb::RespondentKind::StateAgency as i32, ..county };
+        let got = fields(survey_response(Some(&pb::SurveyResponse { respondent: Some(agency), ssb_2018: None }), "r"));
+        assert_eq!(got, [("r.respondent.county_number".into(), "must be empty for a state agency".into())]);
+    }
+
+    #[test]
+    fn a_valid_response_becomes_answers() {
+        let block = pb::Ssb2018Answers {
+            strategy: Some(pb::Ssb2018Strategy { has_strategy: true, areas: vec![3, 1] }),
+            sourcing: Some(pb::Ssb2018Sourcing {
+                functions: vec![pb::IctFunctionAnswer { function: 12, sourcing: 1 }],
+            }),
+            ..Default::default()
+        };
+        let v =
+            survey_response(Some(&pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) }), "r")
+                .unwrap();
+        let a = v.ssb_2018.unwrap();
+        assert_eq!(a.strategy, Some(Portfolio { exists: true, areas: 0b101 }));
+        let mut functions = [None; 12];
+        functions[11] = Some(0);
+        assert_eq!(a.sourcing, Some(functions));
+        assert_eq!(a.projects, None);
+    }
+}

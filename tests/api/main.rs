@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0, called with generated clients.
+
+mod health;
+mod helpers;
+mod methodology;
+mod reflection;
+mod score;
+mod shutdown;

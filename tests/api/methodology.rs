@@ -1,0 +1,41 @@
+use indikator::proto::v1::{self as pb, GetMethodologyRequest};
+
+use crate::helpers::{spawn_app, violated_fields};
+
+#[tokio::test]
+async fn get_methodology_marks_reconstructed_items_as_reconstructed() {
+    let mut app = spawn_app().await;
+    let response = app.client.get_methodology(GetMethodologyRequest::default()).await.unwrap().into_inner();
+    let ssb = response.methodologies.iter().find(|m| m.id == "ssb-2018").expect("ssb-2018");
+    let strategy = ssb.item_lists.iter().find(|l| l.id == "strategy_areas").unwrap();
+    let provenance = |id: &str| strategy.items.iter().find(|i| i.id == id).unwrap().provenance();
+    assert_eq!(provenance("STRATEGY_AREA_ROBOTISATION"), pb::Provenance::Published);
+    assert_eq!(provenance("STRATEGY_AREA_DIGITAL_SERVICES_FOR_BUSINESSES"), pb::Provenance::Reconstructed);
+    let reconstructed = strategy.items.iter().filter(|i| i.provenance() == pb::Provenance::Reconstructed).count();
+    assert_eq!(reconstructed, 3);
+    let profile = ssb.categoricals.iter().find(|c| c.id == "ssb-2018/competence_profile").unwrap();
+    assert_eq!(profile.provenance(), pb::Provenance::Reconstructed);
+}
+
+#[tokio::test]
+async fn get_methodology_gives_bands_and_full_composite_tables() {
+    let mut app = spawn_app().await;
+    let request = GetMethodologyRequest { methodology_id: "ssb-2018".into() };
+    let ssb = app.client.get_methodology(request).await.unwrap().into_inner().methodologies.remove(0);
+    let strategy = ssb.count_indicators.iter().find(|i| i.id == "ssb-2018/strategy").unwrap();
+    let bands: Vec<(u32, u32, u32)> = strategy.bands.iter().map(|b| (b.score, b.min_count, b.max_count)).collect();
+    assert_eq!(bands, [(0, 0, 0), (1, 1, 5), (2, 6, 9), (3, 10, 11), (4, 12, 13)]);
+    assert_eq!(strategy.published_median, 9.0);
+    for composite in &ssb.composites {
+        assert_eq!(composite.cells.len(), 25, "{}", composite.id);
+        assert_eq!(composite.grades.iter().map(|g| g.published_count).sum::<u32>(), 377);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_methodology_is_an_invalid_argument() {
+    let mut app = spawn_app().await;
+    let status =
+        app.client.get_methodology(GetMethodologyRequest { methodology_id: "nav-2030".into() }).await.unwrap_err();
+    assert_eq!(violated_fields(&status), ["methodology_id"]);
+}
