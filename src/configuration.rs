@@ -5,6 +5,8 @@ use std::{net::SocketAddr, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::api::round::RoundLimits;
+
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
 #[command(name = "indikator", version, about, args_conflicts_with_subcommands = true)]
@@ -29,6 +31,9 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub log: LogArgs,
+    /// Most records (scored + rejected) one ScoreRound may carry.
+    #[arg(long, env = "INDIKATOR_MAX_ROUND_RECORDS", default_value_t = 1_000_000)]
+    pub max_round_records: u64,
     /// Longest wait for in-flight calls after SIGINT/SIGTERM before exiting.
     #[arg(long, env = "INDIKATOR_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
@@ -58,17 +63,19 @@ pub enum LogFormat {
 pub struct ServerSettings {
     /// Longest wait for in-flight calls once shutdown starts.
     pub shutdown_grace: Duration,
+    /// Bounds on one ScoreRound.
+    pub round_limits: RoundLimits,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { shutdown_grace: Duration::from_secs(30) }
+        Self { shutdown_grace: Duration::from_secs(30), round_limits: RoundLimits::default() }
     }
 }
 
 impl From<&ServeArgs> for ServerSettings {
     fn from(args: &ServeArgs) -> Self {
-        Self { shutdown_grace: args.shutdown_grace }
+        Self { shutdown_grace: args.shutdown_grace, round_limits: RoundLimits { max_records: args.max_round_records } }
     }
 }
 

@@ -9,6 +9,7 @@
 //! |---|---|
 //! | [`methodology`] | the methodologies as data: item lists, scales, bands, composite tables, labels, provenance |
 //! | [`scoring`] | the pure core: validated answers in, scores and grades out (no I/O, no async, no protobuf) |
+//! | [`round`] | whole survey rounds: compact per-respondent state, calibration, tables by group (pure) |
 //! | [`domain`] | newtypes for identities: organisation number, municipality and county numbers, size class |
 //! | [`api`] | the gRPC layer: validation of protobuf requests into domain values, conversion of results, the tonic service |
 //! | [`proto`] | generated `indikator.v1` code and its descriptor set |
@@ -26,6 +27,7 @@ pub mod configuration;
 pub mod domain;
 pub mod methodology;
 pub mod proto;
+pub mod round;
 pub mod scoring;
 pub mod startup;
 pub mod telemetry;

@@ -43,7 +43,7 @@ pub async fn run(
         v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
     }
 
-    let indicators = IndicatorServiceServer::new(IndicatorApi::new())
+    let indicators = IndicatorServiceServer::new(IndicatorApi::new(settings.round_limits))
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .send_compressed(CompressionEncoding::Gzip)

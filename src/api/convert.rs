@@ -5,8 +5,6 @@ use crate::methodology::{GradeLabel, ssb2018 as m};
 use crate::proto::v1 as pb;
 use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results, SourcingGroup};
 
-use super::Validated;
-
 /// Indicators of `ssb-2018` and the answer blocks each needs.
 pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
     ("strategy", &["strategy"]),
@@ -23,13 +21,13 @@ pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
     ("digital_activity", &["cloud", "procurement", "service_offer"]),
 ];
 
-/// Full results of a validated response scored under `results`.
-pub fn indicator_results(validated: &Validated, results: Option<&Results>) -> pb::IndicatorResults {
+/// Full results of a respondent; `results` is `None` without an `ssb_2018` block.
+pub fn indicator_results(respondent: &Respondent, results: Option<&Results>) -> pb::IndicatorResults {
     let mut unscored = Vec::new();
-    let ssb_2018 = match (&validated.ssb_2018, results) {
-        (Some(answers), Some(r)) => {
+    let ssb_2018 = match results {
+        Some(r) => {
             for (indicator, needs) in SSB_2018_NEEDS {
-                let missing: Vec<&str> = needs.iter().copied().filter(|b| !block_present(answers, b)).collect();
+                let missing: Vec<&str> = needs.iter().copied().filter(|b| !block_present(r, b)).collect();
                 if !missing.is_empty() {
                     unscored.push(pb::Unscored {
                         indicator: format!("{}/{indicator}", m::ID),
@@ -39,25 +37,26 @@ pub fn indicator_results(validated: &Validated, results: Option<&Results>) -> pb
             }
             Some(ssb_2018_results(r))
         }
-        _ => {
+        None => {
             unscored.push(pb::Unscored { indicator: m::ID.into(), reason: "absent answer block: ssb_2018".into() });
             None
         }
     };
     let flags = results.map(flags).unwrap_or_default();
-    pb::IndicatorResults { respondent: Some(profile(&validated.respondent)), ssb_2018, flags, unscored }
+    pb::IndicatorResults { respondent: Some(profile(respondent)), ssb_2018, flags, unscored }
 }
 
-fn block_present(a: &crate::scoring::ssb2018::Answers, block: &str) -> bool {
+/// Whether an answer block was present, read off what it produced.
+fn block_present(r: &Results, block: &str) -> bool {
     match block {
-        "strategy" => a.strategy.is_some(),
-        "projects" => a.projects.is_some(),
-        "sourcing" => a.sourcing.is_some(),
-        "recruitment" => a.recruitment.is_some(),
-        "hindrance" => a.hindrance.is_some(),
-        "cloud" => a.cloud.is_some(),
-        "procurement" => a.procurement.is_some(),
-        "service_offer" => a.service_offer.is_some(),
+        "strategy" => r.simple(Count::Strategy).is_some(),
+        "projects" => r.simple(Count::Projects).is_some(),
+        "sourcing" => r.simple(Count::InternalCapacity).is_some(),
+        "recruitment" => r.recruitment.is_some(),
+        "hindrance" => r.hindrance.is_some(),
+        "cloud" => r.simple(Count::Cloud).is_some(),
+        "procurement" => r.simple(Count::Procurement).is_some(),
+        "service_offer" => r.simple(Count::ServiceOffer).is_some(),
         other => unreachable!("unknown block {other}"),
     }
 }

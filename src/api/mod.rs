@@ -5,6 +5,7 @@
 
 pub mod convert;
 pub mod describe;
+pub mod round;
 pub mod service;
 pub mod validate;
 

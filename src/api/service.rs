@@ -1,31 +1,38 @@
 //! `indikator.v1.IndicatorService`: converts and validates, then calls the core.
 
+use std::pin::Pin;
 use std::sync::Arc;
 
-use tonic::{Code, Request, Response, Status};
+use futures::{Stream, StreamExt};
+use tonic::{Code, Request, Response, Status, Streaming};
 use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
 use crate::scoring::ssb2018::{self, Calibrations};
 
+use super::round::{RoundLimits, RoundOutput, fold_round, score_stream_record};
 use super::{Validated, Violations, convert, describe, validate};
+
+type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// The service. Stateless per call: it holds only read-only tables.
 #[derive(Debug, Clone)]
 pub struct IndicatorApi {
     /// Rendered once at start-up; `GetMethodology` clones from here.
     methodologies: Arc<Vec<pb::Methodology>>,
+    /// Bounds on one ScoreRound.
+    round_limits: RoundLimits,
 }
 
 impl Default for IndicatorApi {
     fn default() -> Self {
-        Self::new()
+        Self::new(RoundLimits::default())
     }
 }
 
 impl IndicatorApi {
-    pub fn new() -> Self {
-        Self { methodologies: Arc::new(describe::all()) }
+    pub fn new(round_limits: RoundLimits) -> Self {
+        Self { methodologies: Arc::new(describe::all()), round_limits }
     }
 }
 
@@ -40,7 +47,7 @@ pub fn invalid_argument(violations: Violations) -> Status {
 /// Scores one validated response under the published calibration.
 pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
     let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
-    convert::indicator_results(validated, results.as_ref())
+    convert::indicator_results(&validated.respondent, results.as_ref())
 }
 
 #[tonic::async_trait]
@@ -70,5 +77,36 @@ impl IndicatorService for IndicatorApi {
             return Err(invalid_argument(v));
         }
         Ok(Response::new(pb::GetMethodologyResponse { methodologies }))
+    }
+
+    type ScoreStreamStream = ResponseStream<pb::ScoreStreamResponse>;
+
+    /// One output per input, produced as the client reads: a client that stops
+    /// reading stops the server reading its requests (HTTP/2 flow control), so
+    /// nothing piles up in memory.
+    #[tracing::instrument(name = "ScoreStream", skip_all)]
+    async fn score_stream(
+        &self,
+        request: Request<Streaming<pb::ScoreStreamRequest>>,
+    ) -> Result<Response<Self::ScoreStreamStream>, Status> {
+        let inbound = request.into_inner();
+        let outbound =
+            inbound.enumerate().map(|(sequence, message)| message.map(|m| score_stream_record(sequence as u64, m)));
+        Ok(Response::new(Box::pin(outbound)))
+    }
+
+    type ScoreRoundStream = ResponseStream<pb::ScoreRoundResponse>;
+
+    /// Reads the whole round first (so a failing round emits nothing), then
+    /// streams score cards and the summary as the client reads them.
+    #[tracing::instrument(name = "ScoreRound", skip_all, fields(round_id, records))]
+    async fn score_round(
+        &self,
+        request: Request<Streaming<pb::ScoreRoundRequest>>,
+    ) -> Result<Response<Self::ScoreRoundStream>, Status> {
+        let report = fold_round(request.into_inner(), self.round_limits).await?;
+        tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
+        let outbound = futures::stream::iter(RoundOutput::new(report).map(Ok));
+        Ok(Response::new(Box::pin(outbound)))
     }
 }

@@ -1,0 +1,313 @@
+//! `ScoreStream` and `ScoreRound`: the streaming RPCs, over any stream of
+//! requests (a gRPC call or, for the batch client, a file).
+
+use futures::{Stream, StreamExt};
+use tonic::{Code, Status};
+
+use crate::domain::{RespondentKind, SizeClass};
+use crate::methodology::ssb2018 as m;
+use crate::proto::v1 as pb;
+use crate::round::{CalibrationMode, GroupKey, GroupTables, RoundAggregator, RoundConfig, RoundReport};
+use crate::scoring::ssb2018::Count;
+
+use super::service::{invalid_argument, score_validated};
+use super::{Violations, convert, validate};
+
+/// Limits that protect the server from one oversized round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundLimits {
+    /// Records (scored + rejected) a ScoreRound may carry.
+    pub max_records: u64,
+}
+
+impl Default for RoundLimits {
+    fn default() -> Self {
+        Self { max_records: 1_000_000 }
+    }
+}
+
+fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
+    v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
+}
+
+/// The output of one ScoreStream record.
+pub fn score_stream_record(sequence: u64, request: pb::ScoreStreamRequest) -> pb::ScoreStreamResponse {
+    let outcome = match validate::survey_response(request.response.as_ref(), "response") {
+        Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated(&validated)),
+        Err(violations) => {
+            let status = invalid_argument(violations_clone(&violations));
+            pb::score_stream_response::Outcome::Error(pb::RecordError {
+                code: Code::InvalidArgument as i32,
+                message: status.message().to_owned(),
+                field_violations: violations_of(violations),
+            })
+        }
+    };
+    pb::ScoreStreamResponse { record_id: request.record_id, sequence, outcome: Some(outcome) }
+}
+
+fn violations_clone(v: &Violations) -> Violations {
+    let mut copy = Violations::default();
+    for f in v.iter() {
+        copy.add(f.field.clone(), f.description.clone());
+    }
+    copy
+}
+
+fn header_config(header: &pb::RoundHeader) -> Result<RoundConfig, Status> {
+    let mut v = Violations::default();
+    if header.round_id.trim().is_empty() {
+        v.add("header.round_id", "is required");
+    }
+    if !validate::SURVEY_YEARS.contains(&header.survey_year) {
+        v.add(
+            "header.survey_year",
+            format!(
+                "{} is outside {}–{}",
+                header.survey_year,
+                validate::SURVEY_YEARS.start(),
+                validate::SURVEY_YEARS.end()
+            ),
+        );
+    }
+    let calibration = match pb::Calibration::try_from(header.calibration) {
+        Ok(pb::Calibration::Published) => Some(CalibrationMode::Published),
+        Ok(pb::Calibration::Relative) => Some(CalibrationMode::Relative),
+        Ok(pb::Calibration::Unspecified) => {
+            v.add("header.calibration", "must be CALIBRATION_PUBLISHED or CALIBRATION_RELATIVE");
+            None
+        }
+        Err(_) => {
+            v.add("header.calibration", format!("unknown value {}", header.calibration));
+            None
+        }
+    };
+    if !v.is_empty() {
+        return Err(invalid_argument(v));
+    }
+    Ok(RoundConfig {
+        round_id: header.round_id.trim().to_owned(),
+        survey_year: header.survey_year as u16,
+        calibration: calibration.expect("checked"),
+    })
+}
+
+fn protocol_error(field: &str, description: &str) -> Status {
+    let mut v = Violations::default();
+    v.add(field, description);
+    invalid_argument(v)
+}
+
+/// Reads a whole round (header, then records) and tabulates it. Fails the
+/// whole call, with nothing emitted, on a missing or malformed header, a second
+/// header, more records than `limits` allow, or a broken inbound stream.
+pub async fn fold_round<S>(mut inbound: S, limits: RoundLimits) -> Result<RoundReport, Status>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+{
+    let header = match inbound.next().await.transpose()? {
+        Some(pb::ScoreRoundRequest { item: Some(pb::score_round_request::Item::Header(h)) }) => h,
+        Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
+        None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
+    };
+    let config = header_config(&header)?;
+    let span = tracing::Span::current();
+    span.record("round_id", config.round_id.as_str());
+    let mut round = RoundAggregator::new(config);
+    while let Some(message) = inbound.next().await.transpose()? {
+        if round.received() >= limits.max_records {
+            return Err(Status::resource_exhausted(format!(
+                "the round has more than {} records (the server's max round size); nothing was scored",
+                limits.max_records
+            )));
+        }
+        match message.item {
+            Some(pb::score_round_request::Item::Record(record)) => {
+                match validate::survey_response(record.response.as_ref(), "response") {
+                    Ok(v) => round.add_valid(&record.record_id, &v.respondent, v.ssb_2018.as_ref()),
+                    Err(violations) => {
+                        let message = invalid_argument(violations_clone(&violations)).message().to_owned();
+                        let pairs = violations.into_vec().into_iter().map(|f| (f.field, f.description)).collect();
+                        round.add_rejected(&record.record_id, message, pairs);
+                    }
+                }
+            }
+            Some(pb::score_round_request::Item::Header(_)) => {
+                return Err(protocol_error("header", "a round has one header, sent first; a second one arrived"));
+            }
+            None => round.add_rejected(
+                "",
+                "item: a round message must be a header or a record".into(),
+                vec![("item".into(), "is required".into())],
+            ),
+        }
+    }
+    span.record("records", round.received());
+    Ok(round.finish())
+}
+
+/// Score cards, then the summary, built one at a time as the client reads.
+pub struct RoundOutput {
+    report: RoundReport,
+    next_card: usize,
+    summary_sent: bool,
+}
+
+impl RoundOutput {
+    pub fn new(report: RoundReport) -> Self {
+        Self { report, next_card: 0, summary_sent: false }
+    }
+}
+
+impl Iterator for RoundOutput {
+    type Item = pb::ScoreRoundResponse;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(card) = self.report.card(self.next_card) {
+            self.next_card += 1;
+            let results = convert::indicator_results(&card.respondent, card.results.as_ref());
+            return Some(pb::ScoreRoundResponse {
+                item: Some(pb::score_round_response::Item::ScoreCard(pb::ScoreCard {
+                    record_id: card.record_id.to_owned(),
+                    results: Some(results),
+                    sequence: card.sequence,
+                })),
+            });
+        }
+        if self.summary_sent {
+            return None;
+        }
+        self.summary_sent = true;
+        Some(pb::ScoreRoundResponse { item: Some(pb::score_round_response::Item::Summary(summary(&self.report))) })
+    }
+}
+
+fn calibration_enum(mode: CalibrationMode) -> pb::Calibration {
+    match mode {
+        CalibrationMode::Published => pb::Calibration::Published,
+        CalibrationMode::Relative => pb::Calibration::Relative,
+    }
+}
+
+/// The round summary: accounting, calibration and every group's tables.
+pub fn summary(report: &RoundReport) -> pb::RoundSummary {
+    let c = &report.calibration;
+    let calibration = pb::CalibrationReport {
+        used: calibration_enum(c.mode) as i32,
+        indicators: Count::ALL
+            .iter()
+            .map(|&count| {
+                let i = count as usize;
+                let indicator = count.indicator();
+                pb::IndicatorCalibration {
+                    indicator: format!("{}/{}", m::ID, indicator.id),
+                    median: c.medians[i].unwrap_or(0.0),
+                    published_median: indicator.published_median.unwrap_or(0.0),
+                    published_cut_points: indicator.published.cut_points().to_vec(),
+                    derived_cut_points: c.derived[i].map(|d| d.cut_points().to_vec()).unwrap_or_default(),
+                    used_cut_points: c.used.get(count).cut_points().to_vec(),
+                    nonzero: c.nonzero[i],
+                }
+            })
+            .collect(),
+    };
+    pb::RoundSummary {
+        round_id: report.config.round_id.clone(),
+        survey_year: u32::from(report.config.survey_year),
+        accounting: Some(pb::RoundAccounting {
+            received: report.received,
+            scored: report.scored,
+            rejected: report.rejections.len() as u64,
+            rejections: report
+                .rejections
+                .iter()
+                .map(|r| pb::Rejection {
+                    record_id: r.record_id.clone(),
+                    sequence: r.sequence,
+                    reason: r.reason.clone(),
+                    field_violations: r
+                        .field_violations
+                        .iter()
+                        .map(|(field, description)| pb::FieldViolation {
+                            field: field.clone(),
+                            description: description.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }),
+        calibration: Some(calibration),
+        groups: report.tables.groups().map(|(key, g)| group_tables(key, g)).collect(),
+    }
+}
+
+fn group_tables(key: GroupKey, g: &GroupTables) -> pb::GroupTables {
+    let (dimension, key, label) = match key {
+        GroupKey::Overall => (pb::GroupDimension::Overall, "all".to_owned(), "Alle".to_owned()),
+        GroupKey::Kind(kind) => {
+            let label = match kind {
+                RespondentKind::Municipality => "Kommuner",
+                RespondentKind::CountyMunicipality => "Fylkeskommuner",
+                RespondentKind::StateAgency => "Statlige virksomheter",
+            };
+            (pb::GroupDimension::RespondentKind, convert::respondent_kind(kind).as_str_name().into(), label.into())
+        }
+        GroupKey::SizeClass(class) => (
+            pb::GroupDimension::SizeClass,
+            convert::size_class(class).as_str_name().into(),
+            format!("{} innbyggere", SizeClass::label(class)),
+        ),
+        GroupKey::County(county) => (pb::GroupDimension::County, county.to_string(), county.county().name.clone()),
+    };
+    let composites = [&m::DIGITAL_PRIORITY, &m::DIGITAL_USE, &m::DIGITAL_ACTIVITY];
+    let hindrance_rows = || m::HINDRANCE_GROUPS.iter().map(|i| i.key.to_uppercase()).collect::<Vec<_>>();
+    pb::GroupTables {
+        dimension: dimension as i32,
+        key,
+        label,
+        n: g.n,
+        scores: Count::ALL
+            .iter()
+            .map(|&count| {
+                let indicator = count.indicator();
+                pb::ScoreDistribution {
+                    indicator: format!("{}/{}", m::ID, indicator.id),
+                    n: g.scored(count),
+                    per_score: g.per_score[count as usize].to_vec(),
+                    per_count: g.per_count[count as usize][..=indicator.max_count as usize].to_vec(),
+                    median: g.median(count).unwrap_or(0.0),
+                }
+            })
+            .collect(),
+        composites: composites
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pb::GradeDistribution {
+                indicator: format!("{}/{}", m::ID, c.id),
+                n: g.per_grade[i].iter().sum(),
+                per_grade: g.per_grade[i].to_vec(),
+            })
+            .collect(),
+        competence: Some(pb::CompetenceTables {
+            recruitment: g.recruitment.to_vec(),
+            hindrance: g.hindrance.to_vec(),
+            hindrance_by_recruitment: Some(pb::CrossTable {
+                rows: hindrance_rows(),
+                columns: m::RECRUITMENT_STATUS.iter().map(|i| i.key.to_uppercase()).collect(),
+                cells: g.hindrance_by_recruitment.iter().flatten().copied().collect(),
+                n: g.hindrance_by_recruitment.iter().flatten().sum(),
+            }),
+            hindrance_by_sourcing: Some(pb::CrossTable {
+                rows: hindrance_rows(),
+                columns: m::SOURCING_GROUPS.iter().map(|i| i.key.to_uppercase()).collect(),
+                cells: g.hindrance_by_sourcing.iter().flatten().copied().collect(),
+                n: g.hindrance_by_sourcing.iter().flatten().sum(),
+            }),
+            share_large_hindrance: g.share_large_hindrance(),
+            share_small_hindrance: g.share_small_hindrance(),
+            share_tried_to_recruit: g.share_tried_to_recruit(),
+            share_not_tried_among_large_hindrance: g.share_not_tried_among_large_hindrance(),
+        }),
+        service_modes_unknown: g.service_modes_unknown,
+    }
+}

@@ -1,0 +1,310 @@
+//! Whole survey rounds: folds validated records into compact per-respondent
+//! state, then grades them under the round's calibration and tabulates every
+//! distribution overall, by respondent kind, by size class and by county.
+//!
+//! Pure like [`crate::scoring`]: no I/O, no async, no protobuf. The raw
+//! responses are never kept: a [`RoundAggregator`] holds, per scored
+//! respondent, one [`RecordState`] (44 bytes) plus its record id and name in a
+//! shared text arena (their lengths in bytes), plus 16 bytes or so in the
+//! duplicate index — about 60 bytes + id + name per respondent.
+
+mod tables;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+pub use tables::{GroupKey, GroupTables, RoundTables};
+
+use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind, SizeClass};
+use crate::scoring::bands::{Calibration, median_of_nonzero};
+use crate::scoring::ssb2018::{self, Answers, Calibrations, Count, Measures, Results};
+
+/// Histogram length of a count indicator: counts 0..=15 (the largest max count).
+pub const HISTOGRAM_LEN: usize = 16;
+
+/// How the round's count indicators are banded (METHOD.md §1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalibrationMode {
+    Published,
+    Relative,
+}
+
+/// What the round header fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundConfig {
+    pub round_id: String,
+    pub survey_year: u16,
+    pub calibration: CalibrationMode,
+}
+
+/// One scored respondent, reduced to what grading and tabulating need.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordState {
+    /// Counts and categories: everything the grades depend on.
+    pub measures: Measures,
+    /// To echo the identity in the score card.
+    pub organisation_number: OrganisationNumber,
+    pub municipality: Option<MunicipalityNumber>,
+    /// Grouping by county.
+    pub county: Option<CountyNumber>,
+    /// Grouping by respondent kind.
+    pub kind: RespondentKind,
+    /// Inhabitants (0 = not given), for the size class.
+    pub inhabitants: u32,
+    /// Whether the response had an `ssb_2018` block at all.
+    pub has_ssb_2018: bool,
+    /// Where the record id and then the name start in the text arena.
+    text_start: u32,
+    /// Length in bytes of the record id; the name follows it.
+    id_len: u16,
+    name_len: u16,
+    /// Position among the round's records (scored and rejected).
+    pub sequence: u32,
+}
+
+impl RecordState {
+    pub fn size_class(&self) -> Option<SizeClass> {
+        (self.inhabitants > 0).then(|| SizeClass::of(self.inhabitants))
+    }
+}
+
+/// A record that was not scored, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub record_id: String,
+    pub sequence: u64,
+    pub reason: String,
+    /// (field path, description).
+    pub field_violations: Vec<(String, String)>,
+}
+
+/// Accumulates a round.
+#[derive(Debug)]
+pub struct RoundAggregator {
+    config: RoundConfig,
+    /// One per scored record, in arrival order.
+    records: Vec<RecordState>,
+    /// Record ids and names of scored records, back to back.
+    text: String,
+    /// Organisation number → index in `records`, to refuse a second response.
+    seen: HashMap<OrganisationNumber, u32>,
+    rejections: Vec<Rejection>,
+    /// Records received (scored + rejected).
+    received: u64,
+    /// Overall count histograms (calibration-free), for relative calibration.
+    histograms: [[u64; HISTOGRAM_LEN]; 6],
+}
+
+/// The calibration a round was graded with, and what it was chosen from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationUsed {
+    pub mode: CalibrationMode,
+    pub used: Calibrations,
+    /// Per [`Count`]: derived from this round, when derivable.
+    pub derived: [Option<Calibration>; 6],
+    /// Per [`Count`]: median of the round's non-zero counts.
+    pub medians: [Option<f64>; 6],
+    /// Per [`Count`]: respondents with a non-zero count.
+    pub nonzero: [u64; 6],
+}
+
+/// Everything a round produced, ready to be rendered.
+#[derive(Debug)]
+pub struct RoundReport {
+    pub config: RoundConfig,
+    pub received: u64,
+    pub scored: u64,
+    pub rejections: Vec<Rejection>,
+    pub calibration: CalibrationUsed,
+    pub tables: RoundTables,
+    records: Vec<RecordState>,
+    text: String,
+}
+
+/// One scored record, graded, as its score card shows it.
+#[derive(Debug, Clone)]
+pub struct Card<'a> {
+    pub record_id: &'a str,
+    pub sequence: u64,
+    pub respondent: Respondent,
+    /// `None` when the response had no `ssb_2018` block.
+    pub results: Option<Results>,
+}
+
+impl RoundAggregator {
+    pub fn new(config: RoundConfig) -> Self {
+        Self {
+            config,
+            records: Vec::new(),
+            text: String::new(),
+            seen: HashMap::new(),
+            rejections: Vec::new(),
+            received: 0,
+            histograms: [[0; HISTOGRAM_LEN]; 6],
+        }
+    }
+
+    pub fn config(&self) -> &RoundConfig {
+        &self.config
+    }
+
+    /// Records received so far (scored + rejected).
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// Folds a record that passed validation. It is still rejected when its
+    /// survey year is not the round's or its respondent was already scored.
+    pub fn add_valid(&mut self, record_id: &str, respondent: &Respondent, answers: Option<&Answers>) {
+        let sequence = self.next_sequence();
+        if u32::from(respondent.survey_year) != u32::from(self.config.survey_year) {
+            let description =
+                format!("{} is not the round's survey year {}", respondent.survey_year, self.config.survey_year);
+            self.rejections.push(Rejection {
+                record_id: record_id.to_owned(),
+                sequence,
+                reason: format!("response.respondent.survey_year: {description}"),
+                field_violations: vec![("response.respondent.survey_year".into(), description)],
+            });
+            return;
+        }
+        if let Some(&first) = self.seen.get(&respondent.organisation_number) {
+            let first = &self.records[first as usize];
+            let description = format!(
+                "organisation number {} was already scored in this round (record {:?}, sequence {})",
+                respondent.organisation_number,
+                self.record_id(first),
+                first.sequence
+            );
+            self.rejections.push(Rejection {
+                record_id: record_id.to_owned(),
+                sequence,
+                reason: format!("duplicate respondent: {description}"),
+                field_violations: vec![("response.respondent.organisation_number".into(), description)],
+            });
+            return;
+        }
+
+        let measures = answers.map(ssb2018::measure).unwrap_or_default();
+        for count in Count::ALL {
+            if let Some(n) = measures.counts[count as usize] {
+                self.histograms[count as usize][usize::from(n)] += 1;
+            }
+        }
+        let id = truncate(record_id, u16::MAX as usize);
+        let name = truncate(&respondent.name, u16::MAX as usize);
+        let text_start = self.text.len() as u32;
+        self.text.push_str(id);
+        self.text.push_str(name);
+        self.seen.insert(respondent.organisation_number, self.records.len() as u32);
+        self.records.push(RecordState {
+            measures,
+            organisation_number: respondent.organisation_number,
+            municipality: respondent.municipality,
+            county: respondent.county,
+            kind: respondent.kind,
+            inhabitants: respondent.inhabitants.unwrap_or(0),
+            has_ssb_2018: answers.is_some(),
+            text_start,
+            id_len: id.len() as u16,
+            name_len: name.len() as u16,
+            sequence: sequence as u32,
+        });
+    }
+
+    /// Folds a record that failed validation.
+    pub fn add_rejected(&mut self, record_id: &str, reason: String, field_violations: Vec<(String, String)>) {
+        let sequence = self.next_sequence();
+        self.rejections.push(Rejection { record_id: record_id.to_owned(), sequence, reason, field_violations });
+    }
+
+    fn next_sequence(&mut self) -> u64 {
+        self.received += 1;
+        self.received - 1
+    }
+
+    fn record_id<'a>(&'a self, r: &RecordState) -> &'a str {
+        text_of(&self.text, r).0
+    }
+
+    /// Chooses the calibration, grades every record and tabulates the round.
+    pub fn finish(self) -> RoundReport {
+        let derived = self.histograms.map(|h| Calibration::derive(&h));
+        let medians = self.histograms.map(|h| median_of_nonzero(&h));
+        let nonzero = self.histograms.map(|h| h[1..].iter().sum());
+        let used = match self.config.calibration {
+            CalibrationMode::Published => Calibrations::published(),
+            CalibrationMode::Relative => {
+                let published = Calibrations::published();
+                Calibrations(std::array::from_fn(|i| derived[i].unwrap_or(published.0[i])))
+            }
+        };
+        let calibration = CalibrationUsed { mode: self.config.calibration, used, derived, medians, nonzero };
+        let mut tables = RoundTables::default();
+        for record in &self.records {
+            let results = record.has_ssb_2018.then(|| ssb2018::grade(&record.measures, &used));
+            tables.add(record, results.as_ref());
+        }
+        RoundReport {
+            config: self.config,
+            received: self.received,
+            scored: self.records.len() as u64,
+            rejections: self.rejections,
+            calibration,
+            tables,
+            records: self.records,
+            text: self.text,
+        }
+    }
+}
+
+impl RoundReport {
+    /// Score cards in arrival order, graded under the round's calibration.
+    /// Lazy: each card is built as it is taken.
+    pub fn cards(&self) -> impl Iterator<Item = Card<'_>> + '_ {
+        (0..self.records.len()).filter_map(|i| self.card(i))
+    }
+
+    /// The `index`-th score card (of [`RoundReport::scored`]).
+    pub fn card(&self, index: usize) -> Option<Card<'_>> {
+        self.records.get(index).map(|r| {
+            let (record_id, name) = text_of(&self.text, r);
+            Card {
+                record_id,
+                sequence: u64::from(r.sequence),
+                respondent: Respondent {
+                    organisation_number: r.organisation_number,
+                    kind: r.kind,
+                    municipality: r.municipality,
+                    county: r.county,
+                    name: name.to_owned(),
+                    inhabitants: (r.inhabitants > 0).then_some(r.inhabitants),
+                    survey_year: self.config.survey_year,
+                },
+                results: r.has_ssb_2018.then(|| ssb2018::grade(&r.measures, &self.calibration.used)),
+            }
+        })
+    }
+}
+
+fn text_of<'a>(text: &'a str, r: &RecordState) -> (&'a str, &'a str) {
+    let start = r.text_start as usize;
+    let id: Range<usize> = start..start + usize::from(r.id_len);
+    let name = id.end..id.end + usize::from(r.name_len);
+    (&text[id], &text[name])
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! The round's tables: one accumulator per group of respondents.
+
+use std::collections::BTreeMap;
+
+use crate::domain::{CountyNumber, RespondentKind, SizeClass};
+use crate::methodology::ssb2018::Hindrance;
+use crate::scoring::bands::median_of_nonzero;
+use crate::scoring::ssb2018::{Count, RecruitmentStatus, Results};
+
+use super::{HISTOGRAM_LEN, RecordState};
+
+/// Which group a table covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GroupKey {
+    Overall,
+    Kind(RespondentKind),
+    SizeClass(SizeClass),
+    County(CountyNumber),
+}
+
+/// Counts for one group. Every cell counts respondents.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GroupTables {
+    /// Scored respondents in the group.
+    pub n: u64,
+    /// Per [`Count`]: respondents per score 0–4.
+    pub per_score: [[u64; 5]; 6],
+    /// Per [`Count`]: respondents per count.
+    pub per_count: [[u64; HISTOGRAM_LEN]; 6],
+    /// Per composite (priority, use, activity): respondents per grade 0–4.
+    pub per_grade: [[u64; 5]; 3],
+    /// Per [`RecruitmentStatus`].
+    pub recruitment: [u64; 3],
+    /// Per hindrance group (low, neither, high, unknown).
+    pub hindrance: [u64; 4],
+    /// Hindrance group × recruitment status.
+    pub hindrance_by_recruitment: [[u64; 3]; 4],
+    /// Hindrance group × sourcing group (internal, external).
+    pub hindrance_by_sourcing: [[u64; 2]; 4],
+    /// Service modes answered «Vet ikke» / «Ikke relevant», summed.
+    pub service_modes_unknown: u64,
+}
+
+/// Index of a hindrance group in the tables.
+pub fn hindrance_index(h: Hindrance) -> usize {
+    match h {
+        Hindrance::Low => 0,
+        Hindrance::Neither => 1,
+        Hindrance::High => 2,
+        Hindrance::Unknown => 3,
+    }
+}
+
+impl GroupTables {
+    fn add(&mut self, record: &RecordState, results: Option<&Results>) {
+        self.n += 1;
+        let Some(r) = results else { return };
+        for count in Count::ALL {
+            if let Some(s) = r.simple(count) {
+                self.per_score[count as usize][usize::from(s.score)] += 1;
+                self.per_count[count as usize][usize::from(s.count)] += 1;
+            }
+        }
+        for (i, grade) in [r.digital_priority, r.digital_use, r.digital_activity].into_iter().enumerate() {
+            if let Some(g) = grade {
+                self.per_grade[i][usize::from(g)] += 1;
+            }
+        }
+        if let Some(status) = r.recruitment {
+            self.recruitment[status as usize] += 1;
+        }
+        if let Some(h) = r.hindrance.map(hindrance_index) {
+            self.hindrance[h] += 1;
+            if let Some(status) = r.recruitment {
+                self.hindrance_by_recruitment[h][status as usize] += 1;
+            }
+            if let Some(group) = r.sourcing_group {
+                self.hindrance_by_sourcing[h][group as usize] += 1;
+            }
+        }
+        self.service_modes_unknown += u64::from(record.measures.service_modes_unknown);
+    }
+
+    /// Respondents with a score for `count` (the n of its cells).
+    pub fn scored(&self, count: Count) -> u64 {
+        self.per_score[count as usize].iter().sum()
+    }
+
+    /// Median of the non-zero counts of `count` in this group.
+    pub fn median(&self, count: Count) -> Option<f64> {
+        median_of_nonzero(&self.per_count[count as usize])
+    }
+
+    /// Share with a large hindrance among those who answered the question.
+    pub fn share_large_hindrance(&self) -> f64 {
+        share(self.hindrance[2], self.hindrance.iter().sum())
+    }
+
+    pub fn share_small_hindrance(&self) -> f64 {
+        share(self.hindrance[0], self.hindrance.iter().sum())
+    }
+
+    /// Share who tried to recruit among those who answered the question.
+    pub fn share_tried_to_recruit(&self) -> f64 {
+        let answered: u64 = self.recruitment.iter().sum();
+        share(answered - self.recruitment[RecruitmentStatus::NotTried as usize], answered)
+    }
+
+    /// Share who did not try to recruit among those with a large hindrance.
+    pub fn share_not_tried_among_large_hindrance(&self) -> f64 {
+        let row = self.hindrance_by_recruitment[2];
+        share(row[RecruitmentStatus::NotTried as usize], row.iter().sum())
+    }
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
+/// Every group's tables for a round.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoundTables {
+    groups: BTreeMap<GroupKey, GroupTables>,
+}
+
+impl RoundTables {
+    pub(super) fn add(&mut self, record: &RecordState, results: Option<&Results>) {
+        let mut keys = vec![GroupKey::Overall, GroupKey::Kind(record.kind)];
+        keys.extend(record.size_class().map(GroupKey::SizeClass));
+        keys.extend(record.county.map(GroupKey::County));
+        for key in keys {
+            self.groups.entry(key).or_default().add(record, results);
+        }
+    }
+
+    /// Groups in report order: overall, kinds, size classes, counties (by number).
+    pub fn groups(&self) -> impl Iterator<Item = (GroupKey, &GroupTables)> {
+        self.groups.iter().map(|(k, g)| (*k, g))
+    }
+
+    pub fn get(&self, key: GroupKey) -> Option<&GroupTables> {
+        self.groups.get(&key)
+    }
+
+    /// The overall group (empty for a round with no scored record).
+    pub fn overall(&self) -> GroupTables {
+        self.groups.get(&GroupKey::Overall).cloned().unwrap_or_default()
+    }
+}
