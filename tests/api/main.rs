@@ -6,3 +6,4 @@ mod methodology;
 mod reflection;
 mod score;
 mod shutdown;
+mod streaming;

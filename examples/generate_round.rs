@@ -1,0 +1,922 @@
+//! Generates a synthetic `ssb-2018` survey round that reproduces Statistics Norway's
+//! published 2018 tables when scored with the published bands.
+//!
+//! ```sh
+//! cargo run --example generate_round -- --seed 2018 > examples/round-2018.jsonl
+//! ```
+//!
+//! The output is JSON Lines: each line one `indikator.v1.ScoreRoundRequest` in the
+//! proto3 JSON mapping, ready to stream into `IndicatorService/ScoreRound`. The first
+//! line is the round header (`ssb-2018-synthetic`, survey year 2018, published
+//! calibration); then one record per municipality, 377 in all (the municipalities in
+//! SSB's 2018 tables), ordered by municipality number, each with every `ssb_2018`
+//! block present. Note that proto3 JSON leaves out fields at their default value, so
+//! "no strategy" is written `"strategy":{}` (a present block with `hasStrategy` false).
+//!
+//! # What it reproduces (METHOD.md §1, SSB Rapporter 2019/14)
+//!
+//! * exactly 124 municipalities without an ICT strategy;
+//! * Tabell 3.1, digital priority per grade 0–4: 34, 105, 29, 110, 99;
+//! * Tabell 5.1, use of digital services: 28, 101, 51, 107, 90;
+//! * Tabell 5.2, digital activity: 31, 112, 111, 37, 86;
+//! * medians of the non-zero counts: projects 7, internal capacity 8, cloud 6,
+//!   procurement 6, service-offer points 2, strategy 10 (see below);
+//! * competence: 158 of 377 (41.9 %) report a large hindrance, 76 (20.2 %) a small one,
+//!   110 (29.2 %) tried to recruit ICT specialists, and 111 of the 158 (70.3 %) with a
+//!   large hindrance did not try;
+//! * no strategy, project portfolio or cloud use is reported with zero areas.
+//!
+//! # The strategy median is 10, not the published 9
+//!
+//! The published median of 9 strategy areas cannot hold together with the other
+//! published figures under the published bands. With 124 municipalities without a
+//! strategy, 253 have one, and their median is the 127th of their 253 sorted counts.
+//! Tabell 3.1 puts 29 + 99 = 128 municipalities at strategy score ≥ 3, i.e. at least
+//! 10 areas, so at most 125 counts are ≤ 9 and the 127th is at least 10. The round
+//! therefore hits 10, the closest reachable value.
+//!
+//! # How
+//!
+//! 1. Identities: municipality numbers in the 2018 (pre-2020) county structure with
+//!    county quotas proportional to 2018, organisation numbers with a valid modulus-11
+//!    check digit, inhabitants drawn per size class in roughly Norway's 2018 shape.
+//! 2. Scores: the composite cell tables below ([`PRIORITY_CELLS`], [`USE_CELLS`],
+//!    [`ACTIVITY_CELLS`]) fix how many municipalities get each (score, score) pair;
+//!    their grade sums are the published tables, checked against the crate's own
+//!    composite tables before anything is drawn. Cells are dealt to municipalities by
+//!    a noisy "maturity" key (rank by inhabitants plus noise), so larger municipalities
+//!    tend to score higher, as in the source.
+//! 3. Counts: each score becomes a count drawn inside its published band; then counts
+//!    inside the band holding the target median are moved to the target until the
+//!    median hits it (which never changes a score).
+//! 4. Answers: counts become concrete answers — distinct areas drawn by weight,
+//!    sourcing, procurement and service-mode answers whose counts and points are
+//!    exactly the drawn ones.
+//! 5. Verification: every line is read back from its JSON, validated with
+//!    `indikator::api::validate::survey_response`, scored with
+//!    `indikator::scoring::ssb2018::score` and tallied; any missed target panics. A
+//!    short summary goes to stderr.
+//!
+//! Everything random comes from a SplitMix64 generator seeded with `--seed`
+//! (default 2018), so the output is byte-for-byte reproducible.
+
+use std::collections::BTreeSet;
+use std::io::{self, BufWriter, Write};
+
+use clap::Parser;
+use indikator::api::validate;
+use indikator::domain::SizeClass;
+use indikator::methodology::ssb2018::{self as m, Hindrance};
+use indikator::proto::v1 as pb;
+use indikator::scoring::bands::median_of_nonzero;
+use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
+
+/// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
+#[derive(Parser)]
+struct Args {
+    /// Seed of the pseudo-random generator; the same seed gives the same file.
+    #[arg(long, default_value_t = 2018)]
+    seed: u64,
+}
+
+const ROUND_ID: &str = "ssb-2018-synthetic";
+const SURVEY_YEAR: u32 = 2018;
+const MUNICIPALITIES: usize = 377;
+
+/// Municipalities per county in the 2018 (pre-2020) structure: the 2018 numbers
+/// scaled from Norway's 422 municipalities to the 377 in SSB's tables.
+const COUNTY_QUOTAS: [(&str, usize); 18] = [
+    ("01", 16), // Østfold
+    ("02", 20), // Akershus
+    ("03", 1),  // Oslo
+    ("04", 20), // Hedmark
+    ("05", 23), // Oppland
+    ("06", 19), // Buskerud
+    ("07", 8),  // Vestfold
+    ("08", 16), // Telemark
+    ("09", 13), // Aust-Agder
+    ("10", 13), // Vest-Agder
+    ("11", 23), // Rogaland
+    ("12", 30), // Hordaland
+    ("14", 23), // Sogn og Fjordane
+    ("15", 32), // Møre og Romsdal
+    ("18", 39), // Nordland
+    ("19", 21), // Troms
+    ("20", 17), // Finnmark
+    ("50", 43), // Trøndelag
+];
+
+/// Municipalities per size class (inhabitants `min..=max`), roughly Norway 2018
+/// scaled to 377: many small municipalities, few large ones.
+const SIZE_QUOTAS: [(u32, u32, usize); 7] = [
+    (200, 1_999, 80),
+    (2_000, 4_999, 105),
+    (5_000, 9_999, 75),
+    (10_000, 19_999, 57),
+    (20_000, 29_999, 22),
+    (30_000, 49_999, 20),
+    (50_000, 290_000, 18),
+];
+
+/// Oslo (0301) is given the largest population.
+const OSLO_INHABITANTS: u32 = 673_469;
+
+/// Municipalities per (strategy score S, project score P): `PRIORITY_CELLS[S][P]`.
+/// Grades (Tabell 3.1): 0 = (0,0) 34; 1 = S ≤ 2, P ≤ 2 otherwise 105;
+/// 2 = S ≥ 3, P ≤ 2 29; 3 = S ≤ 2, P ≥ 3 110; 4 = S ≥ 3, P ≥ 3 99.
+/// Row S = 0 sums to 124 (no strategy); rows S ≥ 3 sum to 128.
+const PRIORITY_CELLS: [[usize; 5]; 5] = [
+    [34, 18, 22, 32, 18], // S = 0
+    [5, 10, 12, 14, 8],   // S = 1
+    [6, 12, 20, 24, 14],  // S = 2
+    [3, 5, 8, 32, 20],    // S = 3
+    [2, 4, 7, 24, 23],    // S = 4
+];
+
+/// Municipalities per (cloud score C, procurement score D): `USE_CELLS[C][D]`.
+/// Grades (Tabell 5.1): 28, 101, 51, 107, 90.
+const USE_CELLS: [[usize; 5]; 5] = [
+    [12, 10, 14, 16, 8], // C = 0
+    [6, 20, 30, 25, 12], // C = 1
+    [4, 13, 20, 30, 16], // C = 2
+    [2, 8, 18, 30, 20],  // C = 3
+    [1, 6, 16, 18, 22],  // C = 4
+];
+
+/// Municipalities per (use grade U, service-offer score O): `ACTIVITY_CELLS[U][O]`.
+/// Row sums are Tabell 5.1 (28, 101, 51, 107, 90); grades (Tabell 5.2): 31, 112, 111, 37, 86.
+const ACTIVITY_CELLS: [[usize; 5]; 5] = [
+    [8, 12, 6, 2, 0],    // U = 0
+    [11, 30, 40, 14, 6], // U = 1
+    [6, 12, 18, 10, 5],  // U = 2
+    [8, 15, 30, 34, 20], // U = 3
+    [5, 13, 40, 20, 12], // U = 4
+];
+
+/// Municipalities per internal-capacity score 0–4.
+const INTERNAL_CAPACITY_SCORES: [usize; 5] = [25, 70, 85, 125, 72];
+
+/// Target strategy median: 10, the closest reachable to the published 9 (see the
+/// module documentation). The other targets are the published medians.
+const STRATEGY_MEDIAN: u32 = 10;
+
+/// Hindrance groups: HIGH (41.9 %), LOW (20.2 %), NEITHER, UNKNOWN.
+const HINDRANCE_HIGH: usize = 158;
+const HINDRANCE_LOW: usize = 76;
+const HINDRANCE_NEITHER: usize = 120;
+const HINDRANCE_UNKNOWN: usize = 23;
+/// Tried to recruit: 47 of the HIGH group (so 111 of 158, 70.3 %, did not) and 63
+/// of the others: 110 in all (29.2 %).
+const TRIED_HIGH: usize = 47;
+const TRIED_OTHER: usize = 63;
+/// Of those who tried, how many had difficulties.
+const STRUGGLED_HIGH: usize = 34;
+const STRUGGLED_OTHER: usize = 28;
+
+/// No 2018 municipality scored above 12 service-offer points (METHOD.md §1.3).
+const SERVICE_POINTS_CAP: u32 = 12;
+
+/// How strongly scores follow municipality size: the noise added to the size rank
+/// (0–1) before dealing scores. Larger means weaker correlation.
+const MATURITY_NOISE: f64 = 1.2;
+
+/// How likely each item is ticked (relative weights), in proto enum order.
+const STRATEGY_AREA_WEIGHTS: [f64; 13] = [0.9, 0.9, 0.85, 0.8, 0.3, 0.35, 0.6, 0.5, 0.6, 0.75, 0.45, 0.7, 0.65];
+const PROJECT_AREA_WEIGHTS: [f64; 10] = [0.85, 0.9, 0.3, 0.7, 0.65, 0.5, 0.5, 0.6, 0.55, 0.45];
+const CLOUD_AREA_WEIGHTS: [f64; 15] = [0.8, 0.7, 0.6, 0.7, 0.25, 0.3, 0.5, 0.75, 0.4, 0.4, 0.3, 0.35, 0.3, 0.25, 0.2];
+/// How likely each ICT function is among those performed internally.
+const INTERNAL_FUNCTION_WEIGHTS: [f64; 12] = [0.2, 0.35, 0.55, 0.85, 0.3, 0.8, 0.45, 0.85, 0.7, 0.85, 0.75, 0.6];
+/// How likely each procurement activity is among the digital ones.
+const DIGITAL_ACTIVITY_WEIGHTS: [f64; 8] = [0.5, 0.9, 0.7, 0.6, 0.45, 0.98, 0.85, 0.5];
+
+fn main() {
+    let args = Args::parse();
+    let mut rng = SplitMix64::new(args.seed);
+    check_cell_tables();
+
+    let mut municipalities = identities(&mut rng);
+    deal_scores(&mut rng, &mut municipalities);
+    draw_counts(&mut rng, &mut municipalities);
+
+    let mut lines = Vec::with_capacity(MUNICIPALITIES + 1);
+    let header = pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
+            round_id: ROUND_ID.into(),
+            survey_year: SURVEY_YEAR,
+            calibration: pb::Calibration::Published as i32,
+        })),
+    };
+    lines.push(serde_json::to_string(&header).expect("serialisable"));
+    for municipality in &municipalities {
+        let record = pb::ScoreRoundRequest {
+            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                record_id: municipality.number.clone(),
+                response: Some(answers(&mut rng, municipality)),
+            })),
+        };
+        lines.push(serde_json::to_string(&record).expect("serialisable"));
+    }
+
+    let summary = verify(&lines);
+
+    let mut out = BufWriter::new(io::stdout().lock());
+    for line in &lines {
+        writeln!(out, "{line}").expect("write to stdout");
+    }
+    out.flush().expect("write to stdout");
+    eprintln!("generate_round: seed {}\n{summary}", args.seed);
+}
+
+// ---------------------------------------------------------------------------------
+// Pseudo-random numbers
+
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for synthetic data.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in `0..n` (rejection sampling, no modulo bias).
+    fn below(&mut self, n: usize) -> usize {
+        assert!(n > 0, "empty range");
+        let n = n as u64;
+        let zone = u64::MAX - u64::MAX % n;
+        loop {
+            let x = self.next_u64();
+            if x < zone {
+                return (x % n) as usize;
+            }
+        }
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn between(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + self.below((hi - lo + 1) as usize) as u32
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    /// An index drawn with probability proportional to its weight.
+    fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.unit() * total;
+        for (i, &w) in weights.iter().enumerate() {
+            if x < w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.iter().rposition(|&w| w > 0.0).expect("a positive weight")
+    }
+
+    /// `k` distinct indices drawn by weight without replacement, in ascending order.
+    fn weighted_subset(&mut self, weights: &[f64], k: usize) -> Vec<usize> {
+        assert!(k <= weights.len());
+        let mut left = weights.to_vec();
+        let mut picked = Vec::with_capacity(k);
+        for _ in 0..k {
+            let i = self.weighted(&left);
+            left[i] = 0.0;
+            picked.push(i);
+        }
+        picked.sort_unstable();
+        picked
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Municipalities and their scores
+
+/// One synthetic municipality while it is being built.
+struct Municipality {
+    number: String,
+    organisation_number: String,
+    inhabitants: u32,
+    /// Rank by inhabitants, 0 (smallest) to 1 (largest).
+    size_rank: f64,
+    /// (strategy, projects) scores.
+    priority: (u8, u8),
+    /// (cloud, procurement) scores.
+    usage: (u8, u8),
+    service_offer: u8,
+    internal_capacity: u8,
+    hindrance: Hindrance,
+    recruitment: RecruitmentStatus,
+    /// Count per [`Count`], filled by [`draw_counts`].
+    counts: [u32; 6],
+}
+
+impl Municipality {
+    fn score(&self, count: Count) -> u8 {
+        match count {
+            Count::Strategy => self.priority.0,
+            Count::Projects => self.priority.1,
+            Count::InternalCapacity => self.internal_capacity,
+            Count::Cloud => self.usage.0,
+            Count::Procurement => self.usage.1,
+            Count::ServiceOffer => self.service_offer,
+        }
+    }
+
+    fn use_grade(&self) -> u8 {
+        m::DIGITAL_USE.table.grade(self.usage.0, self.usage.1)
+    }
+}
+
+/// Grade counts of a cell table under a composite's 5×5 table.
+fn grade_counts(cells: &[[usize; 5]; 5], composite: &m::Composite) -> [usize; 5] {
+    let mut per_grade = [0; 5];
+    for (r, row) in cells.iter().enumerate() {
+        for (c, &n) in row.iter().enumerate() {
+            per_grade[usize::from(composite.table.grade(r as u8, c as u8))] += n;
+        }
+    }
+    per_grade
+}
+
+/// The cell tables must give the published tables under the crate's composite tables.
+fn check_cell_tables() {
+    let published = |c: &m::Composite| c.published_counts.map(|n| n as usize);
+    assert_eq!(grade_counts(&PRIORITY_CELLS, &m::DIGITAL_PRIORITY), published(&m::DIGITAL_PRIORITY));
+    assert_eq!(grade_counts(&USE_CELLS, &m::DIGITAL_USE), published(&m::DIGITAL_USE));
+    assert_eq!(grade_counts(&ACTIVITY_CELLS, &m::DIGITAL_ACTIVITY), published(&m::DIGITAL_ACTIVITY));
+    let activity_rows = ACTIVITY_CELLS.map(|row| row.iter().sum::<usize>());
+    assert_eq!(activity_rows, published(&m::DIGITAL_USE), "activity rows must be the use grades");
+    assert_eq!(INTERNAL_CAPACITY_SCORES.iter().sum::<usize>(), MUNICIPALITIES);
+    assert_eq!(HINDRANCE_HIGH + HINDRANCE_LOW + HINDRANCE_NEITHER + HINDRANCE_UNKNOWN, MUNICIPALITIES);
+    assert_eq!(COUNTY_QUOTAS.iter().map(|q| q.1).sum::<usize>(), MUNICIPALITIES);
+    assert_eq!(SIZE_QUOTAS.iter().map(|q| q.2).sum::<usize>(), MUNICIPALITIES);
+}
+
+/// The modulus-11 check digit (weights 3,2,7,6,5,4,3,2); `None` when it would be 10.
+fn check_digit(first_eight: &[u32; 8]) -> Option<u32> {
+    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
+    let sum: u32 = first_eight.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    match 11 - sum % 11 {
+        11 => Some(0),
+        10 => None,
+        digit => Some(digit),
+    }
+}
+
+/// Municipality numbers, organisation numbers and inhabitants, ordered by number.
+fn identities(rng: &mut SplitMix64) -> Vec<Municipality> {
+    let mut numbers = Vec::with_capacity(MUNICIPALITIES);
+    for (county, quota) in COUNTY_QUOTAS {
+        if county == "03" {
+            numbers.push("0301".to_owned());
+            continue;
+        }
+        // Real numbers of a county run from 01 up to about twice its count.
+        let mut suffixes: Vec<usize> = (1..=(2 * quota).clamp(20, 99)).collect();
+        rng.shuffle(&mut suffixes);
+        let mut chosen = suffixes[..quota].to_vec();
+        chosen.sort_unstable();
+        numbers.extend(chosen.into_iter().map(|s| format!("{county}{s:02}")));
+    }
+    numbers.sort();
+
+    let mut organisation_numbers = BTreeSet::new();
+    let mut organisation = || loop {
+        let mut digits = [9; 8];
+        for d in &mut digits[1..] {
+            *d = rng.below(10) as u32;
+        }
+        let Some(check) = check_digit(&digits) else { continue };
+        let raw: String = digits.iter().chain([&check]).map(|d| char::from_digit(*d, 10).unwrap()).collect();
+        if organisation_numbers.insert(raw.clone()) {
+            break raw;
+        }
+    };
+    let organisations: Vec<String> = (0..MUNICIPALITIES).map(|_| organisation()).collect();
+
+    // Inhabitants: log-uniform inside each size class, dealt at random; Oslo the largest.
+    let mut inhabitants = Vec::with_capacity(MUNICIPALITIES);
+    for (min, max, quota) in SIZE_QUOTAS {
+        let (lo, hi) = (f64::from(min).ln(), f64::from(max).ln());
+        for _ in 0..quota {
+            let n = (lo + rng.unit() * (hi - lo)).exp().round() as u32;
+            inhabitants.push(n.clamp(min, max));
+        }
+    }
+    rng.shuffle(&mut inhabitants);
+    let oslo = numbers.iter().position(|n| n == "0301").expect("Oslo");
+    let largest = (0..MUNICIPALITIES).max_by_key(|&i| inhabitants[i]).expect("some");
+    inhabitants.swap(oslo, largest);
+    inhabitants[oslo] = OSLO_INHABITANTS;
+
+    let mut by_size: Vec<usize> = (0..MUNICIPALITIES).collect();
+    by_size.sort_by_key(|&i| (inhabitants[i], i));
+    let mut size_rank = vec![0.0; MUNICIPALITIES];
+    for (rank, &i) in by_size.iter().enumerate() {
+        size_rank[i] = rank as f64 / (MUNICIPALITIES - 1) as f64;
+    }
+
+    numbers
+        .into_iter()
+        .zip(organisations)
+        .enumerate()
+        .map(|(i, (number, organisation_number))| Municipality {
+            number,
+            organisation_number,
+            inhabitants: inhabitants[i],
+            size_rank: size_rank[i],
+            priority: (0, 0),
+            usage: (0, 0),
+            service_offer: 0,
+            internal_capacity: 0,
+            hindrance: Hindrance::Unknown,
+            recruitment: RecruitmentStatus::NotTried,
+            counts: [0; 6],
+        })
+        .collect()
+}
+
+/// Every cell of a table, repeated as many times as it has municipalities.
+fn expand(cells: &[[usize; 5]; 5]) -> Vec<(u8, u8)> {
+    let mut pool = Vec::new();
+    for (r, row) in cells.iter().enumerate() {
+        for (c, &n) in row.iter().enumerate() {
+            pool.extend(std::iter::repeat_n((r as u8, c as u8), n));
+        }
+    }
+    pool
+}
+
+/// Deals `pool` to the municipalities `members`: sorts the pool by `goodness` (random
+/// order among equals) and the members by size rank plus noise, and pairs them up.
+fn deal<T: Copy>(
+    rng: &mut SplitMix64,
+    municipalities: &[Municipality],
+    members: &[usize],
+    mut pool: Vec<T>,
+    goodness: impl Fn(&T) -> u32,
+) -> Vec<(usize, T)> {
+    assert_eq!(members.len(), pool.len(), "one pool item per municipality");
+    rng.shuffle(&mut pool);
+    pool.sort_by_key(|item| goodness(item));
+    let mut keyed: Vec<(f64, usize)> =
+        members.iter().map(|&i| (municipalities[i].size_rank + MATURITY_NOISE * rng.unit(), i)).collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    keyed.into_iter().map(|(_, i)| i).zip(pool).collect()
+}
+
+/// Assigns every score and category so that the cell tables and competence targets hold.
+fn deal_scores(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
+    let all: Vec<usize> = (0..municipalities.len()).collect();
+
+    for (i, cell) in deal(rng, municipalities, &all, expand(&PRIORITY_CELLS), |&(s, p)| u32::from(s + p)) {
+        municipalities[i].priority = cell;
+    }
+    for (i, cell) in deal(rng, municipalities, &all, expand(&USE_CELLS), |&(c, d)| u32::from(c + d)) {
+        municipalities[i].usage = cell;
+    }
+    for (grade, row) in ACTIVITY_CELLS.iter().enumerate() {
+        let members: Vec<usize> =
+            all.iter().copied().filter(|&i| municipalities[i].use_grade() == grade as u8).collect();
+        let pool: Vec<u8> = (0..5u8).flat_map(|o| std::iter::repeat_n(o, row[usize::from(o)])).collect();
+        for (i, offer) in deal(rng, municipalities, &members, pool, |&o| u32::from(o)) {
+            municipalities[i].service_offer = offer;
+        }
+    }
+    let internal: Vec<u8> =
+        (0..5u8).flat_map(|s| std::iter::repeat_n(s, INTERNAL_CAPACITY_SCORES[usize::from(s)])).collect();
+    for (i, score) in deal(rng, municipalities, &all, internal, |&s| u32::from(s)) {
+        municipalities[i].internal_capacity = score;
+    }
+
+    // Hindrance at random; within each group, larger municipalities tend to have tried
+    // to recruit; who struggled is random among those who tried.
+    let mut hindrance: Vec<Hindrance> = [
+        (Hindrance::High, HINDRANCE_HIGH),
+        (Hindrance::Low, HINDRANCE_LOW),
+        (Hindrance::Neither, HINDRANCE_NEITHER),
+        (Hindrance::Unknown, HINDRANCE_UNKNOWN),
+    ]
+    .into_iter()
+    .flat_map(|(h, n)| std::iter::repeat_n(h, n))
+    .collect();
+    rng.shuffle(&mut hindrance);
+    for (m, h) in municipalities.iter_mut().zip(hindrance) {
+        m.hindrance = h;
+    }
+    for (high, tried, struggled) in [(true, TRIED_HIGH, STRUGGLED_HIGH), (false, TRIED_OTHER, STRUGGLED_OTHER)] {
+        let members: Vec<usize> =
+            all.iter().copied().filter(|&i| (municipalities[i].hindrance == Hindrance::High) == high).collect();
+        // 0 = not tried, 1 = tried.
+        let pool: Vec<u8> = (0..members.len()).map(|k| u8::from(k >= members.len() - tried)).collect();
+        let mut tried_members = Vec::new();
+        for (i, has_tried) in deal(rng, municipalities, &members, pool, |&t| u32::from(t)) {
+            if has_tried == 1 {
+                tried_members.push(i);
+            }
+        }
+        rng.shuffle(&mut tried_members);
+        for (k, &i) in tried_members.iter().enumerate() {
+            municipalities[i].recruitment =
+                if k < struggled { RecruitmentStatus::Struggled } else { RecruitmentStatus::RecruitedWithoutProblems };
+        }
+    }
+}
+
+/// Every service-offer point total reachable with the four modes.
+fn reachable_service_points() -> BTreeSet<u32> {
+    tier_combinations().into_iter().map(|(points, _)| points).collect()
+}
+
+/// All 3⁴ combinations of extent tiers (0 none, 1 some, 2 about half or more) per
+/// mode, with their points.
+fn tier_combinations() -> Vec<(u32, [usize; 4])> {
+    let mut combos = Vec::with_capacity(81);
+    for n in 0..81usize {
+        let tiers = [n % 3, n / 3 % 3, n / 9 % 3, n / 27];
+        let points = tiers
+            .iter()
+            .enumerate()
+            .map(|(mode, &tier)| {
+                if m::SERVICE_MODE_IS_COMPLEX[mode] {
+                    m::SERVICE_POINTS_COMPLEX[tier]
+                } else {
+                    m::SERVICE_POINTS_SIMPLE[tier]
+                }
+            })
+            .sum();
+        combos.push((points, tiers));
+    }
+    combos
+}
+
+/// The target median of the non-zero counts of an indicator.
+fn target_median(count: Count) -> u32 {
+    match count {
+        Count::Strategy => STRATEGY_MEDIAN,
+        _ => count.indicator().published_median.expect("every count indicator has a published median") as u32,
+    }
+}
+
+/// Draws each count inside its score's published band, then moves counts inside the
+/// band that holds the target median to the target until the median hits it.
+fn draw_counts(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
+    let calibrations = Calibrations::published();
+    let service_points = reachable_service_points();
+    for count in Count::ALL {
+        let k = count as usize;
+        let indicator = count.indicator();
+        let bands = calibrations.get(count).bands(indicator.max_count);
+        let max = if count == Count::ServiceOffer { SERVICE_POINTS_CAP } else { indicator.max_count };
+        for municipality in municipalities.iter_mut() {
+            let band = bands[usize::from(municipality.score(count))];
+            municipality.counts[k] = loop {
+                let n = rng.between(band.min_count, band.max_count.min(max));
+                if count != Count::ServiceOffer || service_points.contains(&n) {
+                    break n;
+                }
+            };
+        }
+
+        let target = target_median(count);
+        let band = bands[usize::from(calibrations.get(count).score(target))];
+        let nonzero = municipalities.iter().filter(|m| m.counts[k] > 0).count();
+        let (lo_rank, hi_rank) = ((nonzero - 1) / 2, nonzero / 2);
+        loop {
+            let below = municipalities.iter().filter(|m| (1..target).contains(&m.counts[k])).count();
+            let at_most = municipalities.iter().filter(|m| (1..=target).contains(&m.counts[k])).count();
+            let movable: Vec<usize> = if below > lo_rank {
+                (0..municipalities.len())
+                    .filter(|&i| (band.min_count..target).contains(&municipalities[i].counts[k]))
+                    .collect()
+            } else if at_most <= hi_rank {
+                let top = band.max_count.min(max);
+                (0..municipalities.len())
+                    .filter(|&i| (target + 1..=top).contains(&municipalities[i].counts[k]))
+                    .collect()
+            } else {
+                break;
+            };
+            assert!(!movable.is_empty(), "{}: median {target} unreachable with these scores", indicator.id);
+            municipalities[movable[rng.below(movable.len())]].counts[k] = target;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Answers
+
+/// The survey response of one municipality: answers whose counts are its counts.
+fn answers(rng: &mut SplitMix64, municipality: &Municipality) -> pb::SurveyResponse {
+    let count = |c: Count| municipality.counts[c as usize] as usize;
+    let enum_values = |indices: Vec<usize>| indices.into_iter().map(|i| i as i32 + 1).collect::<Vec<i32>>();
+
+    let strategy = count(Count::Strategy);
+    let projects = count(Count::Projects);
+    let cloud = count(Count::Cloud);
+
+    let internal = rng.weighted_subset(&INTERNAL_FUNCTION_WEIGHTS, count(Count::InternalCapacity));
+    let functions = (0..12)
+        .map(|f| {
+            let sourcing = if internal.contains(&f) {
+                [pb::Sourcing::ExclusivelyInternal, pb::Sourcing::MainlyInternal][rng.weighted(&[0.4, 0.6])]
+            } else {
+                [
+                    pb::Sourcing::EvenlySplit,
+                    pb::Sourcing::MainlyExternal,
+                    pb::Sourcing::ExclusivelyExternal,
+                    pb::Sourcing::NotRelevant,
+                    pb::Sourcing::DontKnow,
+                ][rng.weighted(&[0.25, 0.3, 0.3, 0.08, 0.07])]
+            };
+            pb::IctFunctionAnswer { function: f as i32 + 1, sourcing: sourcing as i32 }
+        })
+        .collect();
+
+    let tried = municipality.recruitment != RecruitmentStatus::NotTried;
+    let difficulties = match municipality.recruitment {
+        RecruitmentStatus::Struggled => {
+            let took_long = pb::RecruitmentDifficulty::TookOverThreeMonths as i32;
+            let other = pb::RecruitmentDifficulty::OtherQualifications as i32;
+            [vec![took_long], vec![other], vec![took_long, other]][rng.weighted(&[0.5, 0.25, 0.25])].clone()
+        }
+        _ => Vec::new(),
+    };
+    let degree = match municipality.hindrance {
+        Hindrance::Low => [pb::HindranceDegree::VerySmall, pb::HindranceDegree::FairlySmall][rng.weighted(&[0.3, 0.7])],
+        Hindrance::Neither => pb::HindranceDegree::Neither,
+        Hindrance::High => {
+            [pb::HindranceDegree::FairlyLarge, pb::HindranceDegree::VeryLarge][rng.weighted(&[0.75, 0.25])]
+        }
+        Hindrance::Unknown => pb::HindranceDegree::DontKnow,
+    };
+
+    let digital = rng.weighted_subset(&DIGITAL_ACTIVITY_WEIGHTS, count(Count::Procurement));
+    let activities = (0..8)
+        .map(|a| {
+            let answer = if digital.contains(&a) {
+                [pb::ProcurementAnswer::YesFully, pb::ProcurementAnswer::YesPartly][rng.weighted(&[0.55, 0.45])]
+            } else {
+                [pb::ProcurementAnswer::No, pb::ProcurementAnswer::DontKnow][rng.weighted(&[0.85, 0.15])]
+            };
+            pb::ProcurementActivityAnswer { activity: a as i32 + 1, answer: answer as i32 }
+        })
+        .collect();
+
+    pb::SurveyResponse {
+        respondent: Some(pb::Respondent {
+            organisation_number: municipality.organisation_number.clone(),
+            kind: pb::RespondentKind::Municipality as i32,
+            municipality_number: municipality.number.clone(),
+            county_number: String::new(),
+            name: format!("Syntetisk kommune {}", municipality.number),
+            inhabitants: municipality.inhabitants,
+            survey_year: SURVEY_YEAR,
+        }),
+        ssb_2018: Some(pb::Ssb2018Answers {
+            strategy: Some(pb::Ssb2018Strategy {
+                has_strategy: strategy > 0,
+                areas: enum_values(rng.weighted_subset(&STRATEGY_AREA_WEIGHTS, strategy)),
+            }),
+            projects: Some(pb::Ssb2018Projects {
+                has_projects: projects > 0,
+                areas: enum_values(rng.weighted_subset(&PROJECT_AREA_WEIGHTS, projects)),
+            }),
+            sourcing: Some(pb::Ssb2018Sourcing { functions }),
+            recruitment: Some(pb::Ssb2018Recruitment { tried_to_recruit: tried, difficulties }),
+            hindrance: Some(pb::Ssb2018Hindrance { degree: degree as i32 }),
+            cloud: Some(pb::Ssb2018Cloud {
+                uses_cloud: cloud > 0,
+                areas: enum_values(rng.weighted_subset(&CLOUD_AREA_WEIGHTS, cloud)),
+            }),
+            procurement: Some(pb::Ssb2018Procurement { activities }),
+            service_offer: Some(pb::Ssb2018ServiceOffer {
+                modes: service_modes(rng, municipality.counts[Count::ServiceOffer as usize]),
+            }),
+        }),
+    }
+}
+
+/// Four service-mode answers whose points sum to `points`: a tier combination with
+/// that sum, drawn by how common each tier is per kind of mode, then an extent per tier.
+fn service_modes(rng: &mut SplitMix64, points: u32) -> Vec<pb::ServiceModeAnswer> {
+    const SIMPLE_TIERS: [f64; 3] = [1.0, 1.2, 0.8];
+    const COMPLEX_TIERS: [f64; 3] = [1.0, 0.6, 0.3];
+    let combos: Vec<[usize; 4]> =
+        tier_combinations().into_iter().filter(|&(p, _)| p == points).map(|(_, tiers)| tiers).collect();
+    let weights: Vec<f64> = combos
+        .iter()
+        .map(|tiers| {
+            (0..4)
+                .map(|mode| if m::SERVICE_MODE_IS_COMPLEX[mode] { COMPLEX_TIERS } else { SIMPLE_TIERS }[tiers[mode]])
+                .product()
+        })
+        .collect();
+    let tiers = combos[rng.weighted(&weights)];
+    (0..4)
+        .map(|mode| {
+            let complex = m::SERVICE_MODE_IS_COMPLEX[mode];
+            let extent = match tiers[mode] {
+                0 => {
+                    let zero = [pb::ServiceExtent::None, pb::ServiceExtent::DontKnow, pb::ServiceExtent::NotRelevant];
+                    zero[rng.weighted(if complex { &[0.6, 0.25, 0.15] } else { &[0.85, 0.1, 0.05] })]
+                }
+                1 => pb::ServiceExtent::Some,
+                _ => [pb::ServiceExtent::AboutHalf, pb::ServiceExtent::Most, pb::ServiceExtent::All]
+                    [rng.weighted(&[0.4, 0.45, 0.15])],
+            };
+            pb::ServiceModeAnswer { mode: mode as i32 + 1, extent: extent as i32 }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------
+// Verification
+
+/// Reads every line back, validates and scores it with the crate, and checks every
+/// target; panics listing each miss. Returns the summary for stderr.
+fn verify(lines: &[String]) -> String {
+    let mut failures = Vec::new();
+    let mut check = |ok: bool, what: String| {
+        if !ok {
+            failures.push(what);
+        }
+    };
+
+    let parsed: Vec<pb::ScoreRoundRequest> =
+        lines.iter().map(|l| serde_json::from_str(l).expect("each line parses as a ScoreRoundRequest")).collect();
+    let expected_header = pb::RoundHeader {
+        round_id: ROUND_ID.into(),
+        survey_year: SURVEY_YEAR,
+        calibration: pb::Calibration::Published as i32,
+    };
+    check(
+        matches!(&parsed[0].item, Some(pb::score_round_request::Item::Header(h)) if *h == expected_header),
+        "first line is the round header".into(),
+    );
+    check(parsed.len() == MUNICIPALITIES + 1, format!("{} records, want {MUNICIPALITIES}", parsed.len() - 1));
+
+    let calibrations = Calibrations::published();
+    let mut numbers = BTreeSet::new();
+    let mut organisations = BTreeSet::new();
+    let mut size_classes = [0usize; 7];
+    let mut without_strategy = 0;
+    let mut grades = [[0usize; 5]; 3];
+    let mut histograms: Vec<Vec<u64>> =
+        Count::ALL.iter().map(|c| vec![0; c.indicator().max_count as usize + 1]).collect();
+    let mut hindrance = [0usize; 4];
+    let mut tried = 0;
+    let mut not_tried_high = 0;
+    let mut empty_portfolios = 0;
+
+    for (line, request) in parsed.iter().enumerate().skip(1) {
+        let Some(pb::score_round_request::Item::Record(record)) = &request.item else {
+            check(false, format!("line {}: not a record", line + 1));
+            continue;
+        };
+        let validated = match validate::survey_response(record.response.as_ref(), "response") {
+            Ok(v) => v,
+            Err(violations) => {
+                check(false, format!("line {}: invalid: {violations:?}", line + 1));
+                continue;
+            }
+        };
+        let respondent = &validated.respondent;
+        let number = respondent.municipality.expect("a municipality").to_string();
+        check(record.record_id == number, format!("line {}: record id is the municipality number", line + 1));
+        check(numbers.insert(number.clone()), format!("{number}: duplicate municipality number"));
+        check(organisations.insert(respondent.organisation_number), format!("{number}: duplicate organisation number"));
+        check(COUNTY_QUOTAS.iter().any(|(c, _)| number.starts_with(c)), format!("{number}: not a 2018 county"));
+        check(u32::from(respondent.survey_year) == SURVEY_YEAR, format!("{number}: survey year"));
+        size_classes[respondent.size_class().expect("inhabitants given") as usize] += 1;
+
+        let block = record.response.as_ref().and_then(|r| r.ssb_2018.as_ref()).expect("an ssb_2018 block");
+        let all_blocks = block.strategy.is_some()
+            && block.projects.is_some()
+            && block.sourcing.is_some()
+            && block.recruitment.is_some()
+            && block.hindrance.is_some()
+            && block.cloud.is_some()
+            && block.procurement.is_some()
+            && block.service_offer.is_some();
+        check(all_blocks, format!("{number}: every ssb_2018 block present"));
+
+        let answers = validated.ssb_2018.as_ref().expect("answers");
+        if !answers.strategy.expect("strategy").exists {
+            without_strategy += 1;
+        }
+        let results = indikator::scoring::ssb2018::score(answers, &calibrations);
+        for flag in [Flag::StrategyWithoutAreas, Flag::ProjectsWithoutAreas, Flag::CloudWithoutAreas] {
+            if results.flags.contains(flag) {
+                empty_portfolios += 1;
+            }
+        }
+        for (k, grade) in
+            [results.digital_priority, results.digital_use, results.digital_activity].into_iter().enumerate()
+        {
+            grades[k][usize::from(grade.expect("every composite scored"))] += 1;
+        }
+        for count in Count::ALL {
+            let simple = results.simple(count).expect("every count scored");
+            histograms[count as usize][usize::from(simple.count)] += 1;
+        }
+        hindrance[match results.hindrance.expect("hindrance") {
+            Hindrance::Low => 0,
+            Hindrance::Neither => 1,
+            Hindrance::High => 2,
+            Hindrance::Unknown => 3,
+        }] += 1;
+        let status = results.recruitment.expect("recruitment");
+        if status != RecruitmentStatus::NotTried {
+            tried += 1;
+        } else if results.hindrance == Some(Hindrance::High) {
+            not_tried_high += 1;
+        }
+    }
+
+    let n = numbers.len();
+    check(n == MUNICIPALITIES, format!("{n} municipalities, want {MUNICIPALITIES}"));
+    check(size_classes.iter().all(|&k| k > 0), format!("every size class populated: {size_classes:?}"));
+    check(without_strategy == 124, format!("{without_strategy} without a strategy, want 124"));
+    check(empty_portfolios == 0, format!("{empty_portfolios} strategies/projects/cloud with zero areas"));
+    for (k, composite) in m::COMPOSITES.iter().enumerate() {
+        let want = composite.published_counts.map(|n| n as usize);
+        check(
+            grades[k] == want,
+            format!("{} {}: {:?}, want {want:?}", composite.published_table, composite.id, grades[k]),
+        );
+    }
+    let mut medians = Vec::new();
+    for count in Count::ALL {
+        let median = median_of_nonzero(&histograms[count as usize]).unwrap_or(0.0);
+        let target = f64::from(target_median(count));
+        check(median == target, format!("{} median {median}, want {target}", count.indicator().id));
+        medians.push(median);
+    }
+    let service_max = histograms[Count::ServiceOffer as usize].iter().rposition(|&k| k > 0).unwrap_or(0);
+    check(service_max as u32 <= SERVICE_POINTS_CAP, format!("service points up to {service_max}"));
+    let high = hindrance[2];
+    check(high == HINDRANCE_HIGH, format!("{high} large hindrance, want {HINDRANCE_HIGH}"));
+    check(hindrance[0] == HINDRANCE_LOW, format!("{} small hindrance, want {HINDRANCE_LOW}", hindrance[0]));
+    check(tried == TRIED_HIGH + TRIED_OTHER, format!("{tried} tried to recruit"));
+    check(not_tried_high == HINDRANCE_HIGH - TRIED_HIGH, format!("{not_tried_high} large hindrance, not tried"));
+
+    assert!(failures.is_empty(), "generated round misses its targets:\n  {}", failures.join("\n  "));
+
+    let percent = |k: usize, of: usize| 100.0 * k as f64 / of as f64;
+    let joined = |xs: &[usize]| xs.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
+    let mut s = String::new();
+    s += &format!("  records: {n} municipalities (+ header), every ssb_2018 block present, all valid\n");
+    s += &format!(
+        "  size classes: {}\n",
+        SizeClass::ALL
+            .iter()
+            .zip(size_classes)
+            .map(|(c, k)| format!("{} {k}", c.label()))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    s += &format!("  without strategy: {without_strategy} (target 124)\n");
+    for (k, composite) in m::COMPOSITES.iter().enumerate() {
+        s += &format!(
+            "  {} {}: {} (published {})\n",
+            composite.published_table,
+            composite.id,
+            joined(&grades[k]),
+            joined(&composite.published_counts.map(|n| n as usize))
+        );
+    }
+    s += "  medians of non-zero counts:";
+    for (count, median) in Count::ALL.iter().zip(&medians) {
+        let published = count.indicator().published_median.unwrap_or(0.0);
+        s += &format!(" {} {median} (published {published})", count.indicator().id);
+    }
+    s += "\n";
+    s += &format!(
+        "  competence: large hindrance {high} ({:.1} %), small {} ({:.1} %), tried to recruit {tried} ({:.1} %), \
+         not tried among large {not_tried_high}/{high} ({:.1} %)\n",
+        percent(high, n),
+        hindrance[0],
+        percent(hindrance[0], n),
+        percent(tried, n),
+        percent(not_tried_high, high)
+    );
+    s += "  all targets met (strategy median 10: the published 9 is unreachable with 124 without strategy and Tabell 3.1)";
+    s
+}
