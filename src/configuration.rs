@@ -1,11 +1,13 @@
 //! Command-line flags and environment variables. Every flag has an
 //! `INDIKATOR_*` environment variable; flags win.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::round::RoundLimits;
+use crate::batch::{BatchJob, InputFormat};
+use crate::proto::v1 as pb;
 
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
@@ -22,6 +24,63 @@ pub struct Cli {
 pub enum Command {
     /// Run the gRPC server (the default).
     Serve(ServeArgs),
+    /// Score a round file on a server, or in-process without `--server`.
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// The round file: JSON Lines (`ScoreRoundRequest` per line) or CSV.
+    pub input: PathBuf,
+    /// Input format; by default `.csv` files are CSV and others JSON Lines.
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormat>,
+    /// Server to score on, e.g. `http://localhost:50051`; in-process without it.
+    #[arg(long, env = "INDIKATOR_SERVER")]
+    pub server: Option<String>,
+    /// Write the full report (score cards and summary) as JSON here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Round id (replaces the file's; default: the file name without extension).
+    #[arg(long)]
+    pub round_id: Option<String>,
+    /// Survey year (replaces the file's; default: the first record's).
+    #[arg(long)]
+    pub survey_year: Option<u32>,
+    /// Calibration (replaces the file's; default: published).
+    #[arg(long, value_enum)]
+    pub calibration: Option<CalibrationArg>,
+    /// In-process only: most records a round may carry.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_round_records: u64,
+    /// Do not print the summary tables.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CalibrationArg {
+    Published,
+    Relative,
+}
+
+impl From<&BatchArgs> for BatchJob {
+    fn from(a: &BatchArgs) -> Self {
+        BatchJob {
+            input: a.input.clone(),
+            format: a.format,
+            server: a.server.clone(),
+            out: a.out.clone(),
+            round_id: a.round_id.clone(),
+            survey_year: a.survey_year,
+            calibration: a.calibration.map(|c| match c {
+                CalibrationArg::Published => pb::Calibration::Published,
+                CalibrationArg::Relative => pb::Calibration::Relative,
+            }),
+            max_records: a.max_round_records,
+            print: !a.quiet,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

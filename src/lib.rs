@@ -13,6 +13,7 @@
 //! | [`domain`] | newtypes for identities: organisation number, municipality and county numbers, size class |
 //! | [`api`] | the gRPC layer: validation of protobuf requests into domain values, conversion of results, the tonic service |
 //! | [`proto`] | generated `indikator.v1` code and its descriptor set |
+//! | [`batch`] | the `indikator batch` client: round files (JSON Lines, CSV) to a server or in-process |
 //! | [`startup`] | assembling the server (service, health, reflection) and running it on a listener until shutdown |
 //! | [`configuration`] | command-line flags and environment variables |
 //! | [`telemetry`] | logging (`tracing`) set-up |
@@ -23,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod batch;
 pub mod configuration;
 pub mod domain;
 pub mod methodology;

@@ -1,7 +1,7 @@
 //! The `indikator` binary: parses configuration and hands over to the library.
 
 use clap::Parser;
-use indikator::configuration::{Cli, Command, ServeArgs, ServerSettings};
+use indikator::configuration::{BatchArgs, Cli, Command, ServeArgs, ServerSettings};
 use indikator::{startup, telemetry};
 
 #[tokio::main]
@@ -10,6 +10,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Batch(args)) => batch(&args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -26,5 +27,15 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send +
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     startup::run(listener, ServerSettings::from(&args), startup::shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let outcome = indikator::batch::run(&args.into()).await?;
+    let accounting = outcome.summary.accounting.unwrap_or_default();
+    eprintln!(
+        "{} records: {} scored, {} rejected; {} score cards",
+        accounting.received, accounting.scored, accounting.rejected, outcome.cards
+    );
     Ok(())
 }

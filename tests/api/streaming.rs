@@ -91,8 +91,7 @@ async fn score_round_sends_cards_then_a_summary_that_accounts_for_every_record()
     let Some(Out::Summary(summary)) = &out[2].item else { panic!() };
     let accounting = summary.accounting.as_ref().unwrap();
     assert_eq!((accounting.received, accounting.scored, accounting.rejected), (4, 2, 2));
-    let rejected: Vec<(&str, u64)> =
-        accounting.rejections.iter().map(|r| (r.record_id.as_str(), r.sequence)).collect();
+    let rejected: Vec<(&str, u64)> = accounting.rejections.iter().map(|r| (r.record_id.as_str(), r.sequence)).collect();
     assert_eq!(rejected, [("oslo-again", 2), ("bad", 3)]);
     assert_eq!(accounting.rejections[1].field_violations[0].field, "response.respondent.kind");
     let overall = &summary.groups[0];
@@ -168,9 +167,8 @@ async fn a_client_that_cancels_mid_round_leaves_the_server_healthy() {
     drop(tx);
     let _ = call.await;
 
-    let out = run_round(&mut app, vec![header(pb::Calibration::Relative), record("b", "964338531", "4601")])
-        .await
-        .unwrap();
+    let out =
+        run_round(&mut app, vec![header(pb::Calibration::Relative), record("b", "964338531", "4601")]).await.unwrap();
     assert_eq!(out.len(), 2);
     let mut scored = app.client.score(example_request()).await.unwrap().into_inner();
     assert!(scored.results.take().unwrap().ssb_2018.is_some());

@@ -1,0 +1,180 @@
+//! `indikator batch`: reads a round from a JSON Lines or CSV file, scores it on
+//! a server (`--server`) or in-process with the same code the server runs,
+//! prints the summary as tables and writes the full report as JSON.
+//! File formats: `docs/batch-formats.md`.
+
+pub mod csv_format;
+mod print;
+mod reader;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use futures::{Stream, StreamExt};
+use tonic::Status;
+
+use crate::api::round::{RoundLimits, RoundOutput, fold_round};
+use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+
+pub use reader::{InputFormat, RoundFile};
+
+/// Everything `indikator batch` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub input: PathBuf,
+    /// `None`: guess from the extension (`.csv` is CSV, anything else JSON Lines).
+    pub format: Option<InputFormat>,
+    /// `None`: score in-process.
+    pub server: Option<String>,
+    /// Where to write the full report as JSON.
+    pub out: Option<PathBuf>,
+    /// Header fields that replace (or, for CSV, make) the file's round header.
+    pub round_id: Option<String>,
+    pub survey_year: Option<u32>,
+    pub calibration: Option<pb::Calibration>,
+    /// In-process only: the round size limit.
+    pub max_records: u64,
+    /// Print the summary tables to stdout.
+    pub print: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{path}:{line}: {message}")]
+    Input { path: String, line: u64, message: String },
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("cannot reach {0}: {1}")]
+    Connect(String, tonic::transport::Error),
+    #[error("the round failed: {} ({})", .0.message(), .0.code())]
+    Round(Status),
+    #[error("the server answered without a summary")]
+    NoSummary,
+}
+
+/// What a batch run produced.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    pub summary: pb::RoundSummary,
+    pub cards: u64,
+}
+
+/// Runs a batch job end to end.
+pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
+    let file = RoundFile::open(&job.input, job.format)?;
+    let header = job_header(job);
+    let (requests, errors) = file.into_requests(header);
+    let mut writer = match &job.out {
+        Some(path) => Some(ReportWriter::create(path)?),
+        None => None,
+    };
+
+    let outcome = match &job.server {
+        Some(server) => {
+            let channel = tonic::transport::Endpoint::from_shared(server.clone())
+                .map_err(|e| BatchError::Connect(server.clone(), e))?
+                .connect()
+                .await
+                .map_err(|e| BatchError::Connect(server.clone(), e))?;
+            let mut client = IndicatorServiceClient::new(channel)
+                .max_decoding_message_size(64 * 1024 * 1024)
+                .max_encoding_message_size(64 * 1024 * 1024);
+            let call = async {
+                let responses = client.score_round(requests).await.map_err(BatchError::Round)?.into_inner();
+                collect(responses.map(|r| r.map_err(BatchError::Round)), writer.as_mut()).await
+            };
+            tokio::select! {
+                result = call => result,
+                Ok(error) = errors => Err(error),
+            }
+        }
+        None => {
+            let fold = fold_round(requests.map(Ok::<_, Status>), RoundLimits { max_records: job.max_records });
+            let report = tokio::select! {
+                report = fold => report.map_err(BatchError::Round)?,
+                Ok(error) = errors => return Err(error),
+            };
+            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), writer.as_mut()).await
+        }
+    }?;
+    if let Some(w) = writer {
+        w.finish(&outcome.summary)?;
+    }
+    if job.print {
+        print::summary(&mut std::io::stdout().lock(), &outcome.summary)
+            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+    }
+    Ok(outcome)
+}
+
+fn job_header(job: &BatchJob) -> reader::HeaderOverride {
+    reader::HeaderOverride {
+        round_id: job.round_id.clone(),
+        survey_year: job.survey_year,
+        calibration: job.calibration,
+        default_round_id: job.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
+}
+
+async fn collect(
+    mut responses: impl Stream<Item = Result<pb::ScoreRoundResponse, BatchError>> + Unpin,
+    mut writer: Option<&mut ReportWriter>,
+) -> Result<BatchOutcome, BatchError> {
+    let mut cards = 0;
+    while let Some(response) = responses.next().await {
+        match response?.item {
+            Some(pb::score_round_response::Item::ScoreCard(card)) => {
+                cards += 1;
+                if let Some(w) = writer.as_deref_mut() {
+                    w.card(&card)?;
+                }
+            }
+            Some(pb::score_round_response::Item::Summary(summary)) => {
+                return Ok(BatchOutcome { summary, cards });
+            }
+            None => {}
+        }
+    }
+    Err(BatchError::NoSummary)
+}
+
+/// Writes `{"scoreCards":[…],"summary":{…}}` as the cards arrive.
+struct ReportWriter {
+    path: String,
+    out: BufWriter<File>,
+    cards: u64,
+}
+
+impl ReportWriter {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let name = path.display().to_string();
+        let file = File::create(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+        let mut w = Self { path: name, out: BufWriter::new(file), cards: 0 };
+        w.write(b"{\"scoreCards\":[")?;
+        Ok(w)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), BatchError> {
+        self.out.write_all(bytes).map_err(|e| BatchError::Io(self.path.clone(), e))
+    }
+
+    fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
+        if self.cards > 0 {
+            self.write(b",\n")?;
+        } else {
+            self.write(b"\n")?;
+        }
+        self.cards += 1;
+        let json = serde_json::to_vec(card).expect("messages serialise");
+        self.write(&json)
+    }
+
+    fn finish(mut self, summary: &pb::RoundSummary) -> Result<(), BatchError> {
+        self.write(b"\n],\n\"summary\":")?;
+        let json = serde_json::to_vec_pretty(summary).expect("messages serialise");
+        self.write(&json)?;
+        self.write(b"}\n")?;
+        self.out.flush().map_err(|e| BatchError::Io(self.path.clone(), e))
+    }
+}
