@@ -278,3 +278,8 @@ fn a_relative_round_derives_its_cut_points_from_the_nonzero_counts() {
         report.cards().map(|card| card.results.unwrap().simple(Count::Strategy).unwrap().score).collect();
     assert_eq!(scores, [0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
 }
+
+#[test]
+fn a_scored_respondent_costs_44_bytes_of_state_plus_its_id_and_name() {
+    assert_eq!(std::mem::size_of::<RecordState>(), 44);
+}
