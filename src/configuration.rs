@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::round::RoundLimits;
 use crate::batch::{BatchJob, InputFormat};
+use crate::middleware::CallLimits;
 use crate::proto::v1 as pb;
 
 /// Norwegian municipal digitalisation indicators over gRPC.
@@ -26,6 +27,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Score a round file on a server, or in-process without `--server`.
     Batch(BatchArgs),
+    /// Check a server's gRPC health; exits 0 when SERVING (for probes).
+    Health(HealthArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -96,6 +99,86 @@ pub struct ServeArgs {
     /// Longest wait for in-flight calls after SIGINT/SIGTERM before exiting.
     #[arg(long, env = "INDIKATOR_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
     pub shutdown_grace: Duration,
+    /// Largest decoded request (and encoded response) message, in bytes.
+    #[arg(long, env = "INDIKATOR_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    /// Calls (streams included) in flight across all connections; the excess
+    /// gets RESOURCE_EXHAUSTED at once. Health checks are not counted.
+    #[arg(long, env = "INDIKATOR_MAX_CONCURRENT_REQUESTS", default_value_t = 1024)]
+    pub max_concurrent_requests: usize,
+    /// HTTP/2 keepalive ping interval (0 = off).
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
+    pub keepalive_interval: Duration,
+    /// How long to wait for a keepalive ping's answer before closing the connection.
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
+    pub keepalive_timeout: Duration,
+    /// Connections are closed gracefully (GOAWAY) after this age, so clients
+    /// rebalance and a drain never waits on a long-lived connection.
+    #[arg(long, env = "INDIKATOR_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
+    pub max_connection_age: Duration,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// TLS: a certificate and key turn TLS on; a client CA also requires clients
+/// to present a certificate it signed (mutual TLS).
+#[derive(Debug, Clone, Args)]
+pub struct TlsArgs {
+    /// PEM certificate chain of the server.
+    #[arg(long, env = "INDIKATOR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the server.
+    #[arg(long, env = "INDIKATOR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA bundle; clients must present a certificate it signed.
+    #[arg(long, env = "INDIKATOR_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+}
+
+impl TlsArgs {
+    /// Reads the files; `None` when TLS is off.
+    pub fn load(&self) -> Result<Option<TlsSettings>, String> {
+        let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Ok(Some(TlsSettings {
+                cert_pem: read(cert)?,
+                key_pem: read(key)?,
+                client_ca_pem: self.tls_client_ca.as_ref().map(read).transpose()?,
+            })),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// PEM material for TLS.
+#[derive(Clone)]
+pub struct TlsSettings {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+    /// With a client CA, clients must authenticate (mTLS).
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsSettings").field("mutual", &self.client_ca_pem.is_some()).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthArgs {
+    /// Server to check.
+    #[arg(long, env = "INDIKATOR_HEALTH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+    /// Service to check; empty for the whole server.
+    #[arg(long, default_value = "")]
+    pub service: String,
+    /// Give up after this long.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// PEM CA to trust for an `https://` server (default: the system's roots are not used; give one).
+    #[arg(long, env = "INDIKATOR_HEALTH_CA")]
+    pub ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -124,17 +207,47 @@ pub struct ServerSettings {
     pub shutdown_grace: Duration,
     /// Bounds on one ScoreRound.
     pub round_limits: RoundLimits,
+    /// Server-wide cap on calls in flight.
+    pub call_limits: CallLimits,
+    /// Largest decoded request / encoded response message, in bytes.
+    pub max_message_bytes: usize,
+    /// HTTP/2 keepalive ping interval; `None` = off.
+    pub keepalive_interval: Option<Duration>,
+    pub keepalive_timeout: Duration,
+    /// Connections older than this are closed gracefully.
+    pub max_connection_age: Duration,
+    /// `None`: plaintext.
+    pub tls: Option<TlsSettings>,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { shutdown_grace: Duration::from_secs(30), round_limits: RoundLimits::default() }
+        Self {
+            shutdown_grace: Duration::from_secs(30),
+            round_limits: RoundLimits::default(),
+            call_limits: CallLimits::default(),
+            max_message_bytes: 4 * 1024 * 1024,
+            keepalive_interval: Some(Duration::from_secs(30)),
+            keepalive_timeout: Duration::from_secs(20),
+            max_connection_age: Duration::from_secs(300),
+            tls: None,
+        }
     }
 }
 
-impl From<&ServeArgs> for ServerSettings {
-    fn from(args: &ServeArgs) -> Self {
-        Self { shutdown_grace: args.shutdown_grace, round_limits: RoundLimits { max_records: args.max_round_records } }
+impl ServerSettings {
+    /// Settings from flags; reads the TLS files.
+    pub fn from_args(args: &ServeArgs) -> Result<Self, String> {
+        Ok(Self {
+            shutdown_grace: args.shutdown_grace,
+            round_limits: RoundLimits { max_records: args.max_round_records },
+            call_limits: CallLimits { max_concurrent_calls: args.max_concurrent_requests.max(1) },
+            max_message_bytes: args.max_message_bytes,
+            keepalive_interval: (!args.keepalive_interval.is_zero()).then_some(args.keepalive_interval),
+            keepalive_timeout: args.keepalive_timeout,
+            max_connection_age: args.max_connection_age,
+            tls: args.tls.load()?,
+        })
     }
 }
 

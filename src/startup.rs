@@ -6,11 +6,12 @@ use std::future::Future;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
-use tonic::transport::Server;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
 use crate::api::IndicatorApi;
 use crate::configuration::ServerSettings;
+use crate::middleware::{Metrics, RpcLayer};
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
 
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +44,10 @@ pub async fn run(
         v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
     }
 
-    let indicators = IndicatorServiceServer::new(IndicatorApi::new(settings.round_limits))
+    let metrics = Metrics::global();
+    let indicators = IndicatorServiceServer::new(IndicatorApi::new(settings.round_limits, metrics.clone()))
+        .max_decoding_message_size(settings.max_message_bytes)
+        .max_encoding_message_size(settings.max_message_bytes)
         .accept_compressed(CompressionEncoding::Gzip)
         .accept_compressed(CompressionEncoding::Zstd)
         .send_compressed(CompressionEncoding::Gzip)
@@ -51,7 +55,20 @@ pub async fn run(
 
     let local = listener.local_addr().ok();
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = Server::builder()
+    let mut builder = Server::builder()
+        .http2_keepalive_interval(settings.keepalive_interval)
+        .http2_keepalive_timeout(Some(settings.keepalive_timeout))
+        .max_connection_age(settings.max_connection_age)
+        .max_connection_age_grace(settings.shutdown_grace);
+    if let Some(tls) = &settings.tls {
+        let mut config = ServerTlsConfig::new().identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem));
+        if let Some(ca) = &tls.client_ca_pem {
+            config = config.client_ca_root(Certificate::from_pem(ca));
+        }
+        builder = builder.tls_config(config)?;
+    }
+    let server = builder
+        .layer(RpcLayer::new(settings.call_limits, metrics))
         .add_service(health)
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)
@@ -59,7 +76,12 @@ pub async fn run(
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
             let _ = stopped.await;
         });
-    tracing::info!(address = ?local, "serving indikator.v1.IndicatorService");
+    tracing::info!(
+        address = ?local,
+        tls = settings.tls.is_some(),
+        mutual_tls = settings.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()),
+        "serving indikator.v1.IndicatorService"
+    );
 
     let mut server = std::pin::pin!(server);
     tokio::select! {

@@ -1,6 +1,20 @@
-//! Logging set-up: `tracing` with an EnvFilter, text or JSON lines on stderr.
+//! Logging and OpenTelemetry.
+//!
+//! Logs go to stderr through `tracing` (text or JSON lines). When
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` (or a signal-specific
+//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `..._METRICS_ENDPOINT`) is set, spans
+//! and metrics are also exported over OTLP/gRPC; the exporters honour the
+//! standard `OTEL_*` variables (headers, timeouts, `OTEL_SERVICE_NAME`,
+//! `OTEL_METRIC_EXPORT_INTERVAL`, …). Export runs in the background and never
+//! blocks a call; [`TelemetryGuard::shutdown`] flushes what is left.
 
-use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{MetricExporter, SpanExporter, WithExportConfig};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::layer::Layered;
+use tracing_subscriber::{EnvFilter, Layer, Registry, fmt, prelude::*};
 
 use crate::configuration::{LogArgs, LogFormat};
 
@@ -19,15 +33,93 @@ pub fn filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter:
     Ok(filter)
 }
 
-/// Installs the global subscriber. Call once, from the binary.
-pub fn init(args: &LogArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let filter = filter(&args.log_level)?;
-    let registry = tracing_subscriber::registry().with(filter);
-    match args.log_format {
-        LogFormat::Text => registry.with(fmt::layer().with_writer(std::io::stderr)).try_init()?,
-        LogFormat::Json => registry.with(fmt::layer().json().with_writer(std::io::stderr)).try_init()?,
+/// The OTLP pipelines, when configured; shut down to flush.
+#[derive(Debug, Default)]
+pub struct TelemetryGuard {
+    /// Exports spans in batches from a background thread.
+    tracer: Option<SdkTracerProvider>,
+    /// Exports metrics periodically from a background thread.
+    meter: Option<SdkMeterProvider>,
+}
+
+impl TelemetryGuard {
+    /// Flushes and stops the exporters. Runs on a blocking thread: the SDK's
+    /// shutdown blocks, and on a single-worker runtime it would deadlock.
+    pub async fn shutdown(self) {
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(t) = self.tracer
+                && let Err(e) = t.shutdown()
+            {
+                eprintln!("indikator: flushing spans failed: {e}");
+            }
+            if let Some(m) = self.meter
+                && let Err(e) = m.shutdown()
+            {
+                eprintln!("indikator: flushing metrics failed: {e}");
+            }
+        })
+        .await;
     }
-    Ok(())
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.trim().is_empty())
+}
+
+/// Builds OTLP/gRPC span and metric pipelines for `endpoint`, or from the
+/// standard environment variables when `endpoint` is `None`.
+pub fn otlp_providers(
+    endpoint: Option<&str>,
+) -> Result<(SdkTracerProvider, SdkMeterProvider), Box<dyn std::error::Error + Send + Sync>> {
+    let resource = Resource::builder().with_service_name("indikator").build();
+    let mut spans = SpanExporter::builder().with_tonic();
+    let mut metrics = MetricExporter::builder().with_tonic();
+    if let Some(endpoint) = endpoint {
+        spans = spans.with_endpoint(endpoint);
+        metrics = metrics.with_endpoint(endpoint);
+    }
+    let tracer =
+        SdkTracerProvider::builder().with_batch_exporter(spans.build()?).with_resource(resource.clone()).build();
+    let meter = SdkMeterProvider::builder().with_periodic_exporter(metrics.build()?).with_resource(resource).build();
+    Ok((tracer, meter))
+}
+
+/// A tracing layer that turns spans into OpenTelemetry spans.
+pub fn otel_layer<S>(tracer: &SdkTracerProvider) -> impl Layer<S>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    tracing_opentelemetry::layer().with_tracer(tracer.tracer("indikator"))
+}
+
+/// Installs the global subscriber (and, when configured, the OTLP pipelines
+/// and the global meter provider). Call once, from the binary, inside the runtime.
+pub fn init(args: &LogArgs) -> Result<TelemetryGuard, Box<dyn std::error::Error + Send + Sync>> {
+    let filter = filter(&args.log_level)?;
+    let export =
+        ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]
+            .iter()
+            .any(|v| env_set(v))
+            && !std::env::var("OTEL_SDK_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
+    let mut guard = TelemetryGuard::default();
+    let otel: Option<Box<dyn Layer<Layered<EnvFilter, Registry>> + Send + Sync>> = if export {
+        let (tracer, meter) = otlp_providers(None)?;
+        let layer = otel_layer(&tracer).boxed();
+        opentelemetry::global::set_meter_provider(meter.clone());
+        guard = TelemetryGuard { tracer: Some(tracer), meter: Some(meter) };
+        Some(layer)
+    } else {
+        None
+    };
+    let fmt_layer = match args.log_format {
+        LogFormat::Text => fmt::layer().with_writer(std::io::stderr).boxed(),
+        LogFormat::Json => fmt::layer().json().with_writer(std::io::stderr).boxed(),
+    };
+    tracing_subscriber::registry().with(filter).with(otel).with(fmt_layer).try_init()?;
+    if export {
+        tracing::info!("exporting spans and metrics over OTLP/gRPC");
+    }
+    Ok(guard)
 }
 
 #[cfg(test)]

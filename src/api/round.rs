@@ -113,6 +113,7 @@ where
     let config = header_config(&header)?;
     let span = tracing::Span::current();
     span.record("round_id", config.round_id.as_str());
+    tracing::info!(round_id = %config.round_id, "round started");
     let mut round = RoundAggregator::new(config);
     while let Some(message) = inbound.next().await.transpose()? {
         if round.received() >= limits.max_records {

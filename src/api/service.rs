@@ -7,8 +7,10 @@ use futures::{Stream, StreamExt};
 use tonic::{Code, Request, Response, Status, Streaming};
 use tonic_types::{ErrorDetails, StatusExt};
 
+use crate::middleware::Metrics;
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
 use crate::scoring::ssb2018::{self, Calibrations};
+use opentelemetry::KeyValue;
 
 use super::round::{RoundLimits, RoundOutput, fold_round, score_stream_record};
 use super::{Validated, Violations, convert, describe, validate};
@@ -22,17 +24,41 @@ pub struct IndicatorApi {
     methodologies: Arc<Vec<pb::Methodology>>,
     /// Bounds on one ScoreRound.
     round_limits: RoundLimits,
+    /// Records scored and rejected, rounds in flight.
+    metrics: Metrics,
 }
 
 impl Default for IndicatorApi {
     fn default() -> Self {
-        Self::new(RoundLimits::default())
+        Self::new(RoundLimits::default(), Metrics::global())
     }
 }
 
 impl IndicatorApi {
-    pub fn new(round_limits: RoundLimits) -> Self {
-        Self { methodologies: Arc::new(describe::all()), round_limits }
+    pub fn new(round_limits: RoundLimits, metrics: Metrics) -> Self {
+        Self { methodologies: Arc::new(describe::all()), round_limits, metrics }
+    }
+
+    fn count(&self, method: &'static str, scored: u64, rejected: u64) {
+        let attributes = [KeyValue::new("rpc.method", method)];
+        self.metrics.records_scored.add(scored, &attributes);
+        self.metrics.records_rejected.add(rejected, &attributes);
+    }
+}
+
+/// Decrements the rounds-in-flight gauge however the round ends.
+struct RoundInFlight(Metrics);
+
+impl RoundInFlight {
+    fn start(metrics: &Metrics) -> Self {
+        metrics.rounds_in_flight.add(1, &[]);
+        Self(metrics.clone())
+    }
+}
+
+impl Drop for RoundInFlight {
+    fn drop(&mut self) {
+        self.0.rounds_in_flight.add(-1, &[]);
     }
 }
 
@@ -52,17 +78,24 @@ pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
 
 #[tonic::async_trait]
 impl IndicatorService for IndicatorApi {
-    #[tracing::instrument(name = "Score", skip_all, fields(municipality))]
     async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
         let request = request.into_inner();
-        let validated = validate::survey_response(request.response.as_ref(), "response").map_err(invalid_argument)?;
+        let validated = match validate::survey_response(request.response.as_ref(), "response") {
+            Ok(v) => v,
+            Err(violations) => {
+                self.count("Score", 0, 1);
+                return Err(invalid_argument(violations));
+            }
+        };
+        let span = tracing::Span::current();
+        span.record("records", 1);
         if let Some(m) = validated.respondent.municipality {
-            tracing::Span::current().record("municipality", tracing::field::display(m));
+            span.record("municipality", tracing::field::display(m));
         }
+        self.count("Score", 1, 0);
         Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated)) }))
     }
 
-    #[tracing::instrument(name = "GetMethodology", skip_all)]
     async fn get_methodology(
         &self,
         request: Request<pb::GetMethodologyRequest>,
@@ -84,14 +117,17 @@ impl IndicatorService for IndicatorApi {
     /// One output per input, produced as the client reads: a client that stops
     /// reading stops the server reading its requests (HTTP/2 flow control), so
     /// nothing piles up in memory.
-    #[tracing::instrument(name = "ScoreStream", skip_all)]
     async fn score_stream(
         &self,
         request: Request<Streaming<pb::ScoreStreamRequest>>,
     ) -> Result<Response<Self::ScoreStreamStream>, Status> {
         let inbound = request.into_inner();
-        let outbound =
-            inbound.enumerate().map(|(sequence, message)| message.map(|m| score_stream_record(sequence as u64, m)));
+        let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
+        let outbound = inbound.enumerate().map(move |(sequence, message)| {
+            let out = message.map(|m| score_stream_record(sequence as u64, m))?;
+            tally.note(&out);
+            Ok(out)
+        });
         Ok(Response::new(Box::pin(outbound)))
     }
 
@@ -99,14 +135,41 @@ impl IndicatorService for IndicatorApi {
 
     /// Reads the whole round first (so a failing round emits nothing), then
     /// streams score cards and the summary as the client reads them.
-    #[tracing::instrument(name = "ScoreRound", skip_all, fields(round_id, records))]
     async fn score_round(
         &self,
         request: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
+        let in_flight = RoundInFlight::start(&self.metrics);
         let report = fold_round(request.into_inner(), self.round_limits).await?;
+        drop(in_flight);
+        self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
         let outbound = futures::stream::iter(RoundOutput::new(report).map(Ok));
         Ok(Response::new(Box::pin(outbound)))
+    }
+}
+
+/// Counts a ScoreStream's records; records them on the call's span and the
+/// metrics when the stream ends, however it ends.
+struct StreamTally {
+    span: tracing::Span,
+    api: IndicatorApi,
+    scored: u64,
+    rejected: u64,
+}
+
+impl StreamTally {
+    fn note(&mut self, out: &pb::ScoreStreamResponse) {
+        match out.outcome {
+            Some(pb::score_stream_response::Outcome::Results(_)) => self.scored += 1,
+            _ => self.rejected += 1,
+        }
+    }
+}
+
+impl Drop for StreamTally {
+    fn drop(&mut self) {
+        self.span.record("records", self.scored + self.rejected);
+        self.api.count("ScoreStream", self.scored, self.rejected);
     }
 }

@@ -111,7 +111,7 @@ impl CsvHeader {
     }
 }
 
-/// One data row → a RoundRecord. Lenient on surrounding whitespace; strict on values.
+/// One data row → a `RoundRecord`. Lenient on surrounding whitespace; strict on values.
 ///
 /// The respondent is always present; `ssb_2018` is absent when every one of its
 /// blocks is. Keys and `yes`/`no` are read case-insensitively; empty items in a list
@@ -175,7 +175,7 @@ pub fn parse_row(header: &CsvHeader, row: &csv::StringRecord) -> Result<pb::Roun
     })
 }
 
-/// A RoundRecord → cells in `columns()` order (the inverse of parse_row).
+/// A `RoundRecord` → cells in `columns()` order (the inverse of `parse_row`).
 ///
 /// It is the exact inverse on every record `parse_row` produces. A record it could not
 /// have produced is written as closely as CSV allows: an unspecified enum value is
@@ -189,8 +189,8 @@ pub fn write_row(record: &pb::RoundRecord) -> Vec<String> {
     };
     put(RECORD_ID, record.record_id.clone());
 
-    let response = record.response.clone().unwrap_or_default();
-    if let Some(r) = &response.respondent {
+    let response = record.response.as_ref();
+    if let Some(r) = response.and_then(|r| r.respondent.as_ref()) {
         put(ORGANISATION_NUMBER, r.organisation_number.clone());
         put(KIND, if r.kind == 0 { String::new() } else { key_of::<pb::RespondentKind>(r.kind) });
         put(MUNICIPALITY_NUMBER, r.municipality_number.clone());
@@ -200,7 +200,8 @@ pub fn write_row(record: &pb::RoundRecord) -> Vec<String> {
         put(SURVEY_YEAR, number_cell(r.survey_year));
     }
 
-    let answers = response.ssb_2018.unwrap_or_default();
+    let none = pb::Ssb2018Answers::default();
+    let answers = response.and_then(|r| r.ssb_2018.as_ref()).unwrap_or(&none);
     if let Some(s) = &answers.strategy {
         put(HAS_STRATEGY, yes_no_cell(s.has_strategy));
         put(STRATEGY_AREAS, list_cell::<pb::StrategyArea>(&s.areas));
@@ -674,13 +675,13 @@ mod tests {
         let cells = write_row(&written);
         assert_eq!(cells.len(), columns().len());
         assert_eq!(parse_row(&canonical_header(), &csv::StringRecord::from(cells)), Ok(written.clone()));
-        assert_eq!(read(&write(&[written.clone()])), Ok(vec![written]));
+        assert_eq!(read(&write(std::slice::from_ref(&written))), Ok(vec![written]));
     }
 
     #[test]
     fn every_key_reads_back_as_written() {
         let written = every_key_record();
-        assert_eq!(read(&write(&[written.clone()])), Ok(vec![written]));
+        assert_eq!(read(&write(std::slice::from_ref(&written))), Ok(vec![written]));
         // Four modes cannot show seven extents at once.
         for extent in values::<pb::ServiceExtent>() {
             let mut written = every_key_record();
@@ -688,35 +689,13 @@ mod tests {
             for m in &mut a.service_offer.as_mut().unwrap().modes {
                 m.extent = extent.into();
             }
-            assert_eq!(read(&write(&[written.clone()])), Ok(vec![written]));
+            assert_eq!(read(&write(std::slice::from_ref(&written))), Ok(vec![written]));
         }
         for kind in values::<pb::RespondentKind>() {
             let mut written = sparse_record();
             written.response.as_mut().unwrap().respondent.as_mut().unwrap().kind = kind.into();
-            assert_eq!(read(&write(&[written.clone()])), Ok(vec![written]));
+            assert_eq!(read(&write(std::slice::from_ref(&written))), Ok(vec![written]));
         }
-    }
-
-    #[test]
-    #[ignore = "prints the key lists and the example for docs/batch-formats.md"]
-    fn print_doc_lists() {
-        fn line<E: Keyed>(name: &str) {
-            println!("{name}: {}", keys::<E>().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "));
-        }
-        line::<pb::RespondentKind>("RespondentKind");
-        line::<pb::StrategyArea>("StrategyArea");
-        line::<pb::ProjectEffectArea>("ProjectEffectArea");
-        line::<pb::IctFunction>("IctFunction");
-        line::<pb::Sourcing>("Sourcing");
-        line::<pb::RecruitmentDifficulty>("RecruitmentDifficulty");
-        line::<pb::HindranceDegree>("HindranceDegree");
-        line::<pb::CloudArea>("CloudArea");
-        line::<pb::ProcurementActivity>("ProcurementActivity");
-        line::<pb::ProcurementAnswer>("ProcurementAnswer");
-        line::<pb::ServiceMode>("ServiceMode");
-        line::<pb::ServiceExtent>("ServiceExtent");
-        println!("{}", columns().join("\n"));
-        print!("{}", write(&[full_record(), sparse_record()]));
     }
 
     #[test]
@@ -920,15 +899,48 @@ mod tests {
         assert_eq!(cell("sourcing_security_testing"), "mainly_external");
     }
 
-    /// The example in docs/batch-formats.md.
-    const DOC_EXAMPLE: &str = include_str!("../../docs/batch-formats.md");
+    const DOC: &str = include_str!("../../docs/batch-formats.md");
+
+    /// The CSV examples of docs/batch-formats.md's CSV section, in order.
+    fn documented_examples() -> Vec<&'static str> {
+        let csv_section = DOC.split("\n## JSON Lines").next().expect("the CSV section");
+        csv_section
+            .split("```csv\n")
+            .skip(1)
+            .map(|block| block.split("```").next().expect("the example's end"))
+            .collect()
+    }
 
     #[test]
-    fn the_documented_example_reads_as_the_test_records() {
-        let start = DOC_EXAMPLE.find("```csv\n").expect("a csv example") + "```csv\n".len();
-        let end = start + DOC_EXAMPLE[start..].find("```").expect("the example's end");
-        let records = read(&DOC_EXAMPLE[start..end]).unwrap();
-        assert_eq!(records, [full_record(), sparse_record()]);
-        assert_eq!(write(&[full_record(), sparse_record()]), DOC_EXAMPLE[start..end]);
+    fn the_documented_examples_read_as_the_test_records() {
+        let examples = documented_examples();
+        assert_eq!(examples.len(), 2);
+        assert_eq!(read(examples[0]), Ok(vec![full_record(), sparse_record()]));
+        assert_eq!(write(&[full_record(), sparse_record()]), examples[0], "the full example is as written");
+        assert_eq!(read(examples[1]), Ok(vec![sparse_record()]));
+    }
+
+    #[test]
+    fn the_documented_columns_and_keys_are_those_of_the_protos() {
+        assert!(DOC.contains(&format!("```text\n{}\n```", columns().join("\n"))), "the column list");
+        fn listed<E: Keyed>() -> String {
+            keys::<E>().iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+        }
+        for keys in [
+            listed::<pb::RespondentKind>(),
+            listed::<pb::StrategyArea>(),
+            listed::<pb::ProjectEffectArea>(),
+            listed::<pb::IctFunction>(),
+            listed::<pb::Sourcing>(),
+            listed::<pb::RecruitmentDifficulty>(),
+            listed::<pb::HindranceDegree>(),
+            listed::<pb::CloudArea>(),
+            listed::<pb::ProcurementActivity>(),
+            listed::<pb::ProcurementAnswer>(),
+            listed::<pb::ServiceMode>(),
+            listed::<pb::ServiceExtent>(),
+        ] {
+            assert!(DOC.contains(&format!("| {keys} |")), "{keys}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The `indikator` binary: parses configuration and hands over to the library.
 
 use clap::Parser;
-use indikator::configuration::{BatchArgs, Cli, Command, ServeArgs, ServerSettings};
+use indikator::configuration::{BatchArgs, Cli, Command, HealthArgs, ServeArgs, ServerSettings};
 use indikator::{startup, telemetry};
 
 #[tokio::main]
@@ -11,6 +11,7 @@ async fn main() -> std::process::ExitCode {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Batch(args)) => batch(&args).await,
+        Some(Command::Health(args)) => return health(&args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -22,12 +23,28 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    telemetry::init(&args.log)?;
+    let telemetry = telemetry::init(&args.log)?;
+    let settings = ServerSettings::from_args(&args)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    startup::run(listener, ServerSettings::from(&args), startup::shutdown_signal()).await?;
+    let served = startup::run(listener, settings, startup::shutdown_signal()).await;
+    telemetry.shutdown().await;
+    served?;
     Ok(())
+}
+
+async fn health(args: &HealthArgs) -> std::process::ExitCode {
+    match indikator::health::check(args).await {
+        Ok(status) => {
+            println!("{status}");
+            if status == "SERVING" { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprintln!("indikator health: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {

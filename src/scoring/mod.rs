@@ -9,4 +9,5 @@
 
 pub mod bands;
 pub mod composite;
+pub mod maturity;
 pub mod ssb2018;
