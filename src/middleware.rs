@@ -111,9 +111,15 @@ pub struct RpcService<S> {
     layer: RpcLayer,
 }
 
-/// The server answers this much before the client's deadline so that
-/// DEADLINE_EXCEEDED reaches the client before its own timer fires.
-const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
+/// The server answers up to this much (at most a tenth of the timeout) before
+/// the client's deadline, so that its DEADLINE_EXCEEDED reaches the client
+/// before the client's own timer fires (tonic's client reports its own timer
+/// as CANCELLED).
+const DEADLINE_MARGIN: Duration = Duration::from_millis(20);
+
+fn deadline_after(started: Instant, timeout: Duration) -> Instant {
+    started + timeout - DEADLINE_MARGIN.min(timeout / 10)
+}
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
@@ -166,7 +172,7 @@ where
                 }
             }
         };
-        let deadline = grpc_timeout(request.headers()).map(|t| started + t.saturating_sub(DEADLINE_MARGIN));
+        let deadline = grpc_timeout(request.headers()).map(|t| deadline_after(started, t));
 
         // Take the ready service, leave a fresh clone for the next call.
         let clone = self.inner.clone();

@@ -106,7 +106,7 @@ pub enum Problem {
     #[error("no {0}s belong to this area")]
     EmptyArea(EntryKind),
     /// The published item count is the check that the reconstruction is complete.
-    #[error("published_item_count is {published} but {actual} {kind}s belong to this area")]
+    #[error("published_item_count is {published} but the area has {}", count(*actual, *kind))]
     ItemCount { kind: EntryKind, published: u32, actual: usize },
     /// National means are on the same 0–5 scale as area scores.
     #[error("published_national_mean {0} is outside 0–5")]
@@ -153,4 +153,9 @@ pub enum Problem {
     /// A multi-choice item's value comes from how many options are selected.
     #[error("option `{0}` has a value, but `multi_choice` options carry none (value = 5 × selected / max_count)")]
     ValueOnMultiChoice(String),
+}
+
+/// "1 item", "5 items".
+fn count(n: usize, kind: EntryKind) -> String {
+    format!("{n} {kind}{}", if n == 1 { "" } else { "s" })
 }

@@ -8,6 +8,28 @@
 //! [`CatalogueKind::Services`]: `[[areas]]` and `[[services]]`). Both are embedded in
 //! the binary ([`shipped`]); [`load`] adds or replaces catalogues from a directory.
 //!
+//! ## Format
+//!
+//! Top level: `id`, `name_nb`, `name_en`, `source`, `provenance` (all required),
+//! optional `min_coverage` in (0, 1] (default 0.5), then `[[areas]]` and either
+//! `[[items]]` or `[[services]]`, never both. Every `provenance` is `published` or
+//! `reconstructed`; every id is unique among its kind; unknown keys are refused.
+//!
+//! * `[[areas]]`: `id`, `name_nb`, `name_en`, `provenance`; optional
+//!   `published_item_count` (must equal the number of items or services in the
+//!   area) and `published_national_mean` (0–5). Every area needs an entry.
+//! * `[[items]]`: `id`, `area` (an area id), `question_nb`, `question_en`, `answer`,
+//!   `provenance`, `options` (inline tables `{ id, label_nb, label_en?, value? }`,
+//!   values on 0–5, no value = «vet ikke»), and for `multi_choice` `max_count`.
+//!   By `answer`:
+//!   - `degree`: exactly five valued options, lowest degree first (others unvalued);
+//!   - `yes_no`: valued options `ja` and `nei`; any other option unvalued;
+//!   - `single_choice`: at least one valued option;
+//!   - `multi_choice`: options without values; `max_count` in 1..=options
+//!     (default: the number of options);
+//!   - `level`: no options (levels 0–3 are worth 0, 5/3, 10/3, 5).
+//! * `[[services]]`: `id`, `area`, `name_nb`, `name_en`, `provenance`.
+//!
 //! [`Catalogue::parse`] validates everything a scorer relies on, so scoring never
 //! meets a catalogue it cannot use: unique ids, every reference resolved, every
 //! option value on 0–5, every answer type's options shaped as its value map needs,
@@ -96,8 +118,8 @@ pub struct Area {
     pub name_en: String,
     /// Whether the area itself is stated in a source.
     pub provenance: Provenance,
-    /// The number of items the source says the area has; validated against the
-    /// catalogue's own count, so a reconstruction cannot silently drift from it.
+    /// The number of items (or services) the source says the area has; validated
+    /// against the catalogue's own count, so a reconstruction cannot drift from it.
     pub published_item_count: Option<u32>,
     /// The source's national value for the area (0–5), shown beside a round's mean.
     pub published_national_mean: Option<f64>,

@@ -607,13 +607,10 @@ fn an_area_whose_published_item_count_differs_from_its_items_is_refused() {
     let with_count =
         |n: u32| edit(&text, "name_en = \"Area A\"", &format!("name_en = \"Area A\"\npublished_item_count = {n}"));
     assert_eq!(parsed(&with_count(5)).areas[0].published_item_count, Some(5));
-    assert_eq!(
-        refused(&with_count(6)),
-        "test.toml: area `a`: published_item_count is 6 but 5 items belong to this area"
-    );
+    assert_eq!(refused(&with_count(6)), "test.toml: area `a`: published_item_count is 6 but the area has 5 items");
     let services = format!("{HEADER}{}", service("s1", "a"))
         .replace("name_en = \"Area A\"", "name_en = \"Area A\"\npublished_item_count = 2");
-    assert_eq!(refused(&services), "test.toml: area `a`: published_item_count is 2 but 1 services belong to this area");
+    assert_eq!(refused(&services), "test.toml: area `a`: published_item_count is 2 but the area has 1 service");
 }
 
 #[test]

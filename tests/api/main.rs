@@ -4,6 +4,8 @@ mod batch;
 mod health;
 mod helpers;
 mod methodology;
+mod process;
+mod production;
 mod reflection;
 mod score;
 mod shutdown;

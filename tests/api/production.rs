@@ -1,0 +1,321 @@
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use indikator::configuration::{ServerSettings, TlsSettings};
+use indikator::middleware::CallLimits;
+use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use tonic::Code;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
+
+use crate::helpers::{example_request, spawn_app_with};
+use crate::process::ServerProcess;
+
+fn header() -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
+            round_id: "production".into(),
+            survey_year: 2018,
+            calibration: pb::Calibration::Published as i32,
+        })),
+    }
+}
+
+fn record(id: &str) -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+            record_id: id.into(),
+            response: example_request().response,
+        })),
+    }
+}
+
+#[tokio::test]
+async fn a_message_over_the_size_limit_is_refused_and_the_next_call_is_served() {
+    let settings = ServerSettings { max_message_bytes: 2048, ..ServerSettings::default() };
+    let mut app = spawn_app_with(settings).await;
+    let mut big = example_request();
+    big.response.as_mut().unwrap().respondent.as_mut().unwrap().name = "x".repeat(4096);
+    let status = app.client.score(big).await.unwrap_err();
+    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert!(status.message().contains("too large"), "{}", status.message());
+    assert!(app.client.score(example_request()).await.is_ok());
+}
+
+#[tokio::test]
+async fn more_concurrent_calls_than_allowed_are_shed_and_the_server_recovers() {
+    let settings = ServerSettings { call_limits: CallLimits { max_concurrent_calls: 2 }, ..ServerSettings::default() };
+    let mut app = spawn_app_with(settings).await;
+    // Two open streams take both permits.
+    let (tx1, rx1) = tokio::sync::mpsc::channel(1);
+    let (tx2, rx2) = tokio::sync::mpsc::channel(1);
+    let mut c1 = app.client.clone();
+    let mut c2 = app.client.clone();
+    let s1 = c1.score_stream(tokio_stream::wrappers::ReceiverStream::new(rx1)).await.unwrap();
+    let s2 = c2.score_stream(tokio_stream::wrappers::ReceiverStream::new(rx2)).await.unwrap();
+
+    let status = app.client.score(example_request()).await.unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    // Health checks are exempt, so probes still answer.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(app.channel().await);
+    assert!(health.check(tonic_health::pb::HealthCheckRequest::default()).await.is_ok());
+
+    drop((tx1, tx2));
+    drop((s1, s2));
+    // Give the server a moment to see the streams end.
+    let mut ok = false;
+    for _ in 0..50 {
+        if app.client.score(example_request()).await.is_ok() {
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(ok, "served again once the streams ended");
+}
+
+#[tokio::test]
+async fn a_call_with_a_short_deadline_gets_deadline_exceeded() {
+    let app = spawn_app_with(ServerSettings::default()).await;
+    let mut client = IndicatorServiceClient::new(app.channel().await);
+    // A round whose client never finishes sending.
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    tx.send(header()).await.unwrap();
+    tx.send(record("a")).await.unwrap();
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    request.set_timeout(Duration::from_millis(300));
+    let status = client.score_round(request).await.unwrap_err();
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    drop(tx);
+    assert!(client.score(example_request()).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_deadline_that_passes_while_streaming_ends_the_stream_with_deadline_exceeded() {
+    let app = spawn_app_with(ServerSettings::default()).await;
+    let mut client = IndicatorServiceClient::new(app.channel().await);
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    request.set_timeout(Duration::from_millis(400));
+    let mut responses = client.score_stream(request).await.unwrap().into_inner();
+    tx.send(pb::ScoreStreamRequest { record_id: "1".into(), response: example_request().response }).await.unwrap();
+    assert!(responses.message().await.unwrap().is_some());
+    let status = responses.message().await.unwrap_err();
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+}
+
+struct Pki {
+    ca: String,
+    server_cert: String,
+    server_key: String,
+    client_cert: String,
+    client_key: String,
+}
+
+fn pki() -> Pki {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert =
+        CertificateParams::new(vec!["localhost".to_owned()]).unwrap().signed_by(&server_key, &issuer).unwrap();
+    let client_key = KeyPair::generate().unwrap();
+    let client_cert =
+        CertificateParams::new(vec!["client.example".to_owned()]).unwrap().signed_by(&client_key, &issuer).unwrap();
+    Pki {
+        ca: ca_cert.pem(),
+        server_cert: server_cert.pem(),
+        server_key: server_key.serialize_pem(),
+        client_cert: client_cert.pem(),
+        client_key: client_key.serialize_pem(),
+    }
+}
+
+async fn tls_channel(address: &str, pki: &Pki, identity: bool) -> Result<Channel, tonic::transport::Error> {
+    let mut tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(&pki.ca)).domain_name("localhost");
+    if identity {
+        tls = tls.identity(Identity::from_pem(&pki.client_cert, &pki.client_key));
+    }
+    let https = address.replace("http://", "https://");
+    Channel::from_shared(https).unwrap().tls_config(tls)?.connect().await
+}
+
+async fn spawn_tls(pki: &Pki, mutual: bool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let tls = TlsSettings {
+        cert_pem: pki.server_cert.clone().into_bytes(),
+        key_pem: pki.server_key.clone().into_bytes(),
+        client_ca_pem: mutual.then(|| pki.ca.clone().into_bytes()),
+    };
+    let settings = ServerSettings { tls: Some(tls), ..ServerSettings::default() };
+    tokio::spawn(indikator::startup::run(listener, settings, std::future::pending()));
+    address
+}
+
+#[tokio::test]
+async fn a_client_trusting_the_ca_is_served_over_tls() {
+    let pki = pki();
+    let address = spawn_tls(&pki, false).await;
+    let channel = tls_channel(&address, &pki, false).await.unwrap();
+    let response = IndicatorServiceClient::new(channel).score(example_request()).await.unwrap();
+    assert!(response.into_inner().results.is_some());
+    // Plaintext to a TLS port fails.
+    let plain = Channel::from_shared(address).unwrap().connect().await;
+    if let Ok(channel) = plain {
+        assert!(IndicatorServiceClient::new(channel).score(example_request()).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn with_mutual_tls_a_client_without_a_certificate_is_refused_and_one_with_a_valid_certificate_is_served() {
+    let pki = pki();
+    let address = spawn_tls(&pki, true).await;
+    let anonymous = match tls_channel(&address, &pki, false).await {
+        Ok(channel) => {
+            IndicatorServiceClient::new(channel).score(example_request()).await.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    assert!(anonymous.is_err(), "a client without a certificate must be refused");
+
+    let channel = tls_channel(&address, &pki, true).await.unwrap();
+    let response = IndicatorServiceClient::new(channel).score(example_request()).await.unwrap();
+    assert!(response.into_inner().results.is_some());
+}
+
+#[tokio::test]
+async fn sigterm_during_an_open_round_lets_the_round_complete_and_exits_0() {
+    let server = ServerProcess::start(&[]);
+    let channel = Channel::from_shared(server.address.clone()).unwrap().connect().await.unwrap();
+    let mut client = IndicatorServiceClient::new(channel.clone());
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    tx.send(header()).await.unwrap();
+    tx.send(record("before")).await.unwrap();
+    let call = tokio::spawn(async move {
+        let mut responses = client.score_round(tokio_stream::wrappers::ReceiverStream::new(rx)).await?.into_inner();
+        let mut out = Vec::new();
+        while let Some(m) = responses.message().await? {
+            out.push(m);
+        }
+        Ok::<_, tonic::Status>(out)
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    server.sigterm();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Health has turned NOT_SERVING on the open connection.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    let status = health.check(tonic_health::pb::HealthCheckRequest::default()).await;
+    if let Ok(status) = status {
+        assert_eq!(status.into_inner().status(), tonic_health::pb::health_check_response::ServingStatus::NotServing);
+    }
+    tx.send(record("after")).await.unwrap();
+    drop(tx);
+    let out = call.await.unwrap().expect("the round completes");
+    assert_eq!(out.len(), 2, "one card (the second record repeats the respondent) and the summary");
+    let Some(pb::score_round_response::Item::Summary(summary)) = &out[1].item else { panic!() };
+    assert_eq!(summary.accounting.as_ref().unwrap().received, 2);
+    assert_eq!(server.wait().await, Some(0));
+}
+
+// ---- OTLP: a receiver inside the test ----
+
+use opentelemetry_proto::tonic::collector::metrics::v1::{
+    ExportMetricsServiceRequest, ExportMetricsServiceResponse, metrics_service_server,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse, trace_service_server,
+};
+
+/// A received span: its name and its attributes (key, debug-printed value).
+type SpanRecord = (String, Vec<(String, String)>);
+
+#[derive(Clone, Default)]
+struct Receiver {
+    spans: Arc<Mutex<Vec<SpanRecord>>>,
+    metrics: Arc<Mutex<Vec<String>>>,
+}
+
+#[tonic::async_trait]
+impl trace_service_server::TraceService for Receiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let mut spans = self.spans.lock().unwrap();
+        for rs in request.into_inner().resource_spans {
+            for ss in rs.scope_spans {
+                for span in ss.spans {
+                    let attributes = span
+                        .attributes
+                        .iter()
+                        .map(|kv| (kv.key.clone(), format!("{:?}", kv.value.as_ref().and_then(|v| v.value.as_ref()))))
+                        .collect();
+                    spans.push((span.name, attributes));
+                }
+            }
+        }
+        Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+    }
+}
+
+#[tonic::async_trait]
+impl metrics_service_server::MetricsService for Receiver {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
+        let mut metrics = self.metrics.lock().unwrap();
+        for rm in request.into_inner().resource_metrics {
+            for sm in rm.scope_metrics {
+                metrics.extend(sm.metrics.into_iter().map(|m| m.name));
+            }
+        }
+        Ok(tonic::Response::new(ExportMetricsServiceResponse::default()))
+    }
+}
+
+#[tokio::test]
+async fn spans_and_metrics_arrive_at_an_otlp_receiver() {
+    let receiver = Receiver::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(trace_service_server::TraceServiceServer::new(receiver.clone()))
+            .add_service(metrics_service_server::MetricsServiceServer::new(receiver.clone()))
+            .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
+    );
+
+    let server =
+        ServerProcess::start(&[("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint), ("OTEL_SERVICE_NAME", "indikator-test")]);
+    let channel = Channel::from_shared(server.address.clone()).unwrap().connect().await.unwrap();
+    let mut client = IndicatorServiceClient::new(channel);
+    client.score(example_request()).await.unwrap();
+    let mut bad = example_request();
+    bad.response.as_mut().unwrap().respondent = None;
+    assert!(client.score(bad).await.is_err());
+    drop(client);
+    server.sigterm();
+    assert_eq!(server.wait().await, Some(0), "shutdown flushes and exits 0");
+
+    let spans = receiver.spans.lock().unwrap().clone();
+    let score: Vec<_> = spans.iter().filter(|(name, _)| name == "indikator.v1.IndicatorService/Score").collect();
+    assert_eq!(score.len(), 2, "{spans:?}");
+    let attribute = |span: &SpanRecord, key: &str| {
+        span.1.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+    };
+    let codes: Vec<String> = score.iter().map(|s| attribute(s, "rpc.grpc.status_code")).collect();
+    assert!(codes.iter().any(|c| c.contains("IntValue(0)")), "{codes:?}");
+    assert!(codes.iter().any(|c| c.contains("IntValue(3)")), "{codes:?}");
+    assert!(score.iter().any(|s| attribute(s, "municipality").contains("0301")), "{score:?}");
+
+    let metrics = receiver.metrics.lock().unwrap().clone();
+    for name in
+        ["indikator.rpc.requests", "indikator.rpc.duration", "indikator.records.scored", "indikator.records.rejected"]
+    {
+        assert!(metrics.iter().any(|m| m == name), "{name} in {metrics:?}");
+    }
+}
