@@ -319,3 +319,41 @@ async fn spans_and_metrics_arrive_at_an_otlp_receiver() {
         assert!(metrics.iter().any(|m| m == name), "{name} in {metrics:?}");
     }
 }
+
+#[tokio::test]
+async fn the_health_subcommand_exits_0_for_a_serving_server_and_1_otherwise() {
+    let app = crate::helpers::spawn_app().await;
+    let binary = env!("CARGO_BIN_EXE_indikator");
+    let serving =
+        tokio::process::Command::new(binary).args(["health", "--server", &app.address]).output().await.unwrap();
+    assert_eq!(serving.status.code(), Some(0), "{serving:?}");
+    assert_eq!(String::from_utf8_lossy(&serving.stdout).trim(), "SERVING");
+
+    let unknown = tokio::process::Command::new(binary)
+        .args(["health", "--server", &app.address, "--service", "no.such.Service"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+
+    let address = app.address.clone();
+    app.stop().await.unwrap();
+    let down = tokio::process::Command::new(binary)
+        .args(["health", "--server", &address, "--timeout", "1s"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(down.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&down.stderr).contains("cannot connect"), "{down:?}");
+}
+
+#[tokio::test]
+async fn zstd_compressed_calls_are_accepted_and_answered_in_zstd() {
+    use tonic::codec::CompressionEncoding;
+    let app = crate::helpers::spawn_app().await;
+    let mut client = IndicatorServiceClient::new(app.channel().await)
+        .send_compressed(CompressionEncoding::Zstd)
+        .accept_compressed(CompressionEncoding::Zstd);
+    let response = client.score(example_request()).await.unwrap();
+    assert_eq!(response.metadata().get("grpc-encoding").unwrap(), "zstd");
+}
