@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::round::RoundLimits;
 use crate::batch::{BatchJob, InputFormat};
+use crate::catalogue::Catalogues;
 use crate::middleware::CallLimits;
 use crate::proto::v1 as pb;
 
@@ -118,6 +119,11 @@ pub struct ServeArgs {
     pub max_connection_age: Duration,
     #[command(flatten)]
     pub tls: TlsArgs,
+    /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
+    /// whose id is `ks-2018` or `riksrevisjonen-2015` replaces the shipped one.
+    /// A broken catalogue stops the server with an error naming file, entry and problem.
+    #[arg(long, env = "INDIKATOR_CATALOGUE_DIR")]
+    pub catalogue_dir: Option<PathBuf>,
 }
 
 /// TLS: a certificate and key turn TLS on; a client CA also requires clients
@@ -218,6 +224,8 @@ pub struct ServerSettings {
     pub max_connection_age: Duration,
     /// `None`: plaintext.
     pub tls: Option<TlsSettings>,
+    /// The `ks-2018` and `riksrevisjonen-2015` catalogues (shipped, or the operator's).
+    pub catalogues: Catalogues,
 }
 
 impl Default for ServerSettings {
@@ -231,6 +239,7 @@ impl Default for ServerSettings {
             keepalive_timeout: Duration::from_secs(20),
             max_connection_age: Duration::from_secs(300),
             tls: None,
+            catalogues: Catalogues::shipped().clone(),
         }
     }
 }
@@ -247,6 +256,7 @@ impl ServerSettings {
             keepalive_timeout: args.keepalive_timeout,
             max_connection_age: args.max_connection_age,
             tls: args.tls.load()?,
+            catalogues: Catalogues::load(args.catalogue_dir.as_deref()).map_err(|e| e.to_string())?,
         })
     }
 }

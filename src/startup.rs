@@ -45,13 +45,17 @@ pub async fn run(
     }
 
     let metrics = Metrics::global();
-    let indicators = IndicatorServiceServer::new(IndicatorApi::new(settings.round_limits, metrics.clone()))
-        .max_decoding_message_size(settings.max_message_bytes)
-        .max_encoding_message_size(settings.max_message_bytes)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .accept_compressed(CompressionEncoding::Zstd)
-        .send_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Zstd);
+    let indicators = IndicatorServiceServer::new(IndicatorApi::new(
+        settings.round_limits,
+        metrics.clone(),
+        settings.catalogues.clone(),
+    ))
+    .max_decoding_message_size(settings.max_message_bytes)
+    .max_encoding_message_size(settings.max_message_bytes)
+    .accept_compressed(CompressionEncoding::Gzip)
+    .accept_compressed(CompressionEncoding::Zstd)
+    .send_compressed(CompressionEncoding::Gzip)
+    .send_compressed(CompressionEncoding::Zstd);
 
     let local = listener.local_addr().ok();
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -1,8 +1,10 @@
 //! Core results → `indikator.v1` messages, with the labels from the tables.
 
+use crate::catalogue::{Catalogue, KS_2018, RIKSREVISJONEN_2015};
 use crate::domain::{Respondent, RespondentKind, SizeClass};
 use crate::methodology::{GradeLabel, ssb2018 as m};
 use crate::proto::v1 as pb;
+use crate::scoring::maturity::{self, AreaScore, ServiceCoverage};
 use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results, SourcingGroup};
 
 /// Indicators of `ssb-2018` and the answer blocks each needs.
@@ -21,8 +23,14 @@ pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
     ("digital_activity", &["cloud", "procurement", "service_offer"]),
 ];
 
-/// Full results of a respondent; `results` is `None` without an `ssb_2018` block.
-pub fn indicator_results(respondent: &Respondent, results: Option<&Results>) -> pb::IndicatorResults {
+/// Full results of a respondent; each methodology's part is `None` when its
+/// answer block was absent (and is then listed in `unscored`).
+pub fn indicator_results(
+    respondent: &Respondent,
+    results: Option<&Results>,
+    ks_2018: Option<pb::Ks2018Results>,
+    riksrevisjonen_2015: Option<pb::ServiceCoverageResult>,
+) -> pb::IndicatorResults {
     let mut unscored = Vec::new();
     let ssb_2018 = match results {
         Some(r) => {
@@ -42,8 +50,67 @@ pub fn indicator_results(respondent: &Respondent, results: Option<&Results>) -> 
             None
         }
     };
+    if ks_2018.is_none() {
+        unscored.push(pb::Unscored { indicator: KS_2018.into(), reason: "absent answer block: ks_2018".into() });
+    }
+    if riksrevisjonen_2015.is_none() {
+        unscored.push(pb::Unscored {
+            indicator: RIKSREVISJONEN_2015.into(),
+            reason: "absent answer block: riksrevisjonen_2015".into(),
+        });
+    }
     let flags = results.map(flags).unwrap_or_default();
-    pb::IndicatorResults { respondent: Some(profile(respondent)), ssb_2018, flags, unscored }
+    pb::IndicatorResults {
+        respondent: Some(profile(respondent)),
+        ssb_2018,
+        ks_2018,
+        riksrevisjonen_2015,
+        flags,
+        unscored,
+    }
+}
+
+/// KS area results of one respondent.
+pub fn ks_results(catalogue: &Catalogue, scores: &[AreaScore]) -> pb::Ks2018Results {
+    pb::Ks2018Results {
+        areas: catalogue
+            .areas
+            .iter()
+            .zip(scores)
+            .map(|(area, s)| pb::AreaResult {
+                area_id: area.id.clone(),
+                name: area.name_nb.clone(),
+                answered: s.answered,
+                total: s.total,
+                score: s.mean,
+            })
+            .collect(),
+    }
+}
+
+fn shares(c: &ServiceCoverage) -> pb::ServiceShares {
+    pb::ServiceShares {
+        reported: c.reported,
+        total: c.total,
+        share_at_least_1: c.share_at_least_1,
+        share_at_least_2: c.share_at_least_2,
+        share_at_3: c.share_at_3,
+    }
+}
+
+/// Service coverage of one municipality.
+pub fn service_results(catalogue: &Catalogue, levels: &[Option<u8>]) -> pb::ServiceCoverageResult {
+    let overall = maturity::service_coverage(levels);
+    pb::ServiceCoverageResult {
+        overall: Some(shares(&overall)),
+        by_area: catalogue
+            .areas
+            .iter()
+            .zip(maturity::service_coverage_by_area(catalogue, levels))
+            .map(|(area, c)| pb::AreaServiceShares { area_id: area.id.clone(), shares: Some(shares(&c)) })
+            .collect(),
+        none_offered: overall.none_offered,
+    }
 }
 
 /// Whether an answer block was present, read off what it produced.

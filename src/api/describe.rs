@@ -1,6 +1,7 @@
 //! The methodology tables rendered as `indikator.v1.Methodology` for
 //! `GetMethodology`.
 
+use crate::catalogue::{AnswerType, Catalogue, Catalogues};
 use crate::methodology::{GradeLabel, Item, ItemList, Provenance, ssb2018 as m};
 use crate::proto::v1 as pb;
 
@@ -214,12 +215,79 @@ pub fn ssb_2018() -> pb::Methodology {
                 Provenance::Reconstructed,
             ),
         ],
+        catalogue: None,
     }
 }
 
-/// Every methodology the service scores.
-pub fn all() -> Vec<pb::Methodology> {
-    vec![ssb_2018()]
+/// A catalogue-driven methodology (`ks-2018`, `riksrevisjonen-2015`) as data.
+pub fn catalogue(c: &Catalogue) -> pb::Methodology {
+    let area_id = |i: usize| c.areas[i].id.clone();
+    pb::Methodology {
+        id: c.id.clone(),
+        name: c.name_nb.clone(),
+        name_en: c.name_en.clone(),
+        source: c.source.clone(),
+        catalogue: Some(pb::CatalogueDescription {
+            areas: c
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, a)| pb::CatalogueArea {
+                    id: a.id.clone(),
+                    name: a.name_nb.clone(),
+                    name_en: a.name_en.clone(),
+                    provenance: provenance(a.provenance),
+                    items: c.area_size(i) as u32,
+                    published_national_mean: a.published_national_mean.unwrap_or(0.0),
+                })
+                .collect(),
+            items: c
+                .items
+                .iter()
+                .map(|i| pb::CatalogueItem {
+                    id: i.id.clone(),
+                    area_id: area_id(i.area),
+                    question: i.question_nb.clone(),
+                    question_en: i.question_en.clone(),
+                    answer_type: i.answer.name().into(),
+                    options: i
+                        .options
+                        .iter()
+                        .map(|o| pb::CatalogueOption {
+                            id: o.id.clone(),
+                            label: o.label_nb.clone(),
+                            label_en: o.label_en.clone(),
+                            value: o.value,
+                        })
+                        .collect(),
+                    provenance: provenance(i.provenance),
+                    max_count: match i.answer {
+                        AnswerType::MultiChoice { max_count } => max_count,
+                        _ => 0,
+                    },
+                })
+                .collect(),
+            services: c
+                .services
+                .iter()
+                .map(|s| pb::CatalogueService {
+                    id: s.id.clone(),
+                    area_id: area_id(s.area),
+                    name: s.name_nb.clone(),
+                    name_en: s.name_en.clone(),
+                    provenance: provenance(s.provenance),
+                })
+                .collect(),
+            min_coverage: c.min_coverage,
+            provenance: provenance(c.provenance),
+        }),
+        ..Default::default()
+    }
+}
+
+/// Every methodology the service scores, with the catalogues in use.
+pub fn all(catalogues: &Catalogues) -> Vec<pb::Methodology> {
+    vec![ssb_2018(), catalogue(&catalogues.ks_2018), catalogue(&catalogues.riksrevisjonen_2015)]
 }
 
 #[cfg(test)]

@@ -4,13 +4,18 @@
 use futures::{Stream, StreamExt};
 use tonic::{Code, Status};
 
+use crate::catalogue::{Catalogue, Catalogues};
 use crate::domain::{RespondentKind, SizeClass};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
-use crate::round::{CalibrationMode, GroupKey, GroupTables, RoundAggregator, RoundConfig, RoundReport};
+use crate::round::tables::{ServiceTables, share};
+use crate::round::{
+    AreaCard, CalibrationMode, GroupKey, GroupTables, RecordAnswers, RoundAggregator, RoundConfig, RoundReport,
+};
+use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
 
-use super::service::{invalid_argument, score_validated};
+use super::service::{invalid_argument, score_validated_with};
 use super::{Violations, convert, validate};
 
 /// Limits that protect the server from one oversized round.
@@ -30,10 +35,19 @@ fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
     v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
 }
 
-/// The output of one ScoreStream record.
+/// The output of one ScoreStream record (shipped catalogues).
 pub fn score_stream_record(sequence: u64, request: pb::ScoreStreamRequest) -> pb::ScoreStreamResponse {
-    let outcome = match validate::survey_response(request.response.as_ref(), "response") {
-        Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated(&validated)),
+    score_stream_record_with(sequence, request, Catalogues::shipped())
+}
+
+/// The output of one ScoreStream record.
+pub fn score_stream_record_with(
+    sequence: u64,
+    request: pb::ScoreStreamRequest,
+    catalogues: &Catalogues,
+) -> pb::ScoreStreamResponse {
+    let outcome = match validate::survey_response_with(request.response.as_ref(), "response", catalogues) {
+        Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated_with(&validated, catalogues)),
         Err(violations) => {
             let status = invalid_argument(violations_clone(&violations));
             pb::score_stream_response::Outcome::Error(pb::RecordError {
@@ -54,7 +68,7 @@ fn violations_clone(v: &Violations) -> Violations {
     copy
 }
 
-fn header_config(header: &pb::RoundHeader) -> Result<RoundConfig, Status> {
+fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), Status> {
     let mut v = Violations::default();
     if header.round_id.trim().is_empty() {
         v.add("header.round_id", "is required");
@@ -82,14 +96,19 @@ fn header_config(header: &pb::RoundHeader) -> Result<RoundConfig, Status> {
             None
         }
     };
+    let min_coverage = if header.min_coverage == 0.0 { catalogues.ks_2018.min_coverage } else { header.min_coverage };
+    if !(min_coverage > 0.0 && min_coverage <= 1.0) {
+        v.add("header.min_coverage", format!("{} is outside (0, 1]; 0 means the default", header.min_coverage));
+    }
     if !v.is_empty() {
         return Err(invalid_argument(v));
     }
-    Ok(RoundConfig {
+    let config = RoundConfig {
         round_id: header.round_id.trim().to_owned(),
         survey_year: header.survey_year as u16,
         calibration: calibration.expect("checked"),
-    })
+    };
+    Ok((config, min_coverage))
 }
 
 fn protocol_error(field: &str, description: &str) -> Status {
@@ -101,7 +120,19 @@ fn protocol_error(field: &str, description: &str) -> Status {
 /// Reads a whole round (header, then records) and tabulates it. Fails the
 /// whole call, with nothing emitted, on a missing or malformed header, a second
 /// header, more records than `limits` allow, or a broken inbound stream.
-pub async fn fold_round<S>(mut inbound: S, limits: RoundLimits) -> Result<RoundReport, Status>
+pub async fn fold_round<S>(inbound: S, limits: RoundLimits) -> Result<RoundReport, Status>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+{
+    fold_round_with(inbound, limits, Catalogues::shipped()).await
+}
+
+/// [`fold_round`] with the given catalogues.
+pub async fn fold_round_with<S>(
+    mut inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+) -> Result<RoundReport, Status>
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
 {
@@ -110,11 +141,11 @@ where
         Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
         None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
     };
-    let config = header_config(&header)?;
+    let (config, min_coverage) = header_config(&header, catalogues)?;
     let span = tracing::Span::current();
     span.record("round_id", config.round_id.as_str());
     tracing::info!(round_id = %config.round_id, "round started");
-    let mut round = RoundAggregator::new(config);
+    let mut round = RoundAggregator::with_catalogues(config, catalogues.clone(), min_coverage);
     while let Some(message) = inbound.next().await.transpose()? {
         if round.received() >= limits.max_records {
             return Err(Status::resource_exhausted(format!(
@@ -124,8 +155,16 @@ where
         }
         match message.item {
             Some(pb::score_round_request::Item::Record(record)) => {
-                match validate::survey_response(record.response.as_ref(), "response") {
-                    Ok(v) => round.add_valid(&record.record_id, &v.respondent, v.ssb_2018.as_ref()),
+                match validate::survey_response_with(record.response.as_ref(), "response", catalogues) {
+                    Ok(v) => round.add(
+                        &record.record_id,
+                        &v.respondent,
+                        RecordAnswers {
+                            ssb_2018: v.ssb_2018.as_ref(),
+                            ks_2018: v.ks_2018.as_deref(),
+                            riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+                        },
+                    ),
                     Err(violations) => {
                         let message = invalid_argument(violations_clone(&violations)).message().to_owned();
                         let pairs = violations.into_vec().into_iter().map(|f| (f.field, f.description)).collect();
@@ -160,18 +199,45 @@ impl RoundOutput {
     }
 }
 
+fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaScoreCard> {
+    catalogue
+        .areas
+        .iter()
+        .zip(cards)
+        .map(|(area, c)| pb::AreaScoreCard {
+            area_id: area.id.clone(),
+            score: c.score.mean,
+            county_mean: c.county_mean,
+            region_mean: c.region_mean,
+            national_mean: c.national_mean,
+            national_rank: c.national_rank,
+            ranked: c.ranked,
+        })
+        .collect()
+}
+
 impl Iterator for RoundOutput {
     type Item = pb::ScoreRoundResponse;
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(card) = self.report.card(self.next_card) {
             self.next_card += 1;
-            let results = convert::indicator_results(&card.respondent, card.results.as_ref());
+            let catalogues = &self.report.catalogues;
+            let ks = &catalogues.ks_2018;
+            let ks_results = card.ks_2018.as_ref().map(|areas| {
+                let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
+                convert::ks_results(ks, &scores)
+            });
+            let services =
+                card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
+            let results = convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services);
+            let ks_2018 = card.ks_2018.as_ref().map(|areas| area_score_cards(ks, areas)).unwrap_or_default();
             return Some(pb::ScoreRoundResponse {
                 item: Some(pb::score_round_response::Item::ScoreCard(pb::ScoreCard {
                     record_id: card.record_id.to_owned(),
                     results: Some(results),
                     sequence: card.sequence,
+                    ks_2018,
                 })),
             });
         }
@@ -238,11 +304,38 @@ pub fn summary(report: &RoundReport) -> pb::RoundSummary {
                 .collect(),
         }),
         calibration: Some(calibration),
-        groups: report.tables.groups().map(|(key, g)| group_tables(key, g)).collect(),
+        groups: report.tables.groups().map(|(key, g)| group_tables(key, g, &report.catalogues)).collect(),
+        min_coverage: report.min_coverage,
     }
 }
 
-fn group_tables(key: GroupKey, g: &GroupTables) -> pb::GroupTables {
+fn pair_shares(ids: impl Iterator<Item = String>, counts: &[(u64, u64)]) -> Vec<pb::PairShares> {
+    ids.zip(counts)
+        .map(|(id, &(pairs, at_least_1))| pb::PairShares {
+            id,
+            pairs,
+            pairs_at_least_1: at_least_1,
+            share_at_least_1: share(at_least_1, pairs),
+        })
+        .collect()
+}
+
+fn service_tables(s: &ServiceTables, catalogue: &Catalogue) -> Option<pb::ServiceCoverageTables> {
+    (s.municipalities > 0).then(|| pb::ServiceCoverageTables {
+        municipalities: s.municipalities,
+        with_none: s.with_none,
+        share_with_none: share(s.with_none, s.municipalities),
+        municipalities_under_5000: s.municipalities_under_5000,
+        with_none_under_5000: s.with_none_under_5000,
+        pairs: s.pairs,
+        pairs_at_least_1: s.pairs_at_least_1,
+        share_pairs_at_least_1: share(s.pairs_at_least_1, s.pairs),
+        by_area: pair_shares(catalogue.areas.iter().map(|a| a.id.clone()), &s.by_area),
+        by_service: pair_shares(catalogue.services.iter().map(|x| x.id.clone()), &s.by_service),
+    })
+}
+
+fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::GroupTables {
     let (dimension, key, label) = match key {
         GroupKey::Overall => (pb::GroupDimension::Overall, "all".to_owned(), "Alle".to_owned()),
         GroupKey::Kind(kind) => {
@@ -310,5 +403,22 @@ fn group_tables(key: GroupKey, g: &GroupTables) -> pb::GroupTables {
             share_not_tried_among_large_hindrance: g.share_not_tried_among_large_hindrance(),
         }),
         service_modes_unknown: g.service_modes_unknown,
+        ks_2018: if g.ks.is_empty() {
+            Vec::new()
+        } else {
+            catalogues
+                .ks_2018
+                .areas
+                .iter()
+                .enumerate()
+                .map(|(i, area)| pb::AreaMean {
+                    area_id: area.id.clone(),
+                    n: g.ks[i].1,
+                    mean: g.ks_mean(i),
+                    published_national_mean: area.published_national_mean.unwrap_or(0.0),
+                })
+                .collect()
+        },
+        riksrevisjonen_2015: service_tables(&g.services, &catalogues.riksrevisjonen_2015),
     }
 }

@@ -7,12 +7,14 @@ use futures::{Stream, StreamExt};
 use tonic::{Code, Request, Response, Status, Streaming};
 use tonic_types::{ErrorDetails, StatusExt};
 
+use crate::catalogue::Catalogues;
 use crate::middleware::Metrics;
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
+use crate::scoring::maturity;
 use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
-use super::round::{RoundLimits, RoundOutput, fold_round, score_stream_record};
+use super::round::{RoundLimits, RoundOutput, fold_round_with, score_stream_record_with};
 use super::{Validated, Violations, convert, describe, validate};
 
 type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -26,17 +28,19 @@ pub struct IndicatorApi {
     round_limits: RoundLimits,
     /// Records scored and rejected, rounds in flight.
     metrics: Metrics,
+    /// The `ks-2018` and `riksrevisjonen-2015` catalogues in use.
+    catalogues: Catalogues,
 }
 
 impl Default for IndicatorApi {
     fn default() -> Self {
-        Self::new(RoundLimits::default(), Metrics::global())
+        Self::new(RoundLimits::default(), Metrics::global(), Catalogues::shipped().clone())
     }
 }
 
 impl IndicatorApi {
-    pub fn new(round_limits: RoundLimits, metrics: Metrics) -> Self {
-        Self { methodologies: Arc::new(describe::all()), round_limits, metrics }
+    pub fn new(round_limits: RoundLimits, metrics: Metrics, catalogues: Catalogues) -> Self {
+        Self { methodologies: Arc::new(describe::all(&catalogues)), round_limits, metrics, catalogues }
     }
 
     fn count(&self, method: &'static str, scored: u64, rejected: u64) {
@@ -70,17 +74,31 @@ pub fn invalid_argument(violations: Violations) -> Status {
     Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
 }
 
-/// Scores one validated response under the published calibration.
+/// Scores one validated response (published calibration, shipped catalogues).
 pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
+    score_validated_with(validated, Catalogues::shipped())
+}
+
+/// Scores one validated response under the published calibration.
+pub fn score_validated_with(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
     let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
-    convert::indicator_results(&validated.respondent, results.as_ref())
+    let ks = &catalogues.ks_2018;
+    let ks_2018 = validated
+        .ks_2018
+        .as_ref()
+        .map(|values| convert::ks_results(ks, &maturity::score_areas(ks, values, ks.min_coverage)));
+    let riksrevisjonen_2015 = validated
+        .riksrevisjonen_2015
+        .as_ref()
+        .map(|levels| convert::service_results(&catalogues.riksrevisjonen_2015, levels));
+    convert::indicator_results(&validated.respondent, results.as_ref(), ks_2018, riksrevisjonen_2015)
 }
 
 #[tonic::async_trait]
 impl IndicatorService for IndicatorApi {
     async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
         let request = request.into_inner();
-        let validated = match validate::survey_response(request.response.as_ref(), "response") {
+        let validated = match validate::survey_response_with(request.response.as_ref(), "response", &self.catalogues) {
             Ok(v) => v,
             Err(violations) => {
                 self.count("Score", 0, 1);
@@ -93,7 +111,7 @@ impl IndicatorService for IndicatorApi {
             span.record("municipality", tracing::field::display(m));
         }
         self.count("Score", 1, 0);
-        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated)) }))
+        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated_with(&validated, &self.catalogues)) }))
     }
 
     async fn get_methodology(
@@ -124,7 +142,7 @@ impl IndicatorService for IndicatorApi {
         let inbound = request.into_inner();
         let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
         let outbound = inbound.enumerate().map(move |(sequence, message)| {
-            let out = message.map(|m| score_stream_record(sequence as u64, m))?;
+            let out = message.map(|m| score_stream_record_with(sequence as u64, m, &tally.api.catalogues))?;
             tally.note(&out);
             Ok(out)
         });
@@ -140,7 +158,7 @@ impl IndicatorService for IndicatorApi {
         request: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
         let in_flight = RoundInFlight::start(&self.metrics);
-        let report = fold_round(request.into_inner(), self.round_limits).await?;
+        let report = fold_round_with(request.into_inner(), self.round_limits, &self.catalogues).await?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");

@@ -3,6 +3,7 @@
 
 use tonic_types::FieldViolation;
 
+use crate::catalogue::{Catalogue, Catalogues, TypedAnswer};
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind};
 use crate::methodology::{ItemList, ssb2018 as m};
 use crate::proto::v1 as pb;
@@ -45,15 +46,31 @@ impl Violations {
 }
 
 /// A survey response that passed validation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Validated {
     pub respondent: Respondent,
     /// `None` when the `ssb_2018` block is absent.
     pub ssb_2018: Option<Answers>,
+    /// Value (0–5) per `ks-2018` catalogue item, `None` = unanswered;
+    /// `None` as a whole when the `ks_2018` block is absent.
+    pub ks_2018: Option<Vec<Option<f64>>>,
+    /// Level (0–3) per `riksrevisjonen-2015` service, `None` = not reported;
+    /// `None` as a whole when the block is absent.
+    pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
 }
 
-/// Validates a survey response found at `path` (e.g. `response`).
+/// Validates a survey response found at `path` (e.g. `response`) against the
+/// shipped catalogues.
 pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Result<Validated, Violations> {
+    survey_response_with(response, path, Catalogues::shipped())
+}
+
+/// Validates a survey response against the given catalogues.
+pub fn survey_response_with(
+    response: Option<&pb::SurveyResponse>,
+    path: &str,
+    catalogues: &Catalogues,
+) -> Result<Validated, Violations> {
     let mut v = Violations::default();
     let Some(response) = response else {
         v.add(path, "is required");
@@ -61,7 +78,103 @@ pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Res
     };
     let respondent = respondent(response.respondent.as_ref(), &format!("{path}.respondent"), &mut v);
     let ssb_2018 = response.ssb_2018.as_ref().map(|block| ssb_2018(block, &format!("{path}.ssb_2018"), &mut v));
-    v.finish(|| Validated { respondent: respondent.expect("no violations means a respondent"), ssb_2018 })
+    let ks_2018 =
+        response.ks_2018.as_ref().map(|block| ks_2018(block, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v));
+    let riksrevisjonen_2015 = response
+        .riksrevisjonen_2015
+        .as_ref()
+        .map(|block| services(block, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v));
+    v.finish(|| Validated {
+        respondent: respondent.expect("no violations means a respondent"),
+        ssb_2018,
+        ks_2018,
+        riksrevisjonen_2015,
+    })
+}
+
+/// Values per catalogue item from typed answers keyed by item id.
+fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut Violations) -> Vec<Option<f64>> {
+    use pb::maturity_answer::Answer;
+    let mut values = vec![None; catalogue.items.len()];
+    let mut first_at = vec![usize::MAX; catalogue.items.len()];
+    for (i, answer) in block.answers.iter().enumerate() {
+        let element = format!("{path}.answers[{i}]");
+        let Some(index) = catalogue.item_index(&answer.item_id) else {
+            v.add(
+                format!("{element}.item_id"),
+                format!("{:?} is not an item of catalogue {}", answer.item_id, catalogue.id),
+            );
+            continue;
+        };
+        if first_at[index] != usize::MAX {
+            v.add(format!("{element}.item_id"), format!("duplicate of {path}.answers[{}]", first_at[index]));
+            continue;
+        }
+        first_at[index] = i;
+        let (field, typed) = match &answer.answer {
+            None => {
+                v.add(&element, "needs an answer: degree, yes, choice, choices, level or dont_know");
+                continue;
+            }
+            Some(Answer::Degree(d)) => match pb::DegreeAnswer::try_from(*d) {
+                Ok(pb::DegreeAnswer::Unspecified) => {
+                    v.add(format!("{element}.degree"), "must be specified");
+                    continue;
+                }
+                Ok(degree) => ("degree", TypedAnswer::Degree(degree as u8)),
+                Err(_) => {
+                    v.add(format!("{element}.degree"), format!("unknown value {d}"));
+                    continue;
+                }
+            },
+            Some(Answer::Yes(yes)) => ("yes", TypedAnswer::YesNo(*yes)),
+            Some(Answer::Choice(id)) => ("choice", TypedAnswer::Choice(id.clone())),
+            Some(Answer::Choices(list)) => ("choices", TypedAnswer::Choices(list.option_ids.clone())),
+            Some(Answer::Level(level)) => ("level", TypedAnswer::Level(*level)),
+            Some(Answer::DontKnow(true)) => ("dont_know", TypedAnswer::DontKnow),
+            Some(Answer::DontKnow(false)) => {
+                v.add(format!("{element}.dont_know"), "set it only to true («vet ikke»)");
+                continue;
+            }
+        };
+        match catalogue.items[index].value(&typed) {
+            Ok(value) => values[index] = value,
+            Err(description) => v.add(format!("{element}.{field}"), description),
+        }
+    }
+    values
+}
+
+/// Levels per catalogue service.
+fn services(
+    block: &pb::Riksrevisjonen2015Answers,
+    catalogue: &Catalogue,
+    path: &str,
+    v: &mut Violations,
+) -> Vec<Option<u8>> {
+    let mut levels = vec![None; catalogue.services.len()];
+    let mut first_at = vec![usize::MAX; catalogue.services.len()];
+    for (i, service) in block.services.iter().enumerate() {
+        let element = format!("{path}.services[{i}]");
+        let Some(index) = catalogue.service_index(&service.service_id) else {
+            v.add(
+                format!("{element}.service_id"),
+                format!("{:?} is not a service of catalogue {}", service.service_id, catalogue.id),
+            );
+            continue;
+        };
+        if first_at[index] != usize::MAX {
+            v.add(format!("{element}.service_id"), format!("duplicate of {path}.services[{}]", first_at[index]));
+            continue;
+        }
+        first_at[index] = i;
+        if service.level > 3 {
+            v.add(format!("{element}.level"), format!("{} is not a level 0–3", service.level));
+            continue;
+        }
+        levels[index] = Some(service.level as u8);
+    }
+    levels
 }
 
 fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Option<Respondent> {
@@ -312,7 +425,7 @@ mod tests {
             survey_year: 1999,
             ..municipality()
         };
-        let response = pb::SurveyResponse { respondent: Some(r), ssb_2018: None };
+        let response = pb::SurveyResponse { respondent: Some(r), ..Default::default() };
         let got: Vec<String> = fields(survey_response(Some(&response), "response")).into_iter().map(|f| f.0).collect();
         assert_eq!(
             got,
@@ -333,7 +446,8 @@ mod tests {
             recruitment: Some(pb::Ssb2018Recruitment { tried_to_recruit: false, difficulties: vec![1] }),
             ..Default::default()
         };
-        let response = pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) };
+        let response =
+            pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() };
         let got = fields(survey_response(Some(&response), "response"));
         let p = "response.ssb_2018";
         assert_eq!(
@@ -360,7 +474,8 @@ mod tests {
             }),
             ..Default::default()
         };
-        let response = pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) };
+        let response =
+            pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() };
         let got: Vec<String> = fields(survey_response(Some(&response), "r")).into_iter().map(|f| f.0).collect();
         assert_eq!(got, ["r.ssb_2018.service_offer.modes[1].mode", "r.ssb_2018.service_offer.modes[2].extent"]);
     }
@@ -376,12 +491,77 @@ mod tests {
             inhabitants: 0,
             survey_year: 2024,
         };
-        let ok = survey_response(Some(&pb::SurveyResponse { respondent: Some(county.clone()), ssb_2018: None }), "r");
+        let ok =
+            survey_response(Some(&pb::SurveyResponse { respondent: Some(county.clone()), ..Default::default() }), "r");
         assert_eq!(ok.unwrap().respondent.county.unwrap().to_string(), "46");
 
         let agency = pb::Respondent { kind: pb::RespondentKind::StateAgency as i32, ..county };
-        let got = fields(survey_response(Some(&pb::SurveyResponse { respondent: Some(agency), ssb_2018: None }), "r"));
+        let got =
+            fields(survey_response(Some(&pb::SurveyResponse { respondent: Some(agency), ..Default::default() }), "r"));
         assert_eq!(got, [("r.respondent.county_number".into(), "must be empty for a state agency".into())]);
+    }
+
+    #[test]
+    fn maturity_answers_report_unknown_items_disallowed_answers_and_duplicates() {
+        use pb::maturity_answer::Answer;
+        let ks = &Catalogues::shipped().ks_2018;
+        let degree_item = ks.items.iter().find(|i| i.answer == crate::catalogue::AnswerType::Degree).unwrap();
+        let level_item = ks.items.iter().find(|i| i.answer == crate::catalogue::AnswerType::Level).unwrap();
+        let answer = |item: &str, a: Answer| pb::MaturityAnswer { item_id: item.into(), answer: Some(a) };
+        let block = pb::Ks2018Answers {
+            answers: vec![
+                answer("no-such-item", Answer::Yes(true)),
+                answer(&degree_item.id, Answer::Degree(pb::DegreeAnswer::High as i32)),
+                answer(&degree_item.id, Answer::Degree(pb::DegreeAnswer::Some as i32)),
+                answer(&level_item.id, Answer::Level(4)),
+                answer(&level_item.id, Answer::DontKnow(true)),
+            ],
+        };
+        let services = pb::Riksrevisjonen2015Answers {
+            services: vec![
+                pb::ServiceLevel { service_id: "nope".into(), level: 1 },
+                pb::ServiceLevel {
+                    service_id: Catalogues::shipped().riksrevisjonen_2015.services[0].id.clone(),
+                    level: 9,
+                },
+            ],
+        };
+        let response = pb::SurveyResponse {
+            respondent: Some(municipality()),
+            ks_2018: Some(block),
+            riksrevisjonen_2015: Some(services),
+            ..Default::default()
+        };
+        let got: Vec<String> = fields(survey_response(Some(&response), "r")).into_iter().map(|f| f.0).collect();
+        assert_eq!(
+            got,
+            [
+                "r.ks_2018.answers[0].item_id",
+                "r.ks_2018.answers[2].item_id",
+                "r.ks_2018.answers[3].level",
+                "r.ks_2018.answers[4].item_id",
+                "r.riksrevisjonen_2015.services[0].service_id",
+                "r.riksrevisjonen_2015.services[1].level",
+            ]
+        );
+    }
+
+    #[test]
+    fn maturity_answers_become_item_values() {
+        use pb::maturity_answer::Answer;
+        let ks = &Catalogues::shipped().ks_2018;
+        let level_item = ks.items.iter().position(|i| i.answer == crate::catalogue::AnswerType::Level).unwrap();
+        let block = pb::Ks2018Answers {
+            answers: vec![pb::MaturityAnswer {
+                item_id: ks.items[level_item].id.clone(),
+                answer: Some(Answer::Level(3)),
+            }],
+        };
+        let response =
+            pb::SurveyResponse { respondent: Some(municipality()), ks_2018: Some(block), ..Default::default() };
+        let values = survey_response(Some(&response), "r").unwrap().ks_2018.unwrap();
+        assert_eq!(values[level_item], Some(5.0));
+        assert_eq!(values.iter().flatten().count(), 1);
     }
 
     #[test]
@@ -393,9 +573,11 @@ mod tests {
             }),
             ..Default::default()
         };
-        let v =
-            survey_response(Some(&pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block) }), "r")
-                .unwrap();
+        let v = survey_response(
+            Some(&pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() }),
+            "r",
+        )
+        .unwrap();
         let a = v.ssb_2018.unwrap();
         assert_eq!(a.strategy, Some(Portfolio { exists: true, areas: 0b101 }));
         let mut functions = [None; 12];

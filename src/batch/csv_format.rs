@@ -171,6 +171,7 @@ pub fn parse_row(header: &CsvHeader, row: &csv::StringRecord) -> Result<pb::Roun
         response: Some(pb::SurveyResponse {
             respondent: Some(respondent),
             ssb_2018: (answers != pb::Ssb2018Answers::default()).then_some(answers),
+            ..Default::default()
         }),
     })
 }
@@ -561,6 +562,7 @@ mod tests {
                             .collect(),
                     }),
                 }),
+                ..Default::default()
             }),
         }
     }
@@ -620,6 +622,7 @@ mod tests {
                     }),
                     ..Default::default()
                 }),
+                ..Default::default()
             }),
         }
     }
@@ -632,7 +635,7 @@ mod tests {
     fn row_with(cells: &[(&str, &str)]) -> csv::StringRecord {
         let mut row = write_row(&pb::RoundRecord {
             record_id: "r1".into(),
-            response: Some(pb::SurveyResponse { respondent: Some(oslo()), ssb_2018: None }),
+            response: Some(pb::SurveyResponse { respondent: Some(oslo()), ssb_2018: None, ..Default::default() }),
         });
         let names = columns();
         for (name, value) in cells {

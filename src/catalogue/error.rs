@@ -111,6 +111,9 @@ pub enum Problem {
     /// National means are on the same 0–5 scale as area scores.
     #[error("published_national_mean {0} is outside 0–5")]
     NationalMean(f64),
+    /// A shipped methodology id used for the other shape of catalogue.
+    #[error("catalogue `{id}` must be a {expected}")]
+    WrongKind { id: String, expected: &'static str },
     #[error("answer type `{0}` is not one of degree, yes_no, single_choice, multi_choice, level")]
     UnknownAnswerType(String),
     /// Degree, yes/no, single- and multi-choice answers are option ids.

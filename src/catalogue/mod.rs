@@ -44,7 +44,7 @@ mod parse;
 mod tests;
 
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 pub use error::{CatalogueError, Entry, EntryKind, Problem};
 
@@ -374,4 +374,53 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Catalogue>, CatalogueError> {
         }
     }
     Ok(catalogues)
+}
+
+/// The catalogue of each catalogue-driven methodology a server scores with.
+#[derive(Debug, Clone)]
+pub struct Catalogues {
+    /// `ks-2018`: the maturity questionnaire.
+    pub ks_2018: Arc<Catalogue>,
+    /// `riksrevisjonen-2015`: the service list.
+    pub riksrevisjonen_2015: Arc<Catalogue>,
+}
+
+static SHIPPED_SET: LazyLock<Catalogues> =
+    LazyLock::new(|| Catalogues::from_list(shipped()).expect("shipped catalogues cover both methodologies"));
+
+impl Catalogues {
+    /// Picks each methodology's catalogue from a loaded list (see [`load`]).
+    pub fn from_list(list: Vec<Catalogue>) -> Result<Self, CatalogueError> {
+        let mut ks = None;
+        let mut services = None;
+        for catalogue in list {
+            match (catalogue.id.as_str(), catalogue.kind) {
+                (KS_2018, CatalogueKind::Questionnaire) => ks = Some(Arc::new(catalogue)),
+                (RIKSREVISJONEN_2015, CatalogueKind::Services) => services = Some(Arc::new(catalogue)),
+                (id @ (KS_2018 | RIKSREVISJONEN_2015), _) => {
+                    let expected =
+                        if id == KS_2018 { "questionnaire ([[items]])" } else { "service list ([[services]])" };
+                    return Err(CatalogueError::Invalid {
+                        file: id.to_owned(),
+                        problem: Problem::WrongKind { id: id.to_owned(), expected },
+                    });
+                }
+                (other, _) => tracing::warn!(catalogue = other, "catalogue id matches no methodology; ignored"),
+            }
+        }
+        let pick = |found: Option<Arc<Catalogue>>, id: &str| {
+            found.unwrap_or_else(|| Arc::new(shipped().into_iter().find(|c| c.id == id).expect("shipped")))
+        };
+        Ok(Self { ks_2018: pick(ks, KS_2018), riksrevisjonen_2015: pick(services, RIKSREVISJONEN_2015) })
+    }
+
+    /// The shipped catalogues.
+    pub fn shipped() -> &'static Catalogues {
+        &SHIPPED_SET
+    }
+
+    /// Loads (see [`load`]) and picks.
+    pub fn load(dir: Option<&Path>) -> Result<Self, CatalogueError> {
+        Self::from_list(load(dir)?)
+    }
 }

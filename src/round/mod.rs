@@ -4,19 +4,23 @@
 //!
 //! Pure like [`crate::scoring`]: no I/O, no async, no protobuf. The raw
 //! responses are never kept: a [`RoundAggregator`] holds, per scored
-//! respondent, one [`RecordState`] (44 bytes) plus its record id and name in a
+//! respondent, one [`RecordState`] (52 bytes) plus its record id and name in a
 //! shared text arena (their lengths in bytes), plus 16 bytes or so in the
-//! duplicate index — about 60 bytes + id + name per respondent.
+//! duplicate index — about 70 bytes + id + name per respondent. A respondent
+//! that answered `ks-2018` adds 5 bytes per area (40 for the shipped 8 areas);
+//! one that answered `riksrevisjonen-2015` adds 1 byte per service (19).
 
-mod tables;
+pub mod tables;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 pub use tables::{GroupKey, GroupTables, RoundTables};
 
+use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind, SizeClass};
 use crate::scoring::bands::{Calibration, median_of_nonzero};
+use crate::scoring::maturity::{self, AreaScore};
 use crate::scoring::ssb2018::{self, Answers, Calibrations, Count, Measures, Results};
 
 /// Histogram length of a count indicator: counts 0..=15 (the largest max count).
@@ -60,6 +64,23 @@ pub struct RecordState {
     name_len: u16,
     /// Position among the round's records (scored and rejected).
     pub sequence: u32,
+    /// Where this respondent's KS area scores start in the KS arrays
+    /// (`u32::MAX`: no `ks_2018` block).
+    ks_slot: u32,
+    /// Where its service levels start (`u32::MAX`: no `riksrevisjonen_2015` block).
+    services_slot: u32,
+}
+
+const ABSENT: u32 = u32::MAX;
+
+/// A validated record's answers, per methodology (`None` = block absent).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordAnswers<'a> {
+    pub ssb_2018: Option<&'a Answers>,
+    /// Value per `ks-2018` item.
+    pub ks_2018: Option<&'a [Option<f64>]>,
+    /// Level per `riksrevisjonen-2015` service.
+    pub riksrevisjonen_2015: Option<&'a [Option<u8>]>,
 }
 
 impl RecordState {
@@ -93,6 +114,16 @@ pub struct RoundAggregator {
     received: u64,
     /// Overall count histograms (calibration-free), for relative calibration.
     histograms: [[u64; HISTOGRAM_LEN]; 6],
+    /// The catalogues the round's KS and service answers were validated against.
+    catalogues: Catalogues,
+    /// KS: the share of an area's items that must be answered.
+    min_coverage: f64,
+    /// KS area score per respondent with a block and area (NaN = unscored), flat.
+    ks_scores: Vec<f32>,
+    /// KS items answered per respondent and area, flat (same layout).
+    ks_answered: Vec<u8>,
+    /// Service level per respondent with a block and service (255 = not reported), flat.
+    service_levels: Vec<u8>,
 }
 
 /// The calibration a round was graded with, and what it was chosen from.
@@ -117,8 +148,18 @@ pub struct RoundReport {
     pub rejections: Vec<Rejection>,
     pub calibration: CalibrationUsed,
     pub tables: RoundTables,
+    /// KS minimum coverage used.
+    pub min_coverage: f64,
+    pub catalogues: Catalogues,
     records: Vec<RecordState>,
     text: String,
+    ks_scores: Vec<f32>,
+    ks_answered: Vec<u8>,
+    service_levels: Vec<u8>,
+    /// Per KS area: the round's scores sorted high to low, for national ranks.
+    ks_ranking: Vec<Vec<f32>>,
+    /// Per region («landsdel»): KS (sum, n) per area.
+    ks_regions: HashMap<String, Vec<(f64, u64)>>,
 }
 
 /// One scored record, graded, as its score card shows it.
@@ -129,10 +170,34 @@ pub struct Card<'a> {
     pub respondent: Respondent,
     /// `None` when the response had no `ssb_2018` block.
     pub results: Option<Results>,
+    /// KS score card, one per area; `None` without a `ks_2018` block.
+    pub ks_2018: Option<Vec<AreaCard>>,
+    /// Level per service; `None` without a `riksrevisjonen_2015` block.
+    pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
+}
+
+/// One KS area on a score card.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AreaCard {
+    pub score: AreaScore,
+    pub county_mean: f64,
+    pub region_mean: f64,
+    pub national_mean: f64,
+    /// 1 = highest in the round (ties share the rank); 0 when unscored.
+    pub national_rank: u32,
+    /// Respondents with the area scored.
+    pub ranked: u32,
 }
 
 impl RoundAggregator {
+    /// A round with the shipped catalogues and their minimum coverage.
     pub fn new(config: RoundConfig) -> Self {
+        let catalogues = Catalogues::shipped().clone();
+        let min_coverage = catalogues.ks_2018.min_coverage;
+        Self::with_catalogues(config, catalogues, min_coverage)
+    }
+
+    pub fn with_catalogues(config: RoundConfig, catalogues: Catalogues, min_coverage: f64) -> Self {
         Self {
             config,
             records: Vec::new(),
@@ -141,6 +206,11 @@ impl RoundAggregator {
             rejections: Vec::new(),
             received: 0,
             histograms: [[0; HISTOGRAM_LEN]; 6],
+            catalogues,
+            min_coverage,
+            ks_scores: Vec::new(),
+            ks_answered: Vec::new(),
+            service_levels: Vec::new(),
         }
     }
 
@@ -156,6 +226,12 @@ impl RoundAggregator {
     /// Folds a record that passed validation. It is still rejected when its
     /// survey year is not the round's or its respondent was already scored.
     pub fn add_valid(&mut self, record_id: &str, respondent: &Respondent, answers: Option<&Answers>) {
+        self.add(record_id, respondent, RecordAnswers { ssb_2018: answers, ..RecordAnswers::default() });
+    }
+
+    /// Folds a record that passed validation, with every methodology's answers.
+    pub fn add(&mut self, record_id: &str, respondent: &Respondent, all: RecordAnswers<'_>) {
+        let answers = all.ssb_2018;
         let sequence = self.next_sequence();
         if u32::from(respondent.survey_year) != u32::from(self.config.survey_year) {
             let description =
@@ -186,6 +262,25 @@ impl RoundAggregator {
         }
 
         let measures = answers.map(ssb2018::measure).unwrap_or_default();
+        let ks_slot = match all.ks_2018 {
+            Some(values) => {
+                let slot = self.ks_scores.len() as u32;
+                for s in maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage) {
+                    self.ks_scores.push(s.mean.map_or(f32::NAN, |m| m as f32));
+                    self.ks_answered.push(s.answered.min(255) as u8);
+                }
+                slot
+            }
+            None => ABSENT,
+        };
+        let services_slot = match all.riksrevisjonen_2015 {
+            Some(levels) => {
+                let slot = self.service_levels.len() as u32;
+                self.service_levels.extend(levels.iter().map(|l| l.unwrap_or(u8::MAX)));
+                slot
+            }
+            None => ABSENT,
+        };
         for count in Count::ALL {
             if let Some(n) = measures.counts[count as usize] {
                 self.histograms[count as usize][usize::from(n)] += 1;
@@ -209,6 +304,8 @@ impl RoundAggregator {
             id_len: id.len() as u16,
             name_len: name.len() as u16,
             sequence: sequence as u32,
+            ks_slot,
+            services_slot,
         });
     }
 
@@ -240,10 +337,30 @@ impl RoundAggregator {
             }
         };
         let calibration = CalibrationUsed { mode: self.config.calibration, used, derived, medians, nonzero };
+        let shape = tables::Shape::of(&self.catalogues);
+        let areas = shape.ks_areas;
         let mut tables = RoundTables::default();
+        let mut ks_ranking = vec![Vec::new(); areas];
+        let mut ks_regions: HashMap<String, Vec<(f64, u64)>> = HashMap::new();
         for record in &self.records {
             let results = record.has_ssb_2018.then(|| ssb2018::grade(&record.measures, &used));
-            tables.add(record, results.as_ref());
+            let ks = slice(&self.ks_scores, record.ks_slot, areas);
+            let levels = slice(&self.service_levels, record.services_slot, shape.services());
+            tables.add(record, results.as_ref(), ks, levels, &shape);
+            if let Some(scores) = ks {
+                let region = record.county.map(|c| c.county().region.clone()).unwrap_or_default();
+                let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);
+                for (area, &score) in scores.iter().enumerate() {
+                    if !score.is_nan() {
+                        ks_ranking[area].push(score);
+                        sums[area].0 += f64::from(score);
+                        sums[area].1 += 1;
+                    }
+                }
+            }
+        }
+        for scores in &mut ks_ranking {
+            scores.sort_by(|a, b| b.total_cmp(a));
         }
         RoundReport {
             config: self.config,
@@ -252,8 +369,15 @@ impl RoundAggregator {
             rejections: self.rejections,
             calibration,
             tables,
+            min_coverage: self.min_coverage,
+            catalogues: self.catalogues,
             records: self.records,
             text: self.text,
+            ks_scores: self.ks_scores,
+            ks_answered: self.ks_answered,
+            service_levels: self.service_levels,
+            ks_ranking,
+            ks_regions,
         }
     }
 }
@@ -282,9 +406,56 @@ impl RoundReport {
                     survey_year: self.config.survey_year,
                 },
                 results: r.has_ssb_2018.then(|| ssb2018::grade(&r.measures, &self.calibration.used)),
+                ks_2018: self.ks_card(r),
+                riksrevisjonen_2015: slice(
+                    &self.service_levels,
+                    r.services_slot,
+                    self.catalogues.riksrevisjonen_2015.services.len(),
+                )
+                .map(|levels| levels.iter().map(|&l| (l != u8::MAX).then_some(l)).collect()),
             }
         })
     }
+
+    fn ks_card(&self, r: &RecordState) -> Option<Vec<AreaCard>> {
+        let catalogue = &self.catalogues.ks_2018;
+        let areas = catalogue.areas.len();
+        let scores = slice(&self.ks_scores, r.ks_slot, areas)?;
+        let answered = slice(&self.ks_answered, r.ks_slot, areas)?;
+        let national = self.tables.overall();
+        let county = r.county.and_then(|c| self.tables.get(GroupKey::County(c)));
+        let region = r.county.and_then(|c| self.ks_regions.get(&c.county().region));
+        Some(
+            (0..areas)
+                .map(|area| {
+                    let score = scores[area];
+                    let ranking = &self.ks_ranking[area];
+                    let rank = if score.is_nan() { 0 } else { 1 + ranking.partition_point(|&s| s > score) as u32 };
+                    AreaCard {
+                        score: AreaScore {
+                            answered: u32::from(answered[area]),
+                            total: catalogue.area_size(area) as u32,
+                            mean: (!score.is_nan()).then_some(f64::from(score)),
+                        },
+                        county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
+                        region_mean: region.map_or(0.0, |sums| mean(sums[area])),
+                        national_mean: national.ks_mean(area),
+                        national_rank: rank,
+                        ranked: ranking.len() as u32,
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+fn mean((sum, n): (f64, u64)) -> f64 {
+    if n == 0 { 0.0 } else { sum / n as f64 }
+}
+
+/// The `len` values at `slot` of a flat array, or `None` for an absent block.
+fn slice<T>(flat: &[T], slot: u32, len: usize) -> Option<&[T]> {
+    (slot != ABSENT).then(|| &flat[slot as usize..slot as usize + len])
 }
 
 fn text_of<'a>(text: &'a str, r: &RecordState) -> (&'a str, &'a str) {

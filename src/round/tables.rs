@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, RespondentKind, SizeClass};
 use crate::methodology::ssb2018::Hindrance;
 use crate::scoring::bands::median_of_nonzero;
@@ -39,6 +40,50 @@ pub struct GroupTables {
     pub hindrance_by_sourcing: [[u64; 2]; 4],
     /// Service modes answered «Vet ikke» / «Ikke relevant», summed.
     pub service_modes_unknown: u64,
+    /// KS: (sum of scores, respondents scored) per area.
+    pub ks: Vec<(f64, u64)>,
+    /// The Auditor General's service coverage.
+    pub services: ServiceTables,
+}
+
+/// Service-coverage counts of a group (municipalities that reported services).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceTables {
+    pub municipalities: u64,
+    /// Every reported service at level 0.
+    pub with_none: u64,
+    pub municipalities_under_5000: u64,
+    pub with_none_under_5000: u64,
+    /// (municipality, service) pairs reported, and those at level ≥ 1.
+    pub pairs: u64,
+    pub pairs_at_least_1: u64,
+    /// Per catalogue area: (pairs, pairs at level ≥ 1).
+    pub by_area: Vec<(u64, u64)>,
+    /// Per catalogue service: (reported, at level ≥ 1).
+    pub by_service: Vec<(u64, u64)>,
+}
+
+/// The catalogue shapes the tables are laid out by.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    pub ks_areas: usize,
+    /// Area of each service.
+    pub service_area: Vec<usize>,
+    pub service_areas: usize,
+}
+
+impl Shape {
+    pub fn of(catalogues: &Catalogues) -> Self {
+        Self {
+            ks_areas: catalogues.ks_2018.areas.len(),
+            service_area: catalogues.riksrevisjonen_2015.services.iter().map(|s| s.area).collect(),
+            service_areas: catalogues.riksrevisjonen_2015.areas.len(),
+        }
+    }
+
+    pub fn services(&self) -> usize {
+        self.service_area.len()
+    }
 }
 
 /// Index of a hindrance group in the tables.
@@ -52,8 +97,27 @@ pub fn hindrance_index(h: Hindrance) -> usize {
 }
 
 impl GroupTables {
-    fn add(&mut self, record: &RecordState, results: Option<&Results>) {
+    fn add(
+        &mut self,
+        record: &RecordState,
+        results: Option<&Results>,
+        ks: Option<&[f32]>,
+        levels: Option<&[u8]>,
+        shape: &Shape,
+    ) {
         self.n += 1;
+        if let Some(scores) = ks {
+            self.ks.resize(shape.ks_areas, (0.0, 0));
+            for (area, &score) in scores.iter().enumerate() {
+                if !score.is_nan() {
+                    self.ks[area].0 += f64::from(score);
+                    self.ks[area].1 += 1;
+                }
+            }
+        }
+        if let Some(levels) = levels {
+            self.services.add(levels, record.inhabitants, shape);
+        }
         let Some(r) = results else { return };
         for count in Count::ALL {
             if let Some(s) = r.simple(count) {
@@ -79,6 +143,14 @@ impl GroupTables {
             }
         }
         self.service_modes_unknown += u64::from(record.measures.service_modes_unknown);
+    }
+
+    /// KS mean of `area` over the group (0 when nobody has it scored).
+    pub fn ks_mean(&self, area: usize) -> f64 {
+        match self.ks.get(area) {
+            Some(&(sum, n)) if n > 0 => sum / n as f64,
+            _ => 0.0,
+        }
     }
 
     /// Respondents with a score for `count` (the n of its cells).
@@ -113,7 +185,38 @@ impl GroupTables {
     }
 }
 
-fn share(part: u64, whole: u64) -> f64 {
+impl ServiceTables {
+    fn add(&mut self, levels: &[u8], inhabitants: u32, shape: &Shape) {
+        self.by_area.resize(shape.service_areas, (0, 0));
+        self.by_service.resize(shape.services(), (0, 0));
+        let mut reported = 0;
+        let mut offered = 0;
+        for (service, &level) in levels.iter().enumerate() {
+            if level == u8::MAX {
+                continue;
+            }
+            reported += 1;
+            let at_least_1 = u64::from(level >= 1);
+            offered += at_least_1;
+            self.by_service[service].0 += 1;
+            self.by_service[service].1 += at_least_1;
+            self.by_area[shape.service_area[service]].0 += 1;
+            self.by_area[shape.service_area[service]].1 += at_least_1;
+        }
+        self.municipalities += 1;
+        self.pairs += reported;
+        self.pairs_at_least_1 += offered;
+        let none = reported > 0 && offered == 0;
+        self.with_none += u64::from(none);
+        if inhabitants > 0 && inhabitants < 5_000 {
+            self.municipalities_under_5000 += 1;
+            self.with_none_under_5000 += u64::from(none);
+        }
+    }
+}
+
+/// `part / whole`, 0 for an empty base.
+pub fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
@@ -124,12 +227,19 @@ pub struct RoundTables {
 }
 
 impl RoundTables {
-    pub(super) fn add(&mut self, record: &RecordState, results: Option<&Results>) {
+    pub(super) fn add(
+        &mut self,
+        record: &RecordState,
+        results: Option<&Results>,
+        ks: Option<&[f32]>,
+        levels: Option<&[u8]>,
+        shape: &Shape,
+    ) {
         let mut keys = vec![GroupKey::Overall, GroupKey::Kind(record.kind)];
         keys.extend(record.size_class().map(GroupKey::SizeClass));
         keys.extend(record.county.map(GroupKey::County));
         for key in keys {
-            self.groups.entry(key).or_default().add(record, results);
+            self.groups.entry(key).or_default().add(record, results, ks, levels, shape);
         }
     }
 

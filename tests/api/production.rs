@@ -16,6 +16,7 @@ fn header() -> pb::ScoreRoundRequest {
             round_id: "production".into(),
             survey_year: 2018,
             calibration: pb::Calibration::Published as i32,
+            ..Default::default()
         })),
     }
 }

@@ -34,6 +34,21 @@ async fn the_readme_example_is_scored_end_to_end() {
     assert_eq!(results.flags.len(), 1);
     assert_eq!(results.flags[0].code(), pb::FlagCode::ServiceModesUnknown);
     assert!(results.unscored.is_empty(), "{:?}", results.unscored);
+
+    let ks = results.ks_2018.unwrap();
+    let area = |id: &str| ks.areas.iter().find(|a| a.area_id == id).unwrap().clone();
+    // bis-1: 3 of 6 user-involvement forms → 2.5; bis-2: ja → 5.
+    assert_eq!((area("brukeren-i-sentrum").answered, area("brukeren-i-sentrum").score), (2, Some(3.75)));
+    // 2 of 12 items answered: under the minimum coverage of one half.
+    assert_eq!((area("ikt-som-innsatsfaktor").answered, area("ikt-som-innsatsfaktor").score), (2, None));
+    // kom-1: 4 of 7 → 20/7; kom-2 «vet ikke»: 1 of 2 answered is exactly half.
+    assert_eq!(area("digital-kompetanse-og-deltakelse").score, Some(20.0 / 7.0));
+
+    let services = results.riksrevisjonen_2015.unwrap();
+    let overall = services.overall.unwrap();
+    assert_eq!((overall.reported, overall.total), (19, 19));
+    assert_eq!(overall.share_at_least_1, 13.0 / 19.0);
+    assert!(!services.none_offered);
 }
 
 #[tokio::test]
@@ -86,6 +101,7 @@ async fn an_absent_block_leaves_its_indicators_unscored_not_zero() {
         unscored,
         ["ssb-2018/projects", "ssb-2018/digital_priority", "ssb-2018/service_offer", "ssb-2018/digital_activity"]
     );
+    assert!(results.ks_2018.is_some() && results.riksrevisjonen_2015.is_some());
     assert!(results.unscored[1].reason.contains("ssb_2018.projects"));
 }
 

@@ -44,6 +44,7 @@ fn header(calibration: pb::Calibration) -> pb::ScoreRoundRequest {
             round_id: "test-round".into(),
             survey_year: 2018,
             calibration: calibration as i32,
+            ..Default::default()
         })),
     }
 }
@@ -117,7 +118,12 @@ async fn a_round_without_a_header_first_fails_as_a_whole() {
 async fn a_malformed_header_names_every_bad_field() {
     let mut app = spawn_app().await;
     let bad = pb::ScoreRoundRequest {
-        item: Some(In::Header(pb::RoundHeader { round_id: " ".into(), survey_year: 18, calibration: 0 })),
+        item: Some(In::Header(pb::RoundHeader {
+            round_id: " ".into(),
+            survey_year: 18,
+            calibration: 0,
+            min_coverage: 0.0,
+        })),
     };
     let status = run_round(&mut app, vec![bad]).await.unwrap_err();
     assert_eq!(
