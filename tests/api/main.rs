@@ -3,6 +3,7 @@
 mod batch;
 mod health;
 mod helpers;
+mod maturity;
 mod methodology;
 mod process;
 mod production;
