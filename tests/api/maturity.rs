@@ -232,8 +232,9 @@ async fn a_custom_catalogue_from_a_directory_replaces_the_shipped_one() {
 
     let mut request = crate::helpers::example_request();
     let response = request.response.as_mut().unwrap();
-    response.ks_2018 =
-        Some(pb::Ks2018Answers { answers: vec![pb::MaturityAnswer { item_id: "sb-1".into(), answer: Some(Answer::Level(2)) }] });
+    response.ks_2018 = Some(pb::Ks2018Answers {
+        answers: vec![pb::MaturityAnswer { item_id: "sb-1".into(), answer: Some(Answer::Level(2)) }],
+    });
     let results = app.client.score(request.clone()).await.unwrap().into_inner().results.unwrap();
     let area = &results.ks_2018.unwrap().areas[0];
     assert_eq!((area.area_id.as_str(), area.score), ("selvbetjening", Some(10.0 / 3.0)));
@@ -241,7 +242,10 @@ async fn a_custom_catalogue_from_a_directory_replaces_the_shipped_one() {
     // The shipped item ids are gone.
     request.response.as_mut().unwrap().ks_2018 = Some(ks_answers(1, true));
     let status = app.client.score(request).await.unwrap_err();
-    assert_eq!(violated_fields(&status), ["response.ks_2018.answers[0].item_id", "response.ks_2018.answers[1].item_id"]);
+    assert_eq!(
+        violated_fields(&status),
+        ["response.ks_2018.answers[0].item_id", "response.ks_2018.answers[1].item_id"]
+    );
 }
 
 #[test]
