@@ -204,6 +204,7 @@ fn main() {
             round_id: ROUND_ID.into(),
             survey_year: SURVEY_YEAR,
             calibration: pb::Calibration::Published as i32,
+            ..Default::default()
         })),
     };
     lines.push(serde_json::to_string(&header).expect("serialisable"));
@@ -710,6 +711,7 @@ fn answers(rng: &mut SplitMix64, municipality: &Municipality) -> pb::SurveyRespo
                 modes: service_modes(rng, municipality.counts[Count::ServiceOffer as usize]),
             }),
         }),
+        ..Default::default()
     }
 }
 
@@ -765,6 +767,7 @@ fn verify(lines: &[String]) -> String {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR,
         calibration: pb::Calibration::Published as i32,
+        ..Default::default()
     };
     check(
         matches!(&parsed[0].item, Some(pb::score_round_request::Item::Header(h)) if *h == expected_header),
