@@ -138,6 +138,14 @@ fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundReque
     pb::ScoreRoundRequest { item: Some(Item::Record(record)) }
 }
 
+/// The round header for a file without one: the command line's fields, and
+/// the first record's survey year unless `--survey-year` was given.
+fn header_for(first: &pb::RoundRecord, header: &HeaderOverride) -> pb::ScoreRoundRequest {
+    let year = first.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+    let made = header.apply(pb::RoundHeader { survey_year: year, ..Default::default() });
+    pb::ScoreRoundRequest { item: Some(Item::Header(made)) }
+}
+
 fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) -> Result<(), BatchError> {
     let mut header_sent = false;
     for (index, line) in BufReader::new(input).lines().enumerate() {
@@ -157,9 +165,7 @@ fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender
             Some(Item::Record(record)) => {
                 if !header_sent {
                     header_sent = true;
-                    let year = record.response.as_ref().and_then(|r| r.respondent.as_ref()).map(|r| r.survey_year);
-                    let made = header.apply(pb::RoundHeader { survey_year: year.unwrap_or(0), ..Default::default() });
-                    if !send(tx, pb::ScoreRoundRequest { item: Some(Item::Header(made)) }) {
+                    if !send(tx, header_for(&record, header)) {
                         return Ok(());
                     }
                 }
@@ -197,9 +203,7 @@ fn read_csv(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) 
         let record = csv_format::parse_row(&columns, &row).map_err(|e| input_error(path, line, e.to_string()))?;
         if !header_sent {
             header_sent = true;
-            let year = record.response.as_ref().and_then(|r| r.respondent.as_ref()).map(|r| r.survey_year);
-            let made = header.apply(pb::RoundHeader { survey_year: year.unwrap_or(0), ..Default::default() });
-            if !send(tx, pb::ScoreRoundRequest { item: Some(Item::Header(made)) }) {
+            if !send(tx, header_for(&record, header)) {
                 return Ok(());
             }
         }
