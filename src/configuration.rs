@@ -182,9 +182,15 @@ pub struct HealthArgs {
     /// Give up after this long.
     #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// PEM CA to trust for an `https://` server (default: the system's roots are not used; give one).
+    /// PEM CA to trust for an `https://` server.
     #[arg(long, env = "INDIKATOR_HEALTH_CA")]
     pub ca: Option<PathBuf>,
+    /// PEM client certificate, for a server that requires mutual TLS.
+    #[arg(long, env = "INDIKATOR_HEALTH_CERT", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
+    pub key: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -185,6 +185,21 @@ async fn with_mutual_tls_a_client_without_a_certificate_is_refused_and_one_with_
     let channel = tls_channel(&address, &pki, true).await.unwrap();
     let response = IndicatorServiceClient::new(channel).score(example_request()).await.unwrap();
     assert!(response.into_inner().results.is_some());
+
+    // The probe subcommand speaks mutual TLS too.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, pem) in [("ca.pem", &pki.ca), ("client.pem", &pki.client_cert), ("client.key", &pki.client_key)] {
+        std::fs::write(dir.path().join(name), pem).unwrap();
+    }
+    let https = address.replace("http://127.0.0.1", "https://localhost");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let probe = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"))
+        .args(["health", "--server", &https, "--ca", &path("ca.pem")])
+        .args(["--cert", &path("client.pem"), "--key", &path("client.key")])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(probe.status.code(), Some(0), "{probe:?}");
 }
 
 #[tokio::test]
