@@ -113,11 +113,13 @@ pub fn score_round_stream(data: &[u8]) {
     assert_eq!(received, scored + rejected, "every record is scored or rejected");
     assert!(received < sent as u64, "the header is not a record");
     let mut cards = 0;
+    let mut rejections = 0;
     let mut summaries = 0;
     for out in RoundOutput::new(report) {
         let _ = out.encode_to_vec();
         match out.item {
             Some(pb::score_round_response::Item::ScoreCard(_)) => cards += 1,
+            Some(pb::score_round_response::Item::Rejection(_)) => rejections += 1,
             Some(pb::score_round_response::Item::Summary(summary)) => {
                 summaries += 1;
                 let accounting = summary.accounting.expect("accounting");
@@ -126,7 +128,7 @@ pub fn score_round_stream(data: &[u8]) {
             None => panic!("an empty round response"),
         }
     }
-    assert_eq!((cards, summaries), (scored, 1));
+    assert_eq!((cards, rejections, summaries), (scored, rejected, 1));
 }
 
 /// `indikator batch` CSV: the first row through `CsvHeader::parse`, every further

@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// rebalance and a drain never waits on a long-lived connection.
     #[arg(long, env = "INDIKATOR_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
     pub max_connection_age: Duration,
+    /// A new connection must send its first bytes (HTTP/2 preface or TLS hello)
+    /// within this long, or it is closed.
+    #[arg(long, env = "INDIKATOR_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub handshake_timeout: Duration,
     #[command(flatten)]
     pub tls: TlsArgs,
     /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
@@ -228,6 +232,8 @@ pub struct ServerSettings {
     pub keepalive_timeout: Duration,
     /// Connections older than this are closed gracefully.
     pub max_connection_age: Duration,
+    /// A new connection must send its handshake within this long.
+    pub handshake_timeout: Duration,
     /// `None`: plaintext.
     pub tls: Option<TlsSettings>,
     /// The `ks-2018` and `riksrevisjonen-2015` catalogues (shipped, or the operator's).
@@ -244,6 +250,7 @@ impl Default for ServerSettings {
             keepalive_interval: Some(Duration::from_secs(30)),
             keepalive_timeout: Duration::from_secs(20),
             max_connection_age: Duration::from_secs(300),
+            handshake_timeout: Duration::from_secs(10),
             tls: None,
             catalogues: Catalogues::shipped().clone(),
         }
@@ -261,6 +268,7 @@ impl ServerSettings {
             keepalive_interval: (!args.keepalive_interval.is_zero()).then_some(args.keepalive_interval),
             keepalive_timeout: args.keepalive_timeout,
             max_connection_age: args.max_connection_age,
+            handshake_timeout: args.handshake_timeout,
             tls: args.tls.load()?,
             catalogues: Catalogues::load(args.catalogue_dir.as_deref()).map_err(|e| e.to_string())?,
         })

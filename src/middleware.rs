@@ -115,7 +115,7 @@ pub struct RpcService<S> {
 /// the client's deadline, so that its DEADLINE_EXCEEDED reaches the client
 /// before the client's own timer fires (tonic's client reports its own timer
 /// as CANCELLED).
-const DEADLINE_MARGIN: Duration = Duration::from_millis(20);
+const DEADLINE_MARGIN: Duration = Duration::from_millis(50);
 
 fn deadline_after(started: Instant, timeout: Duration) -> Instant {
     started + timeout - DEADLINE_MARGIN.min(timeout / 10)
@@ -216,6 +216,14 @@ where
     }
 }
 
+/// Trailers that end a call with `code` (`message` already percent-encoded).
+fn status_trailers(code: tonic::Code, message: &'static str) -> http::HeaderMap {
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("grpc-status", http::HeaderValue::from(code as i32));
+    trailers.insert("grpc-message", http::HeaderValue::from_static(message));
+    trailers
+}
+
 fn split_path(path: &str) -> (String, String) {
     let mut parts = path.trim_start_matches('/').splitn(2, '/');
     (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned())
@@ -307,9 +315,7 @@ impl HttpBody for CallBody {
             if let Some(call) = this.call.take() {
                 call.record(status.code() as i32);
             }
-            let mut trailers = http::HeaderMap::new();
-            trailers.insert("grpc-status", http::HeaderValue::from(status.code() as i32));
-            trailers.insert("grpc-message", http::HeaderValue::from_static("the%20call%27s%20deadline%20passed"));
+            let trailers = status_trailers(status.code(), "the%20call%27s%20deadline%20passed");
             return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
         }
         let polled = std::panic::catch_unwind(AssertUnwindSafe(|| this.inner.poll_frame(cx)));
@@ -321,7 +327,10 @@ impl HttpBody for CallBody {
                 if let Some(call) = this.call.take() {
                     call.record(tonic::Code::Internal as i32);
                 }
-                return Poll::Ready(Some(Err(Status::internal("internal error"))));
+                return Poll::Ready(Some(Ok(Frame::trailers(status_trailers(
+                    tonic::Code::Internal,
+                    "internal%20error",
+                )))));
             }
         };
         match &frame {

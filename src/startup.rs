@@ -2,6 +2,15 @@
 //! it on a listener until a shutdown future completes.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures::StreamExt;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::Sleep;
+use tonic::transport::server::{Connected, TcpConnectInfo};
 
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
@@ -45,17 +54,15 @@ pub async fn run(
     }
 
     let metrics = Metrics::global();
-    let indicators = IndicatorServiceServer::new(IndicatorApi::new(
-        settings.round_limits,
-        metrics.clone(),
-        settings.catalogues.clone(),
-    ))
-    .max_decoding_message_size(settings.max_message_bytes)
-    .max_encoding_message_size(settings.max_message_bytes)
-    .accept_compressed(CompressionEncoding::Gzip)
-    .accept_compressed(CompressionEncoding::Zstd)
-    .send_compressed(CompressionEncoding::Gzip)
-    .send_compressed(CompressionEncoding::Zstd);
+    let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone())
+        .with_max_message_bytes(settings.max_message_bytes);
+    let indicators = IndicatorServiceServer::new(api)
+        .max_decoding_message_size(settings.max_message_bytes)
+        .max_encoding_message_size(settings.max_message_bytes)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd);
 
     let local = listener.local_addr().ok();
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -77,7 +84,7 @@ pub async fn run(
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)
         .add_service(indicators)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async {
+        .serve_with_incoming_shutdown(handshake_deadline(listener, settings.handshake_timeout), async {
             let _ = stopped.await;
         });
     tracing::info!(
@@ -110,6 +117,92 @@ async fn drain(reporter: &HealthReporter) {
     tracing::info!("shutdown requested: health NOT_SERVING, draining in-flight calls");
     reporter.set_not_serving::<IndicatorServiceServer<IndicatorApi>>().await;
     reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+}
+
+/// Accepted connections, each of which must send its first bytes (the HTTP/2
+/// preface, or a TLS client hello) within `timeout`: keepalive and connection
+/// age only start after the handshake, so without this a socket that never
+/// speaks would be held for ever.
+fn handshake_deadline(
+    listener: TcpListener,
+    timeout: Duration,
+) -> impl futures::Stream<Item = std::io::Result<HandshakeDeadline>> {
+    TcpListenerStream::new(listener).map(move |accepted| {
+        accepted.map(|stream| HandshakeDeadline {
+            stream,
+            deadline: Some(Box::pin(tokio::time::sleep(timeout))),
+            received: 0,
+        })
+    })
+}
+
+/// The HTTP/2 client preface is 24 bytes.
+const PREFACE_BYTES: usize = 24;
+
+pin_project_lite::pin_project! {
+    /// A TCP stream that fails its reads if the peer has not sent
+    /// [`PREFACE_BYTES`] before the deadline.
+    pub struct HandshakeDeadline {
+        #[pin]
+        stream: TcpStream,
+        deadline: Option<Pin<Box<Sleep>>>,
+        received: usize,
+    }
+}
+
+impl AsyncRead for HandshakeDeadline {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.project();
+        if let Some(deadline) = this.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            tracing::debug!("closing a connection that sent no handshake in time");
+            return Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "no handshake in time")));
+        }
+        let before = buf.filled().len();
+        let polled = this.stream.poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = polled {
+            *this.received += buf.filled().len() - before;
+            if *this.received >= PREFACE_BYTES {
+                *this.deadline = None;
+            }
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for HandshakeDeadline {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write(cx, data)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+impl Connected for HandshakeDeadline {
+    type ConnectInfo = TcpConnectInfo;
+
+    fn connect_info(&self) -> Self::ConnectInfo {
+        self.stream.connect_info()
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.

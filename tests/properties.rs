@@ -856,7 +856,7 @@ fn check_round(
         return Ok(());
     }
     let report = folded.map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report);
+    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
     let accounting = s.accounting.clone().unwrap();
 
     // Nothing is lost: every record is scored or rejected, exactly once.

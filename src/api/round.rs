@@ -10,13 +10,26 @@ use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
-    AreaCard, CalibrationMode, GroupKey, GroupTables, RecordAnswers, RoundAggregator, RoundConfig, RoundReport,
+    AreaCard, CalibrationMode, GroupKey, GroupTables, RecordAnswers, Rejection, RoundAggregator, RoundConfig,
+    RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
 
-use super::service::{invalid_argument, score_validated_with};
+use prost::Message;
+
+use super::service::{MAX_VIOLATIONS_IN_DETAILS, invalid_argument, score_validated_with};
 use super::{Violations, convert, validate};
+
+/// Longest record id a round keeps.
+pub const MAX_RECORD_ID_BYTES: usize = 256;
+
+/// Rejections listed in the summary itself (all are streamed before it), as
+/// long as they fit the summary's byte budget.
+pub const REJECTIONS_IN_SUMMARY: usize = 1_000;
+
+/// Default byte budget of the rejections listed in the summary.
+pub const SUMMARY_REJECTIONS_BUDGET: usize = 1024 * 1024;
 
 /// Limits that protect the server from one oversized round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +167,14 @@ where
             )));
         }
         match message.item {
+            Some(pb::score_round_request::Item::Record(record)) if record.record_id.len() > MAX_RECORD_ID_BYTES => {
+                let description = format!("is longer than {MAX_RECORD_ID_BYTES} bytes");
+                round.add_rejected(
+                    &validate::clip(&record.record_id, 64),
+                    format!("record_id: {description}"),
+                    vec![("record_id".into(), description)],
+                );
+            }
             Some(pb::score_round_request::Item::Record(record)) => {
                 match validate::survey_response_with(record.response.as_ref(), "response", catalogues) {
                     Ok(v) => round.add(
@@ -167,7 +188,12 @@ where
                     ),
                     Err(violations) => {
                         let message = invalid_argument(violations_clone(&violations)).message().to_owned();
-                        let pairs = violations.into_vec().into_iter().map(|f| (f.field, f.description)).collect();
+                        let pairs = violations
+                            .into_vec()
+                            .into_iter()
+                            .take(MAX_VIOLATIONS_IN_DETAILS)
+                            .map(|f| (f.field, f.description))
+                            .collect();
                         round.add_rejected(&record.record_id, message, pairs);
                     }
                 }
@@ -190,12 +216,34 @@ where
 pub struct RoundOutput {
     report: RoundReport,
     next_card: usize,
+    next_rejection: usize,
     summary_sent: bool,
+    /// Bytes the rejections listed in the summary may take.
+    rejections_budget: usize,
 }
 
 impl RoundOutput {
     pub fn new(report: RoundReport) -> Self {
-        Self { report, next_card: 0, summary_sent: false }
+        Self::with_budget(report, SUMMARY_REJECTIONS_BUDGET)
+    }
+
+    /// With the rejections listed in the summary kept under `bytes` (a quarter
+    /// of the server's message limit, say): the summary must fit one message.
+    pub fn with_budget(report: RoundReport, bytes: usize) -> Self {
+        Self { report, next_card: 0, next_rejection: 0, summary_sent: false, rejections_budget: bytes }
+    }
+}
+
+fn rejection(r: &Rejection) -> pb::Rejection {
+    pb::Rejection {
+        record_id: r.record_id.clone(),
+        sequence: r.sequence,
+        reason: r.reason.clone(),
+        field_violations: r
+            .field_violations
+            .iter()
+            .map(|(field, description)| pb::FieldViolation { field: field.clone(), description: description.clone() })
+            .collect(),
     }
 }
 
@@ -241,11 +289,18 @@ impl Iterator for RoundOutput {
                 })),
             });
         }
+        if let Some(r) = self.report.rejections.get(self.next_rejection) {
+            self.next_rejection += 1;
+            return Some(pb::ScoreRoundResponse {
+                item: Some(pb::score_round_response::Item::Rejection(rejection(r))),
+            });
+        }
         if self.summary_sent {
             return None;
         }
         self.summary_sent = true;
-        Some(pb::ScoreRoundResponse { item: Some(pb::score_round_response::Item::Summary(summary(&self.report))) })
+        let summary = summary(&self.report, self.rejections_budget);
+        Some(pb::ScoreRoundResponse { item: Some(pb::score_round_response::Item::Summary(summary)) })
     }
 }
 
@@ -256,8 +311,20 @@ fn calibration_enum(mode: CalibrationMode) -> pb::Calibration {
     }
 }
 
-/// The round summary: accounting, calibration and every group's tables.
-pub fn summary(report: &RoundReport) -> pb::RoundSummary {
+/// The round summary: accounting, calibration and every group's tables; the
+/// first rejections are listed while they fit `rejections_budget` bytes.
+pub fn summary(report: &RoundReport, rejections_budget: usize) -> pb::RoundSummary {
+    let mut spent = 0;
+    let listed: Vec<pb::Rejection> = report
+        .rejections
+        .iter()
+        .take(REJECTIONS_IN_SUMMARY)
+        .map(rejection)
+        .take_while(|r| {
+            spent += r.encoded_len() + 4;
+            spent <= rejections_budget
+        })
+        .collect();
     let c = &report.calibration;
     let calibration = pb::CalibrationReport {
         used: calibration_enum(c.mode) as i32,
@@ -285,23 +352,7 @@ pub fn summary(report: &RoundReport) -> pb::RoundSummary {
             received: report.received,
             scored: report.scored,
             rejected: report.rejections.len() as u64,
-            rejections: report
-                .rejections
-                .iter()
-                .map(|r| pb::Rejection {
-                    record_id: r.record_id.clone(),
-                    sequence: r.sequence,
-                    reason: r.reason.clone(),
-                    field_violations: r
-                        .field_violations
-                        .iter()
-                        .map(|(field, description)| pb::FieldViolation {
-                            field: field.clone(),
-                            description: description.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            rejections: listed,
         }),
         calibration: Some(calibration),
         groups: report.tables.groups().map(|(key, g)| group_tables(key, g, &report.catalogues)).collect(),

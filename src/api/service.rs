@@ -30,6 +30,8 @@ pub struct IndicatorApi {
     metrics: Metrics,
     /// The `ks-2018` and `riksrevisjonen-2015` catalogues in use.
     catalogues: Catalogues,
+    /// The server's message limit, so a round's summary is built to fit it.
+    max_message_bytes: usize,
 }
 
 impl Default for IndicatorApi {
@@ -40,7 +42,19 @@ impl Default for IndicatorApi {
 
 impl IndicatorApi {
     pub fn new(round_limits: RoundLimits, metrics: Metrics, catalogues: Catalogues) -> Self {
-        Self { methodologies: Arc::new(describe::all(&catalogues)), round_limits, metrics, catalogues }
+        Self {
+            methodologies: Arc::new(describe::all(&catalogues)),
+            round_limits,
+            metrics,
+            catalogues,
+            max_message_bytes: 4 * 1024 * 1024,
+        }
+    }
+
+    /// The message limit the server enforces (the summary is built to fit it).
+    pub fn with_max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
     }
 
     fn count(&self, method: &'static str, scored: u64, rejected: u64) {
@@ -66,12 +80,21 @@ impl Drop for RoundInFlight {
     }
 }
 
-/// INVALID_ARGUMENT carrying every violation as `google.rpc.BadRequest`.
+/// Field violations carried in one status's details; the rest are counted in
+/// the message, so the error headers stay far below clients' header limits.
+pub const MAX_VIOLATIONS_IN_DETAILS: usize = 50;
+
+/// INVALID_ARGUMENT carrying the violations as `google.rpc.BadRequest`.
 pub fn invalid_argument(violations: Violations) -> Status {
     let n = violations.len();
     let first = violations.iter().next().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
-    let message = if n == 1 { first } else { format!("{n} invalid fields; first: {first}") };
-    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
+    let mut message = if n == 1 { first } else { format!("{n} invalid fields; first: {first}") };
+    let mut list = violations.into_vec();
+    if n > MAX_VIOLATIONS_IN_DETAILS {
+        list.truncate(MAX_VIOLATIONS_IN_DETAILS);
+        message.push_str(&format!(" (the first {MAX_VIOLATIONS_IN_DETAILS} are in the details)"));
+    }
+    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(list))
 }
 
 /// Scores one validated response (published calibration, shipped catalogues).
@@ -162,7 +185,7 @@ impl IndicatorService for IndicatorApi {
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
-        let outbound = futures::stream::iter(RoundOutput::new(report).map(Ok));
+        let outbound = futures::stream::iter(RoundOutput::with_budget(report, self.max_message_bytes / 4).map(Ok));
         Ok(Response::new(Box::pin(outbound)))
     }
 }

@@ -18,9 +18,29 @@ pub const SURVEY_YEARS: std::ops::RangeInclusive<u32> = 2000..=2100;
 #[derive(Debug, Default)]
 pub struct Violations(Vec<FieldViolation>);
 
+/// Longest description kept: a description may quote the bad value, and
+/// neither the error headers nor a round's rejections may grow with it.
+pub const MAX_DESCRIPTION_BYTES: usize = 200;
+
+/// Longest name a respondent may have.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// `s` cut to at most `max` bytes on a char boundary, marked with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
 impl Violations {
     pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        self.0.push(FieldViolation::new(field, description));
+        let description = description.into();
+        self.0.push(FieldViolation::new(field, clip(&description, MAX_DESCRIPTION_BYTES)));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -240,6 +260,8 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
     }
     if r.name.trim().is_empty() {
         v.add(format!("{path}.name"), "is required");
+    } else if r.name.chars().count() > MAX_NAME_CHARS {
+        v.add(format!("{path}.name"), format!("is longer than {MAX_NAME_CHARS} characters"));
     }
     if !SURVEY_YEARS.contains(&r.survey_year) {
         v.add(

@@ -130,6 +130,11 @@ async fn collect(
                     w.card(&card)?;
                 }
             }
+            Some(pb::score_round_response::Item::Rejection(rejection)) => {
+                if let Some(w) = writer.as_deref_mut() {
+                    w.rejection(&rejection)?;
+                }
+            }
             Some(pb::score_round_response::Item::Summary(summary)) => {
                 return Ok(BatchOutcome { summary, cards });
             }
@@ -139,18 +144,21 @@ async fn collect(
     Err(BatchError::NoSummary)
 }
 
-/// Writes `{"scoreCards":[…],"summary":{…}}` as the cards arrive.
+/// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
 struct ReportWriter {
     path: String,
     out: BufWriter<File>,
-    cards: u64,
+    /// Entries written to the open array.
+    written: u64,
+    /// Whether the `rejections` array has been opened.
+    in_rejections: bool,
 }
 
 impl ReportWriter {
     fn create(path: &Path) -> Result<Self, BatchError> {
         let name = path.display().to_string();
         let file = File::create(path).map_err(|e| BatchError::Io(name.clone(), e))?;
-        let mut w = Self { path: name, out: BufWriter::new(file), cards: 0 };
+        let mut w = Self { path: name, out: BufWriter::new(file), written: 0, in_rejections: false };
         w.write(b"{\"scoreCards\":[")?;
         Ok(w)
     }
@@ -159,18 +167,32 @@ impl ReportWriter {
         self.out.write_all(bytes).map_err(|e| BatchError::Io(self.path.clone(), e))
     }
 
+    fn entry(&mut self, json: &[u8]) -> Result<(), BatchError> {
+        self.write(if self.written > 0 { b",\n" } else { b"\n" })?;
+        self.written += 1;
+        self.write(json)
+    }
+
     fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
-        if self.cards > 0 {
-            self.write(b",\n")?;
-        } else {
-            self.write(b"\n")?;
+        self.entry(&serde_json::to_vec(card).expect("messages serialise"))
+    }
+
+    fn open_rejections(&mut self) -> Result<(), BatchError> {
+        if !self.in_rejections {
+            self.in_rejections = true;
+            self.written = 0;
+            self.write(b"\n],\n\"rejections\":[")?;
         }
-        self.cards += 1;
-        let json = serde_json::to_vec(card).expect("messages serialise");
-        self.write(&json)
+        Ok(())
+    }
+
+    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+        self.open_rejections()?;
+        self.entry(&serde_json::to_vec(rejection).expect("messages serialise"))
     }
 
     fn finish(mut self, summary: &pb::RoundSummary) -> Result<(), BatchError> {
+        self.open_rejections()?;
         self.write(b"\n],\n\"summary\":")?;
         let json = serde_json::to_vec_pretty(summary).expect("messages serialise");
         self.write(&json)?;

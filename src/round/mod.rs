@@ -261,6 +261,17 @@ impl RoundAggregator {
             return;
         }
 
+        let id = truncate(record_id, u16::MAX as usize);
+        let name = truncate(&respondent.name, u16::MAX as usize);
+        if self.text.len() + id.len() + name.len() > u32::MAX as usize {
+            self.rejections.push(Rejection {
+                record_id: truncate(record_id, 64).to_owned(),
+                sequence,
+                reason: "the round's record ids and names exceed 4 GiB; split the round".into(),
+                field_violations: Vec::new(),
+            });
+            return;
+        }
         let measures = answers.map(ssb2018::measure).unwrap_or_default();
         let ks_slot = match all.ks_2018 {
             Some(values) => {
@@ -286,8 +297,6 @@ impl RoundAggregator {
                 self.histograms[count as usize][usize::from(n)] += 1;
             }
         }
-        let id = truncate(record_id, u16::MAX as usize);
-        let name = truncate(&respondent.name, u16::MAX as usize);
         let text_start = self.text.len() as u32;
         self.text.push_str(id);
         self.text.push_str(name);

@@ -54,6 +54,7 @@ async fn round(
         match m.item.unwrap() {
             pb::score_round_response::Item::ScoreCard(c) => cards.push(c),
             pb::score_round_response::Item::Summary(s) => return (cards, s),
+            pb::score_round_response::Item::Rejection(r) => panic!("unexpected rejection {r:?}"),
         }
     }
     panic!("no summary")

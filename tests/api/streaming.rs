@@ -84,12 +84,20 @@ async fn score_round_sends_cards_then_a_summary_that_accounts_for_every_record()
         broken,
     ];
     let out = run_round(&mut app, messages).await.unwrap();
-    assert_eq!(out.len(), 3, "two cards and the summary");
+    assert_eq!(out.len(), 5, "two cards, two rejections and the summary");
     let Some(Out::ScoreCard(first)) = &out[0].item else { panic!("{:?}", out[0]) };
     assert_eq!((first.record_id.as_str(), first.sequence), ("oslo", 0));
     let Some(Out::ScoreCard(second)) = &out[1].item else { panic!() };
     assert_eq!(second.results.as_ref().unwrap().respondent.as_ref().unwrap().county_name, "Vestland");
-    let Some(Out::Summary(summary)) = &out[2].item else { panic!() };
+    let rejections: Vec<(&str, u64)> = out[2..4]
+        .iter()
+        .map(|m| match &m.item {
+            Some(Out::Rejection(r)) => (r.record_id.as_str(), r.sequence),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(rejections, [("oslo-again", 2), ("bad", 3)]);
+    let Some(Out::Summary(summary)) = &out[4].item else { panic!() };
     let accounting = summary.accounting.as_ref().unwrap();
     assert_eq!((accounting.received, accounting.scored, accounting.rejected), (4, 2, 2));
     let rejected: Vec<(&str, u64)> = accounting.rejections.iter().map(|r| (r.record_id.as_str(), r.sequence)).collect();
