@@ -405,8 +405,8 @@ fn decode_everything(data: &[u8]) -> Result<(), TestCaseError> {
             let inbound = futures::stream::iter(messages.into_iter().map(Ok));
             if let Ok(report) = block_on(fold_round(inbound, RoundLimits::default())) {
                 prop_assert_eq!(report.received as usize, n - 1);
-                let cards = report.scored as usize;
-                prop_assert_eq!(RoundOutput::new(report).count(), cards + 1, "cards, then one summary");
+                let outputs = (report.scored + report.rejections.len() as u64) as usize;
+                prop_assert_eq!(RoundOutput::new(report).count(), outputs + 1, "cards, rejections, then one summary");
             }
         }
     }
