@@ -3,7 +3,7 @@
 //! same server, same settings, same run). BENCHMARKS.md has the figures.
 //!
 //! ```sh
-//! cargo build --release --examples --bins
+//! cargo build --release --example loadtest --bin indikator
 //! # server in this process (127.0.0.1:0), client and server share the runtime:
 //! target/release/examples/loadtest --duration 10
 //! # server as its own process, for its start-up time and memory (VmRSS, VmHWM):
@@ -30,19 +30,32 @@
 //!   summary, records/s, time to the first score card (the server has folded the
 //!   whole round by then) and, with `--spawn`, the server's peak RSS (VmHWM,
 //!   reset through `/proc/PID/clear_refs` just before the round).
+//!   `--round-ssb-only` drops the example's `ks_2018` and `riksrevisjonen_2015`
+//!   blocks from the records.
+//! * `fold` (not in the default list): the round without the transport, in this
+//!   process: the core alone (`RoundAggregator::add` × `--round-records`, then
+//!   `finish()`), then the server's `fold_round` on decoded protobuf (decode +
+//!   validate + fold): time and this process's peak RSS growth for each.
 //!
 //! With `--spawn PATH` the tool first starts `PATH serve --listen 127.0.0.1:0
 //! --max-round-records 2000000` `--startup-samples` times: time from spawn to
 //! the "serving" log line and to the first `SERVING` health answer (polled every
 //! 1 ms once the address is logged), and the idle RSS (VmRSS) right then.
+//! `--server-env NAME=VALUE` adds to the child's environment (e.g. `LD_PRELOAD`
+//! of a shim, `MALLOC_ARENA_MAX=1`). `--nodelay-listener` (in-process server
+//! only) sets TCP_NODELAY on the listening socket, which Linux copies to every
+//! accepted connection: the server as it runs with Nagle's algorithm off.
 //!
 //! The client is lean on purpose: requests are encoded once (a round's records
 //! are a template with the organisation number and record id patched in) and
 //! responses are counted, not decoded (one per phase is decoded and checked), so
 //! the client's share of the two cores goes to HTTP/2 and gRPC framing only.
 //!
-//! Output: a plain table on stdout, or one JSON object with `--json`; progress
-//! goes to stderr. Every loop is bounded by `--duration` or `--round-records`,
+//! Output: a plain table on stdout, or one JSON object with `--json` (and into
+//! a file with `--json-file FILE`); progress and the h2load command lines go to
+//! stderr. `--h2load` first checks each body file once with `nghttp -v` and
+//! reports the `grpc-status` trailer, since h2load counts HTTP statuses only and
+//! a gRPC error is an HTTP 200. Every loop is bounded by `--duration` or `--round-records`,
 //! and only loopback addresses are meant as targets.
 
 use std::io::{BufRead, BufReader, Write};
@@ -100,6 +113,9 @@ struct Args {
     /// Records in the ScoreRound.
     #[arg(long, default_value_t = 1_000_000)]
     round_records: u32,
+    /// Round and fold records without the example's ks-2018 and riksrevisjonen-2015 blocks.
+    #[arg(long)]
+    round_ssb_only: bool,
     /// Comma-separated phases: check, score, stream, round, fold (the round's core alone, in this process).
     #[arg(long, default_value = "check,score,stream,round")]
     phases: String,
@@ -263,7 +279,8 @@ const ORGANISATION_PLACEHOLDER: &[u8; 9] = b"999999999"; // a valid number itsel
 const ID_PLACEHOLDER: &[u8; 9] = b"#########";
 
 impl RoundRequests {
-    fn new(survey_year: u32) -> Self {
+    /// `ssb_only`: without the example's `ks_2018` and `riksrevisjonen_2015` blocks.
+    fn new(survey_year: u32, ssb_only: bool) -> Self {
         let header = pb::ScoreRoundRequest {
             item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
                 round_id: "loadtest".into(),
@@ -273,6 +290,10 @@ impl RoundRequests {
             })),
         };
         let mut response = example_request().response.expect("the example has a response");
+        if ssb_only {
+            response.ks_2018 = None;
+            response.riksrevisjonen_2015 = None;
+        }
         response.respondent.as_mut().expect("a respondent").organisation_number =
             String::from_utf8(ORGANISATION_PLACEHOLDER.to_vec()).unwrap();
         let record = pb::ScoreRoundRequest {
@@ -552,9 +573,14 @@ struct Round {
     peak_was_reset: bool,
 }
 
-async fn round_load(channel: &Channel, records: u32, server: Option<&ServerProcess>) -> Result<Round, Status> {
+async fn round_load(
+    channel: &Channel,
+    records: u32,
+    ssb_only: bool,
+    server: Option<&ServerProcess>,
+) -> Result<Round, Status> {
     let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
-    let requests = RoundRequests::new(survey_year);
+    let requests = RoundRequests::new(survey_year, ssb_only);
     let server_rss_before_kb = server.and_then(|s| s.status_kb("VmRSS"));
     let peak_was_reset = server.is_some_and(ServerProcess::reset_peak);
     let mut grpc = Grpc::new(channel.clone());
@@ -613,14 +639,14 @@ struct Fold {
 /// The round's core alone: `records` validated example responses (every methodology's
 /// block, as the server folds them), each with its own organisation number and record
 /// id, folded by a `RoundAggregator`, then `finish()`.
-fn core_fold(records: u32) -> Fold {
+fn core_fold(records: u32, ssb_only: bool) -> Fold {
     use indikator::round::{CalibrationMode, RecordAnswers, RoundAggregator, RoundConfig};
     let validated = indikator::api::validate::survey_response(example_request().response.as_ref(), "response")
         .expect("the example is valid");
     let answers = RecordAnswers {
         ssb_2018: validated.ssb_2018.as_ref(),
-        ks_2018: validated.ks_2018.as_deref(),
-        riksrevisjonen_2015: validated.riksrevisjonen_2015.as_deref(),
+        ks_2018: validated.ks_2018.as_deref().filter(|_| !ssb_only),
+        riksrevisjonen_2015: validated.riksrevisjonen_2015.as_deref().filter(|_| !ssb_only),
     };
     let mut respondent = validated.respondent.clone();
     let mut round = RoundAggregator::new(RoundConfig {
@@ -653,9 +679,9 @@ fn core_fold(records: u32) -> Fold {
 
 /// The server's round path without the transport: each encoded record decoded with
 /// prost, then `fold_round` (validation, folding, `finish()`), in this process.
-async fn api_fold(records: u32) -> Fold {
+async fn api_fold(records: u32, ssb_only: bool) -> Fold {
     let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
-    let messages = RoundRequests::new(survey_year)
+    let messages = RoundRequests::new(survey_year, ssb_only)
         .stream(records)
         .map(|bytes| pb::ScoreRoundRequest::decode(bytes).map_err(|e| Status::internal(e.to_string())));
     let limits = indikator::api::round::RoundLimits { max_records: u64::from(records) };
@@ -839,7 +865,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "settings",
         "settings",
         json!({"server": mode, "nodelay_listener": args.nodelay_listener, "server_env": args.server_env, "connections": args.connections, "concurrency": args.concurrency,
-               "duration_s": args.duration, "warmup_s": args.warmup, "repeat": args.repeat}),
+               "duration_s": args.duration, "round_ssb_only": args.round_ssb_only, "warmup_s": args.warmup, "repeat": args.repeat}),
         format!(
             "{mode}{}, {} conn × {} in flight, {} s × {}",
             if args.nodelay_listener { " (TCP_NODELAY)" } else { "" },
@@ -1048,11 +1074,11 @@ async fn run_phases(
 
     if phases.contains(&"fold") {
         eprintln!("fold: {} records in this process", args.round_records);
-        let f = core_fold(args.round_records);
-        let a = api_fold(args.round_records).await;
+        let f = core_fold(args.round_records, args.round_ssb_only);
+        let a = api_fold(args.round_records, args.round_ssb_only).await;
         report.row(
             "fold",
-            &format!("core fold of {} records", f.records),
+            &format!("core fold of {} records{}", f.records, if args.round_ssb_only { " (ssb-2018 only)" } else { "" }),
             json!({"records": f.records, "fold_s": f.fold.as_secs_f64(), "finish_s": f.finish.as_secs_f64(),
                    "rss_before_kb": f.rss_before_kb, "peak_folded_kb": f.peak_folded_kb, "peak_finished_kb": f.peak_finished_kb,
                    "peak_was_reset": f.peak_was_reset}),
@@ -1081,7 +1107,7 @@ async fn run_phases(
 
     if phases.contains(&"round") {
         eprintln!("round: {} records", args.round_records);
-        let r = round_load(&channels[0], args.round_records, server).await?;
+        let r = round_load(&channels[0], args.round_records, args.round_ssb_only, server).await?;
         if r.scored != u64::from(r.records) || r.cards != u64::from(r.records) {
             return Err(format!(
                 "round: {} scored, {} rejected, {} cards of {}",
@@ -1092,7 +1118,7 @@ async fn run_phases(
         let seconds = r.to_summary.as_secs_f64();
         report.row(
             "round",
-            &format!("ScoreRound {} records", r.records),
+            &format!("ScoreRound {} records{}", r.records, if args.round_ssb_only { " (ssb-2018 only)" } else { "" }),
             json!({"records": r.records, "seconds_to_summary": seconds, "seconds_to_first_card": r.to_first_card.as_secs_f64(),
                    "records_per_s": f64::from(r.records) / seconds, "cards": r.cards, "scored": r.scored}),
             format!("{seconds:.2} s"),

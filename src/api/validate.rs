@@ -118,7 +118,7 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
     let mut values = vec![None; catalogue.items.len()];
     let mut first_at = vec![usize::MAX; catalogue.items.len()];
     for (i, answer) in block.answers.iter().enumerate() {
-        let element = format!("{path}.answers[{i}]");
+        let element = Element(path, "answers", i);
         let Some(index) = catalogue.item_index(&answer.item_id) else {
             v.add(
                 format!("{element}.item_id"),
@@ -133,7 +133,7 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
         first_at[index] = i;
         let (field, typed) = match &answer.answer {
             None => {
-                v.add(&element, "needs an answer: degree, yes, choice, choices, level or dont_know");
+                v.add(element.to_string(), "needs an answer: degree, yes, choice, choices, level or dont_know");
                 continue;
             }
             Some(Answer::Degree(d)) => match pb::DegreeAnswer::try_from(*d) {
@@ -175,7 +175,7 @@ fn services(
     let mut levels = vec![None; catalogue.services.len()];
     let mut first_at = vec![usize::MAX; catalogue.services.len()];
     for (i, service) in block.services.iter().enumerate() {
-        let element = format!("{path}.services[{i}]");
+        let element = Element(path, "services", i);
         let Some(index) = catalogue.service_index(&service.service_id) else {
             v.add(
                 format!("{element}.service_id"),
@@ -284,12 +284,13 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
 }
 
 fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answers {
+    // Field paths are only formatted when a violation is found: validating a
+    // valid response allocates nothing per element.
     let portfolio =
         |areas: &[i32], exists: bool, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
-            let field = format!("{path}.{sub}");
-            let set = area_set(areas, list, &format!("{field}.areas"), v);
+            let set = area_set(areas, list, Field(path, sub), v);
             if !exists && !areas.is_empty() {
-                v.add(format!("{field}.areas"), format!("must be empty when {exists_field} is false"));
+                v.add(format!("{path}.{sub}"), format!("must be empty when {exists_field} is false"));
             }
             Portfolio { exists, areas: set }
         };
@@ -297,42 +298,44 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
         strategy: block
             .strategy
             .as_ref()
-            .map(|s| portfolio(&s.areas, s.has_strategy, &m::STRATEGY_AREAS, "has_strategy", "strategy", v)),
-        projects: block
-            .projects
-            .as_ref()
-            .map(|p| portfolio(&p.areas, p.has_projects, &m::PROJECT_EFFECT_AREAS, "has_projects", "projects", v)),
+            .map(|s| portfolio(&s.areas, s.has_strategy, &m::STRATEGY_AREAS, "has_strategy", "strategy.areas", v)),
+        projects: block.projects.as_ref().map(|p| {
+            portfolio(&p.areas, p.has_projects, &m::PROJECT_EFFECT_AREAS, "has_projects", "projects.areas", v)
+        }),
         sourcing: block.sourcing.as_ref().map(|s| {
             keyed(
                 s.functions.iter().map(|f| (f.function, f.sourcing)),
                 (&m::ICT_FUNCTIONS, "function"),
                 ("sourcing", m::SOURCING.len()),
-                &format!("{path}.sourcing.functions"),
+                Field(path, "sourcing.functions"),
                 v,
             )
         }),
         recruitment: block.recruitment.as_ref().map(|r| {
-            let field = format!("{path}.recruitment.difficulties");
-            let difficulties = area_set(&r.difficulties, &m::RECRUITMENT_DIFFICULTIES, &field, v);
+            let field = Field(path, "recruitment.difficulties");
+            let difficulties = area_set(&r.difficulties, &m::RECRUITMENT_DIFFICULTIES, field, v);
             if !r.tried_to_recruit && !r.difficulties.is_empty() {
-                v.add(field, "must be empty when tried_to_recruit is false");
+                v.add(field.to_string(), "must be empty when tried_to_recruit is false");
             }
             Recruitment { tried: r.tried_to_recruit, difficulties: difficulties != 0 }
         }),
-        hindrance: block
-            .hindrance
-            .as_ref()
-            .and_then(|h| enum_index(h.degree, m::HINDRANCE.len(), &format!("{path}.hindrance.degree"), v)),
+        hindrance: block.hindrance.as_ref().and_then(|h| match enum_index(h.degree, m::HINDRANCE.len()) {
+            Ok(index) => Some(index),
+            Err(problem) => {
+                v.add(format!("{path}.hindrance.degree"), problem);
+                None
+            }
+        }),
         cloud: block
             .cloud
             .as_ref()
-            .map(|c| portfolio(&c.areas, c.uses_cloud, &m::CLOUD_AREAS, "uses_cloud", "cloud", v)),
+            .map(|c| portfolio(&c.areas, c.uses_cloud, &m::CLOUD_AREAS, "uses_cloud", "cloud.areas", v)),
         procurement: block.procurement.as_ref().map(|p| {
             keyed(
                 p.activities.iter().map(|a| (a.activity, a.answer)),
                 (&m::PROCUREMENT_ACTIVITIES, "activity"),
                 ("answer", m::PROCUREMENT_ANSWERS.len()),
-                &format!("{path}.procurement.activities"),
+                Field(path, "procurement.activities"),
                 v,
             )
         }),
@@ -341,39 +344,58 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
                 s.modes.iter().map(|x| (x.mode, x.extent)),
                 (&m::SERVICE_MODES, "mode"),
                 ("extent", m::SERVICE_EXTENTS.len()),
-                &format!("{path}.service_offer.modes"),
+                Field(path, "service_offer.modes"),
                 v,
             )
         }),
     }
 }
 
+/// A list element's path (`{path}.{list}[{i}]`), formatted only when displayed.
+#[derive(Clone, Copy)]
+struct Element<'a>(&'a str, &'a str, usize);
+
+impl std::fmt::Display for Element<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}[{}]", self.0, self.1, self.2)
+    }
+}
+
+/// A field path as a parent path and a suffix, joined only when displayed.
+#[derive(Clone, Copy)]
+struct Field<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
 /// Index (0-based) of a proto enum value with `len` defined values after
-/// `*_UNSPECIFIED`; a violation for unspecified or unknown values.
-fn enum_index(value: i32, len: usize, field: &str, v: &mut Violations) -> Option<u8> {
+/// `*_UNSPECIFIED`; the problem with unspecified or unknown values.
+fn enum_index(value: i32, len: usize) -> Result<u8, String> {
     match value {
-        0 => {
-            v.add(field, "must be specified");
-            None
-        }
-        n if n < 0 || n as usize > len => {
-            v.add(field, format!("unknown value {n}"));
-            None
-        }
-        n => Some((n - 1) as u8),
+        0 => Err("must be specified".into()),
+        n if n < 0 || n as usize > len => Err(format!("unknown value {n}")),
+        n => Ok((n - 1) as u8),
     }
 }
 
 /// A set of distinct items from `list`, as a bitmask.
-fn area_set(values: &[i32], list: &ItemList, field: &str, v: &mut Violations) -> u16 {
+fn area_set(values: &[i32], list: &ItemList, field: Field<'_>, v: &mut Violations) -> u16 {
     let mut set = 0u16;
     let mut first_at = [usize::MAX; 16];
     for (i, &value) in values.iter().enumerate() {
-        let element = format!("{field}[{i}]");
-        let Some(index) = enum_index(value, list.len(), &element, v) else { continue };
+        let index = match enum_index(value, list.len()) {
+            Ok(index) => index,
+            Err(problem) => {
+                v.add(format!("{field}[{i}]"), problem);
+                continue;
+            }
+        };
         let bit = 1u16 << index;
         if set & bit != 0 {
-            v.add(element, format!("duplicate of {field}[{}]", first_at[usize::from(index)]));
+            v.add(format!("{field}[{i}]"), format!("duplicate of {field}[{}]", first_at[usize::from(index)]));
         } else {
             set |= bit;
             first_at[usize::from(index)] = i;
@@ -388,20 +410,20 @@ fn keyed<const N: usize>(
     entries: impl Iterator<Item = (i32, i32)>,
     (keys, key_name): (&ItemList, &str),
     (answer_name, answers): (&str, usize),
-    field: &str,
+    field: Field<'_>,
     v: &mut Violations,
 ) -> [Option<u8>; N] {
     debug_assert_eq!(keys.len(), N);
     let mut out = [None; N];
     let mut first_at = [usize::MAX; N];
     for (i, (key, answer)) in entries.enumerate() {
-        let element = format!("{field}[{i}]");
-        let key = enum_index(key, N, &format!("{element}.{key_name}"), v);
-        let answer = enum_index(answer, answers, &format!("{element}.{answer_name}"), v);
+        let key = enum_index(key, N).map_err(|problem| v.add(format!("{field}[{i}].{key_name}"), problem)).ok();
+        let answer =
+            enum_index(answer, answers).map_err(|problem| v.add(format!("{field}[{i}].{answer_name}"), problem)).ok();
         let Some(key) = key else { continue };
         let slot = usize::from(key);
         if first_at[slot] != usize::MAX {
-            v.add(format!("{element}.{key_name}"), format!("duplicate of {field}[{}]", first_at[slot]));
+            v.add(format!("{field}[{i}].{key_name}"), format!("duplicate of {field}[{}]", first_at[slot]));
             continue;
         }
         first_at[slot] = i;
