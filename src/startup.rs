@@ -127,24 +127,16 @@ fn handshake_deadline(
     listener: TcpListener,
     timeout: Duration,
 ) -> impl futures::Stream<Item = std::io::Result<HandshakeDeadline>> {
-    TcpListenerStream::new(listener)
-        .map(move |accepted| {
-            accepted.map(|stream| {
-                // Small gRPC responses must not wait for the peer's delayed ACK
-                // (Nagle): that costs ~40 ms a call on an idle connection.
-                if let Err(e) = stream.set_nodelay(true) {
-                    tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-                }
-                stream
-            })
+    TcpListenerStream::new(listener).map(move |accepted| {
+        accepted.map(|stream| {
+            // Small gRPC responses must not wait for the peer's delayed ACK
+            // (Nagle): that costs ~40 ms a call on an idle connection.
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+            HandshakeDeadline { stream, deadline: Some(Box::pin(tokio::time::sleep(timeout))), received: 0 }
         })
-        .map(move |accepted| {
-            accepted.map(|stream| HandshakeDeadline {
-                stream,
-                deadline: Some(Box::pin(tokio::time::sleep(timeout))),
-                received: 0,
-            })
-        })
+    })
 }
 
 /// The HTTP/2 client preface is 24 bytes.
