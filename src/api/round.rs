@@ -18,7 +18,7 @@ use crate::scoring::ssb2018::Count;
 
 use prost::Message;
 
-use super::service::{MAX_VIOLATIONS_IN_DETAILS, invalid_argument, score_validated_with};
+use super::service::{MAX_VIOLATIONS_IN_DETAILS, invalid_argument, score_validated_with, violations_message};
 use super::{Violations, convert, validate};
 
 /// Longest record id a round keeps.
@@ -45,7 +45,11 @@ impl Default for RoundLimits {
 }
 
 fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
-    v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
+    v.into_vec()
+        .into_iter()
+        .take(MAX_VIOLATIONS_IN_DETAILS)
+        .map(|f| pb::FieldViolation { field: f.field, description: f.description })
+        .collect()
 }
 
 /// The output of one ScoreStream record (shipped catalogues).
@@ -61,24 +65,13 @@ pub fn score_stream_record_with(
 ) -> pb::ScoreStreamResponse {
     let outcome = match validate::survey_response_with(request.response.as_ref(), "response", catalogues) {
         Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated_with(&validated, catalogues)),
-        Err(violations) => {
-            let status = invalid_argument(violations_clone(&violations));
-            pb::score_stream_response::Outcome::Error(pb::RecordError {
-                code: Code::InvalidArgument as i32,
-                message: status.message().to_owned(),
-                field_violations: violations_of(violations),
-            })
-        }
+        Err(violations) => pb::score_stream_response::Outcome::Error(pb::RecordError {
+            code: Code::InvalidArgument as i32,
+            message: violations_message(&violations),
+            field_violations: violations_of(violations),
+        }),
     };
     pb::ScoreStreamResponse { record_id: request.record_id, sequence, outcome: Some(outcome) }
-}
-
-fn violations_clone(v: &Violations) -> Violations {
-    let mut copy = Violations::default();
-    for f in v.iter() {
-        copy.add(f.field.clone(), f.description.clone());
-    }
-    copy
 }
 
 fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), Status> {
@@ -187,7 +180,7 @@ where
                         },
                     ),
                     Err(violations) => {
-                        let message = invalid_argument(violations_clone(&violations)).message().to_owned();
+                        let message = violations_message(&violations);
                         let pairs = violations
                             .into_vec()
                             .into_iter()

@@ -84,16 +84,23 @@ impl Drop for RoundInFlight {
 /// the message, so the error headers stay far below clients' header limits.
 pub const MAX_VIOLATIONS_IN_DETAILS: usize = 50;
 
+/// The status message for a set of violations: the first one, and how many.
+pub fn violations_message(violations: &Violations) -> String {
+    let first = violations.iter().next().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
+    match violations.len() {
+        1 => first,
+        n if n > MAX_VIOLATIONS_IN_DETAILS => {
+            format!("{n} invalid fields; first: {first} (the first {MAX_VIOLATIONS_IN_DETAILS} are in the details)")
+        }
+        n => format!("{n} invalid fields; first: {first}"),
+    }
+}
+
 /// INVALID_ARGUMENT carrying the violations as `google.rpc.BadRequest`.
 pub fn invalid_argument(violations: Violations) -> Status {
-    let n = violations.len();
-    let first = violations.iter().next().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
-    let mut message = if n == 1 { first } else { format!("{n} invalid fields; first: {first}") };
+    let message = violations_message(&violations);
     let mut list = violations.into_vec();
-    if n > MAX_VIOLATIONS_IN_DETAILS {
-        list.truncate(MAX_VIOLATIONS_IN_DETAILS);
-        message.push_str(&format!(" (the first {MAX_VIOLATIONS_IN_DETAILS} are in the details)"));
-    }
+    list.truncate(MAX_VIOLATIONS_IN_DETAILS);
     Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(list))
 }
 

@@ -355,7 +355,7 @@ impl RoundAggregator {
             let results = record.has_ssb_2018.then(|| ssb2018::grade(&record.measures, &used));
             let ks = slice(&self.ks_scores, record.ks_slot, areas);
             let levels = slice(&self.service_levels, record.services_slot, shape.services());
-            tables.add(record, results.as_ref(), ks, levels, &shape);
+            tables.add(tables::Graded { record, results: results.as_ref(), ks, levels }, &shape);
             if let Some(scores) = ks {
                 let region = record.county.map(|c| c.county().region.clone()).unwrap_or_default();
                 let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);

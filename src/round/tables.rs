@@ -96,15 +96,21 @@ pub fn hindrance_index(h: Hindrance) -> usize {
     }
 }
 
+/// One scored respondent as the tables count it.
+#[derive(Clone, Copy)]
+pub struct Graded<'a> {
+    pub record: &'a RecordState,
+    /// `ssb-2018` grades; `None` without the block.
+    pub results: Option<&'a Results>,
+    /// KS area scores (NaN = unscored); `None` without the block.
+    pub ks: Option<&'a [f32]>,
+    /// Service levels (255 = not reported); `None` without the block.
+    pub levels: Option<&'a [u8]>,
+}
+
 impl GroupTables {
-    fn add(
-        &mut self,
-        record: &RecordState,
-        results: Option<&Results>,
-        ks: Option<&[f32]>,
-        levels: Option<&[u8]>,
-        shape: &Shape,
-    ) {
+    fn add(&mut self, graded: Graded<'_>, shape: &Shape) {
+        let Graded { record, results, ks, levels } = graded;
         self.n += 1;
         if let Some(scores) = ks {
             self.ks.resize(shape.ks_areas, (0.0, 0));
@@ -227,19 +233,13 @@ pub struct RoundTables {
 }
 
 impl RoundTables {
-    pub(super) fn add(
-        &mut self,
-        record: &RecordState,
-        results: Option<&Results>,
-        ks: Option<&[f32]>,
-        levels: Option<&[u8]>,
-        shape: &Shape,
-    ) {
+    pub(super) fn add(&mut self, graded: Graded<'_>, shape: &Shape) {
+        let record = graded.record;
         let mut keys = vec![GroupKey::Overall, GroupKey::Kind(record.kind)];
         keys.extend(record.size_class().map(GroupKey::SizeClass));
         keys.extend(record.county.map(GroupKey::County));
         for key in keys {
-            self.groups.entry(key).or_default().add(record, results, ks, levels, shape);
+            self.groups.entry(key).or_default().add(graded, shape);
         }
     }
 
