@@ -119,18 +119,12 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
     let mut first_at = vec![usize::MAX; catalogue.items.len()];
     for (i, answer) in block.answers.iter().enumerate() {
         let element = Element(path, "answers", i);
-        let Some(index) = catalogue.item_index(&answer.item_id) else {
-            v.add(
-                format!("{element}.item_id"),
-                format!("{:?} is not an item of catalogue {}", answer.item_id, catalogue.id),
-            );
+        let found = catalogue.item_index(&answer.item_id);
+        let Some(index) =
+            first_answer(found, &answer.item_id, ("item_id", "an item"), &catalogue.id, element, &mut first_at, v)
+        else {
             continue;
         };
-        if first_at[index] != usize::MAX {
-            v.add(format!("{element}.item_id"), format!("duplicate of {path}.answers[{}]", first_at[index]));
-            continue;
-        }
-        first_at[index] = i;
         let (field, typed) = match &answer.answer {
             None => {
                 v.add(element.to_string(), "needs an answer: degree, yes, choice, choices, level or dont_know");
@@ -165,6 +159,30 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
     values
 }
 
+/// The catalogue index of the entry an answer at `element` names by id, the
+/// first time it is answered; a violation for an unknown id or a repeat.
+fn first_answer(
+    found: Option<usize>,
+    id: &str,
+    (id_field, noun): (&str, &str),
+    catalogue: &str,
+    element: Element<'_>,
+    first_at: &mut [usize],
+    v: &mut Violations,
+) -> Option<usize> {
+    let Some(index) = found else {
+        v.add(format!("{element}.{id_field}"), format!("{id:?} is not {noun} of catalogue {catalogue}"));
+        return None;
+    };
+    if first_at[index] != usize::MAX {
+        let Element(path, list, _) = element;
+        v.add(format!("{element}.{id_field}"), format!("duplicate of {path}.{list}[{}]", first_at[index]));
+        return None;
+    }
+    first_at[index] = element.2;
+    Some(index)
+}
+
 /// Levels per catalogue service.
 fn services(
     block: &pb::Riksrevisjonen2015Answers,
@@ -176,18 +194,18 @@ fn services(
     let mut first_at = vec![usize::MAX; catalogue.services.len()];
     for (i, service) in block.services.iter().enumerate() {
         let element = Element(path, "services", i);
-        let Some(index) = catalogue.service_index(&service.service_id) else {
-            v.add(
-                format!("{element}.service_id"),
-                format!("{:?} is not a service of catalogue {}", service.service_id, catalogue.id),
-            );
+        let found = catalogue.service_index(&service.service_id);
+        let Some(index) = first_answer(
+            found,
+            &service.service_id,
+            ("service_id", "a service"),
+            &catalogue.id,
+            element,
+            &mut first_at,
+            v,
+        ) else {
             continue;
         };
-        if first_at[index] != usize::MAX {
-            v.add(format!("{element}.service_id"), format!("duplicate of {path}.services[{}]", first_at[index]));
-            continue;
-        }
-        first_at[index] = i;
         if service.level > 3 {
             v.add(format!("{element}.level"), format!("{} is not a level 0–3", service.level));
             continue;
