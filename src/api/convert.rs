@@ -204,15 +204,34 @@ pub fn sourcing_group(g: SourcingGroup) -> pb::SourcingGroup {
     }
 }
 
+/// Code and labels of every competence profile, built once: a score card
+/// clones them instead of formatting them.
+static COMPETENCE_PROFILES: std::sync::LazyLock<Vec<Vec<[String; 3]>>> = std::sync::LazyLock::new(|| {
+    m::SOURCING_GROUPS
+        .iter()
+        .map(|g| {
+            m::RECRUITMENT_STATUS
+                .iter()
+                .map(|s| {
+                    [
+                        format!("{}.{}", g.key, s.key),
+                        format!("{}, {}", g.label, s.label.to_lowercase()),
+                        format!("{}, {}", g.label_en, s.label_en.to_lowercase()),
+                    ]
+                })
+                .collect()
+        })
+        .collect()
+});
+
 fn competence_profile(group: SourcingGroup, status: RecruitmentStatus) -> pb::CompetenceProfile {
-    let g = &m::SOURCING_GROUPS[group as usize];
-    let s = &m::RECRUITMENT_STATUS[status as usize];
+    let [code, label, label_en] = &COMPETENCE_PROFILES[group as usize][status as usize];
     pb::CompetenceProfile {
         sourcing_group: sourcing_group(group) as i32,
         recruitment_status: recruitment_status(status) as i32,
-        code: format!("{}.{}", g.key, s.key),
-        label: format!("{}, {}", g.label, s.label.to_lowercase()),
-        label_en: format!("{}, {}", g.label_en, s.label_en.to_lowercase()),
+        code: code.clone(),
+        label: label.clone(),
+        label_en: label_en.clone(),
     }
 }
 

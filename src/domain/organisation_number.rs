@@ -11,9 +11,12 @@ const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
 impl OrganisationNumber {
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
-        let digits: Vec<u32> = raw.chars().filter_map(|c| c.to_digit(10)).collect();
-        if raw.len() != 9 || digits.len() != 9 {
+        let mut digits = [0u32; 9];
+        if raw.len() != 9 {
             return Err(IdentityError::NotDigits(9));
+        }
+        for (d, b) in digits.iter_mut().zip(raw.bytes()) {
+            *d = char::from(b).to_digit(10).ok_or(IdentityError::NotDigits(9))?;
         }
         let check = Self::check_digit(&digits[..8]).ok_or(IdentityError::NoCheckDigit)?;
         if check != digits[8] {
@@ -52,6 +55,13 @@ mod tests {
         // Oslo kommune, Bergen kommune, Statistisk sentralbyrå.
         for raw in ["958935420", "964338531", "971526920"] {
             assert_eq!(OrganisationNumber::parse(raw).unwrap().to_string(), raw);
+        }
+    }
+
+    #[test]
+    fn nine_bytes_that_are_not_nine_ascii_digits_are_refused() {
+        for raw in ["95893542a", "958935é0", "9589354 0", "+58935420"] {
+            assert_eq!(OrganisationNumber::parse(raw), Err(IdentityError::NotDigits(9)), "{raw}");
         }
     }
 

@@ -5,16 +5,21 @@
 //! Pure like [`crate::scoring`]: no I/O, no async, no protobuf. The raw
 //! responses are never kept: a [`RoundAggregator`] holds, per scored
 //! respondent, one [`RecordState`] (52 bytes) plus its record id and name in a
-//! shared text arena (their lengths in bytes), plus 16 bytes or so in the
-//! duplicate index — about 70 bytes + id + name per respondent. A respondent
-//! that answered `ks-2018` adds 5 bytes per area (40 for the shipped 8 areas);
-//! one that answered `riksrevisjonen-2015` adds 1 byte per service (19).
+//! shared text arena (their lengths in bytes), plus about 10 bytes in the
+//! duplicate index ([`compact`]) — about 62 bytes + id + name per respondent. A
+//! respondent that answered `ks-2018` adds 3 bytes per area (24 for the shipped
+//! 8 areas: a [`KsScore`] and the items answered); one that answered
+//! `riksrevisjonen-2015` adds 1 byte per service (19). National ranks take a
+//! fixed 200 kB per KS area, whatever the round's size.
 
+pub mod compact;
 pub mod tables;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
+use compact::SeenIndex;
+pub use compact::{KsScore, Ranking};
 pub use tables::{GroupKey, GroupTables, RoundTables};
 
 use crate::catalogue::Catalogues;
@@ -108,7 +113,7 @@ pub struct RoundAggregator {
     /// Record ids and names of scored records, back to back.
     text: String,
     /// Organisation number → index in `records`, to refuse a second response.
-    seen: HashMap<OrganisationNumber, u32>,
+    seen: SeenIndex,
     rejections: Vec<Rejection>,
     /// Records received (scored + rejected).
     received: u64,
@@ -118,8 +123,8 @@ pub struct RoundAggregator {
     catalogues: Catalogues,
     /// KS: the share of an area's items that must be answered.
     min_coverage: f64,
-    /// KS area score per respondent with a block and area (NaN = unscored), flat.
-    ks_scores: Vec<f32>,
+    /// KS area score per respondent with a block and area, flat.
+    ks_scores: Vec<KsScore>,
     /// KS items answered per respondent and area, flat (same layout).
     ks_answered: Vec<u8>,
     /// Service level per respondent with a block and service (255 = not reported), flat.
@@ -153,11 +158,11 @@ pub struct RoundReport {
     pub catalogues: Catalogues,
     records: Vec<RecordState>,
     text: String,
-    ks_scores: Vec<f32>,
+    ks_scores: Vec<KsScore>,
     ks_answered: Vec<u8>,
     service_levels: Vec<u8>,
-    /// Per KS area: the round's scores sorted high to low, for national ranks.
-    ks_ranking: Vec<Vec<f32>>,
+    /// Per KS area: national ranks.
+    ks_ranking: Vec<Ranking>,
     /// Per region («landsdel»): KS (sum, n) per area.
     ks_regions: HashMap<String, Vec<(f64, u64)>>,
 }
@@ -202,7 +207,7 @@ impl RoundAggregator {
             config,
             records: Vec::new(),
             text: String::new(),
-            seen: HashMap::new(),
+            seen: SeenIndex::default(),
             rejections: Vec::new(),
             received: 0,
             histograms: [[0; HISTOGRAM_LEN]; 6],
@@ -244,7 +249,9 @@ impl RoundAggregator {
             });
             return;
         }
-        if let Some(&first) = self.seen.get(&respondent.organisation_number) {
+        let records = &self.records;
+        let number_at = |p: u32| records[p as usize].organisation_number;
+        if let Some(first) = self.seen.get(respondent.organisation_number, number_at) {
             let first = &self.records[first as usize];
             let description = format!(
                 "organisation number {} was already scored in this round (record {:?}, sequence {})",
@@ -277,7 +284,7 @@ impl RoundAggregator {
             Some(values) => {
                 let slot = self.ks_scores.len() as u32;
                 for s in maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage) {
-                    self.ks_scores.push(s.mean.map_or(f32::NAN, |m| m as f32));
+                    self.ks_scores.push(KsScore::new(s.mean));
                     self.ks_answered.push(s.answered.min(255) as u8);
                 }
                 slot
@@ -300,7 +307,9 @@ impl RoundAggregator {
         let text_start = self.text.len() as u32;
         self.text.push_str(id);
         self.text.push_str(name);
-        self.seen.insert(respondent.organisation_number, self.records.len() as u32);
+        let records = &self.records;
+        self.seen
+            .insert(respondent.organisation_number, records.len() as u32, |p| records[p as usize].organisation_number);
         self.records.push(RecordState {
             measures,
             organisation_number: respondent.organisation_number,
@@ -349,7 +358,7 @@ impl RoundAggregator {
         let shape = tables::Shape::of(&self.catalogues);
         let areas = shape.ks_areas;
         let mut tables = RoundTables::default();
-        let mut ks_ranking = vec![Vec::new(); areas];
+        let mut ks_ranking = vec![Ranking::new(); areas];
         let mut ks_regions: HashMap<String, Vec<(f64, u64)>> = HashMap::new();
         for record in &self.records {
             let results = record.has_ssb_2018.then(|| ssb2018::grade(&record.measures, &used));
@@ -360,16 +369,16 @@ impl RoundAggregator {
                 let region = record.county.map(|c| c.county().region.clone()).unwrap_or_default();
                 let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);
                 for (area, &score) in scores.iter().enumerate() {
-                    if !score.is_nan() {
-                        ks_ranking[area].push(score);
-                        sums[area].0 += f64::from(score);
+                    ks_ranking[area].add(score);
+                    if let Some(mean) = score.mean() {
+                        sums[area].0 += mean;
                         sums[area].1 += 1;
                     }
                 }
             }
         }
-        for scores in &mut ks_ranking {
-            scores.sort_by(|a, b| b.total_cmp(a));
+        for ranking in &mut ks_ranking {
+            ranking.finish();
         }
         RoundReport {
             config: self.config,
@@ -439,18 +448,17 @@ impl RoundReport {
                 .map(|area| {
                     let score = scores[area];
                     let ranking = &self.ks_ranking[area];
-                    let rank = if score.is_nan() { 0 } else { 1 + ranking.partition_point(|&s| s > score) as u32 };
                     AreaCard {
                         score: AreaScore {
                             answered: u32::from(answered[area]),
                             total: catalogue.area_size(area) as u32,
-                            mean: (!score.is_nan()).then_some(f64::from(score)),
+                            mean: score.mean(),
                         },
                         county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
                         region_mean: region.map_or(0.0, |sums| mean(sums[area])),
                         national_mean: national.ks_mean(area),
-                        national_rank: rank,
-                        ranked: ranking.len() as u32,
+                        national_rank: ranking.rank(score),
+                        ranked: ranking.ranked(),
                     }
                 })
                 .collect(),

@@ -102,8 +102,8 @@ pub struct Graded<'a> {
     pub record: &'a RecordState,
     /// `ssb-2018` grades; `None` without the block.
     pub results: Option<&'a Results>,
-    /// KS area scores (NaN = unscored); `None` without the block.
-    pub ks: Option<&'a [f32]>,
+    /// KS area scores; `None` without the block.
+    pub ks: Option<&'a [super::KsScore]>,
     /// Service levels (255 = not reported); `None` without the block.
     pub levels: Option<&'a [u8]>,
 }
@@ -114,9 +114,9 @@ impl GroupTables {
         self.n += 1;
         if let Some(scores) = ks {
             self.ks.resize(shape.ks_areas, (0.0, 0));
-            for (area, &score) in scores.iter().enumerate() {
-                if !score.is_nan() {
-                    self.ks[area].0 += f64::from(score);
+            for (area, score) in scores.iter().enumerate() {
+                if let Some(mean) = score.mean() {
+                    self.ks[area].0 += mean;
                     self.ks[area].1 += 1;
                 }
             }

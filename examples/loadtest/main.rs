@@ -14,7 +14,7 @@
 //! target/release/examples/loadtest --spawn target/release/indikator --write-h2load-bodies /tmp/bodies --h2load
 //! ```
 //!
-//! Phases (`--phases`, default `check,score,stream,round`):
+//! Phases (`--phases`, default `check,score,stream,round,bare`):
 //!
 //! * `check` and `score`: unary `grpc.health.v1.Health/Check` and
 //!   `indikator.v1.IndicatorService/Score` (the README's example request) over
@@ -32,6 +32,12 @@
 //!   reset through `/proc/PID/clear_refs` just before the round).
 //!   `--round-ssb-only` drops the example's `ks_2018` and `riksrevisjonen_2015`
 //!   blocks from the records.
+//! * `bare`: beside each of `score`, `stream` and `round`, the same load against
+//!   the bare stack ([`bare`]: a tonic server that answers indikator's own
+//!   answers to these requests, encoded once, without decoding anything), run
+//!   the way the server under test runs (its own process with `--spawn`), and
+//!   the ratios: what the transport alone gives with these message sizes on
+//!   this machine, and so what indikator's own work costs.
 //! * `fold` (not in the default list): the round without the transport, in this
 //!   process: the core alone (`RoundAggregator::add` × `--round-records`, then
 //!   `finish()`), then the server's `fold_round` on decoded protobuf (decode +
@@ -45,6 +51,10 @@
 //! of a shim, `MALLOC_ARENA_MAX=1`). `--nodelay-listener` (in-process server
 //! only) sets TCP_NODELAY on the listening socket, which Linux copies to every
 //! accepted connection: the server as it runs with Nagle's algorithm off.
+//!
+//! With `--spawn`, every load figure also gives the CPU time (user + system, all
+//! threads, from `/proc/PID/stat`) the server process and this process (the
+//! client) used per call or record during the measurement.
 //!
 //! The client is lean on purpose: requests are encoded once (a round's records
 //! are a template with the organisation number and record id patched in) and
@@ -78,10 +88,14 @@ use tonic::transport::{Channel, Endpoint};
 use tonic::{Request, Status};
 use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse, health_check_response::ServingStatus};
 
+mod bare;
+
 const SCORE: &str = "/indikator.v1.IndicatorService/Score";
 const SCORE_STREAM: &str = "/indikator.v1.IndicatorService/ScoreStream";
 const SCORE_ROUND: &str = "/indikator.v1.IndicatorService/ScoreRound";
 const CHECK: &str = "/grpc.health.v1.Health/Check";
+/// What `--serve-bare` logs, with the address after it.
+const BARE_LOG_LINE: &str = "serving bare.v1.Bare on ";
 
 #[derive(Debug, Parser)]
 #[command(about = "Load test an indikator server against its own Health/Check (the bare stack)")]
@@ -116,8 +130,9 @@ struct Args {
     /// Round and fold records without the example's ks-2018 and riksrevisjonen-2015 blocks.
     #[arg(long)]
     round_ssb_only: bool,
-    /// Comma-separated phases: check, score, stream, round, fold (the round's core alone, in this process).
-    #[arg(long, default_value = "check,score,stream,round")]
+    /// Comma-separated phases: check, score, stream, round, bare (the bare stack beside each of
+    /// score, stream and round), fold (the round's core alone, in this process).
+    #[arg(long, default_value = "check,score,stream,round,bare")]
     phases: String,
     /// With --spawn: extra environment for the server, `NAME=VALUE` (repeatable), e.g. MALLOC_ARENA_MAX=1.
     #[arg(long, value_name = "NAME=VALUE", requires = "spawn")]
@@ -141,6 +156,10 @@ struct Args {
     /// Also write that JSON object to this file.
     #[arg(long, value_name = "FILE")]
     json_file: Option<PathBuf>,
+    /// Only serve the bare stack (`bare.v1.Bare` and health) on 127.0.0.1:0 until SIGTERM: how
+    /// `--spawn` runs it as its own process beside the spawned indikator.
+    #[arg(long, hide = true)]
+    serve_bare: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -205,7 +224,7 @@ async fn unary(grpc: &mut Grpc, path: &'static str, body: Bytes) -> Result<Bytes
 // Requests.
 
 fn example_request() -> pb::ScoreRequest {
-    serde_json::from_str(include_str!("score-request.json")).expect("examples/score-request.json parses")
+    serde_json::from_str(include_str!("../score-request.json")).expect("examples/score-request.json parses")
 }
 
 fn check_body() -> Bytes {
@@ -354,10 +373,30 @@ struct Startup {
 }
 
 impl ServerProcess {
+    /// The indikator binary under test.
     async fn start(binary: &Path, envs: &[(String, String)]) -> Result<(Self, Startup), String> {
+        let args = ["serve", "--listen", "127.0.0.1:0", "--max-round-records", "2000000"];
+        Self::launch(binary, &args, "serving indikator.v1.IndicatorService", envs).await
+    }
+
+    /// This tool again, serving the bare stack (same environment as the indikator child).
+    async fn start_bare(envs: &[(String, String)], ssb_only: bool) -> Result<Self, String> {
+        let me = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
+        let args: &[&str] = if ssb_only { &["--serve-bare", "--round-ssb-only"] } else { &["--serve-bare"] };
+        Ok(Self::launch(&me, args, BARE_LOG_LINE, envs).await?.0)
+    }
+
+    /// Starts `binary args`, waits for the log line containing `marker` and the address,
+    /// then for the first SERVING health answer.
+    async fn launch(
+        binary: &Path,
+        args: &[&str],
+        marker: &str,
+        envs: &[(String, String)],
+    ) -> Result<(Self, Startup), String> {
         let spawned = Instant::now();
         let mut child = Command::new(binary)
-            .args(["serve", "--listen", "127.0.0.1:0", "--max-round-records", "2000000"])
+            .args(args)
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
             .envs(envs.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
@@ -373,7 +412,7 @@ impl ServerProcess {
         });
         let address = loop {
             let line = rx.recv_timeout(Duration::from_secs(20)).map_err(|_| "the server logged no address")?;
-            if line.contains("serving indikator.v1.IndicatorService") {
+            if line.contains(marker) {
                 let start = line.find("127.0.0.1:").ok_or("no address in the log line")?;
                 let port: String = line[start + 10..].chars().take_while(char::is_ascii_digit).collect();
                 break format!("http://127.0.0.1:{port}");
@@ -447,6 +486,8 @@ struct Unary {
     elapsed: Duration,
     /// Every successful call's latency, nanoseconds.
     latencies_ns: Vec<u64>,
+    /// CPU the server process and this process used meanwhile.
+    cpu: CpuUsed,
 }
 
 impl Unary {
@@ -455,6 +496,7 @@ impl Unary {
         self.errors += other.errors;
         self.elapsed += other.elapsed;
         self.latencies_ns.extend(other.latencies_ns);
+        self.cpu.add(other.cpu);
     }
 
     fn rate(&self) -> f64 {
@@ -478,7 +520,9 @@ async fn unary_load(
     path: &'static str,
     body: Bytes,
     duration: Duration,
+    server_pid: Option<u32>,
 ) -> Unary {
+    let meter = CpuMeter::start(server_pid);
     let started = Instant::now();
     let end = started + duration;
     let mut tasks = Vec::new();
@@ -507,6 +551,7 @@ async fn unary_load(
         total.pool(t.await.expect("load task"));
     }
     total.elapsed = started.elapsed();
+    total.cpu = meter.stop();
     total
 }
 
@@ -514,15 +559,92 @@ async fn unary_load(
 struct Streamed {
     records: u64,
     elapsed: Duration,
+    cpu: CpuUsed,
 }
 
-/// `streams` ScoreStream calls sending `record` back to back until `duration` is over.
+/// CPU time (user + system, every thread) a process has used so far, from
+/// `/proc/PID/stat` (fields 14 and 15, in clock ticks).
+fn cpu_time(pid: u32) -> Option<Duration> {
+    static TICKS_PER_S: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    let per_s = *TICKS_PER_S.get_or_init(|| {
+        let out = Command::new("getconf").arg("CLK_TCK").output().ok();
+        out.and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok()).unwrap_or(100.0)
+    });
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_secs_f64(ticks as f64 / per_s))
+}
+
+/// CPU used during a measurement by the server (when it is its own process) and by
+/// this process (the client; with an in-process server, both).
+#[derive(Debug, Clone, Copy, Default)]
+struct CpuUsed {
+    server: Option<Duration>,
+    this_process: Option<Duration>,
+}
+
+impl CpuUsed {
+    fn add(&mut self, other: CpuUsed) {
+        let sum = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.server = sum(self.server, other.server);
+        self.this_process = sum(self.this_process, other.this_process);
+    }
+
+    /// Microseconds of server CPU per call or record.
+    fn server_us_per(&self, n: u64) -> Option<f64> {
+        self.server.filter(|_| n > 0).map(|d| d.as_secs_f64() * 1e6 / n as f64)
+    }
+
+    fn this_process_us_per(&self, n: u64) -> Option<f64> {
+        self.this_process.filter(|_| n > 0).map(|d| d.as_secs_f64() * 1e6 / n as f64)
+    }
+}
+
+/// Starts measuring CPU of `server` (a process id) and of this process.
+struct CpuMeter {
+    server: Option<(u32, Duration)>,
+    this_process: Option<Duration>,
+}
+
+impl CpuMeter {
+    fn start(server: Option<u32>) -> Self {
+        Self { server: server.and_then(|pid| Some((pid, cpu_time(pid)?))), this_process: cpu_time(std::process::id()) }
+    }
+
+    fn stop(self) -> CpuUsed {
+        CpuUsed {
+            server: self.server.and_then(|(pid, at)| Some(cpu_time(pid)?.saturating_sub(at))),
+            this_process: self.this_process.and_then(|at| Some(cpu_time(std::process::id())?.saturating_sub(at))),
+        }
+    }
+}
+
+fn cpu_note(cpu: &CpuUsed, n: u64, per: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(us) = cpu.server_us_per(n) {
+        parts.push(format!("server CPU {us:.1} µs/{per}"));
+    }
+    if let Some(us) = cpu.this_process_us_per(n) {
+        parts.push(format!("{} CPU {us:.1} µs/{per}", if cpu.server.is_some() { "client" } else { "process" }));
+    }
+    parts.join(", ")
+}
+
+/// `streams` calls of the streaming method `path` (ScoreStream or the bare stack's) sending
+/// `record` back to back until `duration` is over.
 async fn stream_load(
     channels: &[Channel],
+    path: &'static str,
     streams: usize,
     record: Bytes,
     duration: Duration,
+    server_pid: Option<u32>,
 ) -> Result<Streamed, Status> {
+    let meter = CpuMeter::start(server_pid);
     let started = Instant::now();
     let end = started + duration;
     let mut tasks = Vec::new();
@@ -533,10 +655,8 @@ async fn stream_load(
             ready(&mut grpc).await?;
             let outbound =
                 futures::stream::iter(std::iter::from_fn(move || (Instant::now() < end).then(|| record.clone())));
-            let mut inbound = grpc
-                .streaming(Request::new(outbound), PathAndQuery::from_static(SCORE_STREAM), RawCodec)
-                .await?
-                .into_inner();
+            let mut inbound =
+                grpc.streaming(Request::new(outbound), PathAndQuery::from_static(path), RawCodec).await?.into_inner();
             let mut n = 0u64;
             while let Some(message) = inbound.message().await? {
                 if n == 0 {
@@ -554,7 +674,7 @@ async fn stream_load(
     for t in tasks {
         records += t.await.expect("stream task")?;
     }
-    Ok(Streamed { records, elapsed: started.elapsed() })
+    Ok(Streamed { records, elapsed: started.elapsed(), cpu: meter.stop() })
 }
 
 #[derive(Debug, Clone)]
@@ -571,10 +691,13 @@ struct Round {
     server_rss_before_kb: Option<u64>,
     server_rss_after_kb: Option<u64>,
     peak_was_reset: bool,
+    cpu: CpuUsed,
 }
 
+/// One round of `records` through `path` (ScoreRound or the bare stack's).
 async fn round_load(
     channel: &Channel,
+    path: &'static str,
     records: u32,
     ssb_only: bool,
     server: Option<&ServerProcess>,
@@ -585,9 +708,10 @@ async fn round_load(
     let peak_was_reset = server.is_some_and(ServerProcess::reset_peak);
     let mut grpc = Grpc::new(channel.clone());
     ready(&mut grpc).await?;
+    let meter = CpuMeter::start(server.map(ServerProcess::pid));
     let started = Instant::now();
     let mut inbound = grpc
-        .streaming(Request::new(requests.stream(records)), PathAndQuery::from_static(SCORE_ROUND), RawCodec)
+        .streaming(Request::new(requests.stream(records)), PathAndQuery::from_static(path), RawCodec)
         .await?
         .into_inner();
     let mut to_first_card = None;
@@ -603,6 +727,7 @@ async fn round_load(
         last = message;
     }
     let to_summary = started.elapsed();
+    let cpu = meter.stop();
     let server_peak_rss_kb = server.and_then(|s| s.status_kb("VmHWM"));
     let server_rss_after_kb = server.and_then(|s| s.status_kb("VmRSS"));
     let summary = match pb::ScoreRoundResponse::decode(last).map_err(|e| Status::internal(e.to_string()))?.item {
@@ -622,6 +747,7 @@ async fn round_load(
         server_rss_before_kb,
         server_rss_after_kb,
         peak_was_reset,
+        cpu,
     })
 }
 
@@ -840,8 +966,11 @@ fn median(mut xs: Vec<f64>) -> f64 {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args = Args::parse();
+    if args.serve_bare {
+        return serve_bare(args.round_ssb_only).await;
+    }
     let phases: Vec<&str> = args.phases.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-    if let Some(unknown) = phases.iter().find(|p| !["check", "score", "stream", "round", "fold"].contains(p)) {
+    if let Some(unknown) = phases.iter().find(|p| !["check", "score", "stream", "round", "bare", "fold"].contains(p)) {
         return Err(format!("unknown phase {unknown:?}").into());
     }
     let duration = Duration::from_secs_f64(args.duration);
@@ -881,12 +1010,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let (target, url) = if let Some(url) = &args.server {
         (Target::Remote, url.clone())
     } else if let Some(binary) = &args.spawn {
-        let envs = args
-            .server_env
-            .iter()
-            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
-            .collect::<Option<Vec<_>>>()
-            .ok_or("--server-env takes NAME=VALUE")?;
+        let envs = server_envs(&args)?;
         let (server, samples) = start_samples(binary, &envs, args.startup_samples.max(1)).await?;
         let ms = |f: fn(&Startup) -> Duration| samples.iter().map(|s| f(s).as_secs_f64() * 1e3).collect::<Vec<_>>();
         let serving = ms(|s| s.to_serving);
@@ -919,7 +1043,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         }));
         (Target::InProcess { _stop: stop }, url)
     };
-    let outcome = run_phases(&mut report, &target, &url, &args, &phases, duration, warmup).await;
+    // The bare stack, run the way the server under test runs (its own process with --spawn).
+    let bare = if !phases.contains(&"bare") {
+        None
+    } else if let Target::Spawned(_) = &target {
+        let envs = server_envs(&args)?;
+        let server = ServerProcess::start_bare(&envs, args.round_ssb_only).await?;
+        let url = server.address.clone();
+        Some((Target::Spawned(server), url))
+    } else {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let answers = std::sync::Arc::new(bare_answers(args.round_ssb_only).await);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(bare::serve(listener, answers, async {
+            let _ = stopped.await;
+        }));
+        Some((Target::InProcess { _stop: stop }, url))
+    };
+    let bare_ref = bare.as_ref().map(|(t, url)| (t, url.as_str()));
+    let outcome = run_phases(&mut report, &target, &url, bare_ref, &args, &phases, duration, warmup).await;
+    if let Some((Target::Spawned(server), _)) = bare {
+        server.stop();
+    }
     if let Target::Spawned(server) = target {
         if let Some(hwm) = server.status_kb("VmHWM") {
             report.row("server_peak_rss_kb", "server peak RSS, last phase", json!(hwm), mb(hwm), "VmHWM at the end");
@@ -928,6 +1074,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     }
     outcome?;
     finish(&report, &args)?;
+    Ok(())
+}
+
+fn server_envs(args: &Args) -> Result<Vec<(String, String)>, String> {
+    args.server_env
+        .iter()
+        .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| "--server-env takes NAME=VALUE".to_owned())
+}
+
+/// The bare stack's answers: what indikator answers to this tool's requests.
+async fn bare_answers(ssb_only: bool) -> bare::Answers {
+    let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
+    let round = RoundRequests::new(survey_year, ssb_only);
+    let record = Bytes::from(round.template.clone());
+    bare::Answers::of_example(example_request(), record, round.header).await
+}
+
+/// `--serve-bare`: the bare stack alone, until SIGTERM or Ctrl-C.
+async fn serve_bare(ssb_only: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let answers = std::sync::Arc::new(bare_answers(ssb_only).await);
+    eprintln!("{BARE_LOG_LINE}{}", listener.local_addr()?);
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    bare::serve(listener, answers, async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    })
+    .await?;
     Ok(())
 }
 
@@ -968,10 +1146,12 @@ fn finish(report: &Report, args: &Args) -> std::io::Result<()> {
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_phases(
     report: &mut Report,
     target: &Target,
     url: &str,
+    bare: Option<(&Target, &str)>,
     args: &Args,
     phases: &[&str],
     duration: Duration,
@@ -982,9 +1162,19 @@ async fn run_phases(
         _ => None,
     };
     let mut channels = Vec::new();
+    let mut bare_channels = Vec::new();
     for _ in 0..args.connections.max(1) {
         channels.push(Endpoint::from_shared(url.to_owned())?.connect().await?);
+        if let Some((_, bare_url)) = bare {
+            bare_channels.push(Endpoint::from_shared(bare_url.to_owned())?.connect().await?);
+        }
     }
+    let bare_server = match bare {
+        Some((Target::Spawned(s), _)) => Some(s),
+        _ => None,
+    };
+    let server_pid = server.map(ServerProcess::pid);
+    let bare_pid = bare_server.map(ServerProcess::pid);
     let score = Bytes::from(example_request().encode_to_vec());
     let check = check_body();
 
@@ -1007,28 +1197,42 @@ async fn run_phases(
         "protobuf, before the 5-byte gRPC prefix",
     );
 
+    let with_bare = !bare_channels.is_empty();
     let unary_wanted = phases.contains(&"check") || phases.contains(&"score");
     if unary_wanted {
         let mut pooled_check = Unary::default();
         let mut pooled_score = Unary::default();
+        let mut pooled_bare = Unary::default();
         for round in 0..args.repeat.max(1) {
-            for (name, path, body, pooled) in
-                [("check", CHECK, &check, &mut pooled_check), ("score", SCORE, &score, &mut pooled_score)]
-            {
-                if !phases.contains(&name) {
+            for (name, wanted, path, body, on, pid, pooled) in [
+                ("check", phases.contains(&"check"), CHECK, &check, &channels, server_pid, &mut pooled_check),
+                ("score", phases.contains(&"score"), SCORE, &score, &channels, server_pid, &mut pooled_score),
+                (
+                    "bare unary",
+                    phases.contains(&"score") && with_bare,
+                    bare::UNARY,
+                    &score,
+                    &bare_channels,
+                    bare_pid,
+                    &mut pooled_bare,
+                ),
+            ] {
+                if !wanted {
                     continue;
                 }
                 eprintln!("{name} (run {}): warm-up {warmup:?}, then {duration:?}", round + 1);
-                unary_load(&channels, args.concurrency, path, body.clone(), warmup).await;
-                let u = unary_load(&channels, args.concurrency, path, body.clone(), duration).await;
+                unary_load(on, args.concurrency, path, body.clone(), warmup, pid).await;
+                let u = unary_load(on, args.concurrency, path, body.clone(), duration, pid).await;
                 eprintln!("  {:.0} req/s, {} errors", u.rate(), u.errors);
                 pooled.pool(u);
             }
         }
         let mut rates = serde_json::Map::new();
-        for (key, label, u) in
-            [("check", "Health/Check (bare stack)", &mut pooled_check), ("score", "Score", &mut pooled_score)]
-        {
+        for (key, label, u) in [
+            ("check", "Health/Check (bare stack)", &mut pooled_check),
+            ("score", "Score", &mut pooled_score),
+            ("bare_unary", "bare Unary, Score's bytes", &mut pooled_bare),
+        ] {
             if u.ok == 0 {
                 continue;
             }
@@ -1038,9 +1242,17 @@ async fn run_phases(
                 key,
                 &format!("{label} requests/s"),
                 json!({"requests_per_s": rate, "ok": u.ok, "errors": u.errors, "seconds": u.elapsed.as_secs_f64(),
-                       "p50_us": p50, "p99_us": p99}),
+                       "p50_us": p50, "p99_us": p99, "server_cpu_us_per_call": u.cpu.server_us_per(u.ok),
+                       "this_process_cpu_us_per_call": u.cpu.this_process_us_per(u.ok)}),
                 format!("{rate:.0}"),
-                &format!("p50 {} µs, p99 {} µs, {} calls, {} errors", f1(p50), f1(p99), u.ok, u.errors),
+                &format!(
+                    "p50 {} µs, p99 {} µs, {} calls, {} errors; {}",
+                    f1(p50),
+                    f1(p99),
+                    u.ok,
+                    u.errors,
+                    cpu_note(&u.cpu, u.ok, "call")
+                ),
             );
         }
         if pooled_check.ok > 0 && pooled_score.ok > 0 {
@@ -1053,23 +1265,68 @@ async fn run_phases(
                 "target ≥ 0.9",
             );
         }
+        if pooled_bare.ok > 0 && pooled_score.ok > 0 {
+            let ratio = pooled_score.rate() / pooled_bare.rate();
+            report.row(
+                "score_over_bare_unary",
+                "Score / bare Unary rate",
+                json!(ratio),
+                format!("{ratio:.3}"),
+                "same bytes both ways: what indikator's own work costs",
+            );
+        }
+        if pooled_bare.ok > 0 && pooled_check.ok > 0 {
+            let ratio = pooled_bare.rate() / pooled_check.rate();
+            report.row(
+                "bare_unary_over_check",
+                "bare Unary / Health/Check rate",
+                json!(ratio),
+                format!("{ratio:.3}"),
+                "the bound on Score / Check when indikator's work costs nothing",
+            );
+        }
     }
 
     if phases.contains(&"stream") {
         let streams = args.streams.unwrap_or(args.connections).max(1);
         let request = pb::ScoreStreamRequest { record_id: "s".into(), response: example_request().response };
         let record = Bytes::from(request.encode_to_vec());
-        eprintln!("stream: {streams} streams, warm-up {warmup:?}, then {duration:?}");
-        stream_load(&channels, streams, record.clone(), warmup).await?;
-        let s = stream_load(&channels, streams, record, duration).await?;
-        let rate = s.records as f64 / s.elapsed.as_secs_f64();
-        report.row(
-            "stream",
-            "ScoreStream records/s",
-            json!({"records_per_s": rate, "records": s.records, "streams": streams, "seconds": s.elapsed.as_secs_f64()}),
-            format!("{rate:.0}"),
-            &format!("{streams} streams, {} records; target ≥ 500000", s.records),
-        );
+        let mut rates = Vec::new();
+        for (key, label, path, on, pid) in [
+            ("stream", "ScoreStream records/s", SCORE_STREAM, &channels, server_pid),
+            ("bare_stream", "bare Stream records/s", bare::STREAM, &bare_channels, bare_pid),
+        ] {
+            if on.is_empty() {
+                continue;
+            }
+            eprintln!("{label}: {streams} streams, warm-up {warmup:?}, then {duration:?}");
+            stream_load(on, path, streams, record.clone(), warmup, pid).await?;
+            let s = stream_load(on, path, streams, record.clone(), duration, pid).await?;
+            let rate = s.records as f64 / s.elapsed.as_secs_f64();
+            rates.push(rate);
+            report.row(
+                key,
+                label,
+                json!({"records_per_s": rate, "records": s.records, "streams": streams, "seconds": s.elapsed.as_secs_f64(),
+                       "server_cpu_us_per_record": s.cpu.server_us_per(s.records),
+                       "this_process_cpu_us_per_record": s.cpu.this_process_us_per(s.records)}),
+                format!("{rate:.0}"),
+                &format!(
+                    "{streams} streams, {} records; {}; target ≥ 500000",
+                    s.records,
+                    cpu_note(&s.cpu, s.records, "record")
+                ),
+            );
+        }
+        if let [score, bare] = rates[..] {
+            report.row(
+                "stream_over_bare_stream",
+                "ScoreStream / bare Stream rate",
+                json!(score / bare),
+                format!("{:.3}", score / bare),
+                "same bytes both ways",
+            );
+        }
     }
 
     if phases.contains(&"fold") {
@@ -1106,43 +1363,64 @@ async fn run_phases(
     }
 
     if phases.contains(&"round") {
-        eprintln!("round: {} records", args.round_records);
-        let r = round_load(&channels[0], args.round_records, args.round_ssb_only, server).await?;
-        if r.scored != u64::from(r.records) || r.cards != u64::from(r.records) {
-            return Err(format!(
-                "round: {} scored, {} rejected, {} cards of {}",
-                r.scored, r.rejected, r.cards, r.records
-            )
-            .into());
-        }
-        let seconds = r.to_summary.as_secs_f64();
-        report.row(
-            "round",
-            &format!("ScoreRound {} records{}", r.records, if args.round_ssb_only { " (ssb-2018 only)" } else { "" }),
-            json!({"records": r.records, "seconds_to_summary": seconds, "seconds_to_first_card": r.to_first_card.as_secs_f64(),
-                   "records_per_s": f64::from(r.records) / seconds, "cards": r.cards, "scored": r.scored}),
-            format!("{seconds:.2} s"),
-            &format!(
-                "{:.0} records/s; first score card at {:.2} s (round folded); target ≤ 3 s",
-                f64::from(r.records) / seconds,
-                r.to_first_card.as_secs_f64()
-            ),
-        );
-        if let Some(peak) = r.server_peak_rss_kb {
+        let ssb = if args.round_ssb_only { " (ssb-2018 only)" } else { "" };
+        let mut times = Vec::new();
+        for (key, label, path, on, process) in [
+            ("round", "ScoreRound", SCORE_ROUND, &channels, server),
+            ("bare_round", "bare Round", bare::ROUND, &bare_channels, bare_server),
+        ] {
+            let Some(channel) = on.first() else { continue };
+            eprintln!("{label}: {} records", args.round_records);
+            let r = round_load(channel, path, args.round_records, args.round_ssb_only, process).await?;
+            if r.scored != u64::from(r.records) || r.cards != u64::from(r.records) {
+                return Err(format!(
+                    "{label}: {} scored, {} rejected, {} cards of {}",
+                    r.scored, r.rejected, r.cards, r.records
+                )
+                .into());
+            }
+            let seconds = r.to_summary.as_secs_f64();
+            times.push(seconds);
             report.row(
-                "round_server_peak_rss_kb",
-                "server peak RSS during the round",
-                json!({"peak_kb": peak, "peak_when_folded_kb": r.server_peak_rss_folded_kb,
-                       "rss_before_kb": r.server_rss_before_kb, "rss_after_kb": r.server_rss_after_kb,
-                       "peak_reset_before_round": r.peak_was_reset}),
-                mb(peak),
+                key,
+                &format!("{label} {} records{ssb}", r.records),
+                json!({"records": r.records, "seconds_to_summary": seconds, "seconds_to_first_card": r.to_first_card.as_secs_f64(),
+                       "records_per_s": f64::from(r.records) / seconds, "cards": r.cards, "scored": r.scored,
+                       "server_cpu_us_per_record": r.cpu.server_us_per(u64::from(r.records)),
+                       "this_process_cpu_us_per_record": r.cpu.this_process_us_per(u64::from(r.records))}),
+                format!("{seconds:.2} s"),
                 &format!(
-                    "VmHWM{}; {} when folded; RSS before {}, after {}; target ≤ 100 MB",
-                    if r.peak_was_reset { " (reset just before)" } else { " (lifetime: reset failed)" },
-                    r.server_peak_rss_folded_kb.map(mb).unwrap_or_default(),
-                    r.server_rss_before_kb.map(mb).unwrap_or_default(),
-                    r.server_rss_after_kb.map(mb).unwrap_or_default()
+                    "{:.0} records/s; first score card at {:.2} s (round read); {}; target ≤ 3 s",
+                    f64::from(r.records) / seconds,
+                    r.to_first_card.as_secs_f64(),
+                    cpu_note(&r.cpu, u64::from(r.records), "record")
                 ),
+            );
+            if let Some(peak) = r.server_peak_rss_kb {
+                report.row(
+                    &format!("{key}_server_peak_rss_kb"),
+                    &format!("{label}: server peak RSS"),
+                    json!({"peak_kb": peak, "peak_when_folded_kb": r.server_peak_rss_folded_kb,
+                           "rss_before_kb": r.server_rss_before_kb, "rss_after_kb": r.server_rss_after_kb,
+                           "peak_reset_before_round": r.peak_was_reset}),
+                    mb(peak),
+                    &format!(
+                        "VmHWM{}; {} when read; RSS before {}, after {}; target ≤ 100 MB",
+                        if r.peak_was_reset { " (reset just before)" } else { " (lifetime: reset failed)" },
+                        r.server_peak_rss_folded_kb.map(mb).unwrap_or_default(),
+                        r.server_rss_before_kb.map(mb).unwrap_or_default(),
+                        r.server_rss_after_kb.map(mb).unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        if let [score, bare] = times[..] {
+            report.row(
+                "round_over_bare_round",
+                "ScoreRound / bare Round time",
+                json!(score / bare),
+                format!("{:.2}", score / bare),
+                "same bytes both ways",
             );
         }
     }
