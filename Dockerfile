@@ -19,8 +19,11 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # binary only, never to build scripts or proc macros. Build natively on arm64
 # with --build-arg RUST_TARGET=aarch64-unknown-linux-gnu.
 ARG RUST_TARGET=x86_64-unknown-linux-gnu
+# Symbols are stripped from the shipped binary only (15.1 → 12.1 MB); local
+# release builds keep them for perf and callgrind.
 ENV CARGO_TERM_COLOR=never \
     CARGO_INCREMENTAL=0 \
+    CARGO_PROFILE_RELEASE_STRIP=symbols \
     RUSTFLAGS="-C target-feature=+crt-static"
 
 WORKDIR /build

@@ -10,7 +10,7 @@ use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
-    AreaCard, CalibrationMode, GroupKey, GroupTables, RecordAnswers, Rejection, RoundAggregator, RoundConfig,
+    AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, RecordAnswers, Rejection, RoundAggregator, RoundConfig,
     RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
@@ -208,7 +208,7 @@ where
 /// Score cards, then the summary, built one at a time as the client reads.
 pub struct RoundOutput {
     report: RoundReport,
-    next_card: usize,
+    next_card: Cursor,
     next_rejection: usize,
     summary_sent: bool,
     /// Bytes the rejections listed in the summary may take.
@@ -223,7 +223,7 @@ impl RoundOutput {
     /// With the rejections listed in the summary kept under `bytes` (a quarter
     /// of the server's message limit, say): the summary must fit one message.
     pub fn with_budget(report: RoundReport, bytes: usize) -> Self {
-        Self { report, next_card: 0, next_rejection: 0, summary_sent: false, rejections_budget: bytes }
+        Self { report, next_card: Cursor::default(), next_rejection: 0, summary_sent: false, rejections_budget: bytes }
     }
 }
 
@@ -261,8 +261,7 @@ impl Iterator for RoundOutput {
     type Item = pb::ScoreRoundResponse;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if let Some(card) = self.report.card(self.next_card) {
-            self.next_card += 1;
+        if let Some(card) = self.report.next_card(&mut self.next_card) {
             let catalogues = &self.report.catalogues;
             let ks = &catalogues.ks_2018;
             let ks_results = card.ks_2018.as_ref().map(|areas| {

@@ -1,11 +1,9 @@
 //! Compact per-respondent values a round keeps for every record until its
 //! score cards are sent: what makes a 1,000,000-record round fit in memory.
 
-use std::hash::{BuildHasher, RandomState};
-
-use hashbrown::HashTable;
-
 use crate::domain::OrganisationNumber;
+use crate::methodology::ssb2018::Hindrance;
+use crate::scoring::ssb2018::{Flags, Measures, RecruitmentStatus};
 
 /// A KS area mean (on 0–5) in two bytes: the mean rounded to 4 decimals, or
 /// unscored. Means are published to one or two decimals; four keep every
@@ -90,27 +88,129 @@ impl Default for Ranking {
     }
 }
 
-/// Which organisation numbers a round has scored, and at which position: a
-/// hash table of positions into the round's records (4 bytes a slot, where a
-/// map from number to position would take 8), the number itself read back
-/// from the record.
+/// Which organisation numbers a round has scored: one bit per number, in
+/// 8 KiB pages allocated as numbers arrive. The check digit follows from the
+/// first eight digits, so a number is its first eight digits (10⁸ bits at most,
+/// 12.5 MB; Norwegian organisation numbers start with 8 or 9, 2.5 MB at most;
+/// 8 KiB for a round whose numbers fall in one range of 65,536).
 #[derive(Debug, Default)]
-pub struct SeenIndex {
-    positions: HashTable<u32>,
-    /// Seeded per round, so no client can choose numbers that collide.
-    hasher: RandomState,
+pub struct SeenNumbers {
+    pages: Vec<Option<Box<[u64; WORDS_PER_PAGE]>>>,
 }
 
-impl SeenIndex {
-    /// The position of the record with `number`, looked up through `number_at`.
-    pub fn get(&self, number: OrganisationNumber, number_at: impl Fn(u32) -> OrganisationNumber) -> Option<u32> {
-        self.positions.find(self.hasher.hash_one(number), |&p| number_at(p) == number).copied()
+const WORDS_PER_PAGE: usize = 1024;
+const BITS_PER_PAGE: usize = WORDS_PER_PAGE * 64;
+
+impl SeenNumbers {
+    /// Marks `number` as seen; `false` when it already was.
+    pub fn insert(&mut self, number: OrganisationNumber) -> bool {
+        let bit = (number.value() / 10) as usize;
+        let (page, bit) = (bit / BITS_PER_PAGE, bit % BITS_PER_PAGE);
+        if self.pages.len() <= page {
+            self.pages.resize_with(page + 1, || None);
+        }
+        let words = self.pages[page].get_or_insert_with(|| Box::new([0; WORDS_PER_PAGE]));
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        let new = words[word] & mask == 0;
+        words[word] |= mask;
+        new
+    }
+}
+
+/// [`Measures`] in 10 bytes instead of 16: a count of 255 is an absent block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackedMeasures {
+    counts: [u8; 6],
+    recruitment: Option<RecruitmentStatus>,
+    hindrance: Option<Hindrance>,
+    service_modes_unknown: u8,
+    flags: Flags,
+}
+
+impl From<Measures> for PackedMeasures {
+    fn from(m: Measures) -> Self {
+        Self {
+            counts: m.counts.map(|c| c.unwrap_or(u8::MAX)),
+            recruitment: m.recruitment,
+            hindrance: m.hindrance,
+            service_modes_unknown: m.service_modes_unknown,
+            flags: m.flags,
+        }
+    }
+}
+
+impl From<PackedMeasures> for Measures {
+    fn from(p: PackedMeasures) -> Self {
+        Self {
+            counts: p.counts.map(|c| (c != u8::MAX).then_some(c)),
+            recruitment: p.recruitment,
+            hindrance: p.hindrance,
+            service_modes_unknown: p.service_modes_unknown,
+            flags: p.flags,
+        }
+    }
+}
+
+/// Counts of answered items per KS area: two to a byte when no area has more
+/// than 15 items (the shipped catalogue's largest has 12), else a byte each.
+pub mod answered {
+    /// Whether areas of these sizes need a byte per count.
+    pub fn wide(area_sizes: &[usize]) -> bool {
+        area_sizes.iter().any(|&n| n > 15)
     }
 
-    /// Adds `number` at `position` (the caller has checked it is not there).
-    pub fn insert(&mut self, number: OrganisationNumber, position: u32, number_at: impl Fn(u32) -> OrganisationNumber) {
-        let hasher = &self.hasher;
-        self.positions.insert_unique(hasher.hash_one(number), position, |&p| hasher.hash_one(number_at(p)));
+    pub fn bytes_for(areas: usize, wide: bool) -> usize {
+        if wide { areas } else { areas.div_ceil(2) }
+    }
+
+    /// Appends one respondent's counts (at most the area's size each).
+    pub fn push(packed: &mut Vec<u8>, counts: &[u32], wide: bool) {
+        if wide {
+            packed.extend(counts.iter().map(|&n| n.min(255) as u8));
+        } else {
+            for pair in counts.chunks(2) {
+                let nibble = |n: Option<&u32>| n.map_or(0, |&n| n.min(15) as u8);
+                packed.push(nibble(pair.first()) | nibble(pair.get(1)) << 4);
+            }
+        }
+    }
+
+    /// The count of `area` in one respondent's packed counts.
+    pub fn get(packed: &[u8], area: usize, wide: bool) -> u32 {
+        u32::from(if wide { packed[area] } else { packed[area / 2] >> (4 * (area % 2)) & 0xF })
+    }
+}
+
+/// Service levels (0–3, or not reported) two to a byte.
+pub mod levels {
+    const NOT_REPORTED: u8 = 0xF;
+
+    /// Bytes that hold `services` levels.
+    pub fn bytes_for(services: usize) -> usize {
+        services.div_ceil(2)
+    }
+
+    /// Appends `levels` (`None` = not reported) to `packed`.
+    pub fn push(packed: &mut Vec<u8>, levels: &[Option<u8>]) {
+        let nibble = |l: Option<&Option<u8>>| match l {
+            Some(Some(level)) => (*level).min(0xE),
+            _ => NOT_REPORTED,
+        };
+        for pair in levels.chunks(2) {
+            packed.push(nibble(pair.first()) | nibble(pair.get(1)) << 4);
+        }
+    }
+
+    /// The `services` levels in `packed`, as `u8::MAX` for not reported.
+    pub fn unpack(packed: &[u8], services: usize, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend(
+            packed
+                .iter()
+                .flat_map(|b| [b & 0xF, b >> 4])
+                .take(services)
+                .map(|n| if n == NOT_REPORTED { u8::MAX } else { n }),
+        );
     }
 }
 
@@ -144,17 +244,52 @@ mod tests {
     }
 
     #[test]
-    fn the_seen_index_finds_each_number_at_its_position() {
-        let numbers: Vec<OrganisationNumber> =
-            ["958935420", "964338531", "971526920"].iter().map(|n| OrganisationNumber::parse(n).unwrap()).collect();
-        let at = |p: u32| numbers[p as usize];
-        let mut index = SeenIndex::default();
-        for (p, &n) in numbers.iter().enumerate() {
-            assert_eq!(index.get(n, at), None);
-            index.insert(n, p as u32, at);
+    fn each_number_is_new_once() {
+        let numbers: Vec<OrganisationNumber> = ["958935420", "964338531", "971526920", "100000008"]
+            .iter()
+            .map(|n| OrganisationNumber::parse(n).unwrap())
+            .collect();
+        let mut seen = SeenNumbers::default();
+        assert!(numbers.iter().all(|&n| seen.insert(n)));
+        assert!(numbers.iter().all(|&n| !seen.insert(n)));
+    }
+
+    #[test]
+    fn measures_survive_packing() {
+        let m = Measures {
+            counts: [Some(0), None, Some(15), Some(3), None, Some(7)],
+            recruitment: Some(RecruitmentStatus::Struggled),
+            hindrance: Some(Hindrance::High),
+            service_modes_unknown: 2,
+            ..Measures::default()
+        };
+        assert_eq!(Measures::from(PackedMeasures::from(m)), m);
+        assert_eq!(Measures::from(PackedMeasures::from(Measures::default())), Measures::default());
+        assert_eq!(std::mem::size_of::<PackedMeasures>(), 10);
+    }
+
+    #[test]
+    fn answered_counts_pack_two_to_a_byte_unless_an_area_is_larger_than_15() {
+        let counts = [0, 12, 15, 3, 7];
+        for sizes in [[2, 12, 15, 6, 7], [2, 12, 16, 6, 7]] {
+            let wide = answered::wide(&sizes);
+            let mut packed = Vec::new();
+            answered::push(&mut packed, &counts, wide);
+            assert_eq!(packed.len(), answered::bytes_for(counts.len(), wide));
+            let back: Vec<u32> = (0..counts.len()).map(|a| answered::get(&packed, a, wide)).collect();
+            assert_eq!(back, counts, "sizes {sizes:?}");
         }
-        for (p, &n) in numbers.iter().enumerate() {
-            assert_eq!(index.get(n, at), Some(p as u32));
-        }
+        assert!(!answered::wide(&[2, 12, 15]) && answered::wide(&[16]));
+    }
+
+    #[test]
+    fn service_levels_pack_two_to_a_byte() {
+        let levels = [Some(3), None, Some(0), Some(1), Some(2)];
+        let mut packed = Vec::new();
+        levels::push(&mut packed, &levels);
+        assert_eq!(packed.len(), levels::bytes_for(levels.len()));
+        let mut out = Vec::new();
+        levels::unpack(&packed, levels.len(), &mut out);
+        assert_eq!(out, [3, u8::MAX, 0, 1, 2]);
     }
 }

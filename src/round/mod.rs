@@ -4,22 +4,23 @@
 //!
 //! Pure like [`crate::scoring`]: no I/O, no async, no protobuf. The raw
 //! responses are never kept: a [`RoundAggregator`] holds, per scored
-//! respondent, one [`RecordState`] (52 bytes) plus its record id and name in a
-//! shared text arena (their lengths in bytes), plus about 10 bytes in the
-//! duplicate index ([`compact`]) — about 62 bytes + id + name per respondent. A
-//! respondent that answered `ks-2018` adds 3 bytes per area (24 for the shipped
-//! 8 areas: a [`KsScore`] and the items answered); one that answered
-//! `riksrevisjonen-2015` adds 1 byte per service (19). National ranks take a
-//! fixed 200 kB per KS area, whatever the round's size.
+//! respondent, one [`RecordState`] (32 bytes) plus its record id and name in a
+//! shared text arena, and one bit in the set of organisation numbers seen
+//! ([`compact::SeenNumbers`], at most 2.5 MB for Norwegian numbers). A
+//! respondent that answered `ks-2018` adds 2½ bytes per area (20 for the
+//! shipped 8 areas: a [`KsScore`] and the items answered in 4 bits); one that
+//! answered `riksrevisjonen-2015` adds half a byte per service (10 bytes for
+//! 19). National ranks take a fixed 200 kB per KS area, whatever the round's
+//! size. Records are read back in arrival order ([`Cursor`]), which is how
+//! score cards are sent.
 
 pub mod compact;
 pub mod tables;
 
 use std::collections::HashMap;
-use std::ops::Range;
 
-use compact::SeenIndex;
 pub use compact::{KsScore, Ranking};
+use compact::{PackedMeasures, SeenNumbers, answered, levels};
 pub use tables::{GroupKey, GroupTables, RoundTables};
 
 use crate::catalogue::Catalogues;
@@ -46,37 +47,34 @@ pub struct RoundConfig {
     pub calibration: CalibrationMode,
 }
 
-/// One scored respondent, reduced to what grading and tabulating need.
+/// One scored respondent, reduced to what grading, tabulating and its score
+/// card need: 32 bytes. Its record id and name, KS scores and service levels
+/// follow in the round's flat arrays in the same order, so records are read
+/// in order (see [`Cursor`]); its sequence follows from the rejections'.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordState {
     /// Counts and categories: everything the grades depend on.
-    pub measures: Measures,
+    measures: PackedMeasures,
+    /// Grouping by respondent kind.
+    pub kind: RespondentKind,
+    /// Which answer blocks the response had ([`SSB_2018`], [`KS_2018`], [`SERVICES`]).
+    blocks: u8,
     /// To echo the identity in the score card.
     pub organisation_number: OrganisationNumber,
     pub municipality: Option<MunicipalityNumber>,
     /// Grouping by county.
     pub county: Option<CountyNumber>,
-    /// Grouping by respondent kind.
-    pub kind: RespondentKind,
-    /// Inhabitants (0 = not given), for the size class.
-    pub inhabitants: u32,
-    /// Whether the response had an `ssb_2018` block at all.
-    pub has_ssb_2018: bool,
-    /// Where the record id and then the name start in the text arena.
-    text_start: u32,
-    /// Length in bytes of the record id; the name follows it.
+    /// Lengths in bytes of the record id and the name in the text arena.
     id_len: u16,
     name_len: u16,
-    /// Position among the round's records (scored and rejected).
-    pub sequence: u32,
-    /// Where this respondent's KS area scores start in the KS arrays
-    /// (`u32::MAX`: no `ks_2018` block).
-    ks_slot: u32,
-    /// Where its service levels start (`u32::MAX`: no `riksrevisjonen_2015` block).
-    services_slot: u32,
+    /// Inhabitants (0 = not given), for the size class.
+    pub inhabitants: u32,
 }
 
-const ABSENT: u32 = u32::MAX;
+/// [`RecordState::blocks`] bits.
+const SSB_2018: u8 = 1;
+const KS_2018: u8 = 2;
+const SERVICES: u8 = 4;
 
 /// A validated record's answers, per methodology (`None` = block absent).
 #[derive(Debug, Clone, Copy, Default)]
@@ -91,6 +89,82 @@ pub struct RecordAnswers<'a> {
 impl RecordState {
     pub fn size_class(&self) -> Option<SizeClass> {
         (self.inhabitants > 0).then(|| SizeClass::of(self.inhabitants))
+    }
+
+    pub fn measures(&self) -> Measures {
+        self.measures.into()
+    }
+
+    fn has(&self, block: u8) -> bool {
+        self.blocks & block != 0
+    }
+}
+
+/// The round's records and what follows them, in arrival order.
+#[derive(Debug, Default)]
+struct Stored {
+    records: Vec<RecordState>,
+    /// Record ids and names, back to back.
+    text: String,
+    /// KS area scores of the records with a `ks_2018` block, one per area.
+    ks_scores: Vec<KsScore>,
+    /// KS items answered per area, packed ([`answered`]), one run per respondent.
+    ks_answered: Vec<u8>,
+    /// Service levels of the records with a `riksrevisjonen_2015` block, packed
+    /// ([`levels`]).
+    service_levels: Vec<u8>,
+}
+
+/// A position among a round's records: the next record and where its data starts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Cursor {
+    record: usize,
+    text: usize,
+    ks: usize,
+    services: usize,
+    /// Rejections with a sequence before the next record's.
+    rejections: usize,
+}
+
+/// One record as read through a [`Cursor`].
+struct Entry<'a> {
+    record: &'a RecordState,
+    sequence: u64,
+    id: &'a str,
+    name: &'a str,
+    ks: Option<(&'a [KsScore], &'a [u8])>,
+    /// Packed service levels.
+    services: Option<&'a [u8]>,
+}
+
+impl Stored {
+    /// The record at `cursor`, moving it to the next one. `rejections` are the
+    /// round's, in sequence order.
+    fn next(&self, cursor: &mut Cursor, shape: &tables::Shape, rejections: &[Rejection]) -> Option<Entry<'_>> {
+        let record = self.records.get(cursor.record)?;
+        let mut sequence = (cursor.record + cursor.rejections) as u64;
+        while rejections.get(cursor.rejections).is_some_and(|r| r.sequence == sequence) {
+            cursor.rejections += 1;
+            sequence += 1;
+        }
+        let id = &self.text[cursor.text..cursor.text + usize::from(record.id_len)];
+        cursor.text += id.len();
+        let name = &self.text[cursor.text..cursor.text + usize::from(record.name_len)];
+        cursor.text += name.len();
+        let ks = record.has(KS_2018).then(|| {
+            let scores = cursor.ks..cursor.ks + shape.ks_areas;
+            let bytes = answered::bytes_for(shape.ks_areas, shape.ks_answered_wide);
+            let counts = cursor.ks / shape.ks_areas.max(1) * bytes;
+            cursor.ks = scores.end;
+            (&self.ks_scores[scores], &self.ks_answered[counts..counts + bytes])
+        });
+        let services = record.has(SERVICES).then(|| {
+            let range = cursor.services..cursor.services + levels::bytes_for(shape.services());
+            cursor.services = range.end;
+            &self.service_levels[range]
+        });
+        cursor.record += 1;
+        Some(Entry { record, sequence, id, name, ks, services })
     }
 }
 
@@ -108,13 +182,15 @@ pub struct Rejection {
 #[derive(Debug)]
 pub struct RoundAggregator {
     config: RoundConfig,
-    /// One per scored record, in arrival order.
-    records: Vec<RecordState>,
-    /// Record ids and names of scored records, back to back.
-    text: String,
-    /// Organisation number → index in `records`, to refuse a second response.
-    seen: SeenIndex,
+    /// Scored records and their data.
+    stored: Stored,
+    /// Organisation numbers scored, to refuse a second response.
+    seen: SeenNumbers,
     rejections: Vec<Rejection>,
+    /// Rejections of repeated organisation numbers (index into `rejections`),
+    /// whose description names the first record: filled in by `finish`, in one
+    /// pass over the records.
+    duplicates: Vec<(usize, OrganisationNumber)>,
     /// Records received (scored + rejected).
     received: u64,
     /// Overall count histograms (calibration-free), for relative calibration.
@@ -123,12 +199,8 @@ pub struct RoundAggregator {
     catalogues: Catalogues,
     /// KS: the share of an area's items that must be answered.
     min_coverage: f64,
-    /// KS area score per respondent with a block and area, flat.
-    ks_scores: Vec<KsScore>,
-    /// KS items answered per respondent and area, flat (same layout).
-    ks_answered: Vec<u8>,
-    /// Service level per respondent with a block and service (255 = not reported), flat.
-    service_levels: Vec<u8>,
+    /// The catalogues' dimensions, as the stored arrays are laid out.
+    shape: tables::Shape,
 }
 
 /// The calibration a round was graded with, and what it was chosen from.
@@ -156,11 +228,8 @@ pub struct RoundReport {
     /// KS minimum coverage used.
     pub min_coverage: f64,
     pub catalogues: Catalogues,
-    records: Vec<RecordState>,
-    text: String,
-    ks_scores: Vec<KsScore>,
-    ks_answered: Vec<u8>,
-    service_levels: Vec<u8>,
+    stored: Stored,
+    shape: tables::Shape,
     /// Per KS area: national ranks.
     ks_ranking: Vec<Ranking>,
     /// Per region («landsdel»): KS (sum, n) per area.
@@ -205,17 +274,15 @@ impl RoundAggregator {
     pub fn with_catalogues(config: RoundConfig, catalogues: Catalogues, min_coverage: f64) -> Self {
         Self {
             config,
-            records: Vec::new(),
-            text: String::new(),
-            seen: SeenIndex::default(),
+            stored: Stored::default(),
+            seen: SeenNumbers::default(),
             rejections: Vec::new(),
+            duplicates: Vec::new(),
             received: 0,
             histograms: [[0; HISTOGRAM_LEN]; 6],
+            shape: tables::Shape::of(&catalogues),
             catalogues,
             min_coverage,
-            ks_scores: Vec::new(),
-            ks_answered: Vec::new(),
-            service_levels: Vec::new(),
         }
     }
 
@@ -249,81 +316,50 @@ impl RoundAggregator {
             });
             return;
         }
-        let records = &self.records;
-        let number_at = |p: u32| records[p as usize].organisation_number;
-        if let Some(first) = self.seen.get(respondent.organisation_number, number_at) {
-            let first = &self.records[first as usize];
-            let description = format!(
-                "organisation number {} was already scored in this round (record {:?}, sequence {})",
-                respondent.organisation_number,
-                self.record_id(first),
-                first.sequence
-            );
+        if !self.seen.insert(respondent.organisation_number) {
+            self.duplicates.push((self.rejections.len(), respondent.organisation_number));
             self.rejections.push(Rejection {
                 record_id: record_id.to_owned(),
                 sequence,
-                reason: format!("duplicate respondent: {description}"),
-                field_violations: vec![("response.respondent.organisation_number".into(), description)],
+                reason: String::new(),
+                field_violations: Vec::new(),
             });
             return;
         }
 
         let id = truncate(record_id, u16::MAX as usize);
         let name = truncate(&respondent.name, u16::MAX as usize);
-        if self.text.len() + id.len() + name.len() > u32::MAX as usize {
-            self.rejections.push(Rejection {
-                record_id: truncate(record_id, 64).to_owned(),
-                sequence,
-                reason: "the round's record ids and names exceed 4 GiB; split the round".into(),
-                field_violations: Vec::new(),
-            });
-            return;
-        }
         let measures = answers.map(ssb2018::measure).unwrap_or_default();
-        let ks_slot = match all.ks_2018 {
-            Some(values) => {
-                let slot = self.ks_scores.len() as u32;
-                for s in maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage) {
-                    self.ks_scores.push(KsScore::new(s.mean));
-                    self.ks_answered.push(s.answered.min(255) as u8);
-                }
-                slot
-            }
-            None => ABSENT,
-        };
-        let services_slot = match all.riksrevisjonen_2015 {
-            Some(levels) => {
-                let slot = self.service_levels.len() as u32;
-                self.service_levels.extend(levels.iter().map(|l| l.unwrap_or(u8::MAX)));
-                slot
-            }
-            None => ABSENT,
-        };
+        let stored = &mut self.stored;
+        let mut blocks = if answers.is_some() { SSB_2018 } else { 0 };
+        if let Some(values) = all.ks_2018 {
+            blocks |= KS_2018;
+            let scores = maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage);
+            stored.ks_scores.extend(scores.iter().map(|s| KsScore::new(s.mean)));
+            let counts: Vec<u32> = scores.iter().map(|s| s.answered).collect();
+            answered::push(&mut stored.ks_answered, &counts, self.shape.ks_answered_wide);
+        }
+        if let Some(reported) = all.riksrevisjonen_2015 {
+            blocks |= SERVICES;
+            levels::push(&mut stored.service_levels, reported);
+        }
         for count in Count::ALL {
             if let Some(n) = measures.counts[count as usize] {
                 self.histograms[count as usize][usize::from(n)] += 1;
             }
         }
-        let text_start = self.text.len() as u32;
-        self.text.push_str(id);
-        self.text.push_str(name);
-        let records = &self.records;
-        self.seen
-            .insert(respondent.organisation_number, records.len() as u32, |p| records[p as usize].organisation_number);
-        self.records.push(RecordState {
-            measures,
+        stored.text.push_str(id);
+        stored.text.push_str(name);
+        stored.records.push(RecordState {
+            measures: measures.into(),
+            kind: respondent.kind,
+            blocks,
             organisation_number: respondent.organisation_number,
             municipality: respondent.municipality,
             county: respondent.county,
-            kind: respondent.kind,
-            inhabitants: respondent.inhabitants.unwrap_or(0),
-            has_ssb_2018: answers.is_some(),
-            text_start,
             id_len: id.len() as u16,
             name_len: name.len() as u16,
-            sequence: sequence as u32,
-            ks_slot,
-            services_slot,
+            inhabitants: respondent.inhabitants.unwrap_or(0),
         });
     }
 
@@ -338,12 +374,34 @@ impl RoundAggregator {
         self.received - 1
     }
 
-    fn record_id<'a>(&'a self, r: &RecordState) -> &'a str {
-        text_of(&self.text, r).0
+    /// Names the first record in each duplicate's rejection (one pass).
+    fn describe_duplicates(&mut self, shape: &tables::Shape) {
+        if self.duplicates.is_empty() {
+            return;
+        }
+        let mut first: HashMap<OrganisationNumber, Option<(String, u64)>> =
+            self.duplicates.iter().map(|&(_, n)| (n, None)).collect();
+        let mut cursor = Cursor::default();
+        while let Some(e) = self.stored.next(&mut cursor, shape, &self.rejections) {
+            if let Some(slot @ None) = first.get_mut(&e.record.organisation_number) {
+                *slot = Some((e.id.to_owned(), e.sequence));
+            }
+        }
+        for &(at, number) in &self.duplicates {
+            let (id, sequence) = first[&number].clone().unwrap_or_default();
+            let description = format!(
+                "organisation number {number} was already scored in this round (record {id:?}, sequence {sequence})"
+            );
+            let rejection = &mut self.rejections[at];
+            rejection.reason = format!("duplicate respondent: {description}");
+            rejection.field_violations = vec![("response.respondent.organisation_number".into(), description)];
+        }
     }
 
     /// Chooses the calibration, grades every record and tabulates the round.
-    pub fn finish(self) -> RoundReport {
+    pub fn finish(mut self) -> RoundReport {
+        let shape = std::mem::take(&mut self.shape);
+        self.describe_duplicates(&shape);
         let derived = self.histograms.map(|h| Calibration::derive(&h));
         let medians = self.histograms.map(|h| median_of_nonzero(&h));
         let nonzero = self.histograms.map(|h| h[1..].iter().sum());
@@ -355,15 +413,20 @@ impl RoundAggregator {
             }
         };
         let calibration = CalibrationUsed { mode: self.config.calibration, used, derived, medians, nonzero };
-        let shape = tables::Shape::of(&self.catalogues);
         let areas = shape.ks_areas;
         let mut tables = RoundTables::default();
         let mut ks_ranking = vec![Ranking::new(); areas];
         let mut ks_regions: HashMap<String, Vec<(f64, u64)>> = HashMap::new();
-        for record in &self.records {
-            let results = record.has_ssb_2018.then(|| ssb2018::grade(&record.measures, &used));
-            let ks = slice(&self.ks_scores, record.ks_slot, areas);
-            let levels = slice(&self.service_levels, record.services_slot, shape.services());
+        let mut cursor = Cursor::default();
+        let mut unpacked = Vec::with_capacity(shape.services());
+        while let Some(e) = self.stored.next(&mut cursor, &shape, &self.rejections) {
+            let record = e.record;
+            let results = record.has(SSB_2018).then(|| ssb2018::grade(&record.measures(), &used));
+            let ks = e.ks.map(|(scores, _)| scores);
+            let levels = e.services.map(|packed| {
+                levels::unpack(packed, shape.services(), &mut unpacked);
+                unpacked.as_slice()
+            });
             tables.add(tables::Graded { record, results: results.as_ref(), ks, levels }, &shape);
             if let Some(scores) = ks {
                 let region = record.county.map(|c| c.county().region.clone()).unwrap_or_default();
@@ -383,17 +446,14 @@ impl RoundAggregator {
         RoundReport {
             config: self.config,
             received: self.received,
-            scored: self.records.len() as u64,
+            scored: self.stored.records.len() as u64,
             rejections: self.rejections,
             calibration,
             tables,
             min_coverage: self.min_coverage,
             catalogues: self.catalogues,
-            records: self.records,
-            text: self.text,
-            ks_scores: self.ks_scores,
-            ks_answered: self.ks_answered,
-            service_levels: self.service_levels,
+            stored: self.stored,
+            shape,
             ks_ranking,
             ks_regions,
         }
@@ -404,82 +464,63 @@ impl RoundReport {
     /// Score cards in arrival order, graded under the round's calibration.
     /// Lazy: each card is built as it is taken.
     pub fn cards(&self) -> impl Iterator<Item = Card<'_>> + '_ {
-        (0..self.records.len()).filter_map(|i| self.card(i))
+        let mut cursor = Cursor::default();
+        std::iter::from_fn(move || self.next_card(&mut cursor))
     }
 
-    /// The `index`-th score card (of [`RoundReport::scored`]).
-    pub fn card(&self, index: usize) -> Option<Card<'_>> {
-        self.records.get(index).map(|r| {
-            let (record_id, name) = text_of(&self.text, r);
-            Card {
-                record_id,
-                sequence: u64::from(r.sequence),
-                respondent: Respondent {
-                    organisation_number: r.organisation_number,
-                    kind: r.kind,
-                    municipality: r.municipality,
-                    county: r.county,
-                    name: name.to_owned(),
-                    inhabitants: (r.inhabitants > 0).then_some(r.inhabitants),
-                    survey_year: self.config.survey_year,
-                },
-                results: r.has_ssb_2018.then(|| ssb2018::grade(&r.measures, &self.calibration.used)),
-                ks_2018: self.ks_card(r),
-                riksrevisjonen_2015: slice(
-                    &self.service_levels,
-                    r.services_slot,
-                    self.catalogues.riksrevisjonen_2015.services.len(),
-                )
-                .map(|levels| levels.iter().map(|&l| (l != u8::MAX).then_some(l)).collect()),
-            }
+    /// The score card at `cursor` (start from `Cursor::default()`), moving it on.
+    pub fn next_card(&self, cursor: &mut Cursor) -> Option<Card<'_>> {
+        let e = self.stored.next(cursor, &self.shape, &self.rejections)?;
+        let r = e.record;
+        Some(Card {
+            record_id: e.id,
+            sequence: e.sequence,
+            respondent: Respondent {
+                organisation_number: r.organisation_number,
+                kind: r.kind,
+                municipality: r.municipality,
+                county: r.county,
+                name: e.name.to_owned(),
+                inhabitants: (r.inhabitants > 0).then_some(r.inhabitants),
+                survey_year: self.config.survey_year,
+            },
+            results: r.has(SSB_2018).then(|| ssb2018::grade(&r.measures(), &self.calibration.used)),
+            ks_2018: e.ks.map(|(scores, answered)| self.ks_card(r, scores, answered)),
+            riksrevisjonen_2015: e.services.map(|packed| {
+                let mut unpacked = Vec::with_capacity(self.shape.services());
+                levels::unpack(packed, self.shape.services(), &mut unpacked);
+                unpacked.into_iter().map(|l| (l != u8::MAX).then_some(l)).collect()
+            }),
         })
     }
 
-    fn ks_card(&self, r: &RecordState) -> Option<Vec<AreaCard>> {
-        let catalogue = &self.catalogues.ks_2018;
-        let areas = catalogue.areas.len();
-        let scores = slice(&self.ks_scores, r.ks_slot, areas)?;
-        let answered = slice(&self.ks_answered, r.ks_slot, areas)?;
+    fn ks_card(&self, r: &RecordState, scores: &[KsScore], counts: &[u8]) -> Vec<AreaCard> {
         let national = self.tables.overall();
         let county = r.county.and_then(|c| self.tables.get(GroupKey::County(c)));
         let region = r.county.and_then(|c| self.ks_regions.get(&c.county().region));
-        Some(
-            (0..areas)
-                .map(|area| {
-                    let score = scores[area];
-                    let ranking = &self.ks_ranking[area];
-                    AreaCard {
-                        score: AreaScore {
-                            answered: u32::from(answered[area]),
-                            total: catalogue.area_size(area) as u32,
-                            mean: score.mean(),
-                        },
-                        county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
-                        region_mean: region.map_or(0.0, |sums| mean(sums[area])),
-                        national_mean: national.ks_mean(area),
-                        national_rank: ranking.rank(score),
-                        ranked: ranking.ranked(),
-                    }
-                })
-                .collect(),
-        )
+        (0..scores.len())
+            .map(|area| {
+                let score = scores[area];
+                let ranking = &self.ks_ranking[area];
+                AreaCard {
+                    score: AreaScore {
+                        answered: answered::get(counts, area, self.shape.ks_answered_wide),
+                        total: self.shape.ks_area_sizes[area] as u32,
+                        mean: score.mean(),
+                    },
+                    county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
+                    region_mean: region.map_or(0.0, |sums| mean(sums[area])),
+                    national_mean: national.ks_mean(area),
+                    national_rank: ranking.rank(score),
+                    ranked: ranking.ranked(),
+                }
+            })
+            .collect()
     }
 }
 
 fn mean((sum, n): (f64, u64)) -> f64 {
     if n == 0 { 0.0 } else { sum / n as f64 }
-}
-
-/// The `len` values at `slot` of a flat array, or `None` for an absent block.
-fn slice<T>(flat: &[T], slot: u32, len: usize) -> Option<&[T]> {
-    (slot != ABSENT).then(|| &flat[slot as usize..slot as usize + len])
-}
-
-fn text_of<'a>(text: &'a str, r: &RecordState) -> (&'a str, &'a str) {
-    let start = r.text_start as usize;
-    let id: Range<usize> = start..start + usize::from(r.id_len);
-    let name = id.end..id.end + usize::from(r.name_len);
-    (&text[id], &text[name])
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a char boundary.

@@ -64,9 +64,13 @@ pub struct ServiceTables {
 }
 
 /// The catalogue shapes the tables are laid out by.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Shape {
     pub ks_areas: usize,
+    /// Items per KS area.
+    pub ks_area_sizes: Vec<usize>,
+    /// Whether KS answered counts take a byte each (see [`super::compact::answered`]).
+    pub ks_answered_wide: bool,
     /// Area of each service.
     pub service_area: Vec<usize>,
     pub service_areas: usize,
@@ -74,8 +78,12 @@ pub struct Shape {
 
 impl Shape {
     pub fn of(catalogues: &Catalogues) -> Self {
+        let ks = &catalogues.ks_2018;
+        let ks_area_sizes: Vec<usize> = (0..ks.areas.len()).map(|a| ks.area_size(a)).collect();
         Self {
-            ks_areas: catalogues.ks_2018.areas.len(),
+            ks_areas: ks_area_sizes.len(),
+            ks_answered_wide: super::compact::answered::wide(&ks_area_sizes),
+            ks_area_sizes,
             service_area: catalogues.riksrevisjonen_2015.services.iter().map(|s| s.area).collect(),
             service_areas: catalogues.riksrevisjonen_2015.areas.len(),
         }
@@ -148,7 +156,7 @@ impl GroupTables {
                 self.hindrance_by_sourcing[h][group as usize] += 1;
             }
         }
-        self.service_modes_unknown += u64::from(record.measures.service_modes_unknown);
+        self.service_modes_unknown += u64::from(record.measures().service_modes_unknown);
     }
 
     /// KS mean of `area` over the group (0 when nobody has it scored).
