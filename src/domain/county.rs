@@ -72,8 +72,9 @@ impl fmt::Debug for CountyNumber {
 }
 
 /// A four-digit municipality number whose first two digits are a known county.
+/// Never zero (no county is 00), so an `Option` of one takes two bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MunicipalityNumber(u16);
+pub struct MunicipalityNumber(std::num::NonZeroU16);
 
 impl MunicipalityNumber {
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
@@ -84,21 +85,22 @@ impl MunicipalityNumber {
         if &raw[2..] == "00" {
             return Err(IdentityError::NoMunicipalityPart);
         }
-        Ok(Self(raw.parse().map_err(|_| IdentityError::NotDigits(4))?))
+        let n: u16 = raw.parse().map_err(|_| IdentityError::NotDigits(4))?;
+        Ok(Self(std::num::NonZeroU16::new(n).ok_or(IdentityError::NoMunicipalityPart)?))
     }
 
     pub fn county(self) -> CountyNumber {
-        CountyNumber((self.0 / 100) as u8)
+        CountyNumber((self.0.get() / 100) as u8)
     }
 
     pub fn value(self) -> u16 {
-        self.0
+        self.0.get()
     }
 }
 
 impl fmt::Display for MunicipalityNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.0)
+        write!(f, "{:04}", self.0.get())
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Pure like [`crate::scoring`]: no I/O, no async, no protobuf. The raw
 //! responses are never kept: a [`RoundAggregator`] holds, per scored
-//! respondent, one [`RecordState`] (32 bytes) plus its record id and name in a
+//! respondent, one [`RecordState`] (28 bytes) plus its record id and name in a
 //! shared text arena, and one bit in the set of organisation numbers seen
 //! ([`compact::SeenNumbers`], at most 2.5 MB for Norwegian numbers). A
 //! respondent that answered `ks-2018` adds 2½ bytes per area (20 for the
@@ -48,7 +48,7 @@ pub struct RoundConfig {
 }
 
 /// One scored respondent, reduced to what grading, tabulating and its score
-/// card need: 32 bytes. Its record id and name, KS scores and service levels
+/// card need: 28 bytes. Its record id and name, KS scores and service levels
 /// follow in the round's flat arrays in the same order, so records are read
 /// in order (see [`Cursor`]); its sequence follows from the rejections'.
 #[derive(Debug, Clone, Copy)]
