@@ -27,6 +27,16 @@ static COUNTIES: LazyLock<Vec<County>> = LazyLock::new(|| {
     table.counties
 });
 
+/// Position in [`COUNTIES`] by county number (00–99).
+static BY_NUMBER: LazyLock<[Option<u8>; 100]> = LazyLock::new(|| {
+    let mut index = [None; 100];
+    for (i, c) in COUNTIES.iter().enumerate() {
+        let n: usize = c.number.parse().expect("county numbers are two digits (tested)");
+        index[n] = Some(i as u8);
+    }
+    index
+});
+
 /// The shipped county table (`data/counties.toml`).
 pub fn counties() -> &'static [County] {
     &COUNTIES
@@ -42,7 +52,7 @@ impl CountyNumber {
             return Err(IdentityError::NotDigits(2));
         }
         let number: u8 = raw.parse().map_err(|_| IdentityError::NotDigits(2))?;
-        if counties().iter().any(|c| c.number == raw) {
+        if BY_NUMBER[usize::from(number)].is_some() {
             Ok(Self(number))
         } else {
             Err(IdentityError::UnknownCounty(raw.to_owned()))
@@ -50,8 +60,8 @@ impl CountyNumber {
     }
 
     pub fn county(self) -> &'static County {
-        let key = self.to_string();
-        counties().iter().find(|c| c.number == key).expect("only known numbers parse")
+        let i = BY_NUMBER[usize::from(self.0)].expect("only known numbers parse");
+        &counties()[usize::from(i)]
     }
 
     pub fn value(self) -> u8 {
@@ -61,7 +71,7 @@ impl CountyNumber {
 
 impl fmt::Display for CountyNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}", self.0)
+        super::write_digits::<2>(f, u32::from(self.0))
     }
 }
 
@@ -100,7 +110,7 @@ impl MunicipalityNumber {
 
 impl fmt::Display for MunicipalityNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.0.get())
+        super::write_digits::<4>(f, u32::from(self.0.get()))
     }
 }
 

@@ -23,3 +23,15 @@ pub enum IdentityError {
     #[error("municipality number must not end in 00")]
     NoMunicipalityPart,
 }
+
+/// Writes `value` as exactly `N` decimal digits (leading zeros kept): the
+/// identity numbers are printed on every score card, and this is several
+/// times cheaper than `{:0N}` formatting.
+fn write_digits<const N: usize>(f: &mut std::fmt::Formatter<'_>, mut value: u32) -> std::fmt::Result {
+    let mut digits = [b'0'; N];
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    f.write_str(std::str::from_utf8(&digits).map_err(|_| std::fmt::Error)?)
+}

@@ -42,7 +42,7 @@ impl OrganisationNumber {
 
 impl fmt::Display for OrganisationNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:09}", self.0)
+        super::write_digits::<9>(f, self.0)
     }
 }
 

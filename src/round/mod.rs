@@ -495,7 +495,7 @@ impl RoundReport {
     }
 
     fn ks_card(&self, r: &RecordState, scores: &[KsScore], counts: &[u8]) -> Vec<AreaCard> {
-        let national = self.tables.overall();
+        let national = self.tables.get(GroupKey::Overall);
         let county = r.county.and_then(|c| self.tables.get(GroupKey::County(c)));
         let region = r.county.and_then(|c| self.ks_regions.get(&c.county().region));
         (0..scores.len())
@@ -510,7 +510,7 @@ impl RoundReport {
                     },
                     county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
                     region_mean: region.map_or(0.0, |sums| mean(sums[area])),
-                    national_mean: national.ks_mean(area),
+                    national_mean: national.map_or(0.0, |g| g.ks_mean(area)),
                     national_rank: ranking.rank(score),
                     ranked: ranking.ranked(),
                 }
