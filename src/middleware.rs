@@ -143,6 +143,7 @@ where
         let path = request.uri().path().to_owned();
         let (service, method) = split_path(&path);
         let span = tracing::info_span!(
+            target: crate::telemetry::CALL_SPAN_TARGET,
             "rpc",
             otel.name = %path.trim_start_matches('/'),
             otel.kind = "server",

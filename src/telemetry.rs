@@ -7,14 +7,19 @@
 //! standard `OTEL_*` variables (headers, timeouts, `OTEL_SERVICE_NAME`,
 //! `OTEL_METRIC_EXPORT_INTERVAL`, …). Export runs in the background and never
 //! blocks a call; [`TelemetryGuard::shutdown`] flushes what is left.
+//!
+//! Every call has a span ([`CALL_SPAN_TARGET`]). It is always exported, but
+//! logs show it (as the context of a call's log lines) only when the log
+//! filter names its target, e.g. `INDIKATOR_LOG=info,indikator::rpc=info`:
+//! formatting its fields for the log on every call cost more server CPU than
+//! scoring the request (13–20 µs a call, BENCHMARKS.md).
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{MetricExporter, SpanExporter, WithExportConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use tracing_subscriber::layer::Layered;
-use tracing_subscriber::{EnvFilter, Layer, Registry, fmt, prelude::*};
+use tracing_subscriber::{EnvFilter, Layer, fmt, prelude::*};
 
 use crate::configuration::{LogArgs, LogFormat};
 
@@ -22,15 +27,40 @@ use crate::configuration::{LogArgs, LogFormat};
 /// TRACE from them costs far more than the scoring itself.
 const QUIET: [&str; 5] = ["h2", "hyper", "hyper_util", "tower", "tonic::transport"];
 
+/// The target of the per-call span (see the module documentation).
+pub const CALL_SPAN_TARGET: &str = "indikator::rpc";
+
 /// The filter for a user-given directive string.
 pub fn filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
     let mut filter = EnvFilter::builder().parse(directives)?;
     for target in QUIET {
-        if !directives.split(',').any(|d| d.trim().starts_with(target)) {
+        if !names(directives, target) {
             filter = filter.add_directive(format!("{target}=warn").parse()?);
         }
     }
     Ok(filter)
+}
+
+/// The log's filter: [`filter`], with call spans off unless named.
+pub fn log_filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
+    let filter = filter(directives)?;
+    if names(directives, CALL_SPAN_TARGET) {
+        return Ok(filter);
+    }
+    Ok(filter.add_directive(format!("{CALL_SPAN_TARGET}=off").parse()?))
+}
+
+/// The exporter's filter: [`filter`], with call spans on unless named.
+pub fn export_filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
+    let filter = filter(directives)?;
+    if names(directives, CALL_SPAN_TARGET) {
+        return Ok(filter);
+    }
+    Ok(filter.add_directive(format!("{CALL_SPAN_TARGET}=info").parse()?))
+}
+
+fn names(directives: &str, target: &str) -> bool {
+    directives.split(',').any(|d| d.trim().starts_with(target))
 }
 
 /// The OTLP pipelines, when configured; shut down to flush.
@@ -95,16 +125,17 @@ where
 /// Installs the global subscriber (and, when configured, the OTLP pipelines
 /// and the global meter provider). Call once, from the binary, inside the runtime.
 pub fn init(args: &LogArgs) -> Result<TelemetryGuard, Box<dyn std::error::Error + Send + Sync>> {
-    let filter = filter(&args.log_level)?;
+    let log_filter = log_filter(&args.log_level)?;
+    let export_filter = export_filter(&args.log_level)?;
     let export =
         ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]
             .iter()
             .any(|v| env_set(v))
             && !std::env::var("OTEL_SDK_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"));
     let mut guard = TelemetryGuard::default();
-    let otel: Option<Box<dyn Layer<Layered<EnvFilter, Registry>> + Send + Sync>> = if export {
+    let otel = if export {
         let (tracer, meter) = otlp_providers(None)?;
-        let layer = otel_layer(&tracer).boxed();
+        let layer = otel_layer(&tracer).with_filter(export_filter);
         opentelemetry::global::set_meter_provider(meter.clone());
         guard = TelemetryGuard { tracer: Some(tracer), meter: Some(meter) };
         Some(layer)
@@ -115,7 +146,7 @@ pub fn init(args: &LogArgs) -> Result<TelemetryGuard, Box<dyn std::error::Error 
         LogFormat::Text => fmt::layer().with_writer(std::io::stderr).boxed(),
         LogFormat::Json => fmt::layer().json().with_writer(std::io::stderr).boxed(),
     };
-    tracing_subscriber::registry().with(filter).with(otel).with(fmt_layer).try_init()?;
+    tracing_subscriber::registry().with(otel).with(fmt_layer.with_filter(log_filter)).try_init()?;
     if export {
         tracing::info!("exporting spans and metrics over OTLP/gRPC");
     }
@@ -132,6 +163,14 @@ mod tests {
         assert!(f.contains("h2=warn") && f.contains("hyper=warn") && f.contains("tower=warn"), "{f}");
         let f = filter("info,h2=debug").unwrap().to_string();
         assert!(f.contains("h2=debug") && !f.contains("h2=warn"), "{f}");
+    }
+
+    #[test]
+    fn call_spans_are_exported_but_logged_only_when_named() {
+        assert!(log_filter("info").unwrap().to_string().contains("indikator::rpc=off"));
+        assert!(export_filter("info").unwrap().to_string().contains("indikator::rpc=info"));
+        let named = log_filter("info,indikator::rpc=info").unwrap().to_string();
+        assert!(named.contains("indikator::rpc=info") && !named.contains("off"), "{named}");
     }
 
     #[test]
