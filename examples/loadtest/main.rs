@@ -941,6 +941,14 @@ impl Report {
         self.rows.push((label.to_owned(), shown, note.to_owned()));
     }
 
+    /// A row `numerator / denominator`, when both were measured.
+    fn ratio(&mut self, key: &str, label: &str, numerator: Option<f64>, denominator: Option<f64>, note: &str) {
+        if let (Some(n), Some(d)) = (numerator, denominator) {
+            let ratio = n / d;
+            self.row(key, label, json!(ratio), format!("{ratio:.3}"), note);
+        }
+    }
+
     fn print(&self) {
         let w0 = self.rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
         let w1 = self.rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
@@ -1255,36 +1263,23 @@ async fn run_phases(
                 ),
             );
         }
-        if pooled_check.ok > 0 && pooled_score.ok > 0 {
-            let ratio = pooled_score.rate() / pooled_check.rate();
-            report.row(
-                "score_over_check",
-                "Score / Health/Check rate",
-                json!(ratio),
-                format!("{ratio:.3}"),
-                "target ≥ 0.9",
-            );
-        }
-        if pooled_bare.ok > 0 && pooled_score.ok > 0 {
-            let ratio = pooled_score.rate() / pooled_bare.rate();
-            report.row(
-                "score_over_bare_unary",
-                "Score / bare Unary rate",
-                json!(ratio),
-                format!("{ratio:.3}"),
-                "same bytes both ways: what indikator's own work costs",
-            );
-        }
-        if pooled_bare.ok > 0 && pooled_check.ok > 0 {
-            let ratio = pooled_bare.rate() / pooled_check.rate();
-            report.row(
-                "bare_unary_over_check",
-                "bare Unary / Health/Check rate",
-                json!(ratio),
-                format!("{ratio:.3}"),
-                "the bound on Score / Check when indikator's work costs nothing",
-            );
-        }
+        let rate = |u: &Unary| (u.ok > 0).then(|| u.rate());
+        let (check, score, bare) = (rate(&pooled_check), rate(&pooled_score), rate(&pooled_bare));
+        report.ratio("score_over_check", "Score / Health/Check rate", score, check, "target ≥ 0.9");
+        report.ratio(
+            "score_over_bare_unary",
+            "Score / bare Unary rate",
+            score,
+            bare,
+            "same bytes both ways: what indikator's own work costs",
+        );
+        report.ratio(
+            "bare_unary_over_check",
+            "bare Unary / Health/Check rate",
+            bare,
+            check,
+            "the bound on Score / Check when indikator's work costs nothing",
+        );
     }
 
     if phases.contains(&"stream") {
@@ -1319,11 +1314,11 @@ async fn run_phases(
             );
         }
         if let [score, bare] = rates[..] {
-            report.row(
+            report.ratio(
                 "stream_over_bare_stream",
                 "ScoreStream / bare Stream rate",
-                json!(score / bare),
-                format!("{:.3}", score / bare),
+                Some(score),
+                Some(bare),
                 "same bytes both ways",
             );
         }
@@ -1415,11 +1410,11 @@ async fn run_phases(
             }
         }
         if let [score, bare] = times[..] {
-            report.row(
+            report.ratio(
                 "round_over_bare_round",
                 "ScoreRound / bare Round time",
-                json!(score / bare),
-                format!("{:.2}", score / bare),
+                Some(score),
+                Some(bare),
                 "same bytes both ways",
             );
         }
