@@ -4,10 +4,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, Request, Response, Status, Streaming};
 use tonic_types::{ErrorDetails, StatusExt};
-use tracing::Instrument;
 
 use crate::catalogue::Catalogues;
 use crate::middleware::Metrics;
@@ -184,55 +182,19 @@ impl IndicatorService for IndicatorApi {
     type ScoreRoundStream = ResponseStream<pb::ScoreRoundResponse>;
 
     /// Reads the whole round first (so a failing round emits nothing), then
-    /// streams score cards and the summary as the client reads them. The
-    /// records are decoded on a task of their own ([`read_ahead`]) while this
-    /// one validates and folds them.
+    /// streams score cards and the summary as the client reads them.
     async fn score_round(
         &self,
         request: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
         let in_flight = RoundInFlight::start(&self.metrics);
-        let inbound = read_ahead(request.into_inner(), ROUND_READ_AHEAD);
-        let report = fold_round_with(inbound, self.round_limits, &self.catalogues).await?;
+        let report = fold_round_with(request.into_inner(), self.round_limits, &self.catalogues).await?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
         let outbound = futures::stream::iter(RoundOutput::with_budget(report, self.max_message_bytes / 4).map(Ok));
         Ok(Response::new(Box::pin(outbound)))
     }
-}
-
-/// Messages a round's reader task may decode ahead of the fold (about 1 MB of
-/// decoded example records): enough to keep both cores busy, small beside the
-/// round's own state.
-const ROUND_READ_AHEAD: usize = 256;
-
-/// Decodes `inbound` on a task of its own and hands the messages over through
-/// a bounded channel, so decoding a round and folding it use two cores. The
-/// task ends with the stream, after its first error, or as soon as the
-/// receiver is gone (the call failed, was cancelled or ran past its deadline),
-/// even while it waits for the client.
-fn read_ahead<S, T>(mut inbound: S, depth: usize) -> ReceiverStream<Result<T, Status>>
-where
-    S: Stream<Item = Result<T, Status>> + Send + Unpin + 'static,
-    T: Send + 'static,
-{
-    let (tx, rx) = tokio::sync::mpsc::channel(depth);
-    let reader = async move {
-        loop {
-            let next = tokio::select! {
-                next = inbound.next() => next,
-                () = tx.closed() => break,
-            };
-            let Some(item) = next else { break };
-            let failed = item.is_err();
-            if tx.send(item).await.is_err() || failed {
-                break;
-            }
-        }
-    };
-    tokio::spawn(reader.instrument(tracing::Span::current()));
-    ReceiverStream::new(rx)
 }
 
 /// Counts a ScoreStream's records; records them on the call's span and the
@@ -257,51 +219,5 @@ impl Drop for StreamTally {
     fn drop(&mut self) {
         self.span.record("records", self.scored + self.rejected);
         self.api.count("ScoreStream", self.scored, self.rejected);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    use super::*;
-
-    /// A stream that never yields and records when it is dropped.
-    struct Idle(Arc<AtomicBool>);
-
-    impl Stream for Idle {
-        type Item = Result<u32, Status>;
-
-        fn poll_next(self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
-            std::task::Poll::Pending
-        }
-    }
-
-    impl Drop for Idle {
-        fn drop(&mut self) {
-            self.0.store(true, Ordering::SeqCst);
-        }
-    }
-
-    #[tokio::test]
-    async fn the_reader_passes_messages_on_in_order_and_stops_after_an_error() {
-        let items = vec![Ok(1), Ok(2), Err(Status::internal("cut")), Ok(3)];
-        let read: Vec<_> = read_ahead(futures::stream::iter(items), 2).collect().await;
-        let codes: Vec<_> = read.iter().map(|r| r.as_ref().map_err(|e| e.code())).collect();
-        assert_eq!(codes, [Ok(&1), Ok(&2), Err(Code::Internal)]);
-    }
-
-    #[tokio::test]
-    async fn the_reader_stops_waiting_for_the_client_once_the_fold_is_gone() {
-        let dropped = Arc::new(AtomicBool::new(false));
-        let rx = read_ahead(Idle(dropped.clone()), 4);
-        drop(rx);
-        for _ in 0..100 {
-            if dropped.load(Ordering::SeqCst) {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-        panic!("the reader task still holds the inbound stream");
     }
 }
