@@ -121,6 +121,7 @@ pub struct Cursor {
     record: usize,
     text: usize,
     ks: usize,
+    answered: usize,
     services: usize,
     /// Rejections with a sequence before the next record's.
     rejections: usize,
@@ -153,10 +154,10 @@ impl Stored {
         cursor.text += name.len();
         let ks = record.has(KS_2018).then(|| {
             let scores = cursor.ks..cursor.ks + shape.ks_areas;
-            let bytes = answered::bytes_for(shape.ks_areas, shape.ks_answered_wide);
-            let counts = cursor.ks / shape.ks_areas.max(1) * bytes;
+            let counts = cursor.answered..cursor.answered + answered::bytes_for(shape.ks_areas, shape.ks_answered_wide);
             cursor.ks = scores.end;
-            (&self.ks_scores[scores], &self.ks_answered[counts..counts + bytes])
+            cursor.answered = counts.end;
+            (&self.ks_scores[scores], &self.ks_answered[counts])
         });
         let services = record.has(SERVICES).then(|| {
             let range = cursor.services..cursor.services + levels::bytes_for(shape.services());
