@@ -43,20 +43,21 @@ pub fn filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter:
 
 /// The log's filter: [`filter`], with call spans off unless named.
 pub fn log_filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
-    let filter = filter(directives)?;
-    if names(directives, CALL_SPAN_TARGET) {
-        return Ok(filter);
-    }
-    Ok(filter.add_directive(format!("{CALL_SPAN_TARGET}=off").parse()?))
+    with_call_spans(directives, "off")
 }
 
 /// The exporter's filter: [`filter`], with call spans on unless named.
 pub fn export_filter(directives: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
+    with_call_spans(directives, "info")
+}
+
+/// [`filter`], with call spans at `level` unless the directives name them.
+fn with_call_spans(directives: &str, level: &str) -> Result<EnvFilter, tracing_subscriber::filter::ParseError> {
     let filter = filter(directives)?;
     if names(directives, CALL_SPAN_TARGET) {
         return Ok(filter);
     }
-    Ok(filter.add_directive(format!("{CALL_SPAN_TARGET}=info").parse()?))
+    Ok(filter.add_directive(format!("{CALL_SPAN_TARGET}={level}").parse()?))
 }
 
 fn names(directives: &str, target: &str) -> bool {

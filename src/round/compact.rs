@@ -164,13 +164,14 @@ pub mod answered {
     }
 
     /// Appends one respondent's counts (at most the area's size each).
-    pub fn push(packed: &mut Vec<u8>, counts: &[u32], wide: bool) {
+    pub fn push(packed: &mut Vec<u8>, counts: impl IntoIterator<Item = u32>, wide: bool) {
+        let mut counts = counts.into_iter();
         if wide {
-            packed.extend(counts.iter().map(|&n| n.min(255) as u8));
+            packed.extend(counts.map(|n| n.min(255) as u8));
         } else {
-            for pair in counts.chunks(2) {
-                let nibble = |n: Option<&u32>| n.map_or(0, |&n| n.min(15) as u8);
-                packed.push(nibble(pair.first()) | nibble(pair.get(1)) << 4);
+            while let Some(low) = counts.next() {
+                let high = counts.next().unwrap_or(0);
+                packed.push(low.min(15) as u8 | (high.min(15) as u8) << 4);
             }
         }
     }
@@ -201,16 +202,15 @@ pub mod levels {
         }
     }
 
-    /// The `services` levels in `packed`, as `u8::MAX` for not reported.
+    /// The `services` levels in `packed` (`None` = not reported).
+    pub fn iter(packed: &[u8], services: usize) -> impl Iterator<Item = Option<u8>> + '_ {
+        packed.iter().flat_map(|b| [b & 0xF, b >> 4]).take(services).map(|n| (n != NOT_REPORTED).then_some(n))
+    }
+
+    /// The `services` levels in `packed` into `out`, as `u8::MAX` for not reported.
     pub fn unpack(packed: &[u8], services: usize, out: &mut Vec<u8>) {
         out.clear();
-        out.extend(
-            packed
-                .iter()
-                .flat_map(|b| [b & 0xF, b >> 4])
-                .take(services)
-                .map(|n| if n == NOT_REPORTED { u8::MAX } else { n }),
-        );
+        out.extend(iter(packed, services).map(|l| l.unwrap_or(u8::MAX)));
     }
 }
 
@@ -274,7 +274,7 @@ mod tests {
         for sizes in [[2, 12, 15, 6, 7], [2, 12, 16, 6, 7]] {
             let wide = answered::wide(&sizes);
             let mut packed = Vec::new();
-            answered::push(&mut packed, &counts, wide);
+            answered::push(&mut packed, counts, wide);
             assert_eq!(packed.len(), answered::bytes_for(counts.len(), wide));
             let back: Vec<u32> = (0..counts.len()).map(|a| answered::get(&packed, a, wide)).collect();
             assert_eq!(back, counts, "sizes {sizes:?}");

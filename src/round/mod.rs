@@ -234,7 +234,7 @@ pub struct RoundReport {
     /// Per KS area: national ranks.
     ks_ranking: Vec<Ranking>,
     /// Per region («landsdel»): KS (sum, n) per area.
-    ks_regions: HashMap<String, Vec<(f64, u64)>>,
+    ks_regions: HashMap<&'static str, Vec<(f64, u64)>>,
 }
 
 /// One scored record, graded, as its score card shows it.
@@ -337,8 +337,7 @@ impl RoundAggregator {
             blocks |= KS_2018;
             let scores = maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage);
             stored.ks_scores.extend(scores.iter().map(|s| KsScore::new(s.mean)));
-            let counts: Vec<u32> = scores.iter().map(|s| s.answered).collect();
-            answered::push(&mut stored.ks_answered, &counts, self.shape.ks_answered_wide);
+            answered::push(&mut stored.ks_answered, scores.iter().map(|s| s.answered), self.shape.ks_answered_wide);
         }
         if let Some(reported) = all.riksrevisjonen_2015 {
             blocks |= SERVICES;
@@ -417,7 +416,7 @@ impl RoundAggregator {
         let areas = shape.ks_areas;
         let mut tables = RoundTables::default();
         let mut ks_ranking = vec![Ranking::new(); areas];
-        let mut ks_regions: HashMap<String, Vec<(f64, u64)>> = HashMap::new();
+        let mut ks_regions: HashMap<&'static str, Vec<(f64, u64)>> = HashMap::new();
         let mut cursor = Cursor::default();
         let mut unpacked = Vec::with_capacity(shape.services());
         while let Some(e) = self.stored.next(&mut cursor, &shape, &self.rejections) {
@@ -430,7 +429,7 @@ impl RoundAggregator {
             });
             tables.add(tables::Graded { record, results: results.as_ref(), ks, levels }, &shape);
             if let Some(scores) = ks {
-                let region = record.county.map(|c| c.county().region.clone()).unwrap_or_default();
+                let region = record.county.map_or("", |c| c.county().region.as_str());
                 let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);
                 for (area, &score) in scores.iter().enumerate() {
                     ks_ranking[area].add(score);
@@ -487,18 +486,14 @@ impl RoundReport {
             },
             results: r.has(SSB_2018).then(|| ssb2018::grade(&r.measures(), &self.calibration.used)),
             ks_2018: e.ks.map(|(scores, answered)| self.ks_card(r, scores, answered)),
-            riksrevisjonen_2015: e.services.map(|packed| {
-                let mut unpacked = Vec::with_capacity(self.shape.services());
-                levels::unpack(packed, self.shape.services(), &mut unpacked);
-                unpacked.into_iter().map(|l| (l != u8::MAX).then_some(l)).collect()
-            }),
+            riksrevisjonen_2015: e.services.map(|packed| levels::iter(packed, self.shape.services()).collect()),
         })
     }
 
     fn ks_card(&self, r: &RecordState, scores: &[KsScore], counts: &[u8]) -> Vec<AreaCard> {
         let national = self.tables.get(GroupKey::Overall);
         let county = r.county.and_then(|c| self.tables.get(GroupKey::County(c)));
-        let region = r.county.and_then(|c| self.ks_regions.get(&c.county().region));
+        let region = r.county.and_then(|c| self.ks_regions.get(c.county().region.as_str()));
         (0..scores.len())
             .map(|area| {
                 let score = scores[area];
