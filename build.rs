@@ -25,7 +25,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptor_bytes = fds.encode_to_vec();
     fs::write(out.join("indikator_descriptor.bin"), &descriptor_bytes)?;
 
-    tonic_prost_build::configure().build_server(true).build_client(true).compile_fds(fds)?;
+    // Requests are checked on the wire before they are decoded (src/proto/wire.rs).
+    tonic_prost_build::configure()
+        .build_server(true)
+        .build_client(true)
+        .codec_path("crate::proto::wire::BoundedCodec")
+        .compile_fds(fds)?;
 
     pbjson_build::Builder::new().register_descriptors(&descriptor_bytes)?.build(&[".indikator.v1"])?;
     Ok(())

@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::round::RoundLimits;
@@ -10,6 +11,57 @@ use crate::batch::{BatchJob, InputFormat};
 use crate::catalogue::Catalogues;
 use crate::middleware::CallLimits;
 use crate::proto::v1 as pb;
+
+/// Every default of the server, defined once: the flags show these, and
+/// [`ServerSettings::default`] uses them.
+pub mod defaults {
+    use std::time::Duration;
+
+    pub const LISTEN: &str = "0.0.0.0:50051";
+    pub const MAX_ROUND_RECORDS: u64 = 1_000_000;
+    pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+    /// After SIGTERM, health is NOT_SERVING and new connections are still
+    /// accepted this long, so load balancers stop routing here first.
+    pub const DRAIN_DELAY: Duration = Duration::from_secs(5);
+    pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
+    pub const MAX_CONCURRENT_REQUESTS: usize = 1024;
+    /// Streams one connection may have open (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+    pub const MAX_STREAMS_PER_CONNECTION: u32 = 256;
+    pub const MAX_HEALTH_WATCHES: usize = 64;
+    pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// What request bodies and rounds may hold together: with the binary's
+    /// own ~10 MiB, per-connection buffers and the allocator's slack, this
+    /// keeps the server inside the Deployment's 256 MiB limit.
+    pub const MEMORY_BUDGET_BYTES: usize = 160 * 1024 * 1024;
+    pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
+    pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+    pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(300);
+    pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+}
+
+/// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub Duration);
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (secs, millis) = (self.0.as_secs(), self.0.subsec_millis());
+        match (millis, secs) {
+            (0, s) if s > 0 && s % 3600 == 0 => write!(f, "{}h", s / 3600),
+            (0, s) if s > 0 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            (0, s) => write!(f, "{s}s"),
+            (_, _) => write!(f, "{}ms", self.0.as_millis()),
+        }
+    }
+}
+
+impl std::str::FromStr for Wait {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        parse_duration(raw).map(Wait)
+    }
+}
 
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
@@ -90,37 +142,58 @@ impl From<&BatchArgs> for BatchJob {
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, env = "INDIKATOR_LISTEN", default_value = "0.0.0.0:50051")]
+    #[arg(long, env = "INDIKATOR_LISTEN", default_value = defaults::LISTEN)]
     pub listen: SocketAddr,
     #[command(flatten)]
     pub log: LogArgs,
     /// Most records (scored + rejected) one ScoreRound may carry.
-    #[arg(long, env = "INDIKATOR_MAX_ROUND_RECORDS", default_value_t = 1_000_000)]
+    #[arg(long, env = "INDIKATOR_MAX_ROUND_RECORDS", default_value_t = defaults::MAX_ROUND_RECORDS)]
     pub max_round_records: u64,
-    /// Longest wait for in-flight calls after SIGINT/SIGTERM before exiting.
-    #[arg(long, env = "INDIKATOR_SHUTDOWN_GRACE", default_value = "30s", value_parser = parse_duration)]
-    pub shutdown_grace: Duration,
+    /// Longest wait for in-flight calls after SIGINT/SIGTERM (and the drain
+    /// delay) before exiting.
+    #[arg(long, env = "INDIKATOR_SHUTDOWN_GRACE", default_value_t = Wait(defaults::SHUTDOWN_GRACE))]
+    pub shutdown_grace: Wait,
+    /// After SIGINT/SIGTERM, health answers NOT_SERVING and new connections
+    /// are still accepted for this long, then accepting stops.
+    #[arg(long, env = "INDIKATOR_DRAIN_DELAY", default_value_t = Wait(defaults::DRAIN_DELAY))]
+    pub drain_delay: Wait,
     /// Largest decoded request (and encoded response) message, in bytes.
-    #[arg(long, env = "INDIKATOR_MAX_MESSAGE_BYTES", default_value_t = 4 * 1024 * 1024)]
+    #[arg(long, env = "INDIKATOR_MAX_MESSAGE_BYTES", default_value_t = defaults::MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
     /// Calls (streams included) in flight across all connections; the excess
     /// gets RESOURCE_EXHAUSTED at once. Health checks are not counted.
-    #[arg(long, env = "INDIKATOR_MAX_CONCURRENT_REQUESTS", default_value_t = 1024)]
+    #[arg(long, env = "INDIKATOR_MAX_CONCURRENT_REQUESTS", default_value_t = defaults::MAX_CONCURRENT_REQUESTS)]
     pub max_concurrent_requests: usize,
+    /// Streams one connection may have open at once (advertised to clients
+    /// as HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+    #[arg(long, env = "INDIKATOR_MAX_STREAMS_PER_CONNECTION", default_value_t = defaults::MAX_STREAMS_PER_CONNECTION)]
+    pub max_streams_per_connection: u32,
+    /// Health `Watch` streams open across all connections; the excess gets
+    /// RESOURCE_EXHAUSTED (health `Check` is never refused).
+    #[arg(long, env = "INDIKATOR_MAX_HEALTH_WATCHES", default_value_t = defaults::MAX_HEALTH_WATCHES)]
+    pub max_health_watches: usize,
+    /// A call with no message arriving or leaving for this long is ended with
+    /// DEADLINE_EXCEEDED (health watches excepted).
+    #[arg(long, env = "INDIKATOR_STREAM_IDLE_TIMEOUT", default_value_t = Wait(defaults::STREAM_IDLE_TIMEOUT))]
+    pub stream_idle_timeout: Wait,
+    /// Bytes that request bodies being decoded and rounds' state may hold
+    /// together; a call that would exceed it gets RESOURCE_EXHAUSTED.
+    #[arg(long, env = "INDIKATOR_MEMORY_BUDGET_BYTES", default_value_t = defaults::MEMORY_BUDGET_BYTES)]
+    pub memory_budget_bytes: usize,
     /// HTTP/2 keepalive ping interval (0 = off).
-    #[arg(long, env = "INDIKATOR_KEEPALIVE_INTERVAL", default_value = "30s", value_parser = parse_duration)]
-    pub keepalive_interval: Duration,
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_INTERVAL", default_value_t = Wait(defaults::KEEPALIVE_INTERVAL))]
+    pub keepalive_interval: Wait,
     /// How long to wait for a keepalive ping's answer before closing the connection.
-    #[arg(long, env = "INDIKATOR_KEEPALIVE_TIMEOUT", default_value = "20s", value_parser = parse_duration)]
-    pub keepalive_timeout: Duration,
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_TIMEOUT", default_value_t = Wait(defaults::KEEPALIVE_TIMEOUT))]
+    pub keepalive_timeout: Wait,
     /// Connections are closed gracefully (GOAWAY) after this age, so clients
     /// rebalance and a drain never waits on a long-lived connection.
-    #[arg(long, env = "INDIKATOR_MAX_CONNECTION_AGE", default_value = "5m", value_parser = parse_duration)]
-    pub max_connection_age: Duration,
-    /// A new connection must send its first bytes (HTTP/2 preface or TLS hello)
-    /// within this long, or it is closed.
-    #[arg(long, env = "INDIKATOR_HANDSHAKE_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
-    pub handshake_timeout: Duration,
+    #[arg(long, env = "INDIKATOR_MAX_CONNECTION_AGE", default_value_t = Wait(defaults::MAX_CONNECTION_AGE))]
+    pub max_connection_age: Wait,
+    /// A new connection must complete its handshake (TLS, if on, and the
+    /// HTTP/2 preface) within this long, or it is closed.
+    #[arg(long, env = "INDIKATOR_HANDSHAKE_TIMEOUT", default_value_t = Wait(defaults::HANDSHAKE_TIMEOUT))]
+    pub handshake_timeout: Wait,
     #[command(flatten)]
     pub tls: TlsArgs,
     /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
@@ -219,14 +292,21 @@ pub enum LogFormat {
 /// Settings the server needs, independent of how they were given.
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
-    /// Longest wait for in-flight calls once shutdown starts.
+    /// Longest wait for in-flight calls once accepting has stopped.
     pub shutdown_grace: Duration,
+    /// How long new connections are still accepted (with health NOT_SERVING)
+    /// once shutdown starts.
+    pub drain_delay: Duration,
     /// Bounds on one ScoreRound.
     pub round_limits: RoundLimits,
     /// Server-wide cap on calls in flight.
     pub call_limits: CallLimits,
     /// Largest decoded request / encoded response message, in bytes.
     pub max_message_bytes: usize,
+    /// HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS.
+    pub max_streams_per_connection: u32,
+    /// Bytes request bodies and rounds may hold together.
+    pub memory_budget_bytes: usize,
     /// HTTP/2 keepalive ping interval; `None` = off.
     pub keepalive_interval: Option<Duration>,
     pub keepalive_timeout: Duration,
@@ -243,14 +323,17 @@ pub struct ServerSettings {
 impl Default for ServerSettings {
     fn default() -> Self {
         Self {
-            shutdown_grace: Duration::from_secs(30),
+            shutdown_grace: defaults::SHUTDOWN_GRACE,
+            drain_delay: defaults::DRAIN_DELAY,
             round_limits: RoundLimits::default(),
             call_limits: CallLimits::default(),
-            max_message_bytes: 4 * 1024 * 1024,
-            keepalive_interval: Some(Duration::from_secs(30)),
-            keepalive_timeout: Duration::from_secs(20),
-            max_connection_age: Duration::from_secs(300),
-            handshake_timeout: Duration::from_secs(10),
+            max_message_bytes: defaults::MAX_MESSAGE_BYTES,
+            max_streams_per_connection: defaults::MAX_STREAMS_PER_CONNECTION,
+            memory_budget_bytes: defaults::MEMORY_BUDGET_BYTES,
+            keepalive_interval: Some(defaults::KEEPALIVE_INTERVAL),
+            keepalive_timeout: defaults::KEEPALIVE_TIMEOUT,
+            max_connection_age: defaults::MAX_CONNECTION_AGE,
+            handshake_timeout: defaults::HANDSHAKE_TIMEOUT,
             tls: None,
             catalogues: Catalogues::shipped().clone(),
         }
@@ -261,14 +344,22 @@ impl ServerSettings {
     /// Settings from flags; reads the TLS files.
     pub fn from_args(args: &ServeArgs) -> Result<Self, String> {
         Ok(Self {
-            shutdown_grace: args.shutdown_grace,
+            shutdown_grace: args.shutdown_grace.0,
+            drain_delay: args.drain_delay.0,
             round_limits: RoundLimits { max_records: args.max_round_records },
-            call_limits: CallLimits { max_concurrent_calls: args.max_concurrent_requests.max(1) },
+            call_limits: CallLimits {
+                max_concurrent_calls: args.max_concurrent_requests.max(1),
+                max_health_watches: args.max_health_watches,
+                idle_timeout: args.stream_idle_timeout.0,
+                max_message_bytes: args.max_message_bytes,
+            },
             max_message_bytes: args.max_message_bytes,
-            keepalive_interval: (!args.keepalive_interval.is_zero()).then_some(args.keepalive_interval),
-            keepalive_timeout: args.keepalive_timeout,
-            max_connection_age: args.max_connection_age,
-            handshake_timeout: args.handshake_timeout,
+            max_streams_per_connection: args.max_streams_per_connection.max(1),
+            memory_budget_bytes: args.memory_budget_bytes,
+            keepalive_interval: (!args.keepalive_interval.0.is_zero()).then_some(args.keepalive_interval.0),
+            keepalive_timeout: args.keepalive_timeout.0,
+            max_connection_age: args.max_connection_age.0,
+            handshake_timeout: args.handshake_timeout.0,
             tls: args.tls.load()?,
             catalogues: Catalogues::load(args.catalogue_dir.as_deref()).map_err(|e| e.to_string())?,
         })
@@ -311,6 +402,21 @@ mod tests {
         assert_eq!(cli.serve.listen.port(), 50051);
         let cli = Cli::try_parse_from(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
         assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port() == 0));
+    }
+
+    #[test]
+    fn the_flags_default_to_the_settings_defaults() {
+        let Cli { serve, .. } = Cli::try_parse_from(["indikator"]).unwrap();
+        let from_flags = ServerSettings::from_args(&serve).unwrap();
+        let d = ServerSettings::default();
+        assert_eq!(format!("{from_flags:?}"), format!("{d:?}"));
+    }
+
+    #[test]
+    fn durations_show_as_the_flags_parse_them() {
+        for d in [defaults::SHUTDOWN_GRACE, defaults::MAX_CONNECTION_AGE, Duration::from_millis(250), Duration::ZERO] {
+            assert_eq!(Wait(d).to_string().parse(), Ok(Wait(d)));
+        }
     }
 
     #[test]

@@ -13,9 +13,10 @@
 //! | [`round`] | whole survey rounds: compact per-respondent state, calibration, tables by group (pure) |
 //! | [`domain`] | newtypes for identities: organisation number, municipality and county numbers, size class |
 //! | [`api`] | the gRPC layer: validation of protobuf requests into domain values, conversion of results, the tonic service |
-//! | [`proto`] | generated `indikator.v1` code and its descriptor set |
+//! | [`proto`] | generated `indikator.v1` code, its descriptor set, and the codec that bounds requests on the wire before decoding ([`proto::wire`]) |
 //! | [`batch`] | the `indikator batch` client: round files (JSON Lines, CSV) to a server or in-process |
-//! | [`middleware`] | the layer around every RPC: admission, deadlines, spans, metrics, panic containment |
+//! | [`middleware`] | the layer around every RPC: admission, deadlines, idle calls, memory reservations of request bodies, spans, metrics, panic containment |
+//! | [`memory`] | the server-wide memory budget that request bodies and rounds reserve from |
 //! | [`health`] | the `indikator health` probe client |
 //! | [`startup`] | assembling the server (service, health, reflection) and running it on a listener until shutdown |
 //! | [`configuration`] | command-line flags and environment variables |
@@ -32,6 +33,7 @@ pub mod catalogue;
 pub mod configuration;
 pub mod domain;
 pub mod health;
+pub mod memory;
 pub mod methodology;
 pub mod middleware;
 pub mod proto;

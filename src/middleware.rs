@@ -6,12 +6,21 @@
 //!
 //! A call holds its admission permit until its response body ends, so a
 //! stream counts as in flight for as long as it streams. Health checks are
-//! exempt from admission so that probes answer under load.
+//! exempt from admission so that probes answer under load; health `Watch`
+//! streams have a pool of their own. A call that makes no progress (no
+//! request message arrives and no response message leaves) for the idle
+//! timeout is ended with DEADLINE_EXCEEDED, so idle streams cannot hold the
+//! permits for ever.
+//!
+//! Request bodies reserve from the server's [`MemoryBudget`] what their
+//! messages will hold while they arrive and are decoded, read from the gRPC
+//! frame lengths ([`RequestBody`]).
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -25,6 +34,8 @@ use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, field::Empty};
+
+use crate::memory::{Exhausted, MemoryBudget, Reservation};
 
 /// Server-wide call metrics (no-ops until a meter provider is installed).
 #[derive(Clone, Debug)]
@@ -71,29 +82,49 @@ impl Metrics {
     }
 }
 
-/// Admission and deadline settings.
+/// Admission and fairness settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallLimits {
     /// Calls (streams included) in flight across all connections.
     pub max_concurrent_calls: usize,
+    /// Health `Watch` streams open across all connections.
+    pub max_health_watches: usize,
+    /// A call with no message in either direction for this long is ended.
+    pub idle_timeout: Duration,
+    /// Largest message, in bytes (a compressed message may decompress to this).
+    pub max_message_bytes: usize,
 }
 
 impl Default for CallLimits {
     fn default() -> Self {
-        Self { max_concurrent_calls: 1024 }
+        use crate::configuration::defaults;
+        Self {
+            max_concurrent_calls: defaults::MAX_CONCURRENT_REQUESTS,
+            max_health_watches: defaults::MAX_HEALTH_WATCHES,
+            idle_timeout: defaults::STREAM_IDLE_TIMEOUT,
+            max_message_bytes: defaults::MAX_MESSAGE_BYTES,
+        }
     }
 }
 
 #[derive(Clone)]
 pub struct RpcLayer {
     permits: Arc<Semaphore>,
+    watches: Arc<Semaphore>,
     limits: CallLimits,
     metrics: Metrics,
+    budget: MemoryBudget,
 }
 
 impl RpcLayer {
-    pub fn new(limits: CallLimits, metrics: Metrics) -> Self {
-        Self { permits: Arc::new(Semaphore::new(limits.max_concurrent_calls)), limits, metrics }
+    pub fn new(limits: CallLimits, metrics: Metrics, budget: MemoryBudget) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(limits.max_concurrent_calls)),
+            watches: Arc::new(Semaphore::new(limits.max_health_watches)),
+            limits,
+            metrics,
+            budget,
+        }
     }
 }
 
@@ -117,18 +148,29 @@ pub struct RpcService<S> {
 /// as CANCELLED).
 const DEADLINE_MARGIN: Duration = Duration::from_millis(50);
 
-fn deadline_after(started: Instant, timeout: Duration) -> Instant {
-    started + timeout - DEADLINE_MARGIN.min(timeout / 10)
+/// Longest deadline honoured; a longer `grpc-timeout` is clamped to it.
+const MAX_DEADLINE: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// When the server answers DEADLINE_EXCEEDED for a call with `timeout`:
+/// clamped to [`MAX_DEADLINE`], so no client value can overflow the clock.
+fn deadline_after(started: Instant, timeout: Duration) -> Option<Instant> {
+    let timeout = timeout.min(MAX_DEADLINE);
+    started.checked_add(timeout - DEADLINE_MARGIN.min(timeout / 10))
 }
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+const HEALTH: &str = "grpc.health.v1.Health";
+
 impl<S, B> Service<http::Request<B>> for RpcService<S>
 where
-    S: Service<http::Request<B>, Response = http::Response<Body>> + Clone + Send + 'static,
+    S: Service<http::Request<Body>, Response = http::Response<Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>> + Send,
-    B: Send + 'static,
+    S::Error: Into<BoxError> + Send,
+    B: HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
 {
     type Response = http::Response<Body>;
     type Error = S::Error;
@@ -155,25 +197,38 @@ where
             round_id = Empty,
             records = Empty,
         );
-        let exempt = service == "grpc.health.v1.Health";
-        let permit = if exempt {
-            None
-        } else {
-            match self.layer.permits.clone().try_acquire_owned() {
-                Ok(permit) => Some(permit),
-                Err(_) => {
-                    let status = Status::resource_exhausted(format!(
-                        "the server is at its limit of {} concurrent calls; retry with backoff",
-                        self.layer.limits.max_concurrent_calls
-                    ));
-                    let call = Finished { span, started, method: path, metrics: self.layer.metrics.clone() };
-                    call.record(status.code() as i32);
-                    tracing::warn!("load shed: too many concurrent calls");
-                    return Box::pin(futures::future::ready(Ok(status.into_http())));
-                }
+        let health = service == HEALTH;
+        let limits = self.layer.limits;
+        // Health checks are exempt (probes must answer under load); health
+        // watches, which stay open, have their own pool.
+        let pool = match (health, method.as_str()) {
+            (false, _) => Some((&self.layer.permits, limits.max_concurrent_calls, "concurrent calls")),
+            (true, "Watch") => Some((&self.layer.watches, limits.max_health_watches, "health watches")),
+            (true, _) => None,
+        };
+        let permit = match pool.map(|(permits, _, _)| permits.clone().try_acquire_owned()) {
+            None => None,
+            Some(Ok(permit)) => Some(permit),
+            Some(Err(_)) => {
+                let (_, limit, what) = pool.expect("a pool");
+                let status = Status::resource_exhausted(format!(
+                    "the server is at its limit of {limit} {what}; retry with backoff"
+                ));
+                let call = Finished { span, started, method: path, metrics: self.layer.metrics.clone() };
+                call.record(status.code() as i32);
+                tracing::warn!(limit, what, "load shed");
+                return Box::pin(futures::future::ready(Ok(status.into_http())));
             }
         };
-        let deadline = grpc_timeout(request.headers()).map(|t| deadline_after(started, t));
+        let deadline = grpc_timeout(request.headers()).and_then(|t| deadline_after(started, t));
+        // Health watches are idle by design; their pool bounds them.
+        let progress = (!health).then(|| Progress::new(started, limits.idle_timeout));
+        let request = {
+            let cost = MessageCost::for_request(request.headers(), limits.max_message_bytes);
+            let reservation = (!health).then(|| self.layer.budget.reservation());
+            let progress = progress.clone();
+            request.map(|body| Body::new(RequestBody::new(body, cost, reservation, progress)))
+        };
 
         // Take the ready service, leave a fresh clone for the next call.
         let clone = self.inner.clone();
@@ -181,12 +236,24 @@ where
         let metrics = self.layer.metrics.clone();
         Box::pin(async move {
             let future = AssertUnwindSafe(inner.call(request)).catch_unwind().instrument(span.clone());
-            let outcome = match deadline {
-                Some(at) => match tokio::time::timeout_at(at.into(), future).await {
-                    Ok(outcome) => outcome,
-                    Err(_) => Ok(Ok(Status::deadline_exceeded("the call's deadline passed").into_http())),
-                },
-                None => future.await,
+            let idle = async {
+                match &progress {
+                    Some(p) => p.idle().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let timed = async {
+                match deadline {
+                    Some(at) => match tokio::time::timeout_at(at.into(), future).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Ok(Ok(Status::deadline_exceeded("the call's deadline passed").into_http())),
+                    },
+                    None => future.await,
+                }
+            };
+            let outcome = tokio::select! {
+                outcome = timed => outcome,
+                () = idle => Ok(Ok(Progress::status().into_http())),
             };
             let call = Finished { span, started, method: path, metrics };
             let response = match outcome {
@@ -208,12 +275,266 @@ where
                 Body::new(CallBody {
                     inner: body,
                     deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at.into()))),
+                    idle: progress.map(|p| (Box::pin(tokio::time::sleep(p.timeout)), p)),
                     call: Some(call),
                     _permit: permit,
                     done: false,
                 })
             }))
         })
+    }
+}
+
+/// When a call last made progress (a request message arrived or a response
+/// message left), shared by its request and response bodies.
+#[derive(Clone)]
+struct Progress {
+    started: Instant,
+    timeout: Duration,
+    /// Milliseconds after `started`.
+    last: Arc<AtomicU64>,
+}
+
+impl Progress {
+    fn new(started: Instant, timeout: Duration) -> Self {
+        Self { started, timeout, last: Arc::new(AtomicU64::new(0)) }
+    }
+
+    fn note(&self) {
+        self.last.store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// When the call becomes idle, unless it makes progress before.
+    fn idle_at(&self) -> Instant {
+        self.started + Duration::from_millis(self.last.load(Ordering::Relaxed)) + self.timeout
+    }
+
+    /// Completes once the call has made no progress for the timeout.
+    async fn idle(&self) {
+        loop {
+            let at = self.idle_at();
+            if Instant::now() >= at {
+                return;
+            }
+            tokio::time::sleep_until(at.into()).await;
+        }
+    }
+
+    fn status() -> Status {
+        Status::deadline_exceeded(
+            "no message arrived or left for the server's idle timeout (--stream-idle-timeout); the call was ended",
+        )
+    }
+}
+
+/// What a request message holds while it is decoded, from its frame header.
+#[derive(Debug, Clone, Copy)]
+struct MessageCost {
+    /// `grpc-encoding` of the request: gzip, zstd or none.
+    compression: Compression,
+    max_message_bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    /// Deflate expands at most 1,032 times.
+    Gzip,
+    /// Bounded only by the message limit.
+    Other,
+}
+
+/// Bytes one decoded list element may take beyond its wire bytes (the
+/// largest request message element is well under this).
+const BYTES_PER_ELEMENT: usize = 96;
+
+impl MessageCost {
+    fn for_request(headers: &http::HeaderMap, max_message_bytes: usize) -> Self {
+        let compression = match headers.get("grpc-encoding").map(|v| v.as_bytes()) {
+            None | Some(b"identity") => Compression::None,
+            Some(b"gzip") => Compression::Gzip,
+            Some(_) => Compression::Other,
+        };
+        Self { compression, max_message_bytes }
+    }
+
+    /// Bytes a complete message of `len` wire bytes holds while it is
+    /// decoded: its buffer, the decompressed copy and growth room, the decoded
+    /// strings and the decoded elements (bounded by the wire scan, see
+    /// [`crate::proto::wire`]).
+    fn complete(&self, len: usize, compressed: bool) -> usize {
+        let plain = match (compressed, self.compression) {
+            (false, _) | (true, Compression::None) => len,
+            (true, Compression::Gzip) => len.saturating_mul(1032).min(self.max_message_bytes),
+            (true, Compression::Other) => self.max_message_bytes,
+        };
+        let decompressed = if compressed { 2 * plain } else { 0 };
+        let elements = (plain / 2).min(crate::proto::wire::MAX_ELEMENTS) * BYTES_PER_ELEMENT;
+        len + decompressed + plain + elements
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A request body that reserves what its messages hold from the memory
+    /// budget, and notes the call's progress.
+    ///
+    /// It reads the gRPC framing as the bytes pass: while a message arrives
+    /// it holds its bytes so far; once complete, what decoding it takes
+    /// ([`MessageCost::complete`]). The decoder asks for more bytes only
+    /// after it has handed every complete message on, so complete messages
+    /// are released at the next poll.
+    struct RequestBody<B> {
+        #[pin]
+        inner: B,
+        cost: MessageCost,
+        reservation: Option<Reservation>,
+        progress: Option<Progress>,
+        // Header bytes of the message being read (5 when complete).
+        header: [u8; 5],
+        header_len: usize,
+        // Bytes of the current message still to come.
+        remaining: usize,
+        // Bytes of the current message so far.
+        received: usize,
+        // What complete messages not yet handed on hold.
+        complete: usize,
+        // A reservation being grown: it waits for memory to be freed.
+        growing: Option<Pin<Box<dyn Future<Output = (Reservation, Result<(), Exhausted>)> + Send>>>,
+        // A frame held back until its reservation succeeds.
+        held: Option<Frame<bytes::Bytes>>,
+    }
+}
+
+impl<B> RequestBody<B> {
+    fn new(inner: B, cost: MessageCost, reservation: Option<Reservation>, progress: Option<Progress>) -> Self {
+        Self {
+            inner,
+            cost,
+            reservation,
+            progress,
+            header: [0; 5],
+            header_len: 0,
+            remaining: 0,
+            received: 0,
+            complete: 0,
+            growing: None,
+            held: None,
+        }
+    }
+}
+
+/// Reads the gRPC framing in `data`, updating the message state; returns the
+/// bytes complete messages in it will hold.
+fn scan_frames(
+    data: &[u8],
+    header: &mut [u8; 5],
+    header_len: &mut usize,
+    remaining: &mut usize,
+    received: &mut usize,
+    cost: &MessageCost,
+) -> usize {
+    let mut complete = 0;
+    let mut at = 0;
+    while at < data.len() {
+        if *header_len < 5 {
+            let take = (5 - *header_len).min(data.len() - at);
+            header[*header_len..*header_len + take].copy_from_slice(&data[at..at + take]);
+            *header_len += take;
+            at += take;
+            if *header_len == 5 {
+                *remaining = u32::from_be_bytes([header[1], header[2], header[3], header[4]]) as usize;
+                *received = 0;
+            } else {
+                break;
+            }
+        }
+        let take = (*remaining).min(data.len() - at);
+        *remaining -= take;
+        *received += take;
+        at += take;
+        if *remaining == 0 {
+            complete += cost.complete(*received, header[0] == 1);
+            *header_len = 0;
+            *received = 0;
+        }
+    }
+    complete
+}
+
+impl<B> HttpBody for RequestBody<B>
+where
+    B: HttpBody<Data = bytes::Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = bytes::Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let mut this = self.project();
+        if let Some(growing) = this.growing.as_mut() {
+            let (reservation, grown) = std::task::ready!(growing.as_mut().poll(cx));
+            *this.growing = None;
+            *this.reservation = Some(reservation);
+            if let Err(exhausted) = grown {
+                return Poll::Ready(Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))));
+            }
+            return Poll::Ready(this.held.take().map(Ok));
+        }
+        // Asked for more: every complete message has been decoded and handed on.
+        *this.complete = 0;
+        if let Some(r) = this.reservation.as_mut() {
+            let _ = r.try_resize(*this.received);
+        }
+        let frame = match std::task::ready!(this.inner.as_mut().poll_frame(cx)) {
+            None => return Poll::Ready(None),
+            Some(Err(e)) => return Poll::Ready(Some(Err(e.into()))),
+            Some(Ok(frame)) => frame,
+        };
+        let Some(data) = frame.data_ref() else {
+            return Poll::Ready(Some(Ok(frame)));
+        };
+        if let Some(p) = this.progress.as_ref() {
+            p.note();
+        }
+        *this.complete +=
+            scan_frames(data, this.header, this.header_len, this.remaining, this.received, this.cost);
+        let wanted = *this.complete + *this.received;
+        let Some(reservation) = this.reservation.as_mut() else {
+            return Poll::Ready(Some(Ok(frame)));
+        };
+        if reservation.try_resize(wanted).is_ok() {
+            return Poll::Ready(Some(Ok(frame)));
+        }
+        // Wait for memory, holding the frame back.
+        let mut reservation = this.reservation.take().expect("checked");
+        *this.held = Some(frame);
+        let mut growing: Pin<Box<dyn Future<Output = _> + Send>> = Box::pin(async move {
+            let grown = reservation.resize(wanted).await;
+            (reservation, grown)
+        });
+        match growing.as_mut().poll(cx) {
+            Poll::Pending => {
+                *this.growing = Some(growing);
+                Poll::Pending
+            }
+            Poll::Ready((reservation, grown)) => {
+                *this.reservation = Some(reservation);
+                match grown {
+                    Ok(()) => Poll::Ready(this.held.take().map(Ok)),
+                    Err(exhausted) => {
+                        Poll::Ready(Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))))
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.held.is_none() && self.growing.is_none() && self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -285,6 +606,8 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: Body,
         deadline: Option<Pin<Box<Sleep>>>,
+        // Ends the call when it makes no progress for the idle timeout.
+        idle: Option<(Pin<Box<Sleep>>, Progress)>,
         call: Option<Finished>,
         _permit: Option<OwnedSemaphorePermit>,
         done: bool,
@@ -319,6 +642,25 @@ impl HttpBody for CallBody {
             let trailers = status_trailers(status.code(), "the%20call%27s%20deadline%20passed");
             return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
         }
+        if let Some((sleep, progress)) = this.idle.as_mut() {
+            while sleep.as_mut().poll(cx).is_ready() {
+                let at = progress.idle_at();
+                if Instant::now() < at {
+                    sleep.as_mut().reset(at.into());
+                    continue;
+                }
+                *this.done = true;
+                let status = Progress::status();
+                if let Some(call) = this.call.take() {
+                    call.record(status.code() as i32);
+                }
+                let trailers = status_trailers(
+                    status.code(),
+                    "no%20message%20arrived%20or%20left%20for%20the%20server%27s%20idle%20timeout",
+                );
+                return Poll::Ready(Some(Ok(Frame::trailers(trailers))));
+            }
+        }
         let polled = std::panic::catch_unwind(AssertUnwindSafe(|| this.inner.poll_frame(cx)));
         let frame = match polled {
             Ok(frame) => frame,
@@ -334,6 +676,11 @@ impl HttpBody for CallBody {
                 )))));
             }
         };
+        if let (Poll::Ready(Some(Ok(f))), Some((_, progress))) = (&frame, this.idle.as_ref())
+            && f.is_data()
+        {
+            progress.note();
+        }
         match &frame {
             Poll::Ready(Some(Ok(f))) => {
                 if let Some(code) = f.trailers_ref().and_then(header_code)
@@ -385,6 +732,18 @@ mod tests {
         assert_eq!(parse("7n"), Some(Duration::from_nanos(7)));
         assert_eq!(parse("5x"), None);
         assert_eq!(parse("S"), None);
+    }
+
+    #[test]
+    fn deadlines_beyond_what_the_clock_holds_are_clamped_not_a_panic() {
+        let now = Instant::now();
+        for value in ["18446744073709551615S", "9223372036854775807S", "5124095576030431H", "18446744073709551615n"] {
+            let mut h = http::HeaderMap::new();
+            h.insert("grpc-timeout", value.parse().unwrap());
+            let timeout = grpc_timeout(&h).expect(value);
+            let at = deadline_after(now, timeout).expect(value);
+            assert!(at > now + Duration::from_secs(364 * 24 * 3600) && at <= now + MAX_DEADLINE, "{value}");
+        }
     }
 
     #[test]

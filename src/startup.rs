@@ -6,21 +6,20 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures::StreamExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::Sleep;
 use tonic::transport::server::{Connected, TcpConnectInfo};
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
 use crate::api::IndicatorApi;
 use crate::configuration::ServerSettings;
-use crate::middleware::{Metrics, RpcLayer};
+use crate::memory::MemoryBudget;
+use crate::middleware::{CallLimits, Metrics, RpcLayer};
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,9 +34,11 @@ pub enum StartupError {
 const DESCRIPTOR_SETS: [&[u8]; 3] =
     [proto::FILE_DESCRIPTOR_SET, tonic_health::pb::FILE_DESCRIPTOR_SET, tonic_types::pb::FILE_DESCRIPTOR_SET];
 
-/// Serves on `listener` until `shutdown` completes, then drains: health turns
-/// NOT_SERVING, no new connections are accepted, and in-flight calls get up to
-/// `settings.shutdown_grace` to finish.
+/// Serves on `listener` until `shutdown` completes, then drains as Kubernetes
+/// expects: health turns NOT_SERVING at once while new connections are still
+/// accepted for `settings.drain_delay` (load balancers and readiness probes
+/// move traffic away first); then accepting stops and in-flight calls get up
+/// to `settings.shutdown_grace` to finish.
 pub async fn run(
     listener: TcpListener,
     settings: ServerSettings,
@@ -54,7 +55,8 @@ pub async fn run(
     }
 
     let metrics = Metrics::global();
-    let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone())
+    let budget = MemoryBudget::new(settings.memory_budget_bytes);
+    let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone(), budget.clone())
         .with_max_message_bytes(settings.max_message_bytes);
     let indicators = IndicatorServiceServer::new(api)
         .max_decoding_message_size(settings.max_message_bytes)
@@ -70,16 +72,20 @@ pub async fn run(
         .http2_keepalive_interval(settings.keepalive_interval)
         .http2_keepalive_timeout(Some(settings.keepalive_timeout))
         .max_connection_age(settings.max_connection_age)
-        .max_connection_age_grace(settings.shutdown_grace);
+        .max_connection_age_grace(settings.shutdown_grace)
+        .max_concurrent_streams(settings.max_streams_per_connection);
     if let Some(tls) = &settings.tls {
-        let mut config = ServerTlsConfig::new().identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem));
+        // The deadline covers the whole TLS handshake, not only its first bytes.
+        let mut config = ServerTlsConfig::new()
+            .identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem))
+            .timeout(settings.handshake_timeout);
         if let Some(ca) = &tls.client_ca_pem {
             config = config.client_ca_root(Certificate::from_pem(ca));
         }
         builder = builder.tls_config(config)?;
     }
     let server = builder
-        .layer(RpcLayer::new(settings.call_limits, metrics))
+        .layer(RpcLayer::new(CallLimits { max_message_bytes: settings.max_message_bytes, ..settings.call_limits }, metrics, budget))
         .add_service(health)
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)
@@ -100,6 +106,12 @@ pub async fn run(
         () = shutdown => {}
     }
     drain(&reporter).await;
+    // Still accepting: a load balancer may route here until it sees NOT_SERVING.
+    tokio::select! {
+        result = &mut server => return result.map_err(Into::into),
+        () = tokio::time::sleep(settings.drain_delay) => {}
+    }
+    tracing::info!("drain delay over: no longer accepting connections");
     let _ = stop_accepting.send(());
     match tokio::time::timeout(settings.shutdown_grace, server).await {
         Ok(result) => {
@@ -114,28 +126,41 @@ pub async fn run(
 }
 
 async fn drain(reporter: &HealthReporter) {
-    tracing::info!("shutdown requested: health NOT_SERVING, draining in-flight calls");
+    tracing::info!("shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
     reporter.set_not_serving::<IndicatorServiceServer<IndicatorApi>>().await;
     reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
 }
 
+/// Pause after a failed accept (out of file descriptors, say), so the accept
+/// loop does not spin a core while connections close and free them.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
 /// Accepted connections, each of which must send its first bytes (the HTTP/2
-/// preface, or a TLS client hello) within `timeout`: keepalive and connection
-/// age only start after the handshake, so without this a socket that never
-/// speaks would be held for ever.
+/// preface, or a TLS client hello, whose handshake tonic then bounds) within
+/// `timeout`: keepalive and connection age only start after the handshake, so
+/// without this a socket that never speaks would be held for ever.
 fn handshake_deadline(
     listener: TcpListener,
     timeout: Duration,
 ) -> impl futures::Stream<Item = std::io::Result<HandshakeDeadline>> {
-    TcpListenerStream::new(listener).map(move |accepted| {
-        accepted.map(|stream| {
-            // Small gRPC responses must not wait for the peer's delayed ACK
-            // (Nagle): that costs ~40 ms a call on an idle connection.
-            if let Err(e) = stream.set_nodelay(true) {
-                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+    futures::stream::unfold(listener, move |listener| async move {
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    // Small gRPC responses must not wait for the peer's delayed
+                    // ACK (Nagle): that costs ~40 ms a call on an idle connection.
+                    if let Err(e) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                    }
+                    let deadline = Some(Box::pin(tokio::time::sleep(timeout)));
+                    return Some((Ok(HandshakeDeadline { stream, deadline, received: 0 }), listener));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed; retrying shortly");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
             }
-            HandshakeDeadline { stream, deadline: Some(Box::pin(tokio::time::sleep(timeout))), received: 0 }
-        })
+        }
     })
 }
 

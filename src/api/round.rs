@@ -5,20 +5,23 @@ use futures::{Stream, StreamExt};
 use tonic::{Code, Status};
 
 use crate::catalogue::{Catalogue, Catalogues};
+use crate::memory::{MemoryBudget, Reservation};
+use crate::proto::wire::{Undecodable, take_undecodable};
+use crate::telemetry::LogSafe;
 use crate::domain::{RespondentKind, SizeClass};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
-    AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, RecordAnswers, Rejection, RoundAggregator, RoundConfig,
-    RoundReport,
+    AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
+    RoundAggregator, RoundConfig, RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
 
 use prost::Message;
 
-use super::service::{MAX_VIOLATIONS_IN_DETAILS, invalid_argument, score_validated_with, violations_message};
+use super::service::{invalid_argument, score_validated_with};
 use super::{Violations, convert, validate};
 
 /// Longest record id a round keeps.
@@ -31,6 +34,9 @@ pub const REJECTIONS_IN_SUMMARY: usize = 1_000;
 /// Default byte budget of the rejections listed in the summary.
 pub const SUMMARY_REJECTIONS_BUDGET: usize = 1024 * 1024;
 
+/// Longest round id: it is logged and echoed.
+pub const MAX_ROUND_ID_BYTES: usize = 256;
+
 /// Limits that protect the server from one oversized round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundLimits {
@@ -40,14 +46,20 @@ pub struct RoundLimits {
 
 impl Default for RoundLimits {
     fn default() -> Self {
-        Self { max_records: 1_000_000 }
+        Self { max_records: crate::configuration::defaults::MAX_ROUND_RECORDS }
     }
 }
+
+/// Records folded between two checks of the round's footprint against its
+/// reservation.
+const RESERVE_EVERY: u64 = 256;
+
+/// Room a round reserves beyond its state for grading and its summary.
+const FINISH_ROOM: usize = 2 * 1024 * 1024;
 
 fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
     v.into_vec()
         .into_iter()
-        .take(MAX_VIOLATIONS_IN_DETAILS)
         .map(|f| pb::FieldViolation { field: f.field, description: f.description })
         .collect()
 }
@@ -67,17 +79,30 @@ pub fn score_stream_record_with(
         Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated_with(&validated, catalogues)),
         Err(violations) => pb::score_stream_response::Outcome::Error(pb::RecordError {
             code: Code::InvalidArgument as i32,
-            message: violations_message(&violations),
+            message: violations.message(),
             field_violations: violations_of(violations),
         }),
     };
     pb::ScoreStreamResponse { record_id: request.record_id, sequence, outcome: Some(outcome) }
 }
 
+/// The output of a ScoreStream record that could not be decoded.
+pub fn undecodable_record(sequence: u64, record_id: String, problem: Undecodable) -> pb::ScoreStreamResponse {
+    let field = if problem.field.is_empty() { "request".to_owned() } else { problem.field };
+    let error = pb::RecordError {
+        code: Code::InvalidArgument as i32,
+        message: format!("{field}: {}", problem.description),
+        field_violations: vec![pb::FieldViolation { field, description: problem.description }],
+    };
+    pb::ScoreStreamResponse { record_id, sequence, outcome: Some(pb::score_stream_response::Outcome::Error(error)) }
+}
+
 fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), Status> {
     let mut v = Violations::default();
     if header.round_id.trim().is_empty() {
         v.add("header.round_id", "is required");
+    } else if header.round_id.len() > MAX_ROUND_ID_BYTES {
+        v.add("header.round_id", format_args!("is longer than {MAX_ROUND_ID_BYTES} bytes"));
     }
     if !validate::SURVEY_YEARS.contains(&header.survey_year) {
         v.add(
@@ -134,11 +159,35 @@ where
 }
 
 /// [`fold_round`] with the given catalogues.
-pub async fn fold_round_with<S>(
+pub async fn fold_round_with<S>(inbound: S, limits: RoundLimits, catalogues: &Catalogues) -> Result<RoundReport, Status>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+{
+    fold(inbound, limits, catalogues, None).await.map(|(report, _)| report)
+}
+
+/// [`fold_round_with`], with the round's state reserved from `budget` as it
+/// grows (RESOURCE_EXHAUSTED when the budget is spent). The reservation is
+/// returned with the report: hold it until the report has been sent.
+pub async fn fold_round_reserving<S>(
+    inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+    budget: &MemoryBudget,
+) -> Result<(RoundReport, Reservation), Status>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+{
+    let (report, reservation) = fold(inbound, limits, catalogues, Some(budget)).await?;
+    Ok((report, reservation.expect("a budget gives a reservation")))
+}
+
+async fn fold<S>(
     mut inbound: S,
     limits: RoundLimits,
     catalogues: &Catalogues,
-) -> Result<RoundReport, Status>
+    budget: Option<&MemoryBudget>,
+) -> Result<(RoundReport, Option<Reservation>), Status>
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
 {
@@ -147,12 +196,34 @@ where
         Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
         None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
     };
+    if let Some(problem) = take_undecodable() {
+        return Err(protocol_error("header", &format!("the round's first message {}", problem.description)));
+    }
     let (config, min_coverage) = header_config(&header, catalogues)?;
     let span = tracing::Span::current();
-    span.record("round_id", config.round_id.as_str());
-    tracing::info!(round_id = %config.round_id, "round started");
+    span.record("round_id", tracing::field::display(LogSafe(&config.round_id)));
+    tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
     let mut round = RoundAggregator::with_catalogues(config, catalogues.clone(), min_coverage);
+    let mut reservation = budget.map(MemoryBudget::reservation);
     while let Some(message) = inbound.next().await.transpose()? {
+        if let Some(problem) = take_undecodable() {
+            let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field };
+            let record_id = match &message.item {
+                Some(pb::score_round_request::Item::Record(r)) => r.record_id.as_str(),
+                _ => "",
+            };
+            round.add_rejected(
+                record_id,
+                format!("{field}: {}", problem.description),
+                vec![(field, problem.description)],
+            );
+            continue;
+        }
+        if let Some(r) = reservation.as_mut()
+            && round.received() % RESERVE_EVERY == 0
+        {
+            r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| Status::resource_exhausted(e.to_string()))?;
+        }
         if round.received() >= limits.max_records {
             return Err(Status::resource_exhausted(format!(
                 "the round has more than {} records (the server's max round size); nothing was scored",
@@ -180,11 +251,11 @@ where
                         },
                     ),
                     Err(violations) => {
-                        let message = violations_message(&violations);
+                        let message = violations.message();
                         let pairs = violations
                             .into_vec()
                             .into_iter()
-                            .take(MAX_VIOLATIONS_IN_DETAILS)
+                            .take(MAX_VIOLATIONS_PER_REJECTION)
                             .map(|f| (f.field, f.description))
                             .collect();
                         round.add_rejected(&record.record_id, message, pairs);
@@ -202,7 +273,10 @@ where
         }
     }
     span.record("records", round.received());
-    Ok(round.finish())
+    if let Some(r) = reservation.as_mut() {
+        r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| Status::resource_exhausted(e.to_string()))?;
+    }
+    Ok((round.finish(), reservation))
 }
 
 /// Score cards, then the summary, built one at a time as the client reads.
@@ -231,9 +305,9 @@ fn rejection(r: &Rejection) -> pb::Rejection {
     pb::Rejection {
         record_id: r.record_id.clone(),
         sequence: r.sequence,
-        reason: r.reason.clone(),
+        reason: r.reason().to_owned(),
         field_violations: r
-            .field_violations
+            .field_violations()
             .iter()
             .map(|(field, description)| pb::FieldViolation { field: field.clone(), description: description.clone() })
             .collect(),

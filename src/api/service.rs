@@ -14,7 +14,9 @@ use crate::scoring::maturity;
 use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
-use super::round::{RoundLimits, RoundOutput, fold_round_with, score_stream_record_with};
+use super::round::{RoundLimits, RoundOutput, fold_round_reserving, score_stream_record_with, undecodable_record};
+use crate::memory::MemoryBudget;
+use crate::proto::wire::take_undecodable;
 use super::{Validated, Violations, convert, describe, validate};
 
 type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -32,22 +34,19 @@ pub struct IndicatorApi {
     catalogues: Catalogues,
     /// The server's message limit, so a round's summary is built to fit it.
     max_message_bytes: usize,
-}
-
-impl Default for IndicatorApi {
-    fn default() -> Self {
-        Self::new(RoundLimits::default(), Metrics::global(), Catalogues::shipped().clone())
-    }
+    /// What rounds reserve their state from.
+    budget: MemoryBudget,
 }
 
 impl IndicatorApi {
-    pub fn new(round_limits: RoundLimits, metrics: Metrics, catalogues: Catalogues) -> Self {
+    pub fn new(round_limits: RoundLimits, metrics: Metrics, catalogues: Catalogues, budget: MemoryBudget) -> Self {
         Self {
             methodologies: Arc::new(describe::all(&catalogues)),
             round_limits,
             metrics,
             catalogues,
-            max_message_bytes: 4 * 1024 * 1024,
+            max_message_bytes: crate::configuration::defaults::MAX_MESSAGE_BYTES,
+            budget,
         }
     }
 
@@ -80,28 +79,10 @@ impl Drop for RoundInFlight {
     }
 }
 
-/// Field violations carried in one status's details; the rest are counted in
-/// the message, so the error headers stay far below clients' header limits.
-pub const MAX_VIOLATIONS_IN_DETAILS: usize = 50;
-
-/// The status message for a set of violations: the first one, and how many.
-pub fn violations_message(violations: &Violations) -> String {
-    let first = violations.iter().next().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
-    match violations.len() {
-        1 => first,
-        n if n > MAX_VIOLATIONS_IN_DETAILS => {
-            format!("{n} invalid fields; first: {first} (the first {MAX_VIOLATIONS_IN_DETAILS} are in the details)")
-        }
-        n => format!("{n} invalid fields; first: {first}"),
-    }
-}
-
 /// INVALID_ARGUMENT carrying the violations as `google.rpc.BadRequest`.
 pub fn invalid_argument(violations: Violations) -> Status {
-    let message = violations_message(&violations);
-    let mut list = violations.into_vec();
-    list.truncate(MAX_VIOLATIONS_IN_DETAILS);
-    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(list))
+    let message = violations.message();
+    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
 }
 
 /// Scores one validated response (published calibration, shipped catalogues).
@@ -172,7 +153,10 @@ impl IndicatorService for IndicatorApi {
         let inbound = request.into_inner();
         let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
         let outbound = inbound.enumerate().map(move |(sequence, message)| {
-            let out = message.map(|m| score_stream_record_with(sequence as u64, m, &tally.api.catalogues))?;
+            let out = message.map(|m| match take_undecodable() {
+                Some(problem) => undecodable_record(sequence as u64, m.record_id, problem),
+                None => score_stream_record_with(sequence as u64, m, &tally.api.catalogues),
+            })?;
             tally.note(&out);
             Ok(out)
         });
@@ -188,11 +172,17 @@ impl IndicatorService for IndicatorApi {
         request: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
         let in_flight = RoundInFlight::start(&self.metrics);
-        let report = fold_round_with(request.into_inner(), self.round_limits, &self.catalogues).await?;
+        let (report, reservation) =
+            fold_round_reserving(request.into_inner(), self.round_limits, &self.catalogues, &self.budget).await?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
-        let outbound = futures::stream::iter(RoundOutput::with_budget(report, self.max_message_bytes / 4).map(Ok));
+        // The round's state stays reserved until its last message is sent.
+        let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
+        let outbound = futures::stream::iter(output).map(move |m| {
+            let _held = &reservation;
+            Ok(m)
+        });
         Ok(Response::new(Box::pin(outbound)))
     }
 }

@@ -15,8 +15,21 @@ pub const SURVEY_YEARS: std::ops::RangeInclusive<u32> = 2000..=2100;
 /// The field violations found so far. Field paths use proto field names,
 /// dots between messages and `[i]` for list elements, e.g.
 /// `response.ssb_2018.strategy.areas[2]`.
+///
+/// At most [`MAX_VIOLATIONS`] are kept; later ones are only counted, without
+/// formatting their path or description, so the work and memory of refusing a
+/// request do not grow with the number of bad values in it.
 #[derive(Debug, Default)]
-pub struct Violations(Vec<FieldViolation>);
+pub struct Violations {
+    kept: Vec<FieldViolation>,
+    /// Violations found beyond [`MAX_VIOLATIONS`].
+    more: usize,
+}
+
+/// Field violations kept (and sent in a status's `BadRequest` details); the
+/// rest are counted in the message, so the error headers stay far below
+/// clients' header limits.
+pub const MAX_VIOLATIONS: usize = 50;
 
 /// Longest description kept: a description may quote the bad value, and
 /// neither the error headers nor a round's rejections may grow with it.
@@ -38,31 +51,67 @@ pub fn clip(s: &str, max: usize) -> String {
 }
 
 impl Violations {
-    pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        let description = description.into();
-        self.0.push(FieldViolation::new(field, clip(&description, MAX_DESCRIPTION_BYTES)));
+    /// Records a violation. Past [`MAX_VIOLATIONS`], only counts it: `field`
+    /// and `description` are then neither formatted nor stored.
+    pub fn add(&mut self, field: impl std::fmt::Display, description: impl std::fmt::Display) {
+        if self.kept.len() >= MAX_VIOLATIONS {
+            self.more += 1;
+            return;
+        }
+        let description = description.to_string();
+        self.kept.push(FieldViolation::new(field.to_string(), clip(&description, MAX_DESCRIPTION_BYTES)));
+    }
+
+    /// Whether more violations would only be counted.
+    pub fn is_full(&self) -> bool {
+        self.kept.len() >= MAX_VIOLATIONS
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.kept.is_empty()
     }
 
+    /// Every violation found, kept or only counted.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.kept.len() + self.more
     }
 
+    /// The kept violations (at most [`MAX_VIOLATIONS`]).
     pub fn into_vec(self) -> Vec<FieldViolation> {
-        self.0
+        self.kept
     }
 
+    /// The kept violations.
     pub fn iter(&self) -> impl Iterator<Item = &FieldViolation> {
-        self.0.iter()
+        self.kept.iter()
+    }
+
+    /// The status message: the first violation, and how many there were.
+    pub fn message(&self) -> String {
+        let first = self.kept.first().map(|v| format!("{}: {}", v.field, v.description)).unwrap_or_default();
+        match self.len() {
+            1 => first,
+            n if self.more > 0 => {
+                format!("{n} invalid fields; first: {first} (the first {MAX_VIOLATIONS} are in the details)")
+            }
+            n => format!("{n} invalid fields; first: {first}"),
+        }
     }
 
     /// `Ok(value)` when nothing was found, else every violation.
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Violations> {
         if self.is_empty() { Ok(value()) } else { Err(self) }
     }
+}
+
+/// One violation for a list with more elements than it can validly hold
+/// (`max`); its elements are then not looked at one by one.
+fn too_long(v: &mut Violations, field: impl std::fmt::Display, len: usize, max: usize, what: &str) -> bool {
+    if len <= max {
+        return false;
+    }
+    v.add(field, format!("has {len} elements; there are only {max} {what}"));
+    true
 }
 
 /// A survey response that passed validation.
@@ -116,6 +165,9 @@ pub fn survey_response_with(
 fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut Violations) -> Vec<Option<f64>> {
     use pb::maturity_answer::Answer;
     let mut values = vec![None; catalogue.items.len()];
+    if too_long(v, Field(path, "answers"), block.answers.len(), catalogue.items.len(), "items in the catalogue") {
+        return values;
+    }
     let mut first_at = vec![usize::MAX; catalogue.items.len()];
     for (i, answer) in block.answers.iter().enumerate() {
         let element = Element(path, "answers", i);
@@ -132,28 +184,35 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
             }
             Some(Answer::Degree(d)) => match pb::DegreeAnswer::try_from(*d) {
                 Ok(pb::DegreeAnswer::Unspecified) => {
-                    v.add(format!("{element}.degree"), "must be specified");
+                    v.add(format_args!("{element}.degree"), "must be specified");
                     continue;
                 }
                 Ok(degree) => ("degree", TypedAnswer::Degree(degree as u8)),
                 Err(_) => {
-                    v.add(format!("{element}.degree"), format!("unknown value {d}"));
+                    v.add(format_args!("{element}.degree"), format_args!("unknown value {d}"));
                     continue;
                 }
             },
             Some(Answer::Yes(yes)) => ("yes", TypedAnswer::YesNo(*yes)),
             Some(Answer::Choice(id)) => ("choice", TypedAnswer::Choice(id.clone())),
-            Some(Answer::Choices(list)) => ("choices", TypedAnswer::Choices(list.option_ids.clone())),
+            Some(Answer::Choices(list)) => {
+                let options = catalogue.items[index].options.len();
+                if too_long(v, format_args!("{element}.choices.option_ids"), list.option_ids.len(), options, "options")
+                {
+                    continue;
+                }
+                ("choices", TypedAnswer::Choices(list.option_ids.clone()))
+            }
             Some(Answer::Level(level)) => ("level", TypedAnswer::Level(*level)),
             Some(Answer::DontKnow(true)) => ("dont_know", TypedAnswer::DontKnow),
             Some(Answer::DontKnow(false)) => {
-                v.add(format!("{element}.dont_know"), "set it only to true («vet ikke»)");
+                v.add(format_args!("{element}.dont_know"), "set it only to true («vet ikke»)");
                 continue;
             }
         };
         match catalogue.items[index].value(&typed) {
             Ok(value) => values[index] = value,
-            Err(description) => v.add(format!("{element}.{field}"), description),
+            Err(description) => v.add(format_args!("{element}.{field}"), description),
         }
     }
     values
@@ -171,12 +230,12 @@ fn first_answer(
     v: &mut Violations,
 ) -> Option<usize> {
     let Some(index) = found else {
-        v.add(format!("{element}.{id_field}"), format!("{id:?} is not {noun} of catalogue {catalogue}"));
+        v.add(format_args!("{element}.{id_field}"), format_args!("{id:?} is not {noun} of catalogue {catalogue}"));
         return None;
     };
     if first_at[index] != usize::MAX {
         let Element(path, list, _) = element;
-        v.add(format!("{element}.{id_field}"), format!("duplicate of {path}.{list}[{}]", first_at[index]));
+        v.add(format_args!("{element}.{id_field}"), format_args!("duplicate of {path}.{list}[{}]", first_at[index]));
         return None;
     }
     first_at[index] = element.2;
@@ -191,6 +250,9 @@ fn services(
     v: &mut Violations,
 ) -> Vec<Option<u8>> {
     let mut levels = vec![None; catalogue.services.len()];
+    if too_long(v, Field(path, "services"), block.services.len(), catalogue.services.len(), "services in the catalogue") {
+        return levels;
+    }
     let mut first_at = vec![usize::MAX; catalogue.services.len()];
     for (i, service) in block.services.iter().enumerate() {
         let element = Element(path, "services", i);
@@ -207,7 +269,7 @@ fn services(
             continue;
         };
         if service.level > 3 {
-            v.add(format!("{element}.level"), format!("{} is not a level 0–3", service.level));
+            v.add(format_args!("{element}.level"), format_args!("{} is not a level 0–3", service.level));
             continue;
         }
         levels[index] = Some(service.level as u8);
@@ -222,18 +284,18 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
     };
     let before = v.len();
     let organisation_number = OrganisationNumber::parse(&r.organisation_number)
-        .map_err(|e| v.add(format!("{path}.organisation_number"), format!("{:?} {e}", r.organisation_number)))
+        .map_err(|e| v.add(format_args!("{path}.organisation_number"), format_args!("{:?} {e}", r.organisation_number)))
         .ok();
     let kind = match pb::RespondentKind::try_from(r.kind) {
         Ok(pb::RespondentKind::Municipality) => Some(RespondentKind::Municipality),
         Ok(pb::RespondentKind::CountyMunicipality) => Some(RespondentKind::CountyMunicipality),
         Ok(pb::RespondentKind::StateAgency) => Some(RespondentKind::StateAgency),
         Ok(pb::RespondentKind::Unspecified) => {
-            v.add(format!("{path}.kind"), "must be specified");
+            v.add(format_args!("{path}.kind"), "must be specified");
             None
         }
         Err(_) => {
-            v.add(format!("{path}.kind"), format!("unknown value {}", r.kind));
+            v.add(format_args!("{path}.kind"), format_args!("unknown value {}", r.kind));
             None
         }
     };
@@ -277,9 +339,9 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
         None => {}
     }
     if r.name.trim().is_empty() {
-        v.add(format!("{path}.name"), "is required");
+        v.add(format_args!("{path}.name"), "is required");
     } else if r.name.chars().count() > MAX_NAME_CHARS {
-        v.add(format!("{path}.name"), format!("is longer than {MAX_NAME_CHARS} characters"));
+        v.add(format_args!("{path}.name"), format_args!("is longer than {MAX_NAME_CHARS} characters"));
     }
     if !SURVEY_YEARS.contains(&r.survey_year) {
         v.add(
@@ -308,7 +370,7 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
         |areas: &[i32], exists: bool, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
             let set = area_set(areas, list, Field(path, sub), v);
             if !exists && !areas.is_empty() {
-                v.add(format!("{path}.{sub}"), format!("must be empty when {exists_field} is false"));
+                v.add(format_args!("{path}.{sub}"), format_args!("must be empty when {exists_field} is false"));
             }
             Portfolio { exists, areas: set }
         };
@@ -340,7 +402,7 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
         hindrance: block.hindrance.as_ref().and_then(|h| match enum_index(h.degree, m::HINDRANCE.len()) {
             Ok(index) => Some(index),
             Err(problem) => {
-                v.add(format!("{path}.hindrance.degree"), problem);
+                v.add(format_args!("{path}.hindrance.degree"), problem);
                 None
             }
         }),
@@ -402,18 +464,21 @@ fn enum_index(value: i32, len: usize) -> Result<u8, String> {
 /// A set of distinct items from `list`, as a bitmask.
 fn area_set(values: &[i32], list: &ItemList, field: Field<'_>, v: &mut Violations) -> u16 {
     let mut set = 0u16;
+    if too_long(v, field, values.len(), list.len(), "values to choose from") {
+        return set;
+    }
     let mut first_at = [usize::MAX; 16];
     for (i, &value) in values.iter().enumerate() {
         let index = match enum_index(value, list.len()) {
             Ok(index) => index,
             Err(problem) => {
-                v.add(format!("{field}[{i}]"), problem);
+                v.add(format_args!("{field}[{i}]"), problem);
                 continue;
             }
         };
         let bit = 1u16 << index;
         if set & bit != 0 {
-            v.add(format!("{field}[{i}]"), format!("duplicate of {field}[{}]", first_at[usize::from(index)]));
+            v.add(format_args!("{field}[{i}]"), format_args!("duplicate of {field}[{}]", first_at[usize::from(index)]));
         } else {
             set |= bit;
             first_at[usize::from(index)] = i;
@@ -425,7 +490,7 @@ fn area_set(values: &[i32], list: &ItemList, field: Field<'_>, v: &mut Violation
 /// Answers keyed by item (function → sourcing, activity → answer, mode → extent):
 /// one answer index per item of `keys`, `None` where not answered.
 fn keyed<const N: usize>(
-    entries: impl Iterator<Item = (i32, i32)>,
+    entries: impl ExactSizeIterator<Item = (i32, i32)>,
     (keys, key_name): (&ItemList, &str),
     (answer_name, answers): (&str, usize),
     field: Field<'_>,
@@ -433,15 +498,18 @@ fn keyed<const N: usize>(
 ) -> [Option<u8>; N] {
     debug_assert_eq!(keys.len(), N);
     let mut out = [None; N];
+    if too_long(v, field, entries.len(), N, "distinct keys") {
+        return out;
+    }
     let mut first_at = [usize::MAX; N];
     for (i, (key, answer)) in entries.enumerate() {
-        let key = enum_index(key, N).map_err(|problem| v.add(format!("{field}[{i}].{key_name}"), problem)).ok();
+        let key = enum_index(key, N).map_err(|problem| v.add(format_args!("{field}[{i}].{key_name}"), problem)).ok();
         let answer =
-            enum_index(answer, answers).map_err(|problem| v.add(format!("{field}[{i}].{answer_name}"), problem)).ok();
+            enum_index(answer, answers).map_err(|problem| v.add(format_args!("{field}[{i}].{answer_name}"), problem)).ok();
         let Some(key) = key else { continue };
         let slot = usize::from(key);
         if first_at[slot] != usize::MAX {
-            v.add(format!("{field}[{i}].{key_name}"), format!("duplicate of {field}[{}]", first_at[slot]));
+            v.add(format_args!("{field}[{i}].{key_name}"), format_args!("duplicate of {field}[{}]", first_at[slot]));
             continue;
         }
         first_at[slot] = i;

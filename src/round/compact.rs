@@ -48,6 +48,9 @@ pub struct Ranking {
 }
 
 impl Ranking {
+    /// Heap bytes of one ranking.
+    pub const BYTES: usize = (KsScore::MAX as usize + 1) * std::mem::size_of::<u32>();
+
     pub fn new() -> Self {
         Self { above: vec![0; usize::from(KsScore::MAX) + 1], ranked: 0 }
     }
@@ -102,6 +105,12 @@ const WORDS_PER_PAGE: usize = 1024;
 const BITS_PER_PAGE: usize = WORDS_PER_PAGE * 64;
 
 impl SeenNumbers {
+    /// Heap bytes held.
+    pub fn bytes(&self) -> usize {
+        let pages = self.pages.iter().flatten().count();
+        self.pages.capacity() * std::mem::size_of::<Option<Box<[u64; WORDS_PER_PAGE]>>>() + pages * WORDS_PER_PAGE * 8
+    }
+
     /// Marks `number` as seen; `false` when it already was.
     pub fn insert(&mut self, number: OrganisationNumber) -> bool {
         let bit = (number.value() / 10) as usize;

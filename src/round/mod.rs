@@ -18,6 +18,7 @@ pub mod compact;
 pub mod tables;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub use compact::{KsScore, Ranking};
 use compact::{PackedMeasures, SeenNumbers, answered, levels};
@@ -169,14 +170,105 @@ impl Stored {
     }
 }
 
-/// A record that was not scored, and why.
+/// A record that was not scored, and why. Rejections that give the same
+/// reason share one [`RejectionDetail`], so a round of many alike bad records
+/// keeps one copy of their reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     pub record_id: String,
     pub sequence: u64,
-    pub reason: String,
-    /// (field path, description).
-    pub field_violations: Vec<(String, String)>,
+    detail: Arc<RejectionDetail>,
+}
+
+impl Rejection {
+    /// One line: the first problem, and how many there were.
+    pub fn reason(&self) -> &str {
+        &self.detail.reason
+    }
+
+    /// (field path, description), at most [`MAX_VIOLATIONS_PER_REJECTION`].
+    pub fn field_violations(&self) -> &[(String, String)] {
+        &self.detail.field_violations
+    }
+}
+
+/// Why a record was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RejectionDetail {
+    reason: String,
+    field_violations: Vec<(String, String)>,
+}
+
+/// Field violations a round keeps per rejected record (the reason counts them all).
+pub const MAX_VIOLATIONS_PER_REJECTION: usize = 10;
+
+/// Longest reason a round keeps per rejected record.
+pub const MAX_REASON_BYTES: usize = 400;
+
+/// Bytes of distinct rejection details a round keeps. Past them, further
+/// records are still rejected and accounted for, with a reason that says the
+/// details were omitted.
+pub const MAX_REJECTION_DETAIL_BYTES: usize = 8 * 1024 * 1024;
+
+/// The distinct rejection details of a round, within [`MAX_REJECTION_DETAIL_BYTES`].
+#[derive(Debug, Default)]
+struct RejectionDetails {
+    distinct: std::collections::HashSet<Arc<RejectionDetail>>,
+    bytes: usize,
+    /// Shared by every rejection past the byte limit.
+    omitted: Option<Arc<RejectionDetail>>,
+}
+
+impl RejectionDetails {
+    fn intern(&mut self, reason: String, mut field_violations: Vec<(String, String)>) -> Arc<RejectionDetail> {
+        field_violations.truncate(MAX_VIOLATIONS_PER_REJECTION);
+        let detail = RejectionDetail { reason: clip(reason, MAX_REASON_BYTES), field_violations };
+        if let Some(known) = self.distinct.get(&detail) {
+            return known.clone();
+        }
+        let bytes = detail.bytes();
+        if self.bytes + bytes > MAX_REJECTION_DETAIL_BYTES {
+            return self
+                .omitted
+                .get_or_insert_with(|| {
+                    Arc::new(RejectionDetail {
+                        reason: format!(
+                            "rejected; details omitted: this round's rejections already hold {} MiB of distinct \
+                             reasons (fix the earlier ones and send the round again)",
+                            MAX_REJECTION_DETAIL_BYTES >> 20
+                        ),
+                        field_violations: Vec::new(),
+                    })
+                })
+                .clone();
+        }
+        self.bytes += bytes;
+        let detail = Arc::new(detail);
+        self.distinct.insert(detail.clone());
+        detail
+    }
+}
+
+impl RejectionDetail {
+    /// Heap bytes, with allocator and table overhead.
+    fn bytes(&self) -> usize {
+        const PER_ALLOCATION: usize = 32;
+        let strings: usize = self.field_violations.iter().map(|(f, d)| f.len() + d.len() + 2 * PER_ALLOCATION).sum();
+        std::mem::size_of::<Self>() + self.reason.len() + strings + 3 * PER_ALLOCATION
+    }
+}
+
+/// `s` cut to at most `max` bytes on a char boundary.
+fn clip(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s.push('…');
+    }
+    s
 }
 
 /// Accumulates a round.
@@ -188,6 +280,8 @@ pub struct RoundAggregator {
     /// Organisation numbers scored, to refuse a second response.
     seen: SeenNumbers,
     rejections: Vec<Rejection>,
+    /// The distinct reasons of `rejections`.
+    details: RejectionDetails,
     /// Rejections of repeated organisation numbers (index into `rejections`),
     /// whose description names the first record: filled in by `finish`, in one
     /// pass over the records.
@@ -278,6 +372,7 @@ impl RoundAggregator {
             stored: Stored::default(),
             seen: SeenNumbers::default(),
             rejections: Vec::new(),
+            details: RejectionDetails::default(),
             duplicates: Vec::new(),
             received: 0,
             histograms: [[0; HISTOGRAM_LEN]; 6],
@@ -309,22 +404,17 @@ impl RoundAggregator {
         if u32::from(respondent.survey_year) != u32::from(self.config.survey_year) {
             let description =
                 format!("{} is not the round's survey year {}", respondent.survey_year, self.config.survey_year);
-            self.rejections.push(Rejection {
-                record_id: record_id.to_owned(),
-                sequence,
-                reason: format!("response.respondent.survey_year: {description}"),
-                field_violations: vec![("response.respondent.survey_year".into(), description)],
-            });
+            let detail = self.details.intern(
+                format!("response.respondent.survey_year: {description}"),
+                vec![("response.respondent.survey_year".into(), description)],
+            );
+            self.rejections.push(Rejection { record_id: record_id.to_owned(), sequence, detail });
             return;
         }
         if !self.seen.insert(respondent.organisation_number) {
             self.duplicates.push((self.rejections.len(), respondent.organisation_number));
-            self.rejections.push(Rejection {
-                record_id: record_id.to_owned(),
-                sequence,
-                reason: String::new(),
-                field_violations: Vec::new(),
-            });
+            let detail = self.details.intern(String::new(), Vec::new());
+            self.rejections.push(Rejection { record_id: record_id.to_owned(), sequence, detail });
             return;
         }
 
@@ -366,7 +456,29 @@ impl RoundAggregator {
     /// Folds a record that failed validation.
     pub fn add_rejected(&mut self, record_id: &str, reason: String, field_violations: Vec<(String, String)>) {
         let sequence = self.next_sequence();
-        self.rejections.push(Rejection { record_id: record_id.to_owned(), sequence, reason, field_violations });
+        let detail = self.details.intern(reason, field_violations);
+        self.rejections.push(Rejection { record_id: record_id.to_owned(), sequence, detail });
+    }
+
+    /// Heap bytes the round holds so far (what it reserves from the server's
+    /// memory budget as it grows), allocator overhead included.
+    pub fn footprint(&self) -> usize {
+        fn heap<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        let stored = &self.stored;
+        let ids: usize = self.rejections.iter().map(|r| r.record_id.capacity()).sum::<usize>();
+        heap(&stored.records)
+            + stored.text.capacity()
+            + heap(&stored.ks_scores)
+            + heap(&stored.ks_answered)
+            + heap(&stored.service_levels)
+            + self.seen.bytes()
+            + heap(&self.rejections)
+            + ids
+            + self.details.bytes
+            + heap(&self.duplicates)
+            + self.shape.ks_areas * compact::Ranking::BYTES
     }
 
     fn next_sequence(&mut self) -> u64 {
@@ -392,9 +504,10 @@ impl RoundAggregator {
             let description = format!(
                 "organisation number {number} was already scored in this round (record {id:?}, sequence {sequence})"
             );
-            let rejection = &mut self.rejections[at];
-            rejection.reason = format!("duplicate respondent: {description}");
-            rejection.field_violations = vec![("response.respondent.organisation_number".into(), description)];
+            self.rejections[at].detail = self.details.intern(
+                format!("duplicate respondent: {description}"),
+                vec![("response.respondent.organisation_number".into(), description)],
+            );
         }
     }
 

@@ -226,9 +226,9 @@ fn every_record_is_accounted_for_and_a_repeated_respondent_is_rejected() {
     let report = round.finish();
     assert_eq!((report.received, report.scored, report.rejections.len() as u64), (9, 6, 3));
     assert_eq!(report.received, report.scored + report.rejections.len() as u64);
-    assert!(report.rejections[0].reason.starts_with("duplicate respondent"), "{:?}", report.rejections[0]);
-    assert!(report.rejections[0].reason.contains("\"rec-1\""));
-    assert_eq!(report.rejections[1].field_violations[0].0, "response.respondent.survey_year");
+    assert!(report.rejections[0].reason().starts_with("duplicate respondent"), "{:?}", report.rejections[0]);
+    assert!(report.rejections[0].reason().contains("\"rec-1\""));
+    assert_eq!(report.rejections[1].field_violations()[0].0, "response.respondent.survey_year");
     assert_eq!(report.rejections.iter().map(|r| r.sequence).collect::<Vec<_>>(), [6, 7, 8]);
     assert_eq!(report.tables.overall().n, 6, "not double counted");
 }

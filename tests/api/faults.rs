@@ -649,7 +649,11 @@ async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_serve
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(
         tonic::transport::Server::builder()
-            .layer(RpcLayer::new(CallLimits { max_concurrent_calls: 2 }, Metrics::global()))
+            .layer(RpcLayer::new(
+                CallLimits { max_concurrent_calls: 2, ..CallLimits::default() },
+                Metrics::global(),
+                indikator::memory::MemoryBudget::new(usize::MAX),
+            ))
             .add_service(IndicatorServiceServer::new(panicking::Panicky))
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
     );

@@ -29,8 +29,10 @@ impl TestApp {
     }
 }
 
+/// The server's defaults, but no drain delay: tests that stop the server
+/// should not wait for load balancers that are not there.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(ServerSettings::default()).await
+    spawn_app_with(ServerSettings { drain_delay: Duration::ZERO, ..ServerSettings::default() }).await
 }
 
 pub async fn spawn_app_with(settings: ServerSettings) -> TestApp {

@@ -13,7 +13,11 @@ async fn shutdown_ends_the_server_cleanly() {
 
 #[tokio::test]
 async fn an_open_connection_does_not_hold_shutdown_past_the_grace_period() {
-    let settings = ServerSettings { shutdown_grace: Duration::from_millis(300), ..ServerSettings::default() };
+    let settings = ServerSettings {
+        shutdown_grace: Duration::from_millis(300),
+        drain_delay: Duration::ZERO,
+        ..ServerSettings::default()
+    };
     let mut app = spawn_app_with(settings).await;
     // A served call leaves an idle HTTP/2 connection open.
     app.client.score(example_request()).await.unwrap();
