@@ -3,7 +3,6 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::round::RoundLimits;

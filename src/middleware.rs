@@ -496,8 +496,7 @@ where
         if let Some(p) = this.progress.as_ref() {
             p.note();
         }
-        *this.complete +=
-            scan_frames(data, this.header, this.header_len, this.remaining, this.received, this.cost);
+        *this.complete += scan_frames(data, this.header, this.header_len, this.remaining, this.received, this.cost);
         let wanted = *this.complete + *this.received;
         let Some(reservation) = this.reservation.as_mut() else {
             return Poll::Ready(Some(Ok(frame)));

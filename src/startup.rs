@@ -85,7 +85,11 @@ pub async fn run(
         builder = builder.tls_config(config)?;
     }
     let server = builder
-        .layer(RpcLayer::new(CallLimits { max_message_bytes: settings.max_message_bytes, ..settings.call_limits }, metrics, budget))
+        .layer(RpcLayer::new(
+            CallLimits { max_message_bytes: settings.max_message_bytes, ..settings.call_limits },
+            metrics,
+            budget,
+        ))
         .add_service(health)
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)

@@ -48,7 +48,9 @@ impl std::fmt::Display for LogSafe<'_> {
                 return f.write_char('…');
             }
             written += c.len_utf8();
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}') {
+            if c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}')
+            {
                 write!(f, "{}", c.escape_unicode())?;
             } else {
                 f.write_char(c)?;

@@ -5,12 +5,11 @@ use futures::{Stream, StreamExt};
 use tonic::{Code, Status};
 
 use crate::catalogue::{Catalogue, Catalogues};
-use crate::memory::{MemoryBudget, Reservation};
-use crate::proto::wire::{Undecodable, take_undecodable};
-use crate::telemetry::LogSafe;
 use crate::domain::{RespondentKind, SizeClass};
+use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
+use crate::proto::wire::{Undecodable, take_undecodable};
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
     AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
@@ -18,6 +17,7 @@ use crate::round::{
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
+use crate::telemetry::LogSafe;
 
 use prost::Message;
 
@@ -58,10 +58,7 @@ const RESERVE_EVERY: u64 = 256;
 const FINISH_ROOM: usize = 2 * 1024 * 1024;
 
 fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
-    v.into_vec()
-        .into_iter()
-        .map(|f| pb::FieldViolation { field: f.field, description: f.description })
-        .collect()
+    v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
 }
 
 /// The output of one ScoreStream record (shipped catalogues).

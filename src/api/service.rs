@@ -15,9 +15,9 @@ use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
 use super::round::{RoundLimits, RoundOutput, fold_round_reserving, score_stream_record_with, undecodable_record};
+use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::take_undecodable;
-use super::{Validated, Violations, convert, describe, validate};
 
 type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 

@@ -250,7 +250,8 @@ fn services(
     v: &mut Violations,
 ) -> Vec<Option<u8>> {
     let mut levels = vec![None; catalogue.services.len()];
-    if too_long(v, Field(path, "services"), block.services.len(), catalogue.services.len(), "services in the catalogue") {
+    if too_long(v, Field(path, "services"), block.services.len(), catalogue.services.len(), "services in the catalogue")
+    {
         return levels;
     }
     let mut first_at = vec![usize::MAX; catalogue.services.len()];
@@ -504,8 +505,9 @@ fn keyed<const N: usize>(
     let mut first_at = [usize::MAX; N];
     for (i, (key, answer)) in entries.enumerate() {
         let key = enum_index(key, N).map_err(|problem| v.add(format_args!("{field}[{i}].{key_name}"), problem)).ok();
-        let answer =
-            enum_index(answer, answers).map_err(|problem| v.add(format_args!("{field}[{i}].{answer_name}"), problem)).ok();
+        let answer = enum_index(answer, answers)
+            .map_err(|problem| v.add(format_args!("{field}[{i}].{answer_name}"), problem))
+            .ok();
         let Some(key) = key else { continue };
         let slot = usize::from(key);
         if first_at[slot] != usize::MAX {

@@ -1,7 +1,6 @@
 //! Code generated from `proto/indikator/v1` (messages, tonic client and server,
 //! proto3 JSON mapping) and the encoded descriptor set that reflection serves.
 
-
 /// `indikator.v1`: the service's public API.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod v1 {

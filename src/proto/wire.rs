@@ -135,9 +135,9 @@ impl Schema {
                         name: f.name().to_owned(),
                         repeated: f.label() == Label::Repeated,
                         kind: match f.r#type() {
-                            Type::Message | Type::Group => by_name
-                                .get(f.type_name())
-                                .map_or(Kind::Bytes, |&i| Kind::Message(i)),
+                            Type::Message | Type::Group => {
+                                by_name.get(f.type_name()).map_or(Kind::Bytes, |&i| Kind::Message(i))
+                            }
                             Type::String | Type::Bytes => Kind::Bytes,
                             Type::Fixed32 | Type::Sfixed32 | Type::Float => Kind::Fixed(4),
                             Type::Fixed64 | Type::Sfixed64 | Type::Double => Kind::Fixed(8),
@@ -235,7 +235,11 @@ impl Schema {
                 }
             }
             if let (Kind::Message(inner), Some(p)) = (field.kind, payload) {
-                path.push(if field.repeated { format!("{}[{}]", field.name, counts_of(&counts, number) - 1) } else { field.name.clone() });
+                path.push(if field.repeated {
+                    format!("{}[{}]", field.name, counts_of(&counts, number) - 1)
+                } else {
+                    field.name.clone()
+                });
                 self.walk(inner, p, path, total)?;
                 path.pop();
             }
@@ -424,7 +428,9 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
 
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
         let Some((root, streamed)) = self.root else {
-            return U::decode(buf).map(Some).map_err(|e| Status::internal(format!("failed to decode the message: {e}")));
+            return U::decode(buf)
+                .map(Some)
+                .map_err(|e| Status::internal(format!("failed to decode the message: {e}")));
         };
         // A message is one contiguous buffer (tonic's decode buffer).
         let bytes = buf.chunk();
@@ -493,9 +499,7 @@ mod tests {
     fn lists_inside_list_elements_count_towards_the_message_bound() {
         let answer = |i: usize| pb::MaturityAnswer {
             item_id: format!("item-{i}"),
-            answer: Some(pb::maturity_answer::Answer::Choices(pb::ChoiceList {
-                option_ids: vec![String::new(); 8],
-            })),
+            answer: Some(pb::maturity_answer::Answer::Choices(pb::ChoiceList { option_ids: vec![String::new(); 8] })),
         };
         let request = |answers: usize| pb::ScoreRoundRequest {
             item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {

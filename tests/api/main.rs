@@ -4,6 +4,7 @@ mod batch;
 mod faults;
 mod health;
 mod helpers;
+mod hostile;
 mod maturity;
 mod methodology;
 mod process;

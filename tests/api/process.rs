@@ -10,7 +10,7 @@ pub struct ServerProcess {
     pub child: Child,
     pub address: String,
     /// Every stderr line after the start-up line (kept so the pipe never fills).
-    _log: mpsc::Receiver<String>,
+    log: mpsc::Receiver<String>,
 }
 
 impl ServerProcess {
@@ -38,7 +38,17 @@ impl ServerProcess {
                 break format!("http://127.0.0.1:{port}");
             }
         };
-        Self { child, address, _log: rx }
+        Self { child, address, log: rx }
+    }
+
+    /// The next log line containing `needle` (waits up to 20 s for it).
+    pub fn log_line_containing(&self, needle: &str) -> String {
+        loop {
+            let line = self.log.recv_timeout(Duration::from_secs(20)).expect("the server logs the line");
+            if line.contains(needle) {
+                return line;
+            }
+        }
     }
 
     pub fn sigterm(&self) {

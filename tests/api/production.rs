@@ -44,7 +44,10 @@ async fn a_message_over_the_size_limit_is_refused_and_the_next_call_is_served() 
 
 #[tokio::test]
 async fn more_concurrent_calls_than_allowed_are_shed_and_the_server_recovers() {
-    let settings = ServerSettings { call_limits: CallLimits { max_concurrent_calls: 2, ..CallLimits::default() }, ..ServerSettings::default() };
+    let settings = ServerSettings {
+        call_limits: CallLimits { max_concurrent_calls: 2, ..CallLimits::default() },
+        ..ServerSettings::default()
+    };
     let mut app = spawn_app_with(settings).await;
     // Two open streams take both permits.
     let (tx1, rx1) = tokio::sync::mpsc::channel(1);

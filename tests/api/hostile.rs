@@ -1,0 +1,420 @@
+//! The attacks of the hostile-input table (RELIABILITY.md), each against the
+//! real binary: the documented status comes back, the server's peak resident
+//! memory (VmHWM, reset before each attack) stays under the bound the test
+//! states, and a normal Score call succeeds afterwards. Every attack waits for
+//! the server's answer (which proves it received the bytes) before reading
+//! memory.
+
+#![cfg(target_os = "linux")]
+
+use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use tonic::Code;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::Channel;
+
+use crate::helpers::{example_request, violated_fields};
+use crate::process::ServerProcess;
+
+const MIB: u64 = 1024;
+
+/// The issue's bound for the worst single request at the message limit.
+const ONE_REQUEST_KIB: u64 = 64 * MIB;
+
+struct Target {
+    server: ServerProcess,
+    client: IndicatorServiceClient<Channel>,
+}
+
+impl Target {
+    async fn start(envs: &[(&str, &str)]) -> Self {
+        let mut envs = envs.to_vec();
+        envs.push(("MALLOC_ARENA_MAX", "2"));
+        let server = ServerProcess::start(&envs);
+        let channel = Channel::from_shared(server.address.clone()).unwrap().connect().await.expect("connect");
+        let mut target = Self { server, client: IndicatorServiceClient::new(channel) };
+        target.serves_normally().await;
+        target
+    }
+
+    fn status_kib(&self, key: &str) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.child.id())).unwrap();
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{key} in /proc/<pid>/status"))
+    }
+
+    /// Resets the peak (VmHWM) to the current RSS; returns the current RSS.
+    fn reset_peak(&self) -> u64 {
+        std::fs::write(format!("/proc/{}/clear_refs", self.server.child.id()), "5").expect("reset VmHWM");
+        self.status_kib("VmRSS:")
+    }
+
+    /// Peak RSS growth since `reset_peak` returned `base`.
+    fn peak_above(&self, base: u64) -> u64 {
+        self.status_kib("VmHWM:").saturating_sub(base)
+    }
+
+    async fn serves_normally(&mut self) {
+        let results = self.client.score(example_request()).await.expect("a normal Score call").into_inner();
+        let ssb = results.results.unwrap().ssb_2018.unwrap();
+        assert_eq!(ssb.digital_priority.unwrap().grade, 2);
+    }
+}
+
+fn with_areas(areas: Vec<i32>) -> pb::ScoreRequest {
+    let mut request = example_request();
+    let response = request.response.as_mut().unwrap();
+    response.ssb_2018.as_mut().unwrap().strategy = Some(pb::Ssb2018Strategy { has_strategy: true, areas });
+    request
+}
+
+fn header(round_id: &str) -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
+            round_id: round_id.into(),
+            survey_year: 2018,
+            calibration: pb::Calibration::Published as i32,
+            ..Default::default()
+        })),
+    }
+}
+
+fn record(id: String, response: Option<pb::SurveyResponse>) -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Record(pb::RoundRecord { record_id: id, response })),
+    }
+}
+
+/// Every message of a ScoreRound answer, or its status.
+async fn round(
+    client: &mut IndicatorServiceClient<Channel>,
+    messages: impl Iterator<Item = pb::ScoreRoundRequest> + Send + 'static,
+) -> Result<Vec<pb::ScoreRoundResponse>, tonic::Status> {
+    let mut answers = client.score_round(futures::stream::iter(messages)).await?.into_inner();
+    let mut out = Vec::new();
+    while let Some(m) = answers.message().await? {
+        out.push(m);
+    }
+    Ok(out)
+}
+
+fn accounting(answers: &[pb::ScoreRoundResponse]) -> pb::RoundAccounting {
+    match answers.last().and_then(|m| m.item.as_ref()) {
+        Some(pb::score_round_response::Item::Summary(s)) => s.accounting.clone().unwrap(),
+        other => panic!("the round ends with its summary, not {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_limit_request_of_four_million_unspecified_areas_is_refused_within_64_mib_plain_or_compressed() {
+    let mut target = Target::start(&[]).await;
+    let request = with_areas(vec![0; 4_000_000]);
+    assert!(prost::Message::encoded_len(&request) < 4 * 1024 * 1024);
+    for encoding in [None, Some(CompressionEncoding::Zstd), Some(CompressionEncoding::Gzip)] {
+        let base = target.reset_peak();
+        let mut client = target.client.clone().max_encoding_message_size(usize::MAX);
+        if let Some(e) = encoding {
+            client = client.send_compressed(e);
+        }
+        let status = client.score(request.clone()).await.unwrap_err();
+        assert_eq!(violated_fields(&status), ["response.ssb_2018.strategy.areas"], "{encoding:?}");
+        let peak = target.peak_above(base);
+        eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
+        assert!(peak < ONE_REQUEST_KIB, "{encoding:?}: peak RSS {peak} KiB above idle");
+        target.serves_normally().await;
+    }
+
+    // Four at once stay within four times the bound.
+    let base = target.reset_peak();
+    let calls = (0..4).map(|_| {
+        let mut client = target.client.clone();
+        let request = request.clone();
+        async move { client.score(request).await.unwrap_err().code() }
+    });
+    let codes = futures::future::join_all(calls).await;
+    assert!(codes.iter().all(|&c| c == Code::InvalidArgument), "{codes:?}");
+    let peak = target.peak_above(base);
+    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
+    assert!(peak < 4 * ONE_REQUEST_KIB, "four at once: peak RSS {peak} KiB above idle");
+    target.serves_normally().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_megabyte_of_duplicate_areas_is_one_violation_within_64_mib() {
+    let mut target = Target::start(&[]).await;
+    let base = target.reset_peak();
+    let status = target.client.score(with_areas(vec![1; 1_000_000])).await.unwrap_err();
+    assert_eq!(violated_fields(&status), ["response.ssb_2018.strategy.areas"]);
+    let peak = target.peak_above(base);
+    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
+    assert!(peak < ONE_REQUEST_KIB, "peak RSS {peak} KiB above idle");
+
+    // Within the wire bound, validation still names the list once.
+    let status = target.client.score(with_areas(vec![1; 1000])).await.unwrap_err();
+    assert_eq!(violated_fields(&status), ["response.ssb_2018.strategy.areas"]);
+    assert!(status.message().contains("there are only 13"), "{}", status.message());
+    target.serves_normally().await;
+}
+
+/// 51 unspecified areas a record, or no response at all: every record is a
+/// rejection, and rejections that give the same reason share it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rounds_of_rejected_or_empty_records_keep_a_few_bytes_a_record() {
+    const RECORDS: usize = 100_000;
+    let mut target = Target::start(&[]).await;
+    let bad = with_areas(vec![0; 51]).response;
+    for (name, response) in [("51 zero areas", bad), ("empty", None)] {
+        let base = target.reset_peak();
+        let messages =
+            std::iter::once(header(name)).chain((0..RECORDS).map(move |i| record(format!("r{i}"), response.clone())));
+        let answers = round(&mut target.client, messages).await.expect("the round is answered");
+        let accounting = accounting(&answers);
+        assert_eq!((accounting.received, accounting.rejected), (RECORDS as u64, RECORDS as u64), "{name}");
+        let peak = target.peak_above(base);
+        eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
+        // 100,000 rejections: ids, sequences and one shared reason (~4 MB),
+        // plus the summary; 13 KB a record before.
+        assert!(peak < 32 * MIB, "{name}: peak RSS {peak} KiB above idle");
+        target.serves_normally().await;
+    }
+}
+
+/// The memory budget refuses the rounds that do not fit and serves the rest;
+/// the server stays within budget plus its own overhead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_rounds_beyond_the_memory_budget_are_refused_and_the_rest_served() {
+    const ROUNDS: usize = 24;
+    const RECORDS: usize = 4_000;
+    const BUDGET_MIB: u64 = 8;
+    let budget = (BUDGET_MIB * 1024 * 1024).to_string();
+    let mut target = Target::start(&[("INDIKATOR_MEMORY_BUDGET_BYTES", &budget)]).await;
+    let base = target.reset_peak();
+    let numbers: Vec<String> = organisation_numbers(RECORDS);
+    let calls = (0..ROUNDS).map(|r| {
+        let mut client = target.client.clone();
+        let numbers = numbers.clone();
+        async move {
+            let records = numbers.into_iter().enumerate().map(move |(i, n)| {
+                let mut response = example_request().response.unwrap();
+                response.respondent.as_mut().unwrap().organisation_number = n;
+                record(format!("round-{r}-record-{i:->200}"), Some(response))
+            });
+            round(&mut client, std::iter::once(header(&format!("budget-{r}"))).chain(records)).await.map(|a| a.len())
+        }
+    });
+    let outcomes = futures::future::join_all(calls).await;
+    let served = outcomes.iter().filter(|o| matches!(o, Ok(n) if *n == RECORDS + 1)).count();
+    let refused = outcomes.iter().filter(|o| matches!(o, Err(s) if s.code() == Code::ResourceExhausted)).count();
+    assert_eq!(served + refused, ROUNDS, "{outcomes:?}");
+    assert!(served >= 1 && refused >= 1, "served {served}, refused {refused}");
+    let peak = target.peak_above(base);
+    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
+    assert!(peak < BUDGET_MIB * MIB + 48 * MIB, "peak RSS {peak} KiB above idle with an {BUDGET_MIB} MiB budget");
+    target.serves_normally().await;
+}
+
+fn organisation_numbers(n: usize) -> Vec<String> {
+    (10_000_000u32..)
+        .filter_map(|prefix| {
+            let digits: Vec<u32> = format!("{prefix:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
+            indikator::domain::OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
+        })
+        .take(n)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_watches_beyond_their_pool_are_refused_while_checks_and_scores_are_served() {
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    let mut target = Target::start(&[("INDIKATOR_MAX_HEALTH_WATCHES", "8")]).await;
+    let channel = Channel::from_shared(target.server.address.clone()).unwrap().connect().await.unwrap();
+    let mut watches = Vec::new();
+    let mut refused = 0;
+    for _ in 0..20 {
+        match HealthClient::new(channel.clone()).watch(HealthCheckRequest::default()).await {
+            Ok(stream) => watches.push(stream.into_inner()),
+            Err(s) => {
+                assert_eq!(s.code(), Code::ResourceExhausted, "{s:?}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((watches.len(), refused), (8, 12));
+    let check = HealthClient::new(channel).check(HealthCheckRequest::default()).await.unwrap().into_inner();
+    assert_eq!(check.status, 1, "SERVING");
+    target.serves_normally().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_advertises_a_per_connection_stream_limit() {
+    let target = Target::start(&[("INDIKATOR_MAX_STREAMS_PER_CONNECTION", "37")]).await;
+    let tcp = tokio::net::TcpStream::connect(target.server.address.trim_start_matches("http://")).await.unwrap();
+    let (mut send, mut connection) = h2::client::handshake(tcp).await.unwrap();
+    // One call, so that the server's SETTINGS have been read when it ends.
+    let request = http::Request::post(format!("{}/grpc.health.v1.Health/Check", target.server.address))
+        .header("content-type", "application/grpc")
+        .body(())
+        .unwrap();
+    let (response, mut stream) = send.send_request(request, false).unwrap();
+    stream.send_data(bytes::Bytes::from_static(&[0, 0, 0, 0, 0]), true).unwrap();
+    let mut response = std::pin::pin!(response);
+    tokio::select! {
+        r = &mut response => { r.unwrap(); }
+        c = &mut connection => panic!("the connection ended first: {c:?}"),
+    }
+    assert_eq!(connection.max_concurrent_send_streams(), 37);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_streams_holding_every_permit_are_ended_and_other_callers_are_served_again() {
+    let mut target =
+        Target::start(&[("INDIKATOR_MAX_CONCURRENT_REQUESTS", "12"), ("INDIKATOR_STREAM_IDLE_TIMEOUT", "2s")]).await;
+    // One client holds every permit with streams that send nothing.
+    let mut held = Vec::new();
+    let mut senders = Vec::new();
+    for _ in 0..12 {
+        let (tx, rx) = tokio::sync::mpsc::channel::<pb::ScoreStreamRequest>(1);
+        let stream = target.client.score_stream(tokio_stream::wrappers::ReceiverStream::new(rx)).await.unwrap();
+        held.push(stream.into_inner());
+        senders.push(tx);
+    }
+    let status = target.client.score(example_request()).await.unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    // Each idle stream is ended by the server with DEADLINE_EXCEEDED.
+    for mut stream in held {
+        let end = tokio::time::timeout(std::time::Duration::from_secs(30), stream.message()).await.expect("ended");
+        assert_eq!(end.unwrap_err().code(), Code::DeadlineExceeded);
+    }
+    target.serves_normally().await;
+}
+
+/// Raw HTTP/2: a call with headers the generated client would not send.
+async fn raw_call(address: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> (http::HeaderMap, Vec<u8>) {
+    let tcp = tokio::net::TcpStream::connect(address.trim_start_matches("http://")).await.unwrap();
+    let (send, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    let mut send = send.ready().await.unwrap();
+    let mut request = http::Request::post(format!("{address}{path}"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let (response, mut stream) = send.send_request(request.body(()).unwrap(), false).unwrap();
+    stream.send_data(body.into(), true).unwrap();
+    let response = response.await.unwrap();
+    let mut headers = response.headers().clone();
+    let mut body = response.into_body();
+    let mut data = Vec::new();
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.unwrap();
+        let _ = body.flow_control().release_capacity(chunk.len());
+        data.extend_from_slice(&chunk);
+    }
+    if let Ok(Some(trailers)) = body.trailers().await {
+        headers.extend(trailers);
+    }
+    (headers, data)
+}
+
+fn frame(message: &[u8]) -> Vec<u8> {
+    let mut out = vec![0];
+    out.extend((message.len() as u32).to_be_bytes());
+    out.extend_from_slice(message);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deadlines_larger_than_the_clock_holds_are_clamped_and_the_call_is_answered() {
+    let mut target = Target::start(&[]).await;
+    let body = frame(&prost::Message::encode_to_vec(&example_request()));
+    for timeout in ["18446744073709551615S", "9223372036854775807S", "5124095576030431H"] {
+        let (headers, _) = raw_call(
+            &target.server.address,
+            "/indikator.v1.IndicatorService/Score",
+            &[("grpc-timeout", timeout)],
+            body.clone(),
+        )
+        .await;
+        assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{timeout}: {headers:?}");
+    }
+    target.serves_normally().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on() {
+    let mut target = Target::start(&[]).await;
+    let good = |id: &str| pb::ScoreStreamRequest { record_id: id.into(), response: example_request().response };
+    // record_id "bad", then a response whose respondent name is Latin-1 «æ».
+    let bad: Vec<u8> = [&[0x0a, 3][..], b"bad", &[0x12, 6, 0x0a, 4, 0x2a, 2, 0x62, 0xe6]].concat();
+    let mut body = frame(&prost::Message::encode_to_vec(&good("one")));
+    body.extend(frame(&bad));
+    body.extend(frame(&prost::Message::encode_to_vec(&good("three"))));
+    let (headers, data) =
+        raw_call(&target.server.address, "/indikator.v1.IndicatorService/ScoreStream", &[], body).await;
+    assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{headers:?}");
+    let mut answers = Vec::new();
+    let mut rest = &data[..];
+    while rest.len() >= 5 {
+        let len = u32::from_be_bytes(rest[1..5].try_into().unwrap()) as usize;
+        answers.push(<pb::ScoreStreamResponse as prost::Message>::decode(&rest[5..5 + len]).unwrap());
+        rest = &rest[5 + len..];
+    }
+    let outcomes: Vec<_> = answers
+        .iter()
+        .map(|a| (a.record_id.as_str(), matches!(a.outcome, Some(pb::score_stream_response::Outcome::Results(_)))))
+        .collect();
+    assert_eq!(outcomes, [("one", true), ("bad", false), ("three", true)]);
+    let Some(pb::score_stream_response::Outcome::Error(error)) = &answers[1].outcome else { unreachable!() };
+    assert_eq!(error.code, Code::InvalidArgument as i32);
+    assert!(error.message.contains("UTF-8"), "{}", error.message);
+
+    // In a round: a rejection at its position; received = scored + rejected.
+    let wrap = |record: &[u8]| -> Vec<u8> {
+        let mut m = vec![0x12, record.len() as u8];
+        m.extend_from_slice(record);
+        m
+    };
+    let as_round = |r: pb::ScoreStreamRequest| record(r.record_id, r.response);
+    let mut body = frame(&prost::Message::encode_to_vec(&header("undecodable")));
+    body.extend(frame(&prost::Message::encode_to_vec(&as_round(good("one")))));
+    body.extend(frame(&wrap(&bad)));
+    let mut three = as_round(good("three"));
+    if let Some(pb::score_round_request::Item::Record(r)) = three.item.as_mut() {
+        r.response.as_mut().unwrap().respondent.as_mut().unwrap().organisation_number = "964338531".into();
+    }
+    body.extend(frame(&prost::Message::encode_to_vec(&three)));
+    let (headers, data) =
+        raw_call(&target.server.address, "/indikator.v1.IndicatorService/ScoreRound", &[], body).await;
+    assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{headers:?}");
+    let mut messages = Vec::new();
+    let mut rest = &data[..];
+    while rest.len() >= 5 {
+        let len = u32::from_be_bytes(rest[1..5].try_into().unwrap()) as usize;
+        messages.push(<pb::ScoreRoundResponse as prost::Message>::decode(&rest[5..5 + len]).unwrap());
+        rest = &rest[5 + len..];
+    }
+    let accounting = accounting(&messages);
+    assert_eq!((accounting.received, accounting.scored, accounting.rejected), (3, 2, 1));
+    assert_eq!((accounting.rejections[0].record_id.as_str(), accounting.rejections[0].sequence), ("bad", 1));
+    target.serves_normally().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log() {
+    let mut target = Target::start(&[]).await;
+    let forged = "r1\n2026-01-01T00:00:00Z  INFO indikator::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
+    let answers = round(&mut target.client, std::iter::once(header(forged))).await.unwrap();
+    assert_eq!(accounting(&answers).received, 0);
+    let line = target.server.log_line_containing("round started");
+    assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+    assert!(line.contains(r"r1\u{a}2026"), "{line:?}");
+
+    let status =
+        round(&mut target.client, std::iter::once(header(&"x".repeat(4 * 1024 * 1024 - 64)))).await.unwrap_err();
+    assert_eq!(violated_fields(&status), ["header.round_id"]);
+    target.serves_normally().await;
+}
