@@ -40,3 +40,32 @@ async fn new_connections_are_refused_after_shutdown() {
         }
     }
 }
+
+/// During the drain delay health answers NOT_SERVING and new connections are
+/// still served; once it is over, new connections are refused.
+#[tokio::test]
+async fn during_the_drain_delay_health_is_not_serving_and_new_connections_are_served() {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let settings = ServerSettings { drain_delay: Duration::from_secs(3), ..ServerSettings::default() };
+    let mut app = spawn_app_with(settings).await;
+    let mut health = HealthClient::new(app.channel().await);
+    let mut watch = health.watch(HealthCheckRequest::default()).await.unwrap().into_inner();
+    assert_eq!(watch.message().await.unwrap().unwrap().status(), ServingStatus::Serving);
+    let _ = app.shutdown.take().unwrap().send(());
+    assert_eq!(watch.message().await.unwrap().unwrap().status(), ServingStatus::NotServing);
+
+    // A new connection during the delay: served, and told NOT_SERVING.
+    let fresh = app.channel().await;
+    let status = HealthClient::new(fresh.clone()).check(HealthCheckRequest::default()).await.unwrap().into_inner();
+    assert_eq!(status.status(), ServingStatus::NotServing);
+    indikator::proto::v1::indicator_service_client::IndicatorServiceClient::new(fresh)
+        .score(example_request())
+        .await
+        .expect("a call on a new connection during the drain delay is served");
+    drop(watch);
+
+    // After the delay the server exits (nothing in flight) and refuses connections.
+    tokio::time::timeout(Duration::from_secs(15), &mut app.server).await.expect("exits").unwrap().unwrap();
+    let refused = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await;
+    assert!(refused.is_err(), "{refused:?}");
+}
