@@ -146,7 +146,7 @@ proptest! {
         let (result, peak) =
             peak_allocated(|| survey_response_with(request.response.as_ref(), "response", catalogues).map(|_| ()));
         let violations = result.expect_err("every hostile request is refused");
-        prop_assert!(violations.len() >= 1);
+        prop_assert!(!violations.is_empty());
         prop_assert!(violations.iter().count() <= indikator::api::validate::MAX_VIOLATIONS);
         prop_assert!(
             peak <= CONSTANT + PER_MESSAGE_BYTE * size,

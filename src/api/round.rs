@@ -217,7 +217,7 @@ where
             continue;
         }
         if let Some(r) = reservation.as_mut()
-            && round.received() % RESERVE_EVERY == 0
+            && round.received().is_multiple_of(RESERVE_EVERY)
         {
             r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| Status::resource_exhausted(e.to_string()))?;
         }
