@@ -249,13 +249,20 @@ fn valid_response() -> impl Strategy<Value = pb::SurveyResponse> {
 fn expected_counts(a: &pb::Ssb2018Answers) -> [Option<u32>; 6] {
     let areas = |has: bool, areas: &[i32]| if has { areas.len() as u32 } else { 0 };
     // Sourcing 1 and 2 are «exclusively / mainly internal»; procurement 1 and 2 «yes, fully / partly».
-    let internal =
-        a.sourcing.as_ref().map(|s| s.functions.iter().filter(|f| matches!(f.sourcing, 1 | 2)).count() as u32);
-    let procurement =
-        a.procurement.as_ref().map(|p| p.activities.iter().filter(|x| matches!(x.answer, 1 | 2)).count() as u32);
+    // A present block with no answer at all is unscored (METHOD.md §1.4).
+    let internal = a
+        .sourcing
+        .as_ref()
+        .filter(|s| !s.functions.is_empty())
+        .map(|s| s.functions.iter().filter(|f| matches!(f.sourcing, 1 | 2)).count() as u32);
+    let procurement = a
+        .procurement
+        .as_ref()
+        .filter(|p| !p.activities.is_empty())
+        .map(|p| p.activities.iter().filter(|x| matches!(x.answer, 1 | 2)).count() as u32);
     // Modes 3 and 4 are complex: 0/2/4 points; simple modes 0/1/3. Extents: 1 none,
     // 2 some, 3–5 about half or more, 6–7 don't know / not relevant (0 points).
-    let service = a.service_offer.as_ref().map(|s| {
+    let service = a.service_offer.as_ref().filter(|s| !s.modes.is_empty()).map(|s| {
         s.modes
             .iter()
             .map(|x| {
@@ -364,6 +371,15 @@ fn check_results(request: &pb::SurveyResponse, results: &pb::IndicatorResults) -
         flagged(pb::FlagCode::CloudWithoutAreas),
         without_areas(answers.cloud.as_ref().map(|c| (c.uses_cloud, c.areas.len())))
     );
+    let empty = [
+        ("ssb_2018.sourcing", answers.sourcing.as_ref().is_some_and(|s| s.functions.is_empty())),
+        ("ssb_2018.procurement", answers.procurement.as_ref().is_some_and(|p| p.activities.is_empty())),
+        ("ssb_2018.service_offer", answers.service_offer.as_ref().is_some_and(|s| s.modes.is_empty())),
+    ];
+    for (field, is_empty) in empty {
+        let flagged = results.flags.iter().any(|f| f.code == pb::FlagCode::EmptyBlock as i32 && f.field == field);
+        prop_assert_eq!(flagged, is_empty, "empty block flag on {}", field);
+    }
     Ok(())
 }
 

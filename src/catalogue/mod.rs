@@ -105,6 +105,10 @@ pub struct Catalogue {
     /// Share of an area's items that must be answered for it to be scored, in (0, 1];
     /// [`DEFAULT_MIN_COVERAGE`] when the file does not say.
     pub min_coverage: f64,
+    /// Every value an answer can take is a whole multiple of `1 / value_denominator`
+    /// (168 for the shipped `ks-2018`): an area's sum is kept as whole units, so
+    /// its mean is exact and the same wherever it is computed. 1 for a service list.
+    pub value_denominator: u64,
 }
 
 /// An area («kategori», «tjenesteområde») whose items or services are scored together.
@@ -317,6 +321,12 @@ impl Catalogue {
     /// Index into [`Catalogue::services`] of the service with this id.
     pub fn service_index(&self, id: &str) -> Option<usize> {
         self.services.iter().position(|s| s.id == id)
+    }
+
+    /// A value on 0–5 (as [`ItemDef::value`] gives it) in whole units of
+    /// `1 / value_denominator`.
+    pub fn units(&self, value: f64) -> u64 {
+        (value * self.value_denominator as f64).round() as u64
     }
 
     /// How many items (questionnaire) or services (service list) belong to an area.

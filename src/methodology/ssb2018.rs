@@ -283,8 +283,10 @@ pub struct CountIndicator {
     pub max_count: u32,
     /// The published 2018 bands.
     pub published: Calibration,
-    /// Published median of the non-zero counts, where one was published.
+    /// Published median, where one was published.
     pub published_median: Option<f64>,
+    /// The respondents the median is reported over (METHOD.md §1.5).
+    pub median_base: &'static str,
 }
 
 pub static STRATEGY: CountIndicator = CountIndicator {
@@ -295,6 +297,7 @@ pub static STRATEGY: CountIndicator = CountIndicator {
     max_count: 13,
     published: Calibration::new([6, 10, 12]),
     published_median: Some(9.0),
+    median_base: "those with a strategy (no strategy is left out; a strategy with no area counts 0)",
 };
 
 pub static PROJECTS: CountIndicator = CountIndicator {
@@ -305,6 +308,7 @@ pub static PROJECTS: CountIndicator = CountIndicator {
     max_count: 10,
     published: Calibration::new([5, 7, 9]),
     published_median: Some(7.0),
+    median_base: "those with projects (no projects is left out; projects with no area count 0)",
 };
 
 pub static INTERNAL_CAPACITY: CountIndicator = CountIndicator {
@@ -315,6 +319,7 @@ pub static INTERNAL_CAPACITY: CountIndicator = CountIndicator {
     max_count: 12,
     published: Calibration::new([5, 8, 11]),
     published_median: Some(8.0),
+    median_base: "everyone scored",
 };
 
 pub static CLOUD: CountIndicator = CountIndicator {
@@ -325,6 +330,7 @@ pub static CLOUD: CountIndicator = CountIndicator {
     max_count: 15,
     published: Calibration::new([4, 7, 10]),
     published_median: Some(6.0),
+    median_base: "those using cloud (not using cloud is left out; cloud use with no area counts 0)",
 };
 
 pub static PROCUREMENT: CountIndicator = CountIndicator {
@@ -335,6 +341,7 @@ pub static PROCUREMENT: CountIndicator = CountIndicator {
     max_count: 8,
     published: Calibration::new([4, 6, 8]),
     published_median: Some(6.0),
+    median_base: "everyone scored",
 };
 
 pub static SERVICE_OFFER: CountIndicator = CountIndicator {
@@ -345,6 +352,7 @@ pub static SERVICE_OFFER: CountIndicator = CountIndicator {
     max_count: 14,
     published: Calibration::new([2, 4, 7]),
     published_median: Some(2.0),
+    median_base: "everyone scored",
 };
 
 /// Every count indicator, in the order results and reports list them.
