@@ -46,7 +46,8 @@ pub fn indicator_results(
                     if !empty.is_empty() {
                         reasons.push(format!("empty answer block(s): ssb_2018.{}", empty.join(", ssb_2018.")));
                     }
-                    unscored.push(pb::Unscored { indicator: format!("{}/{indicator}", m::ID), reason: reasons.join("; ") });
+                    unscored
+                        .push(pb::Unscored { indicator: format!("{}/{indicator}", m::ID), reason: reasons.join("; ") });
                 }
             }
             Some(ssb_2018_results(r))

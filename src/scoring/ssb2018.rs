@@ -225,7 +225,11 @@ pub fn measure(answers: &Answers) -> Measures {
 
     // A keyed block that is present but holds no answer is unscored and flagged
     // (METHOD.md §1.4), never a count of 0.
-    fn answered<const N: usize>(block: Option<[Option<u8>; N]>, flag: Flag, flags: &mut Flags) -> Option<[Option<u8>; N]> {
+    fn answered<const N: usize>(
+        block: Option<[Option<u8>; N]>,
+        flag: Flag,
+        flags: &mut Flags,
+    ) -> Option<[Option<u8>; N]> {
         match block {
             Some(answers) if answers.iter().all(Option::is_none) => {
                 flags.set(flag);
@@ -454,7 +458,8 @@ mod tests {
 
     #[test]
     fn the_median_base_takes_zeros_only_from_those_who_answered_yes_for_strategy_projects_and_cloud() {
-        let no_strategy = measure(&Answers { strategy: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() });
+        let no_strategy =
+            measure(&Answers { strategy: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() });
         assert_eq!(no_strategy.in_median_base(Count::Strategy), None);
         let empty_strategy =
             measure(&Answers { strategy: Some(Portfolio { exists: true, areas: 0 }), ..Answers::default() });

@@ -9,6 +9,7 @@ mod methodology;
 mod process;
 mod production;
 mod reflection;
+mod rounds;
 mod score;
 mod shutdown;
 mod streaming;
