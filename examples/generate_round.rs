@@ -68,7 +68,7 @@ use indikator::api::validate;
 use indikator::domain::SizeClass;
 use indikator::methodology::ssb2018::{self as m, Hindrance};
 use indikator::proto::v1 as pb;
-use indikator::scoring::bands::median_of_nonzero;
+use indikator::scoring::bands::median;
 use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
 
 /// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
@@ -867,7 +867,13 @@ fn verify(lines: &[String]) -> String {
     }
     let mut medians = Vec::new();
     for count in Count::ALL {
-        let median = median_of_nonzero(&histograms[count as usize]).unwrap_or(0.0);
+        // Over the median's base (METHOD.md §1.5): strategy, projects and cloud among
+        // those who answered yes (no portfolio here is empty), the rest over everyone.
+        let mut base = histograms[count as usize].clone();
+        if matches!(count, Count::Strategy | Count::Projects | Count::Cloud) {
+            base[0] = 0;
+        }
+        let median = median(&base).unwrap_or(0.0);
         let target = f64::from(target_median(count));
         check(median == target, format!("{} median {median}, want {target}", count.indicator().id));
         medians.push(median);

@@ -1232,6 +1232,10 @@ fn mean_of(scores: &[f64]) -> f64 {
     if scores.is_empty() { 0.0 } else { scores.iter().sum::<f64>() / scores.len() as f64 }
 }
 
+/// A scored card as the check groups it: its (dimension, key) groups, its
+/// region and its score per area.
+type KsCard = (Vec<(i32, String)>, String, Vec<Option<f64>>);
+
 fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError> {
     let messages =
         std::iter::once(header(pb::Calibration::Published)).chain(responses.iter().enumerate().map(|(i, r)| {
@@ -1253,7 +1257,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
         .collect();
     let areas = &indikator::catalogue::Catalogues::shipped().ks_2018.areas;
     // Per card: (group keys, region, scores per area).
-    let mut scored: Vec<(Vec<(i32, String)>, String, Vec<Option<f64>>)> = Vec::new();
+    let mut scored: Vec<KsCard> = Vec::new();
     for card in &cards {
         let request = &responses[card.record_id.parse::<usize>().unwrap()];
         let by_score = score(Some(request)).map_err(|f| TestCaseError::fail(format!("{f:?}")))?;
@@ -1281,7 +1285,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
         }
         scored.push((keys, p.region.clone(), scores));
     }
-    let scores_where = |area: usize, keep: &dyn Fn(&(Vec<(i32, String)>, String, Vec<Option<f64>>)) -> bool| {
+    let scores_where = |area: usize, keep: &dyn Fn(&KsCard) -> bool| {
         scored.iter().filter(|x| keep(x)).filter_map(|x| x.2[area]).collect::<Vec<f64>>()
     };
     for g in &s.groups {

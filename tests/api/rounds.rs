@@ -102,7 +102,7 @@ fn indicator<'a>(summary: &'a pb::RoundSummary, id: &str) -> &'a pb::IndicatorCa
     summary.calibration.as_ref().unwrap().indicators.iter().find(|i| i.indicator == id).unwrap()
 }
 
-fn kind_group<'a>(summary: &'a pb::RoundSummary, kind: pb::RespondentKind) -> Option<&'a pb::GroupTables> {
+fn kind_group(summary: &pb::RoundSummary, kind: pb::RespondentKind) -> Option<&pb::GroupTables> {
     summary.groups.iter().find(|g| g.dimension() == pb::GroupDimension::RespondentKind && g.key == kind.as_str_name())
 }
 
