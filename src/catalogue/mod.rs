@@ -20,7 +20,11 @@
 //!   area) and `published_national_mean` (0–5). Every area needs an entry.
 //! * `[[items]]`: `id`, `area` (an area id), `question_nb`, `question_en`, `answer`,
 //!   `provenance`, `options` (inline tables `{ id, label_nb, label_en?, value? }`,
-//!   values on 0–5, no value = «vet ikke»), and for `multi_choice` `max_count`.
+//!   values on 0–5, each a fraction with a denominator up to 1000 such as 2.5 or
+//!   0.125, no value = «vet ikke»), and for `multi_choice` `max_count`. Every
+//!   value an answer can take must be a whole number of one common unit
+//!   ([`Catalogue::value_denominator`]) small enough that an area's sum fits 32
+//!   bits: that is what makes area scores exact.
 //!   By `answer`:
 //!   - `degree`: exactly five valued options, lowest degree first (others unvalued);
 //!   - `yes_no`: valued options `ja` and `nei`; any other option unvalued;

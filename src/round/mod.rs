@@ -8,11 +8,15 @@
 //! shared text arena, and one bit in the set of organisation numbers seen
 //! ([`compact::SeenNumbers`], at most 2.5 MB for Norwegian numbers). A
 //! respondent that answered `ks-2018` adds 2½ bytes per area (20 for the
-//! shipped 8 areas: a [`KsScore`] and the items answered in 4 bits); one that
-//! answered `riksrevisjonen-2015` adds half a byte per service (10 bytes for
-//! 19). National ranks take a fixed 200 kB per KS area, whatever the round's
-//! size. Records are read back in arrival order ([`Cursor`]), which is how
-//! score cards are sent.
+//! shipped 8 areas: the area's sum of values in whole catalogue units, a
+//! [`KsScore`], in 16 bits, and the items answered in 4 bits; a catalogue whose
+//! sums can reach 65,535 units takes 32 bits per sum). From those two the
+//! area's exact mean follows, the same bits Score gives (METHOD.md §2). One
+//! that answered `riksrevisjonen-2015` adds half a byte per service (10 bytes
+//! for 19). National ranks take one entry per distinct score of a KS area,
+//! whatever the round's size. Relative calibration is derived from the
+//! round's municipalities (METHOD.md §1.5). Records are read back in arrival
+//! order ([`Cursor`]), which is how score cards are sent.
 
 pub mod compact;
 pub mod tables;
