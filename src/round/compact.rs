@@ -1,7 +1,7 @@
 //! Compact per-respondent values a round keeps for every record until its
 //! score cards are sent: what makes a 1,000,000-record round fit in memory.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::domain::OrganisationNumber;
 use crate::methodology::ssb2018::Hindrance;
@@ -85,8 +85,9 @@ pub mod sums {
 /// exact means the cards show, so a card's rank always agrees with its score.
 #[derive(Debug, Clone, Default)]
 pub struct Ranking {
-    /// Respondents per score (the mean's bits: non-negative f64s order as their bits).
-    counts: BTreeMap<u64, u32>,
+    /// Respondents per score, keyed by the mean's bits (non-negative f64s order
+    /// as their bits); sorted by `finish`.
+    counts: HashMap<u64, u32>,
     /// After `finish`: each score that occurs, ascending, with the respondents above it.
     above: Vec<(u64, u32)>,
     ranked: u32,
@@ -107,15 +108,16 @@ impl Ranking {
 
     /// Turns the counts per score into counts above each score.
     pub fn finish(&mut self) {
+        let mut counts: Vec<(u64, u32)> = std::mem::take(&mut self.counts).into_iter().collect();
+        counts.sort_unstable_by_key(|&(bits, _)| std::cmp::Reverse(bits));
         let mut above = 0;
-        let mut list: Vec<(u64, u32)> = Vec::with_capacity(self.counts.len());
-        for (&bits, &n) in self.counts.iter().rev() {
-            list.push((bits, above));
-            above += n;
+        for (_, n) in &mut counts {
+            let here = *n;
+            *n = above;
+            above += here;
         }
-        list.reverse();
-        self.above = list;
-        self.counts = BTreeMap::new();
+        counts.reverse();
+        self.above = counts;
     }
 
     /// 1 = highest (ties share a rank); 0 when unscored. Only after `finish`.
