@@ -19,7 +19,7 @@
 //! * Tabell 3.1, digital priority per grade 0–4: 34, 105, 29, 110, 99;
 //! * Tabell 5.1, use of digital services: 28, 101, 51, 107, 90;
 //! * Tabell 5.2, digital activity: 31, 112, 111, 37, 86;
-//! * medians of the non-zero counts: projects 7, internal capacity 8, cloud 6,
+//! * medians over each indicator's base (METHOD.md §1.5): projects 7, internal capacity 8, cloud 6,
 //!   procurement 6, service-offer points 2, strategy 10 (see below);
 //! * competence: 158 of 377 (41.9 %) report a large hindrance, 76 (20.2 %) a small one,
 //!   110 (29.2 %) tried to recruit ICT specialists, and 111 of the 158 (70.3 %) with a
@@ -68,7 +68,7 @@ use indikator::api::validate;
 use indikator::domain::SizeClass;
 use indikator::methodology::ssb2018::{self as m, Hindrance};
 use indikator::proto::v1 as pb;
-use indikator::scoring::bands::median_of_nonzero;
+use indikator::scoring::bands::median;
 use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
 
 /// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
@@ -567,7 +567,7 @@ fn tier_combinations() -> Vec<(u32, [usize; 4])> {
     combos
 }
 
-/// The target median of the non-zero counts of an indicator.
+/// The target median of an indicator, over its base (METHOD.md §1.5).
 fn target_median(count: Count) -> u32 {
     match count {
         Count::Strategy => STRATEGY_MEDIAN,
@@ -867,7 +867,13 @@ fn verify(lines: &[String]) -> String {
     }
     let mut medians = Vec::new();
     for count in Count::ALL {
-        let median = median_of_nonzero(&histograms[count as usize]).unwrap_or(0.0);
+        // Over the median's base (METHOD.md §1.5): strategy, projects and cloud among
+        // those who answered yes (no portfolio here is empty), the rest over everyone.
+        let mut base = histograms[count as usize].clone();
+        if matches!(count, Count::Strategy | Count::Projects | Count::Cloud) {
+            base[0] = 0;
+        }
+        let median = median(&base).unwrap_or(0.0);
         let target = f64::from(target_median(count));
         check(median == target, format!("{} median {median}, want {target}", count.indicator().id));
         medians.push(median);
@@ -905,7 +911,7 @@ fn verify(lines: &[String]) -> String {
             joined(&composite.published_counts.map(|n| n as usize))
         );
     }
-    s += "  medians of non-zero counts:";
+    s += "  medians over each indicator's base:";
     for (count, median) in Count::ALL.iter().zip(&medians) {
         let published = count.indicator().published_median.unwrap_or(0.0);
         s += &format!(" {} {median} (published {published})", count.indicator().id);

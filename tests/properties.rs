@@ -249,13 +249,20 @@ fn valid_response() -> impl Strategy<Value = pb::SurveyResponse> {
 fn expected_counts(a: &pb::Ssb2018Answers) -> [Option<u32>; 6] {
     let areas = |has: bool, areas: &[i32]| if has { areas.len() as u32 } else { 0 };
     // Sourcing 1 and 2 are «exclusively / mainly internal»; procurement 1 and 2 «yes, fully / partly».
-    let internal =
-        a.sourcing.as_ref().map(|s| s.functions.iter().filter(|f| matches!(f.sourcing, 1 | 2)).count() as u32);
-    let procurement =
-        a.procurement.as_ref().map(|p| p.activities.iter().filter(|x| matches!(x.answer, 1 | 2)).count() as u32);
+    // A present block with no answer at all is unscored (METHOD.md §1.4).
+    let internal = a
+        .sourcing
+        .as_ref()
+        .filter(|s| !s.functions.is_empty())
+        .map(|s| s.functions.iter().filter(|f| matches!(f.sourcing, 1 | 2)).count() as u32);
+    let procurement = a
+        .procurement
+        .as_ref()
+        .filter(|p| !p.activities.is_empty())
+        .map(|p| p.activities.iter().filter(|x| matches!(x.answer, 1 | 2)).count() as u32);
     // Modes 3 and 4 are complex: 0/2/4 points; simple modes 0/1/3. Extents: 1 none,
     // 2 some, 3–5 about half or more, 6–7 don't know / not relevant (0 points).
-    let service = a.service_offer.as_ref().map(|s| {
+    let service = a.service_offer.as_ref().filter(|s| !s.modes.is_empty()).map(|s| {
         s.modes
             .iter()
             .map(|x| {
@@ -353,7 +360,8 @@ fn check_results(request: &pb::SurveyResponse, results: &pb::IndicatorResults) -
         _ => pb::HindranceGroup::Unknown,
     });
     prop_assert_eq!(r.hindrance_group, hindrance.unwrap_or(pb::HindranceGroup::Unspecified) as i32);
-    prop_assert_eq!(r.competence_profile.is_some(), answers.sourcing.is_some() && answers.recruitment.is_some());
+    let sourced = answers.sourcing.as_ref().is_some_and(|s| !s.functions.is_empty());
+    prop_assert_eq!(r.competence_profile.is_some(), sourced && answers.recruitment.is_some());
     let flagged = |code: pb::FlagCode| results.flags.iter().any(|f| f.code == code as i32);
     let without_areas = |block: Option<(bool, usize)>| block.is_some_and(|(has, n)| has && n == 0);
     prop_assert_eq!(
@@ -364,6 +372,15 @@ fn check_results(request: &pb::SurveyResponse, results: &pb::IndicatorResults) -
         flagged(pb::FlagCode::CloudWithoutAreas),
         without_areas(answers.cloud.as_ref().map(|c| (c.uses_cloud, c.areas.len())))
     );
+    let empty = [
+        ("ssb_2018.sourcing", answers.sourcing.as_ref().is_some_and(|s| s.functions.is_empty())),
+        ("ssb_2018.procurement", answers.procurement.as_ref().is_some_and(|p| p.activities.is_empty())),
+        ("ssb_2018.service_offer", answers.service_offer.as_ref().is_some_and(|s| s.modes.is_empty())),
+    ];
+    for (field, is_empty) in empty {
+        let flagged = results.flags.iter().any(|f| f.code == pb::FlagCode::EmptyBlock as i32 && f.field == field);
+        prop_assert_eq!(flagged, is_empty, "empty block flag on {}", field);
+    }
     Ok(())
 }
 
@@ -1012,4 +1029,299 @@ fn the_enum_lengths_match_the_methodology_lists() {
     assert_eq!(Target::ProcurementAnswer.len() as usize, m::PROCUREMENT_ANSWERS.len());
     assert_eq!(Target::ServiceMode.len() as usize, m::SERVICE_MODES.len());
     assert_eq!(Target::ServiceExtent.len() as usize, m::SERVICE_EXTENTS.len());
+}
+
+// ---- relative calibration: the derived cuts are METHOD.md §1.5's, by brute force ----
+
+/// The threshold in `from..=to` that best balances the counts `≤ t` against
+/// those `> t` among `xs`, trying every one (the first on ties); the middle of
+/// the range, rounded down, when `xs` is empty.
+fn brute_threshold(xs: &[u32], from: u32, to: u32) -> u32 {
+    if xs.is_empty() {
+        return (from + to) / 2;
+    }
+    let mut best: Option<(u64, u32)> = None;
+    for t in from..=to {
+        let below = xs.iter().filter(|&&x| x <= t).count() as i64;
+        let above = xs.len() as i64 - below;
+        let gap = (below - above).unsigned_abs();
+        if best.is_none_or(|(g, _)| gap < g) {
+            best = Some((gap, t));
+        }
+    }
+    best.unwrap().1
+}
+
+/// §1.5 written from the text: the cuts (as the lowest count of bands 2, 3, 4)
+/// or `None` where the guard keeps the published ones.
+fn brute_cuts(nonzero: &[u32], max: u32) -> Option<[u32; 3]> {
+    let distinct: HashSet<u32> = nonzero.iter().copied().collect();
+    if nonzero.len() < 20 || distinct.len() < 4 {
+        return None;
+    }
+    let t2 = brute_threshold(nonzero, 2, max - 2);
+    let low: Vec<u32> = nonzero.iter().copied().filter(|&x| x <= t2).collect();
+    let high: Vec<u32> = nonzero.iter().copied().filter(|&x| x > t2).collect();
+    let t1 = brute_threshold(&low, 1, t2 - 1);
+    let t3 = brute_threshold(&high, t2 + 1, max - 1);
+    assert!(1 <= t1 && t1 < t2 && t2 < t3 && t3 < max, "every band a non-empty range");
+    Some([t1 + 1, t2 + 1, t3 + 1])
+}
+
+/// The median of `xs` (mean of the two middle values); 0 when empty.
+fn brute_median(xs: &[u32]) -> f64 {
+    let mut xs = xs.to_vec();
+    xs.sort_unstable();
+    match xs.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => f64::from(xs[n / 2]),
+        n => f64::from(xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+/// Each indicator's median base for one `ssb_2018` block (METHOD.md §1.5):
+/// strategy, projects and cloud among those who answered yes; the rest over
+/// everyone scored.
+fn median_base_counts(a: &pb::Ssb2018Answers) -> [Option<u32>; 6] {
+    let mut counts = expected_counts(a);
+    let yes = [
+        a.strategy.as_ref().map(|s| s.has_strategy),
+        a.projects.as_ref().map(|p| p.has_projects),
+        None,
+        a.cloud.as_ref().map(|c| c.uses_cloud),
+    ];
+    for (i, yes) in yes.into_iter().enumerate() {
+        if yes == Some(false) {
+            counts[i] = None;
+        }
+    }
+    counts
+}
+
+/// Rounds whose strategy counts (and the other indicators') cluster, so the
+/// guard is met about as often as not.
+fn calibration_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
+    proptest::collection::vec(valid_response_with(Kinds::Mixed, Just(2018u32)), 0..90)
+}
+
+fn check_calibration(responses: &[pb::SurveyResponse], calibration: pb::Calibration) -> Result<(), TestCaseError> {
+    let mut messages = vec![header(calibration)];
+    let mut seen = HashSet::new();
+    let mut base: Vec<&pb::Ssb2018Answers> = Vec::new();
+    for (i, r) in responses.iter().enumerate() {
+        let respondent = r.respondent.as_ref().unwrap();
+        if seen.insert(respondent.organisation_number.clone())
+            && respondent.kind == pb::RespondentKind::Municipality as i32
+            && let Some(a) = &r.ssb_2018
+        {
+            base.push(a);
+        }
+        messages.push(pb::ScoreRoundRequest {
+            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                record_id: format!("r{i}"),
+                response: Some(r.clone()),
+            })),
+        });
+    }
+    let report = block_on(fold_round(futures::stream::iter(messages.into_iter().map(Ok)), RoundLimits::default()))
+        .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
+    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    let c = s.calibration.unwrap();
+    for (i, indicator) in m::COUNT_INDICATORS.iter().enumerate() {
+        let got = &c.indicators[i];
+        let in_base: Vec<u32> = base.iter().filter_map(|a| median_base_counts(a)[i]).collect();
+        let nonzero: Vec<u32> = in_base.iter().copied().filter(|&x| x > 0).collect();
+        prop_assert_eq!(got.nonzero, nonzero.len() as u64, "{} non-zero municipalities", indicator.id);
+        prop_assert_eq!(got.median_base, in_base.len() as u64, "{} median base", indicator.id);
+        prop_assert_eq!(got.median, brute_median(&in_base), "{} median", indicator.id);
+        let published = indicator.published.cut_points().to_vec();
+        match brute_cuts(&nonzero, indicator.max_count) {
+            Some(cuts) => {
+                prop_assert_eq!(&got.derived_cut_points, &cuts.to_vec(), "{} derived cuts", indicator.id);
+                prop_assert!(got.not_derived_reason.is_empty());
+            }
+            None => {
+                prop_assert!(got.derived_cut_points.is_empty(), "{}: the guard derives nothing", indicator.id);
+                prop_assert!(!got.not_derived_reason.is_empty(), "{}: and says why", indicator.id);
+            }
+        }
+        let expected_used = match calibration {
+            pb::Calibration::Relative if !got.derived_cut_points.is_empty() => got.derived_cut_points.clone(),
+            _ => published,
+        };
+        prop_assert_eq!(&got.used_cut_points, &expected_used, "{} used cuts", indicator.id);
+    }
+    Ok(())
+}
+
+/// Rounds of municipalities whose counts spread over the whole range, so the
+/// guard is passed and the cut rule itself is exercised.
+fn spread_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
+    let response =
+        (municipality(Just(2018u32)), 0usize..=13, 0usize..=10).prop_map(|(respondent, s, p)| pb::SurveyResponse {
+            respondent: Some(respondent),
+            ssb_2018: Some(pb::Ssb2018Answers {
+                strategy: Some(pb::Ssb2018Strategy { has_strategy: s > 0, areas: (1..=s as i32).collect() }),
+                projects: Some(pb::Ssb2018Projects { has_projects: true, areas: (1..=p as i32).collect() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+    proptest::collection::vec(response, 15..120)
+}
+
+proptest! {
+    #![proptest_config(config(96))]
+
+    #[test]
+    fn derived_cuts_equal_a_brute_force_of_the_method_and_the_guard_holds(
+        responses in prop_oneof![calibration_round(), spread_round()],
+        calibration in calibration(),
+    ) {
+        check_calibration(&responses, calibration)?;
+    }
+}
+
+// ---- KS: one exact score everywhere, and means of those scores ----
+
+fn ks_answer(item: &indikator::catalogue::ItemDef) -> BoxedStrategy<Option<pb::MaturityAnswer>> {
+    use indikator::catalogue::AnswerType;
+    use pb::maturity_answer::Answer;
+    let id = item.id.clone();
+    let options: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
+    let answer: BoxedStrategy<Answer> = match item.answer {
+        AnswerType::Degree => (1i32..=5).prop_map(Answer::Degree).boxed(),
+        AnswerType::YesNo => any::<bool>().prop_map(Answer::Yes).boxed(),
+        AnswerType::SingleChoice => proptest::sample::select(options).prop_map(Answer::Choice).boxed(),
+        AnswerType::MultiChoice { .. } => {
+            let n = options.len();
+            subsequence(options, 0..=n).prop_map(|option_ids| Answer::Choices(pb::ChoiceList { option_ids })).boxed()
+        }
+        AnswerType::Level => (0u32..=3).prop_map(Answer::Level).boxed(),
+    };
+    prop_oneof![
+        3 => Just(None),
+        1 => Just(Some(Answer::DontKnow(true))),
+        6 => answer.prop_map(Some),
+    ]
+    .prop_map(move |answer| answer.map(|answer| pb::MaturityAnswer { item_id: id.clone(), answer: Some(answer) }))
+    .boxed()
+}
+
+fn ks_block() -> impl Strategy<Value = pb::Ks2018Answers> {
+    let items: Vec<BoxedStrategy<Option<pb::MaturityAnswer>>> =
+        indikator::catalogue::Catalogues::shipped().ks_2018.items.iter().map(ks_answer).collect();
+    items.prop_map(|answers| pb::Ks2018Answers { answers: answers.into_iter().flatten().collect() })
+}
+
+fn ks_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
+    let respondent = respondent(Kinds::Mixed, Just(2018u32))
+        .prop_filter("ks-2018 covers municipalities and county municipalities", |r| {
+            r.kind != pb::RespondentKind::StateAgency as i32
+        });
+    let response = (respondent, ks_block()).prop_map(|(respondent, ks_2018)| pb::SurveyResponse {
+        respondent: Some(respondent),
+        ks_2018: Some(ks_2018),
+        ..Default::default()
+    });
+    proptest::collection::vec(response, 1..40)
+}
+
+/// The mean of `scores` as a reader computes it: summed in arrival order.
+fn mean_of(scores: &[f64]) -> f64 {
+    if scores.is_empty() { 0.0 } else { scores.iter().sum::<f64>() / scores.len() as f64 }
+}
+
+/// A scored card as the check groups it: its (dimension, key) groups, its
+/// region and its score per area.
+type KsCard = (Vec<(i32, String)>, String, Vec<Option<f64>>);
+
+fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError> {
+    let messages =
+        std::iter::once(header(pb::Calibration::Published)).chain(responses.iter().enumerate().map(|(i, r)| {
+            pb::ScoreRoundRequest {
+                item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                    record_id: format!("{i}"),
+                    response: Some(r.clone()),
+                })),
+            }
+        }));
+    let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
+        .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
+    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    let cards: Vec<pb::ScoreCard> = RoundOutput::new(report)
+        .filter_map(|out| match out.item {
+            Some(pb::score_round_response::Item::ScoreCard(card)) => Some(card),
+            _ => None,
+        })
+        .collect();
+    let areas = &indikator::catalogue::Catalogues::shipped().ks_2018.areas;
+    // Per card: (group keys, region, scores per area).
+    let mut scored: Vec<KsCard> = Vec::new();
+    for card in &cards {
+        let request = &responses[card.record_id.parse::<usize>().unwrap()];
+        let by_score = score(Some(request)).map_err(|f| TestCaseError::fail(format!("{f:?}")))?;
+        let results = card.results.as_ref().unwrap();
+        let inner = &results.ks_2018.as_ref().unwrap().areas;
+        let direct = &by_score.ks_2018.as_ref().unwrap().areas;
+        prop_assert_eq!(card.ks_2018.len(), areas.len());
+        let mut scores = Vec::new();
+        for a in 0..areas.len() {
+            let bits = |s: Option<f64>| s.map(f64::to_bits);
+            prop_assert_eq!(bits(card.ks_2018[a].score), bits(inner[a].score), "card and inner results");
+            prop_assert_eq!(bits(inner[a].score), bits(direct[a].score), "round and Score, area {}", a);
+            scores.push(direct[a].score);
+        }
+        let p = results.respondent.as_ref().unwrap();
+        let mut keys = vec![
+            (pb::GroupDimension::Overall as i32, "all".to_owned()),
+            (pb::GroupDimension::RespondentKind as i32, p.kind().as_str_name().to_owned()),
+        ];
+        if p.size_class() != pb::SizeClass::Unspecified {
+            keys.push((pb::GroupDimension::SizeClass as i32, p.size_class().as_str_name().to_owned()));
+        }
+        if !p.county_number.is_empty() {
+            keys.push((pb::GroupDimension::County as i32, p.county_number.clone()));
+        }
+        scored.push((keys, p.region.clone(), scores));
+    }
+    let scores_where = |area: usize, keep: &dyn Fn(&KsCard) -> bool| {
+        scored.iter().filter(|x| keep(x)).filter_map(|x| x.2[area]).collect::<Vec<f64>>()
+    };
+    for g in &s.groups {
+        let key = (g.dimension, g.key.clone());
+        for (a, mean) in g.ks_2018.iter().enumerate() {
+            let in_group = scores_where(a, &|x| x.0.contains(&key));
+            prop_assert_eq!(mean.n, in_group.len() as u64, "{} n in {}", &mean.area_id, &g.key);
+            prop_assert_eq!(mean.mean.to_bits(), mean_of(&in_group).to_bits(), "{} mean in {}", &mean.area_id, &g.key);
+        }
+    }
+    for (card, (keys, region, scores)) in cards.iter().zip(&scored) {
+        for (a, area) in card.ks_2018.iter().enumerate() {
+            let national = scores_where(a, &|_| true);
+            prop_assert_eq!(area.national_mean.to_bits(), mean_of(&national).to_bits());
+            if let Some(county) = keys.iter().find(|k| k.0 == pb::GroupDimension::County as i32) {
+                let in_county = scores_where(a, &|x| x.0.contains(county));
+                prop_assert_eq!(area.county_mean.to_bits(), mean_of(&in_county).to_bits());
+                let in_region = scores_where(a, &|x| &x.1 == region);
+                prop_assert_eq!(area.region_mean.to_bits(), mean_of(&in_region).to_bits());
+            }
+            let above = national.iter().filter(|&&x| scores[a].is_some_and(|mine| x > mine)).count() as u32;
+            let rank = if scores[a].is_some() { 1 + above } else { 0 };
+            prop_assert_eq!(area.national_rank, rank, "rank in area {}", a);
+            prop_assert_eq!(area.ranked, national.len() as u32);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn ks_scores_are_bit_identical_on_cards_in_results_and_from_score_and_means_are_of_those_scores(
+        responses in ks_round(),
+    ) {
+        check_ks_round(&responses)?;
+    }
 }

@@ -37,10 +37,17 @@ pub fn indicator_results(
             for (indicator, needs) in SSB_2018_NEEDS {
                 let missing: Vec<&str> = needs.iter().copied().filter(|b| !block_present(r, b)).collect();
                 if !missing.is_empty() {
-                    unscored.push(pb::Unscored {
-                        indicator: format!("{}/{indicator}", m::ID),
-                        reason: format!("absent answer block(s): ssb_2018.{}", missing.join(", ssb_2018.")),
-                    });
+                    let (empty, absent): (Vec<&str>, Vec<&str>) =
+                        missing.into_iter().partition(|b| empty_block(r, b).is_some());
+                    let mut reasons = Vec::new();
+                    if !absent.is_empty() {
+                        reasons.push(format!("absent answer block(s): ssb_2018.{}", absent.join(", ssb_2018.")));
+                    }
+                    if !empty.is_empty() {
+                        reasons.push(format!("empty answer block(s): ssb_2018.{}", empty.join(", ssb_2018.")));
+                    }
+                    unscored
+                        .push(pb::Unscored { indicator: format!("{}/{indicator}", m::ID), reason: reasons.join("; ") });
                 }
             }
             Some(ssb_2018_results(r))
@@ -113,7 +120,18 @@ pub fn service_results(catalogue: &Catalogue, levels: &[Option<u8>]) -> pb::Serv
     }
 }
 
-/// Whether an answer block was present, read off what it produced.
+/// The flag of a block that was present but held no answer.
+fn empty_block(r: &Results, block: &str) -> Option<Flag> {
+    let flag = match block {
+        "sourcing" => Flag::EmptySourcing,
+        "procurement" => Flag::EmptyProcurement,
+        "service_offer" => Flag::EmptyServiceOffer,
+        _ => return None,
+    };
+    r.flags.contains(flag).then_some(flag)
+}
+
+/// Whether an answer block was present and scored, read off what it produced.
 fn block_present(r: &Results, block: &str) -> bool {
     match block {
         "strategy" => r.simple(Count::Strategy).is_some(),
@@ -272,6 +290,21 @@ fn flags(r: &Results) -> Vec<pb::Flag> {
                     pb::FlagCode::CloudWithoutAreas,
                     "ssb_2018.cloud.areas",
                     "cloud use was reported with no areas; it scores 0".to_owned(),
+                ),
+                Flag::EmptySourcing => (
+                    pb::FlagCode::EmptyBlock,
+                    "ssb_2018.sourcing",
+                    "the sourcing block holds no function: internal capacity is unscored".to_owned(),
+                ),
+                Flag::EmptyProcurement => (
+                    pb::FlagCode::EmptyBlock,
+                    "ssb_2018.procurement",
+                    "the procurement block holds no activity: procurement is unscored".to_owned(),
+                ),
+                Flag::EmptyServiceOffer => (
+                    pb::FlagCode::EmptyBlock,
+                    "ssb_2018.service_offer",
+                    "the service offer block holds no mode: the service offer is unscored".to_owned(),
                 ),
                 Flag::ServiceModesUnknown => (
                     pb::FlagCode::ServiceModesUnknown,

@@ -1,7 +1,7 @@
 //! The methodology tables rendered as `indikator.v1.Methodology` for
 //! `GetMethodology`.
 
-use crate::catalogue::{AnswerType, Catalogue, Catalogues};
+use crate::catalogue::{AnswerType, Catalogue, Catalogues, KS_2018, RIKSREVISJONEN_2015};
 use crate::methodology::{GradeLabel, Item, ItemList, Provenance, ssb2018 as m};
 use crate::proto::v1 as pb;
 
@@ -70,6 +70,122 @@ fn categorical(
         rule: rule.into(),
         provenance: provenance(p),
     }
+}
+
+fn rule(id: &str, rule: String, p: Provenance) -> pb::MethodRule {
+    pb::MethodRule { id: id.into(), rule, provenance: provenance(p) }
+}
+
+/// `ssb-2018`'s rules beyond its tables: relative calibration (METHOD.md §1.5),
+/// missing answers (§1.4) and the comparison base (§5).
+fn ssb_2018_rules() -> Vec<pb::MethodRule> {
+    use crate::scoring::bands::{MIN_DISTINCT, MIN_NONZERO};
+    vec![
+        rule(
+            "relative_calibration.cuts",
+            "Relative calibration (a round may ask for it instead of the published bands): over the non-zero \
+             counts X of the base and the indicator's maximum M, three thresholds 1 ≤ t1 < t2 < t3 < M \
+             (band 1 = 1..t1, band 2 = t1+1..t2, band 3 = t2+1..t3, band 4 = t3+1..M, so every band is a \
+             non-empty range). t2 in [2, M−2] minimises |#{x ≤ t2} − #{x > t2}|; then t1 in [1, t2−1] \
+             minimises the same imbalance within {x ≤ t2}, and t3 in [t2+1, M−1] within {x > t2}. Ties go to \
+             the lower threshold; an empty half takes the middle of its range, rounded down. Cut points are \
+             reported as the lowest count of bands 2, 3 and 4 (t1+1, t2+1, t3+1). The source states the \
+             idea (about half score 1 or 2, half 3 or 4, cut around the median), not this rule."
+                .into(),
+            Provenance::Reconstructed,
+        ),
+        rule(
+            "relative_calibration.guard",
+            format!(
+                "Where the base has fewer than {MIN_NONZERO} respondents with a non-zero count, or fewer than \
+                 {MIN_DISTINCT} distinct non-zero counts, the indicator keeps its published cuts and the round \
+                 report says so and why: a round with no spread cannot define half."
+            ),
+            Provenance::Reconstructed,
+        ),
+        rule(
+            "relative_calibration.base",
+            "The base is the round's municipalities, the kind the published bands were cut on; county \
+             municipalities and state agencies are scored with the cuts derived from municipalities. Each \
+             indicator's median is reported with its base: strategy among those with a strategy, projects \
+             among those with projects, cloud among those using cloud; internal capacity, procurement and \
+             service offer over everyone scored."
+                .into(),
+            Provenance::Reconstructed,
+        ),
+        rule(
+            "missing_answers",
+            "An absent answer block leaves the indicators that need it unscored, never zero. A sourcing, \
+             procurement or service offer block that is present but holds no answer is unscored too and \
+             flagged FLAG_CODE_EMPTY_BLOCK. A strategy, project portfolio or cloud use answered yes with no \
+             area scores 0 and is flagged."
+                .into(),
+            Provenance::Reconstructed,
+        ),
+        rule(
+            "comparison_base",
+            "The published 2018 tables (Tabell 3.1, 5.1, 5.2) and medians count municipalities only: a round is \
+             compared with them through its municipalities' tables. Every table is also given per respondent \
+             kind, so municipalities and state agencies can be compared item by item."
+                .into(),
+            Provenance::Published,
+        ),
+    ]
+}
+
+/// The rules of a catalogue-driven methodology (METHOD.md §2, §3).
+fn catalogue_rules(id: &str) -> Vec<pb::MethodRule> {
+    match id {
+        KS_2018 => vec![
+            rule(
+                "area_score",
+                "An area's score is the mean of its answered items' values on 0–5 («Samlet sum innen hver \
+                 kategori er dividert med antall spørsmål»), unscored below the minimum coverage. It is exact \
+                 wherever it appears: a round's score card gives the same number Score gives, and every mean \
+                 (county, region, nation, group) is the mean of exact scores."
+                    .into(),
+                Provenance::Published,
+            ),
+            rule(
+                "score_card.region_and_rank",
+                "The score card's region («landsdel») mean and national rank (1 = highest; ties share a rank) are \
+                 our reading of «i fylkeskommunen, regionen eller på nasjonalt nivå»."
+                    .into(),
+                Provenance::Reconstructed,
+            ),
+        ],
+        RIKSREVISJONEN_2015 => vec![
+            rule(
+                "service_levels",
+                "Digitalisation level per service: 0 not offered online; 1 online self-service («digitalt \
+                 førstevalg»); 2 and received data goes electronically into the case system; 3 and the \
+                 municipality can answer electronically after processing. Read from the report's wording; the \
+                 report does not list levels."
+                    .into(),
+                Provenance::Reconstructed,
+            ),
+            rule(
+                "base",
+                "Only municipalities count: the base of every figure is the round's municipalities that \
+                 answered this block (reported at least one service)."
+                    .into(),
+                Provenance::Published,
+            ),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// Who a methodology covers (METHOD.md §5).
+fn respondent_kinds(id: &str) -> Vec<i32> {
+    use pb::RespondentKind as K;
+    let kinds: &[K] = match id {
+        m::ID => &[K::Municipality, K::CountyMunicipality, K::StateAgency],
+        KS_2018 => &[K::Municipality, K::CountyMunicipality],
+        RIKSREVISJONEN_2015 => &[K::Municipality],
+        _ => &[],
+    };
+    kinds.iter().map(|&k| k as i32).collect()
 }
 
 fn grade_labels(labels: &[GradeLabel; 5], published: Option<&[u32; 5]>) -> Vec<pb::GradeLabel> {
@@ -162,6 +278,7 @@ pub fn ssb_2018() -> pb::Methodology {
                     .collect(),
                 published_median: i.published_median.unwrap_or(0.0),
                 provenance: provenance(Provenance::Published),
+                median_base: i.median_base.into(),
             })
             .collect(),
         composites: m::COMPOSITES
@@ -216,6 +333,8 @@ pub fn ssb_2018() -> pb::Methodology {
             ),
         ],
         catalogue: None,
+        rules: ssb_2018_rules(),
+        respondent_kinds: respondent_kinds(m::ID),
     }
 }
 
@@ -281,6 +400,8 @@ pub fn catalogue(c: &Catalogue) -> pb::Methodology {
             min_coverage: c.min_coverage,
             provenance: provenance(c.provenance),
         }),
+        rules: catalogue_rules(&c.id),
+        respondent_kinds: respondent_kinds(&c.id),
         ..Default::default()
     }
 }

@@ -367,6 +367,10 @@ impl Iterator for RoundOutput {
     }
 }
 
+/// The calibration base, in words (METHOD.md §1.5).
+pub const CALIBRATION_BASE: &str = "the round's municipalities (RESPONDENT_KIND_MUNICIPALITY): cuts are derived from \
+     them and medians reported over them; county municipalities and state agencies are scored with those cuts";
+
 fn calibration_enum(mode: CalibrationMode) -> pb::Calibration {
     match mode {
         CalibrationMode::Published => pb::Calibration::Published,
@@ -404,9 +408,12 @@ pub fn summary(report: &RoundReport, rejections_budget: usize) -> pb::RoundSumma
                     derived_cut_points: c.derived[i].map(|d| d.cut_points().to_vec()).unwrap_or_default(),
                     used_cut_points: c.used.get(count).cut_points().to_vec(),
                     nonzero: c.nonzero[i],
+                    median_base: c.median_base[i],
+                    not_derived_reason: c.derived[i].err().map(|why| why.to_string()).unwrap_or_default(),
                 }
             })
             .collect(),
+        base: CALIBRATION_BASE.into(),
     };
     pb::RoundSummary {
         round_id: report.config.round_id.clone(),
@@ -484,6 +491,7 @@ fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::
                     per_score: g.per_score[count as usize].to_vec(),
                     per_count: g.per_count[count as usize][..=indicator.max_count as usize].to_vec(),
                     median: g.median(count).unwrap_or(0.0),
+                    median_base: g.median_base(count),
                 }
             })
             .collect(),

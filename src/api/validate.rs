@@ -153,12 +153,41 @@ pub fn survey_response_with(
         .riksrevisjonen_2015
         .as_ref()
         .map(|block| services(block, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v));
+    covered_kind(response, path, &mut v);
     v.finish(|| Validated {
         respondent: respondent.expect("no violations means a respondent"),
         ssb_2018,
         ks_2018,
         riksrevisjonen_2015,
     })
+}
+
+/// A block from a kind of respondent its methodology does not cover (METHOD.md
+/// §5): `ks_2018` covers municipalities and county municipalities,
+/// `riksrevisjonen_2015` municipalities only. Read off the request's kind, so an
+/// unspecified or unknown kind is reported once, by the respondent check.
+fn covered_kind(response: &pb::SurveyResponse, path: &str, v: &mut Violations) {
+    let Some(kind) = response.respondent.as_ref().and_then(|r| pb::RespondentKind::try_from(r.kind).ok()) else {
+        return;
+    };
+    let named = match kind {
+        pb::RespondentKind::Unspecified => return,
+        pb::RespondentKind::Municipality => "a municipality",
+        pb::RespondentKind::CountyMunicipality => "a county municipality",
+        pb::RespondentKind::StateAgency => "a state agency",
+    };
+    if response.ks_2018.is_some() && kind == pb::RespondentKind::StateAgency {
+        v.add(
+            format!("{path}.ks_2018"),
+            format!("ks-2018 covers municipalities and county municipalities; the respondent is {named}"),
+        );
+    }
+    if response.riksrevisjonen_2015.is_some() && kind != pb::RespondentKind::Municipality {
+        v.add(
+            format!("{path}.riksrevisjonen_2015"),
+            format!("riksrevisjonen-2015 covers municipalities only; the respondent is {named}"),
+        );
+    }
 }
 
 /// Values per catalogue item from typed answers keyed by item id.
@@ -676,6 +705,35 @@ mod tests {
                 "r.riksrevisjonen_2015.services[1].level",
             ]
         );
+    }
+
+    #[test]
+    fn a_ks_block_from_a_state_agency_and_a_service_block_from_anything_but_a_municipality_are_field_violations() {
+        let agency = pb::Respondent {
+            organisation_number: "974761076".into(),
+            kind: pb::RespondentKind::StateAgency as i32,
+            municipality_number: String::new(),
+            county_number: String::new(),
+            name: "Direktoratet".into(),
+            inhabitants: 0,
+            survey_year: 2018,
+        };
+        let county = pb::Respondent {
+            kind: pb::RespondentKind::CountyMunicipality as i32,
+            county_number: "46".into(),
+            name: "Vestland fylkeskommune".into(),
+            ..agency.clone()
+        };
+        let both = |respondent: pb::Respondent| pb::SurveyResponse {
+            respondent: Some(respondent),
+            ks_2018: Some(pb::Ks2018Answers::default()),
+            riksrevisjonen_2015: Some(pb::Riksrevisjonen2015Answers::default()),
+            ..Default::default()
+        };
+        let paths = |r: Result<Validated, Violations>| -> Vec<String> { fields(r).into_iter().map(|f| f.0).collect() };
+        assert_eq!(paths(survey_response(Some(&both(agency)), "r")), ["r.ks_2018", "r.riksrevisjonen_2015"]);
+        assert_eq!(paths(survey_response(Some(&both(county)), "r")), ["r.riksrevisjonen_2015"]);
+        assert!(survey_response(Some(&both(municipality())), "r").is_ok());
     }
 
     #[test]

@@ -35,29 +35,64 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
                 cuts(&i.derived_cut_points),
                 cuts(&i.used_cut_points)
             )?;
+            if !i.not_derived_reason.is_empty() {
+                writeln!(out, "  no derived cuts: {}", i.not_derived_reason)?;
+            }
+        }
+        if !c.base.is_empty() {
+            writeln!(out, "Base: {}", c.base)?;
         }
     }
-    let Some(all) = s.groups.first() else { return Ok(()) };
-    writeln!(out, "\nAll respondents (n = {})", all.n)?;
-    for (composite, table) in m::COMPOSITES.iter().zip(&all.composites) {
+    // The published 2018 tables count municipalities only (METHOD.md §5): the
+    // headline is the municipalities' tables, never the mix of kinds.
+    let kinds: Vec<&pb::GroupTables> =
+        s.groups.iter().filter(|g| g.dimension() == pb::GroupDimension::RespondentKind).collect();
+    let municipalities = pb::RespondentKind::Municipality.as_str_name();
+    match kinds.iter().find(|g| g.key == municipalities) {
+        Some(g) => {
+            writeln!(out, "\nMunicipalities (n = {}), beside the published 2018 tables (municipalities only)", g.n)?;
+            kind_tables(out, g, true)?;
+        }
+        None => writeln!(out, "\nNo municipalities in this round: nothing to set beside the published 2018 tables")?,
+    }
+    for g in kinds.iter().filter(|g| g.key != municipalities) {
+        writeln!(out, "\n{} (n = {})", g.label, g.n)?;
+        kind_tables(out, g, false)?;
+    }
+    writeln!(out, "\nBy group: n and grade counts 0–4 (digital priority | use | activity)")?;
+    for g in s.groups.iter().skip(1) {
+        let grades: Vec<String> = g.composites.iter().map(|c| row(&c.per_grade)).collect();
+        writeln!(out, "  {:<32} n {:>6}  {}", g.label, g.n, grades.join(" | "))?;
+    }
+    Ok(())
+}
+
+/// One kind's composite tables (with the published 2018 counts beside them
+/// when `published`), simple scores and competence cross-table.
+fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io::Result<()> {
+    for (composite, table) in m::COMPOSITES.iter().zip(&g.composites) {
         writeln!(out, "\n{} — {} (n = {})", composite.published_table, composite.name, table.n)?;
-        writeln!(out, "  {:<84} {:>7} {:>6}", "grade", "count", "2018")?;
-        for (g, label) in composite.grades.iter().enumerate() {
-            let count = table.per_grade.get(g).copied().unwrap_or(0);
-            writeln!(
-                out,
-                "  {:<84} {:>7} {:>6}",
-                format!("{g}: {}", label.label),
-                count,
-                composite.published_counts[g]
-            )?;
+        let header = if published { "2018" } else { "" };
+        writeln!(out, "  {:<84} {:>7} {:>6}", "grade", "count", header)?;
+        for (grade, label) in composite.grades.iter().enumerate() {
+            let count = table.per_grade.get(grade).copied().unwrap_or(0);
+            let beside = if published { composite.published_counts[grade].to_string() } else { String::new() };
+            writeln!(out, "  {:<84} {:>7} {:>6}", format!("{grade}: {}", label.label), count, beside)?;
         }
     }
     writeln!(out, "\nSimple scores (respondents per score 0–4)")?;
-    for d in &all.scores {
-        writeln!(out, "  {:<28} n {:>6}  {}  median {}", d.indicator, d.n, row(&d.per_score), d.median)?;
+    for d in &g.scores {
+        writeln!(
+            out,
+            "  {:<28} n {:>6}  {}  median {} (of {})",
+            d.indicator,
+            d.n,
+            row(&d.per_score),
+            d.median,
+            d.median_base
+        )?;
     }
-    if let Some(c) = &all.competence {
+    if let Some(c) = &g.competence {
         writeln!(out, "\nCompetence: hindrance × recruitment")?;
         if let Some(t) = &c.hindrance_by_recruitment {
             cross(out, t)?;
@@ -70,11 +105,6 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
             100.0 * c.share_tried_to_recruit,
             100.0 * c.share_not_tried_among_large_hindrance
         )?;
-    }
-    writeln!(out, "\nBy group: n and grade counts 0–4 (digital priority | use | activity)")?;
-    for g in s.groups.iter().skip(1) {
-        let grades: Vec<String> = g.composites.iter().map(|c| row(&c.per_grade)).collect();
-        writeln!(out, "  {:<32} n {:>6}  {}", g.label, g.n, grades.join(" | "))?;
     }
     Ok(())
 }
@@ -101,4 +131,47 @@ fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(kind: pb::RespondentKind, label: &str, grades: [u64; 5]) -> pb::GroupTables {
+        pb::GroupTables {
+            dimension: pb::GroupDimension::RespondentKind as i32,
+            key: kind.as_str_name().into(),
+            label: label.into(),
+            n: grades.iter().sum(),
+            composites: (0..3)
+                .map(|_| pb::GradeDistribution {
+                    n: grades.iter().sum(),
+                    per_grade: grades.to_vec(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_printed_comparison_with_2018_uses_the_municipalities_tables_not_the_mix_of_kinds() {
+        let municipalities = kind(pb::RespondentKind::Municipality, "Kommuner", [1, 2, 0, 0, 0]);
+        let agencies = kind(pb::RespondentKind::StateAgency, "Statlige virksomheter", [0, 0, 0, 0, 7]);
+        let mut all = kind(pb::RespondentKind::Unspecified, "Alle", [1, 2, 0, 0, 7]);
+        all.dimension = pb::GroupDimension::Overall as i32;
+        all.key = "all".into();
+        let summary = pb::RoundSummary { groups: vec![all, municipalities, agencies], ..Default::default() };
+        let mut out = Vec::new();
+        super::summary(&mut out, &summary).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let headline = text.find("Municipalities (n = 3)").expect(&text);
+        let agencies_at = text.find("Statlige virksomheter (n = 7)").expect(&text);
+        assert!(headline < agencies_at);
+        // The 2018 column (34 municipalities at grade 0) stands beside the municipalities' 1.
+        let beside = &text[headline..agencies_at];
+        assert!(beside.lines().any(|l| l.starts_with("  0: ") && l.ends_with("      1     34")), "{beside}");
+        assert!(!text[agencies_at..].contains("    34"), "no published column beside other kinds");
+        assert!(!text.contains("All respondents"));
+    }
 }

@@ -137,6 +137,15 @@ pub enum Problem {
     /// Values are on the 0–5 maturity scale.
     #[error("option `{option}` has value {value}, outside 0–5")]
     ValueOutOfRange { option: String, value: f64 },
+    /// Values are fractions (METHOD.md §2: scores are exact), e.g. 2.5 or 0.125.
+    #[error("option `{option}` has value {value}, not a fraction with a denominator up to 1000")]
+    InexactValue { option: String, value: f64 },
+    /// Every value must be a whole number of one common unit, and an area's sum fit 32 bits.
+    #[error(
+        "the values' common denominator ({denominator}) is too large to score areas exactly; \
+         use simpler fractions or fewer distinct max_count values"
+    )]
+    ValueDenominator { denominator: u64 },
     /// An option without an id (`#n`) or label cannot be answered or shown.
     #[error("option {option}: `{field}` is missing or empty")]
     OptionMissing { option: String, field: &'static str },

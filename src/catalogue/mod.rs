@@ -20,7 +20,11 @@
 //!   area) and `published_national_mean` (0–5). Every area needs an entry.
 //! * `[[items]]`: `id`, `area` (an area id), `question_nb`, `question_en`, `answer`,
 //!   `provenance`, `options` (inline tables `{ id, label_nb, label_en?, value? }`,
-//!   values on 0–5, no value = «vet ikke»), and for `multi_choice` `max_count`.
+//!   values on 0–5, each a fraction with a denominator up to 1000 such as 2.5 or
+//!   0.125, no value = «vet ikke»), and for `multi_choice` `max_count`. Every
+//!   value an answer can take must be a whole number of one common unit
+//!   ([`Catalogue::value_denominator`]) small enough that an area's sum fits 32
+//!   bits: that is what makes area scores exact.
 //!   By `answer`:
 //!   - `degree`: exactly five valued options, lowest degree first (others unvalued);
 //!   - `yes_no`: valued options `ja` and `nei`; any other option unvalued;
@@ -105,6 +109,10 @@ pub struct Catalogue {
     /// Share of an area's items that must be answered for it to be scored, in (0, 1];
     /// [`DEFAULT_MIN_COVERAGE`] when the file does not say.
     pub min_coverage: f64,
+    /// Every value an answer can take is a whole multiple of `1 / value_denominator`
+    /// (168 for the shipped `ks-2018`): an area's sum is kept as whole units, so
+    /// its mean is exact and the same wherever it is computed. 1 for a service list.
+    pub value_denominator: u64,
 }
 
 /// An area («kategori», «tjenesteområde») whose items or services are scored together.
@@ -317,6 +325,12 @@ impl Catalogue {
     /// Index into [`Catalogue::services`] of the service with this id.
     pub fn service_index(&self, id: &str) -> Option<usize> {
         self.services.iter().position(|s| s.id == id)
+    }
+
+    /// A value on 0–5 (as [`ItemDef::value`] gives it) in whole units of
+    /// `1 / value_denominator`.
+    pub fn units(&self, value: f64) -> u64 {
+        (value * self.value_denominator as f64).round() as u64
     }
 
     /// How many items (questionnaire) or services (service list) belong to an area.

@@ -157,7 +157,20 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Catalogue, CatalogueError>
         services.push(service);
     }
 
-    let catalogue = Catalogue { id, name_nb, name_en, source, provenance, kind, areas, items, services, min_coverage };
+    let value_denominator = value_denominator(&items, areas.len()).map_err(whole)?;
+    let catalogue = Catalogue {
+        id,
+        name_nb,
+        name_en,
+        source,
+        provenance,
+        kind,
+        areas,
+        items,
+        services,
+        min_coverage,
+        value_denominator,
+    };
     for (i, area) in catalogue.areas.iter().enumerate() {
         let actual = catalogue.area_size(i);
         let entry = Entry { kind: EntryKind::Area, id: Some(area.id.clone()), position: i + 1 };
@@ -170,6 +183,53 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Catalogue, CatalogueError>
         }
     }
     Ok(catalogue)
+}
+
+/// The largest denominator an option value may have: values are read as
+/// fractions with at most this denominator (0.1 is 1/10, 1.25 is 5/4).
+pub(super) const MAX_VALUE_DENOMINATOR: u64 = 1_000;
+
+/// The smallest `q` ≤ [`MAX_VALUE_DENOMINATOR`] with `value × q` a whole number.
+fn denominator_of(value: f64) -> Option<u64> {
+    (1..=MAX_VALUE_DENOMINATOR).find(|&q| {
+        let scaled = value * q as f64;
+        (scaled - scaled.round()).abs() <= 1e-9
+    })
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// The catalogue's value unit: the least common denominator of every value an
+/// answer can take (option values, `5k / max_count`, the levels' `5k / 3`), so
+/// an area's sum of values is a whole number of units and its mean one exact
+/// division (METHOD.md §2: a score is the same number everywhere). Refused when
+/// an area's largest sum would not fit 32 bits.
+fn value_denominator(items: &[ItemDef], areas: usize) -> Result<u64, Problem> {
+    let mut lcm: u64 = 1;
+    for item in items {
+        let denominators: Vec<u64> = match item.answer {
+            AnswerType::Level => vec![3],
+            AnswerType::MultiChoice { max_count } => vec![u64::from(max_count)],
+            _ => item.options.iter().filter_map(|o| o.value).filter_map(denominator_of).collect(),
+        };
+        for q in denominators {
+            lcm = lcm / gcd(lcm, q) * q;
+            if lcm > u64::from(u32::MAX) {
+                return Err(Problem::ValueDenominator { denominator: lcm });
+            }
+        }
+    }
+    let mut sizes = vec![0u64; areas];
+    for item in items {
+        sizes[item.area] += 1;
+    }
+    let largest = sizes.into_iter().max().unwrap_or(0);
+    if 5 * lcm * largest >= u64::from(u32::MAX) {
+        return Err(Problem::ValueDenominator { denominator: lcm });
+    }
+    Ok(lcm)
 }
 
 /// Names an entry by its id when it has one, else by its position.
@@ -323,6 +383,9 @@ fn options(raw: Vec<RawOption>) -> Result<Vec<OptionDef>, Problem> {
         }
         if let Some(value) = raw.value.filter(|v| !VALUE_RANGE.contains(v)) {
             return Err(Problem::ValueOutOfRange { option: id, value });
+        }
+        if let Some(value) = raw.value.filter(|&v| denominator_of(v).is_none()) {
+            return Err(Problem::InexactValue { option: id, value });
         }
         options.push(OptionDef { id, label_nb, label_en: raw.label_en.unwrap_or_default(), value: raw.value });
     }

@@ -734,3 +734,40 @@ fn two_files_with_the_same_catalogue_id_are_refused() {
         )
     );
 }
+
+#[test]
+fn values_are_whole_units_of_one_common_denominator_and_a_value_that_is_no_small_fraction_is_refused() {
+    // 2.5 (halves), levels (thirds), max_count 2 (halves): the unit is 1/6.
+    assert_eq!(parsed(&questionnaire(&every_type())).value_denominator, 6);
+    let tenths = edit(&questionnaire(&every_type()), "value = 2.5", "value = 0.1");
+    let catalogue = parsed(&tenths);
+    assert_eq!(catalogue.value_denominator, 30);
+    assert_eq!(catalogue.units(0.1), 3);
+    assert_eq!(catalogue.units(5.0 / 3.0), 50);
+    let message = refused(&edit(&questionnaire(&every_type()), "value = 2.5", "value = 2.718281828"));
+    assert!(message.contains("option `middels` has value 2.718281828, not a fraction"), "{message}");
+    // Fractions of 997, 991 and 983 each fit, their common denominator does not.
+    let coarse = [("a", 1.0 / 997.0), ("b", 1.0 / 991.0), ("c", 1.0 / 983.0)];
+    let items: Vec<String> = coarse
+        .iter()
+        .map(|(id, v)| {
+            let options = format!(
+                "options = [\n  {{ id = \"x\", label_nb = \"X\", value = {v:?} }},\n  {{ id = \"y\", label_nb = \"Y\", value = 0.0 }},\n]"
+            );
+            item(id, "single_choice", &options)
+        })
+        .collect();
+    let message = refused(&questionnaire(&items));
+    assert!(message.contains("common denominator"), "{message}");
+}
+
+#[test]
+fn the_shipped_ks_catalogue_s_unit_is_1_168() {
+    let ks = Catalogues::shipped().ks_2018.clone();
+    assert_eq!(ks.value_denominator, 168);
+    for item in &ks.items {
+        for value in item.options.iter().filter_map(|o| o.value) {
+            assert_eq!(ks.units(value) as f64, value * 168.0, "{}", item.id);
+        }
+    }
+}

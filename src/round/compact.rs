@@ -1,49 +1,95 @@
 //! Compact per-respondent values a round keeps for every record until its
 //! score cards are sent: what makes a 1,000,000-record round fit in memory.
 
+use std::collections::HashMap;
+
 use crate::domain::OrganisationNumber;
 use crate::methodology::ssb2018::Hindrance;
+use crate::scoring::maturity::{self, AreaSum};
 use crate::scoring::ssb2018::{Flags, Measures, RecruitmentStatus};
 
-/// A KS area mean (on 0–5) in two bytes: the mean rounded to 4 decimals, or
-/// unscored. Means are published to one or two decimals; four keep every
-/// difference a reader can see, and ranks are taken on the stored value, so a
-/// card's rank always agrees with its score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KsScore(u16);
+/// A KS area's score as the round keeps it: the sum of its answered items'
+/// values in whole units of `1 / Catalogue::value_denominator`, or unscored.
+/// With the answered count beside it this is the exact mean
+/// ([`maturity::exact_mean`]), the same bits Score gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KsScore(u32);
 
 impl KsScore {
-    /// Steps per point of the 0–5 scale.
-    const SCALE: f64 = 10_000.0;
-    /// The largest stored value: a mean of 5.
-    pub const MAX: u16 = 50_000;
-    pub const UNSCORED: Self = Self(u16::MAX);
+    pub const UNSCORED: Self = Self(u32::MAX);
 
-    /// `None` (and NaN) are unscored; a mean is clamped to 0–5 (catalogue
-    /// values are validated to that range, so clamping only guards rounding).
-    pub fn new(mean: Option<f64>) -> Self {
-        match mean {
-            Some(m) if !m.is_nan() => Self((m.clamp(0.0, 5.0) * Self::SCALE).round() as u16),
-            _ => Self::UNSCORED,
+    /// The score of an area sum: unscored below the minimum coverage.
+    pub fn new(sum: &AreaSum, min_coverage: f64) -> Self {
+        if sum.covered(min_coverage) {
+            // Catalogue parsing bounds an area's sum below u32::MAX.
+            Self(u32::try_from(sum.units).expect("an area's units fit 32 bits"))
+        } else {
+            Self::UNSCORED
         }
     }
 
-    pub fn mean(self) -> Option<f64> {
-        (self != Self::UNSCORED).then(|| f64::from(self.0) / Self::SCALE)
+    /// The sum in units; `None` when unscored.
+    pub fn units(self) -> Option<u32> {
+        (self != Self::UNSCORED).then_some(self.0)
     }
 
-    /// The stored step, 0..=[`KsScore::MAX`]; `None` when unscored.
-    pub fn step(self) -> Option<u16> {
-        (self != Self::UNSCORED).then_some(self.0)
+    /// The exact mean over `answered` items; `None` when unscored.
+    pub fn mean(self, answered: u32, denominator: u64) -> Option<f64> {
+        self.units().map(|units| maturity::exact_mean(u64::from(units), answered, denominator))
+    }
+}
+
+/// KS area sums, one or two 16-bit words each: one when no area's sum can
+/// reach `u16::MAX` (the shipped catalogue's largest is 5 × 168 × 12 = 10,080),
+/// else two. All ones is unscored.
+pub mod sums {
+    use super::KsScore;
+
+    /// Whether sums up to `max_units` need two words.
+    pub fn wide(max_units: u64) -> bool {
+        max_units >= u64::from(u16::MAX)
+    }
+
+    pub fn words_for(areas: usize, wide: bool) -> usize {
+        if wide { 2 * areas } else { areas }
+    }
+
+    /// Appends one respondent's area scores.
+    pub fn push(packed: &mut Vec<u16>, scores: impl IntoIterator<Item = KsScore>, wide: bool) {
+        for score in scores {
+            let units = score.units().unwrap_or(u32::MAX);
+            if wide {
+                packed.extend([units as u16, (units >> 16) as u16]);
+            } else {
+                packed.push(if score == KsScore::UNSCORED { u16::MAX } else { units as u16 });
+            }
+        }
+    }
+
+    /// The score of `area` in one respondent's packed sums.
+    pub fn get(packed: &[u16], area: usize, wide: bool) -> KsScore {
+        if wide {
+            KsScore(u32::from(packed[2 * area]) | u32::from(packed[2 * area + 1]) << 16)
+        } else {
+            match packed[area] {
+                u16::MAX => KsScore::UNSCORED,
+                units => KsScore(u32::from(units)),
+            }
+        }
     }
 }
 
 /// National ranks of one KS area: how many respondents scored above each
-/// possible stored value (200 kB per area, whatever the round's size).
-#[derive(Debug, Clone)]
+/// score that occurs (one entry per distinct score, whatever the round's size:
+/// scores are fractions with small denominators). Scores are compared as the
+/// exact means the cards show, so a card's rank always agrees with its score.
+#[derive(Debug, Clone, Default)]
 pub struct Ranking {
-    /// `above[v]`: respondents with a stored score greater than `v`.
-    above: Vec<u32>,
+    /// Respondents per score, keyed by the mean's bits (non-negative f64s order
+    /// as their bits); sorted by `finish`.
+    counts: HashMap<u64, u32>,
+    /// After `finish`: each score that occurs, ascending, with the respondents above it.
+    above: Vec<(u64, u32)>,
     ranked: u32,
 }
 
@@ -52,42 +98,46 @@ impl Ranking {
     pub const BYTES: usize = (KsScore::MAX as usize + 1) * std::mem::size_of::<u32>();
 
     pub fn new() -> Self {
-        Self { above: vec![0; usize::from(KsScore::MAX) + 1], ranked: 0 }
+        Self::default()
     }
 
     /// Counts one score (unscored ones are not ranked).
-    pub fn add(&mut self, score: KsScore) {
-        if let Some(step) = score.step() {
-            // `above` holds counts per value until `finish` turns them into suffix sums.
-            self.above[usize::from(step)] += 1;
+    pub fn add(&mut self, mean: Option<f64>) {
+        if let Some(mean) = mean {
+            *self.counts.entry(mean.to_bits()).or_default() += 1;
             self.ranked += 1;
         }
     }
 
-    /// Turns the counts per value into counts above each value.
+    /// Turns the counts per score into counts above each score.
     pub fn finish(&mut self) {
+        let mut counts: Vec<(u64, u32)> = std::mem::take(&mut self.counts).into_iter().collect();
+        counts.sort_unstable_by_key(|&(bits, _)| std::cmp::Reverse(bits));
         let mut above = 0;
-        for slot in self.above.iter_mut().rev() {
-            let here = *slot;
-            *slot = above;
+        for (_, n) in &mut counts {
+            let here = *n;
+            *n = above;
             above += here;
         }
+        counts.reverse();
+        self.above = counts;
     }
 
     /// 1 = highest (ties share a rank); 0 when unscored. Only after `finish`.
-    pub fn rank(&self, score: KsScore) -> u32 {
-        score.step().map_or(0, |step| 1 + self.above[usize::from(step)])
+    pub fn rank(&self, mean: Option<f64>) -> u32 {
+        let Some(mean) = mean else { return 0 };
+        let bits = mean.to_bits();
+        match self.above.binary_search_by_key(&bits, |&(b, _)| b) {
+            Ok(i) => 1 + self.above[i].1,
+            // A score that was not counted: everyone at the next higher score and above.
+            Err(0) => 1 + self.ranked,
+            Err(i) => 1 + self.above[i - 1].1,
+        }
     }
 
     /// Respondents with the area scored.
     pub fn ranked(&self) -> u32 {
         self.ranked
-    }
-}
-
-impl Default for Ranking {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -228,28 +278,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_ks_score_keeps_four_decimals_and_the_ends_of_the_scale() {
-        for (mean, stored) in [(0.0, 0.0), (5.0, 5.0), (2.5, 2.5), (10.0 / 3.0, 3.3333), (1.23456, 1.2346)] {
-            assert_eq!(KsScore::new(Some(mean)).mean(), Some(stored), "{mean}");
+    fn a_ks_score_keeps_whole_units_and_its_mean_is_the_exact_one() {
+        // 5/6 + 5 = 35/6 in units of 1/168.
+        let sum = AreaSum { units: 980, answered: 2, total: 2 };
+        let score = KsScore::new(&sum, 0.5);
+        assert_eq!(score.units(), Some(980));
+        assert_eq!(score.mean(2, 168), Some(35.0 / 12.0));
+        assert_eq!(score.mean(2, 168), sum.score(168, 0.5).mean);
+        assert_eq!(KsScore::new(&AreaSum { units: 490, answered: 1, total: 3 }, 0.5), KsScore::UNSCORED);
+        assert_eq!(KsScore::UNSCORED.mean(2, 168), None);
+    }
+
+    #[test]
+    fn area_sums_pack_in_one_word_unless_they_can_reach_u16_max() {
+        let scores = [KsScore(0), KsScore::UNSCORED, KsScore(10_080), KsScore(70_000)];
+        for wide in [false, true] {
+            let kept = if wide { &scores[..] } else { &scores[..3] };
+            let mut packed = Vec::new();
+            sums::push(&mut packed, kept.iter().copied(), wide);
+            assert_eq!(packed.len(), sums::words_for(kept.len(), wide));
+            let back: Vec<KsScore> = (0..kept.len()).map(|a| sums::get(&packed, a, wide)).collect();
+            assert_eq!(back, kept);
         }
-        assert_eq!(KsScore::new(None).mean(), None);
-        assert_eq!(KsScore::new(Some(f64::NAN)), KsScore::UNSCORED);
-        assert_eq!(KsScore::new(Some(5.000_01)).step(), Some(KsScore::MAX));
+        assert!(!sums::wide(65_534) && sums::wide(65_535));
     }
 
     #[test]
     fn ranks_count_the_scores_above_and_ties_share_a_rank() {
-        let scores = [5.0, 1.25, 2.5, 2.5, 0.0].map(|m| KsScore::new(Some(m)));
+        let scores = [5.0, 1.25, 2.5, 2.5, 0.0, 35.0 / 12.0].map(Some);
         let mut ranking = Ranking::new();
         for s in scores {
             ranking.add(s);
         }
-        ranking.add(KsScore::UNSCORED);
+        ranking.add(None);
         ranking.finish();
         let ranks = scores.map(|s| ranking.rank(s));
-        assert_eq!(ranks, [1, 4, 2, 2, 5]);
-        assert_eq!(ranking.rank(KsScore::UNSCORED), 0);
-        assert_eq!(ranking.ranked(), 5);
+        assert_eq!(ranks, [1, 5, 3, 3, 6, 2]);
+        assert_eq!(ranking.rank(None), 0);
+        assert_eq!(ranking.ranked(), 6);
+        assert_eq!((ranking.rank(Some(4.0)), ranking.rank(Some(6.0))), (2, 1), "scores not counted rank among them");
     }
 
     #[test]

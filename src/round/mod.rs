@@ -8,11 +8,15 @@
 //! shared text arena, and one bit in the set of organisation numbers seen
 //! ([`compact::SeenNumbers`], at most 2.5 MB for Norwegian numbers). A
 //! respondent that answered `ks-2018` adds 2½ bytes per area (20 for the
-//! shipped 8 areas: a [`KsScore`] and the items answered in 4 bits); one that
-//! answered `riksrevisjonen-2015` adds half a byte per service (10 bytes for
-//! 19). National ranks take a fixed 200 kB per KS area, whatever the round's
-//! size. Records are read back in arrival order ([`Cursor`]), which is how
-//! score cards are sent.
+//! shipped 8 areas: the area's sum of values in whole catalogue units, a
+//! [`KsScore`], in 16 bits, and the items answered in 4 bits; a catalogue whose
+//! sums can reach 65,535 units takes 32 bits per sum). From those two the
+//! area's exact mean follows, the same bits Score gives (METHOD.md §2). One
+//! that answered `riksrevisjonen-2015` adds half a byte per service (10 bytes
+//! for 19). National ranks take one entry per distinct score of a KS area,
+//! whatever the round's size. Relative calibration is derived from the
+//! round's municipalities (METHOD.md §1.5). Records are read back in arrival
+//! order ([`Cursor`]), which is how score cards are sent.
 
 pub mod compact;
 pub mod tables;
@@ -21,12 +25,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use compact::{KsScore, Ranking};
-use compact::{PackedMeasures, SeenNumbers, answered, levels};
+use compact::{PackedMeasures, SeenNumbers, answered, levels, sums};
 pub use tables::{GroupKey, GroupTables, RoundTables};
 
 use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind, SizeClass};
-use crate::scoring::bands::{Calibration, median_of_nonzero};
+use crate::scoring::bands::{Calibration, NotDerived, median};
 use crate::scoring::maturity::{self, AreaScore};
 use crate::scoring::ssb2018::{self, Answers, Calibrations, Count, Measures, Results};
 
@@ -107,8 +111,9 @@ struct Stored {
     records: Vec<RecordState>,
     /// Record ids and names, back to back.
     text: String,
-    /// KS area scores of the records with a `ks_2018` block, one per area.
-    ks_scores: Vec<KsScore>,
+    /// KS area sums of the records with a `ks_2018` block, packed ([`sums`]),
+    /// one run per respondent.
+    ks_scores: Vec<u16>,
     /// KS items answered per area, packed ([`answered`]), one run per respondent.
     ks_answered: Vec<u8>,
     /// Service levels of the records with a `riksrevisjonen_2015` block, packed
@@ -134,7 +139,8 @@ struct Entry<'a> {
     sequence: u64,
     id: &'a str,
     name: &'a str,
-    ks: Option<(&'a [KsScore], &'a [u8])>,
+    /// Packed KS area sums and answered counts.
+    ks: Option<(&'a [u16], &'a [u8])>,
     /// Packed service levels.
     services: Option<&'a [u8]>,
 }
@@ -154,7 +160,7 @@ impl Stored {
         let name = &self.text[cursor.text..cursor.text + usize::from(record.name_len)];
         cursor.text += name.len();
         let ks = record.has(KS_2018).then(|| {
-            let scores = cursor.ks..cursor.ks + shape.ks_areas;
+            let scores = cursor.ks..cursor.ks + sums::words_for(shape.ks_areas, shape.ks_sums_wide);
             let counts = cursor.answered..cursor.answered + answered::bytes_for(shape.ks_areas, shape.ks_answered_wide);
             cursor.ks = scores.end;
             cursor.answered = counts.end;
@@ -288,7 +294,9 @@ pub struct RoundAggregator {
     duplicates: Vec<(usize, OrganisationNumber)>,
     /// Records received (scored + rejected).
     received: u64,
-    /// Overall count histograms (calibration-free), for relative calibration.
+    /// The calibration base's count histograms (calibration-free): the round's
+    /// municipalities, each in the base of the indicator's median (METHOD.md
+    /// §1.5; zeros only where they belong to that base).
     histograms: [[u64; HISTOGRAM_LEN]; 6],
     /// The catalogues the round's KS and service answers were validated against.
     catalogues: Catalogues,
@@ -303,11 +311,14 @@ pub struct RoundAggregator {
 pub struct CalibrationUsed {
     pub mode: CalibrationMode,
     pub used: Calibrations,
-    /// Per [`Count`]: derived from this round, when derivable.
-    pub derived: [Option<Calibration>; 6],
-    /// Per [`Count`]: median of the round's non-zero counts.
+    /// Per [`Count`]: derived from the round's municipalities (METHOD.md §1.5),
+    /// or why not (the guard).
+    pub derived: [Result<Calibration, NotDerived>; 6],
+    /// Per [`Count`]: median over the municipalities in the indicator's median base.
     pub medians: [Option<f64>; 6],
-    /// Per [`Count`]: respondents with a non-zero count.
+    /// Per [`Count`]: the municipalities the median is over.
+    pub median_base: [u64; 6],
+    /// Per [`Count`]: municipalities with a non-zero count (the derivation's base).
     pub nonzero: [u64; 6],
 }
 
@@ -425,17 +436,20 @@ impl RoundAggregator {
         let mut blocks = if answers.is_some() { SSB_2018 } else { 0 };
         if let Some(values) = all.ks_2018 {
             blocks |= KS_2018;
-            let scores = maturity::score_areas(&self.catalogues.ks_2018, values, self.min_coverage);
-            stored.ks_scores.extend(scores.iter().map(|s| KsScore::new(s.mean)));
-            answered::push(&mut stored.ks_answered, scores.iter().map(|s| s.answered), self.shape.ks_answered_wide);
+            let areas = maturity::area_sums(&self.catalogues.ks_2018, values);
+            let scores = areas.iter().map(|s| KsScore::new(s, self.min_coverage));
+            sums::push(&mut stored.ks_scores, scores, self.shape.ks_sums_wide);
+            answered::push(&mut stored.ks_answered, areas.iter().map(|s| s.answered), self.shape.ks_answered_wide);
         }
         if let Some(reported) = all.riksrevisjonen_2015 {
             blocks |= SERVICES;
             levels::push(&mut stored.service_levels, reported);
         }
-        for count in Count::ALL {
-            if let Some(n) = measures.counts[count as usize] {
-                self.histograms[count as usize][usize::from(n)] += 1;
+        if respondent.kind == RespondentKind::Municipality {
+            for count in Count::ALL {
+                if let Some(n) = measures.in_median_base(count) {
+                    self.histograms[count as usize][usize::from(n)] += 1;
+                }
             }
         }
         stored.text.push_str(id);
@@ -515,8 +529,10 @@ impl RoundAggregator {
     pub fn finish(mut self) -> RoundReport {
         let shape = std::mem::take(&mut self.shape);
         self.describe_duplicates(&shape);
-        let derived = self.histograms.map(|h| Calibration::derive(&h));
-        let medians = self.histograms.map(|h| median_of_nonzero(&h));
+        let derived: [Result<Calibration, NotDerived>; 6] =
+            std::array::from_fn(|i| Calibration::derive(&self.histograms[i], Count::ALL[i].indicator().max_count));
+        let medians = self.histograms.map(|h| median(&h));
+        let median_base = self.histograms.map(|h| h.iter().sum());
         let nonzero = self.histograms.map(|h| h[1..].iter().sum());
         let used = match self.config.calibration {
             CalibrationMode::Published => Calibrations::published(),
@@ -525,17 +541,23 @@ impl RoundAggregator {
                 Calibrations(std::array::from_fn(|i| derived[i].unwrap_or(published.0[i])))
             }
         };
-        let calibration = CalibrationUsed { mode: self.config.calibration, used, derived, medians, nonzero };
+        let calibration =
+            CalibrationUsed { mode: self.config.calibration, used, derived, medians, median_base, nonzero };
         let areas = shape.ks_areas;
         let mut tables = RoundTables::default();
         let mut ks_ranking = vec![Ranking::new(); areas];
         let mut ks_regions: HashMap<&'static str, Vec<(f64, u64)>> = HashMap::new();
         let mut cursor = Cursor::default();
         let mut unpacked = Vec::with_capacity(shape.services());
+        let mut means = Vec::with_capacity(areas);
         while let Some(e) = self.stored.next(&mut cursor, &shape, &self.rejections) {
             let record = e.record;
             let results = record.has(SSB_2018).then(|| ssb2018::grade(&record.measures(), &used));
-            let ks = e.ks.map(|(scores, _)| scores);
+            let ks = e.ks.map(|(scores, counts)| {
+                means.clear();
+                means.extend((0..areas).map(|area| shape.ks_mean(scores, counts, area)));
+                means.as_slice()
+            });
             let levels = e.services.map(|packed| {
                 levels::unpack(packed, shape.services(), &mut unpacked);
                 unpacked.as_slice()
@@ -544,9 +566,9 @@ impl RoundAggregator {
             if let Some(scores) = ks {
                 let region = record.county.map_or("", |c| c.county().region.as_str());
                 let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);
-                for (area, &score) in scores.iter().enumerate() {
-                    ks_ranking[area].add(score);
-                    if let Some(mean) = score.mean() {
+                for (area, &mean) in scores.iter().enumerate() {
+                    ks_ranking[area].add(mean);
+                    if let Some(mean) = mean {
                         sums[area].0 += mean;
                         sums[area].1 += 1;
                     }
@@ -603,19 +625,19 @@ impl RoundReport {
         })
     }
 
-    fn ks_card(&self, r: &RecordState, scores: &[KsScore], counts: &[u8]) -> Vec<AreaCard> {
+    fn ks_card(&self, r: &RecordState, scores: &[u16], counts: &[u8]) -> Vec<AreaCard> {
         let national = self.tables.get(GroupKey::Overall);
         let county = r.county.and_then(|c| self.tables.get(GroupKey::County(c)));
         let region = r.county.and_then(|c| self.ks_regions.get(c.county().region.as_str()));
-        (0..scores.len())
+        (0..self.shape.ks_areas)
             .map(|area| {
-                let score = scores[area];
+                let score = self.shape.ks_mean(scores, counts, area);
                 let ranking = &self.ks_ranking[area];
                 AreaCard {
                     score: AreaScore {
                         answered: answered::get(counts, area, self.shape.ks_answered_wide),
                         total: self.shape.ks_area_sizes[area] as u32,
-                        mean: score.mean(),
+                        mean: score,
                     },
                     county_mean: county.map_or(0.0, |g| g.ks_mean(area)),
                     region_mean: region.map_or(0.0, |sums| mean(sums[area])),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, RespondentKind, SizeClass};
 use crate::methodology::ssb2018::Hindrance;
-use crate::scoring::bands::median_of_nonzero;
+use crate::scoring::bands::median;
 use crate::scoring::ssb2018::{Count, RecruitmentStatus, Results};
 
 use super::{HISTOGRAM_LEN, RecordState};
@@ -28,6 +28,9 @@ pub struct GroupTables {
     pub per_score: [[u64; 5]; 6],
     /// Per [`Count`]: respondents per count.
     pub per_count: [[u64; HISTOGRAM_LEN]; 6],
+    /// Per [`Count`]: respondents with count 0 that are in the median's base
+    /// (METHOD.md §1.5: e.g. a strategy with no area, not a missing strategy).
+    pub median_zeros: [u64; 6],
     /// Per composite (priority, use, activity): respondents per grade 0–4.
     pub per_grade: [[u64; 5]; 3],
     /// Per [`RecruitmentStatus`].
@@ -40,13 +43,14 @@ pub struct GroupTables {
     pub hindrance_by_sourcing: [[u64; 2]; 4],
     /// Service modes answered «Vet ikke» / «Ikke relevant», summed.
     pub service_modes_unknown: u64,
-    /// KS: (sum of scores, respondents scored) per area.
+    /// KS: (sum of the exact scores in arrival order, respondents scored) per area.
     pub ks: Vec<(f64, u64)>,
     /// The Auditor General's service coverage.
     pub services: ServiceTables,
 }
 
-/// Service-coverage counts of a group (municipalities that reported services).
+/// Service-coverage counts of a group: its municipalities that answered the
+/// block, i.e. reported at least one service (METHOD.md §3).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTables {
     pub municipalities: u64,
@@ -71,6 +75,10 @@ pub struct Shape {
     pub ks_area_sizes: Vec<usize>,
     /// Whether KS answered counts take a byte each (see [`super::compact::answered`]).
     pub ks_answered_wide: bool,
+    /// Whether KS area sums take two words each (see [`super::compact::sums`]).
+    pub ks_sums_wide: bool,
+    /// The KS catalogue's value unit ([`crate::catalogue::Catalogue::value_denominator`]).
+    pub ks_denominator: u64,
     /// Area of each service.
     pub service_area: Vec<usize>,
     pub service_areas: usize,
@@ -80,9 +88,12 @@ impl Shape {
     pub fn of(catalogues: &Catalogues) -> Self {
         let ks = &catalogues.ks_2018;
         let ks_area_sizes: Vec<usize> = (0..ks.areas.len()).map(|a| ks.area_size(a)).collect();
+        let largest = ks_area_sizes.iter().copied().max().unwrap_or(0) as u64;
         Self {
             ks_areas: ks_area_sizes.len(),
             ks_answered_wide: super::compact::answered::wide(&ks_area_sizes),
+            ks_sums_wide: super::compact::sums::wide(5 * ks.value_denominator * largest),
+            ks_denominator: ks.value_denominator,
             ks_area_sizes,
             service_area: catalogues.riksrevisjonen_2015.services.iter().map(|s| s.area).collect(),
             service_areas: catalogues.riksrevisjonen_2015.areas.len(),
@@ -91,6 +102,13 @@ impl Shape {
 
     pub fn services(&self) -> usize {
         self.service_area.len()
+    }
+
+    /// The exact KS mean of `area` from one respondent's packed sums and
+    /// answered counts: the same bits as Score's ([`crate::scoring::maturity::exact_mean`]).
+    pub fn ks_mean(&self, sums: &[u16], answered: &[u8], area: usize) -> Option<f64> {
+        let score = super::compact::sums::get(sums, area, self.ks_sums_wide);
+        score.mean(super::compact::answered::get(answered, area, self.ks_answered_wide), self.ks_denominator)
     }
 }
 
@@ -110,8 +128,8 @@ pub struct Graded<'a> {
     pub record: &'a RecordState,
     /// `ssb-2018` grades; `None` without the block.
     pub results: Option<&'a Results>,
-    /// KS area scores; `None` without the block.
-    pub ks: Option<&'a [super::KsScore]>,
+    /// KS area scores (exact means; `None` = unscored); `None` without the block.
+    pub ks: Option<&'a [Option<f64>]>,
     /// Service levels (255 = not reported); `None` without the block.
     pub levels: Option<&'a [u8]>,
 }
@@ -123,20 +141,28 @@ impl GroupTables {
         if let Some(scores) = ks {
             self.ks.resize(shape.ks_areas, (0.0, 0));
             for (area, score) in scores.iter().enumerate() {
-                if let Some(mean) = score.mean() {
+                if let Some(mean) = *score {
                     self.ks[area].0 += mean;
                     self.ks[area].1 += 1;
                 }
             }
         }
-        if let Some(levels) = levels {
+        // The Auditor General's figures cover municipalities only (METHOD.md §3, §5);
+        // validation refuses the block from other kinds.
+        if let Some(levels) = levels
+            && record.kind == RespondentKind::Municipality
+        {
             self.services.add(levels, record.inhabitants, shape);
         }
         let Some(r) = results else { return };
+        let measures = record.measures();
         for count in Count::ALL {
             if let Some(s) = r.simple(count) {
                 self.per_score[count as usize][usize::from(s.score)] += 1;
                 self.per_count[count as usize][usize::from(s.count)] += 1;
+            }
+            if measures.in_median_base(count) == Some(0) {
+                self.median_zeros[count as usize] += 1;
             }
         }
         for (i, grade) in [r.digital_priority, r.digital_use, r.digital_activity].into_iter().enumerate() {
@@ -172,9 +198,21 @@ impl GroupTables {
         self.per_score[count as usize].iter().sum()
     }
 
-    /// Median of the non-zero counts of `count` in this group.
+    /// The counts of `count` in the median's base (METHOD.md §1.5).
+    fn median_histogram(&self, count: Count) -> [u64; HISTOGRAM_LEN] {
+        let mut histogram = self.per_count[count as usize];
+        histogram[0] = self.median_zeros[count as usize];
+        histogram
+    }
+
+    /// Median of `count` in this group, over the indicator's median base.
     pub fn median(&self, count: Count) -> Option<f64> {
-        median_of_nonzero(&self.per_count[count as usize])
+        median(&self.median_histogram(count))
+    }
+
+    /// Respondents of this group in the median's base of `count`.
+    pub fn median_base(&self, count: Count) -> u64 {
+        self.median_histogram(count).iter().sum()
     }
 
     /// Share with a large hindrance among those who answered the question.
@@ -201,6 +239,9 @@ impl GroupTables {
 
 impl ServiceTables {
     fn add(&mut self, levels: &[u8], inhabitants: u32, shape: &Shape) {
+        if levels.iter().all(|&level| level == u8::MAX) {
+            return;
+        }
         self.by_area.resize(shape.service_areas, (0, 0));
         self.by_service.resize(shape.services(), (0, 0));
         let mut reported = 0;
@@ -220,7 +261,7 @@ impl ServiceTables {
         self.municipalities += 1;
         self.pairs += reported;
         self.pairs_at_least_1 += offered;
-        let none = reported > 0 && offered == 0;
+        let none = offered == 0;
         self.with_none += u64::from(none);
         if inhabitants > 0 && inhabitants < 5_000 {
             self.municipalities_under_5000 += 1;

@@ -182,8 +182,13 @@ fn the_hand_built_round_gives_the_hand_computed_overall_tables() {
     assert_eq!(all.per_score[Count::ServiceOffer as usize], [1, 1, 1, 0, 1]);
     assert_eq!(all.per_grade, [[0, 1, 1, 1, 1], [2, 0, 0, 1, 1], [1, 1, 1, 0, 1]]);
     assert_eq!(all.per_count[Count::Strategy as usize][..14], [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1]);
+    // Medians over each indicator's base (METHOD.md §1.5): strategy 13, 6, 10 (4601
+    // has none); projects 10, 7, 4; internal 12, 5, 8; cloud 10, 4, 1; procurement
+    // over everyone scored 8, 6, 0, 2; service offer 14, 1, 0, 2.
     let medians: Vec<Option<f64>> = Count::ALL.iter().map(|&c| all.median(c)).collect();
-    assert_eq!(medians, [Some(10.0), Some(7.0), Some(8.0), Some(4.0), Some(6.0), Some(2.0)]);
+    assert_eq!(medians, [Some(10.0), Some(7.0), Some(8.0), Some(4.0), Some(4.0), Some(1.5)]);
+    let bases: Vec<u64> = Count::ALL.iter().map(|&c| all.median_base(c)).collect();
+    assert_eq!(bases, [3, 3, 3, 3, 4, 4]);
     assert_eq!(all.recruitment, [2, 1, 1]);
     assert_eq!(all.hindrance, [1, 1, 2, 1]);
     assert_eq!(all.hindrance_by_recruitment, [[0, 1, 0], [1, 0, 0], [1, 0, 1], [0, 0, 0]]);
@@ -249,33 +254,34 @@ fn score_cards_come_back_in_order_with_identity_and_grades() {
 fn a_published_round_uses_the_published_bands_and_reports_the_derived_ones() {
     let report = hand_round(CalibrationMode::Published).finish();
     assert_eq!(report.calibration.used, Calibrations::published());
-    // Non-zero strategy counts 6, 10, 13: the most even 2|3 cut among 3..=12 is 7
-    // (1 below, 2 above; the first with the smallest gap).
-    assert_eq!(report.calibration.derived[Count::Strategy as usize].unwrap().cut_points()[1], 7);
+    // Three non-zero strategy counts (6, 10, 13): the guard derives nothing.
+    assert_eq!(report.calibration.derived[Count::Strategy as usize], Err(NotDerived::TooFewNonzero { nonzero: 3 }));
 }
 
 #[test]
 fn a_relative_round_derives_its_cut_points_from_the_nonzero_counts() {
-    // Strategy counts 1..=12 once each, plus zeros: median 6.5; cuts 4 | 7 | 10.
+    // Strategy counts 0..=12 and 1..=12 again (24 non-zero, the zeros without a
+    // strategy): median 6.5; t2 = 6 (12 | 12), t1 = 3, t3 = 9: cuts 4 | 7 | 10.
     let mut round = RoundAggregator::new(RoundConfig {
         round_id: "rel".into(),
         survey_year: 2018,
         calibration: CalibrationMode::Relative,
     });
-    for n in 0..=12u32 {
+    for (i, n) in (0..=12u32).chain(1..=12).enumerate() {
         let a = answers(Spec { strategy: Some(n), ..NONE });
-        round.add_valid(&n.to_string(), &respondent(&org(1_000_000 * (n + 1)), "0301", 1), Some(&a));
+        round.add_valid(&i.to_string(), &respondent(&org(1_000_000 * (i as u32 + 1)), "0301", 1), Some(&a));
     }
     let report = round.finish();
-    assert_eq!(report.scored, 13);
+    assert_eq!(report.scored, 25);
     let c = &report.calibration;
     assert_eq!(c.medians[Count::Strategy as usize], Some(6.5));
-    assert_eq!(c.nonzero[Count::Strategy as usize], 12);
+    assert_eq!((c.nonzero[Count::Strategy as usize], c.median_base[Count::Strategy as usize]), (24, 24));
     assert_eq!(c.used.get(Count::Strategy).cut_points(), [4, 7, 10]);
-    // Indicators without data keep the published bands.
+    // Indicators without data keep the published bands, and say why.
     assert_eq!(c.used.get(Count::Cloud), m::CLOUD.published);
+    assert_eq!(c.derived[Count::Cloud as usize], Err(NotDerived::TooFewNonzero { nonzero: 0 }));
     let scores: Vec<u8> =
-        report.cards().map(|card| card.results.unwrap().simple(Count::Strategy).unwrap().score).collect();
+        report.cards().take(13).map(|card| card.results.unwrap().simple(Count::Strategy).unwrap().score).collect();
     assert_eq!(scores, [0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]);
 }
 

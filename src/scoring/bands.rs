@@ -48,52 +48,108 @@ impl Calibration {
         ]
     }
 
-    /// Derives cut points from a round's histogram of counts (`histogram[c]` =
-    /// respondents with count `c`; `histogram.len() - 1` is the highest possible
-    /// count). Among non-zero counts, the 2|3 cut splits them most evenly, then the
-    /// 1|2 and 3|4 cuts split each half most evenly; ties go to the lower cut.
-    /// Returns `None` when the indicator's range is too small for three cuts
-    /// (highest count below 4) or the round has no non-zero count.
-    pub fn derive(histogram: &[u64]) -> Option<Self> {
-        let max = histogram.len().checked_sub(1)? as u32;
-        if max < 4 || histogram[1..].iter().all(|&n| n == 0) {
-            return None;
+    /// Derives cut points from the calibration base's histogram of counts
+    /// (METHOD.md §1.5). `histogram[c]` is the base's respondents with count `c`;
+    /// entries above `max_count` (the indicator's highest count, M) are ignored.
+    ///
+    /// Over the non-zero counts X, the cuts are three thresholds
+    /// 1 ≤ t1 < t2 < t3 < M (band 1 = 1..t1, band 2 = t1+1..t2, band 3 =
+    /// t2+1..t3, band 4 = t3+1..M, so every band is a non-empty range): t2 in
+    /// [2, M−2] minimises |#{x ≤ t2} − #{x > t2}|, then t1 in [1, t2−1] the same
+    /// imbalance within {x ≤ t2} and t3 in [t2+1, M−1] within {x > t2}; ties go to
+    /// the lower threshold, an empty half to the middle of its range (rounded down).
+    ///
+    /// The guard: fewer than [`MIN_NONZERO`] non-zero counts, or fewer than
+    /// [`MIN_DISTINCT`] distinct ones, derive nothing (the published cuts stay).
+    pub fn derive(histogram: &[u64], max_count: u32) -> Result<Self, NotDerived> {
+        let m = max_count.min(histogram.len().saturating_sub(1) as u32);
+        if max_count < 4 {
+            return Err(NotDerived::RangeTooSmall { max_count });
         }
-        let middle = most_even_cut(histogram, 1, max, 3..=max - 1);
-        let low = most_even_cut(histogram, 1, middle - 1, 2..=middle - 1);
-        let high = most_even_cut(histogram, middle, max, middle + 1..=max);
-        Some(Self::new([low, middle, high]))
+        let nonzero: u64 = histogram.iter().take(m as usize + 1).skip(1).sum();
+        if nonzero < MIN_NONZERO {
+            return Err(NotDerived::TooFewNonzero { nonzero });
+        }
+        let distinct = histogram.iter().take(m as usize + 1).skip(1).filter(|&&n| n > 0).count();
+        if distinct < MIN_DISTINCT {
+            return Err(NotDerived::TooFewDistinct { distinct });
+        }
+        let h = |c: u32| histogram.get(c as usize).copied().unwrap_or(0);
+        let t2 = most_even_threshold(&h, (1, max_count), (2, max_count - 2));
+        let t1 = most_even_threshold(&h, (1, t2), (1, t2 - 1));
+        let t3 = most_even_threshold(&h, (t2 + 1, max_count), (t2 + 1, max_count - 1));
+        Ok(Self::new([t1 + 1, t2 + 1, t3 + 1]))
     }
 }
 
-/// The cut `t` in `candidates` that best balances counts in `[from, t)` against
-/// counts in `[t, to]`; the lowest such `t` on ties.
-fn most_even_cut(histogram: &[u64], from: u32, to: u32, candidates: std::ops::RangeInclusive<u32>) -> u32 {
-    let in_range = |lo: u32, hi: u32| -> u64 { (lo..=hi).map(|c| histogram[c as usize]).sum() };
-    let mut best = *candidates.start();
-    let mut best_gap = u64::MAX;
-    for cut in candidates {
-        let below = if cut > from { in_range(from, cut - 1) } else { 0 };
-        let above = in_range(cut, to);
-        let gap = below.abs_diff(above);
-        if gap < best_gap {
-            best = cut;
-            best_gap = gap;
-        }
-    }
-    best
+/// Fewest respondents with a non-zero count that the derivation needs.
+pub const MIN_NONZERO: u64 = 20;
+/// Fewest distinct non-zero counts that the derivation needs.
+pub const MIN_DISTINCT: usize = 4;
+
+/// Why no cut points were derived from a round: its indicator keeps the published ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotDerived {
+    /// The base has fewer than [`MIN_NONZERO`] respondents with a non-zero count.
+    TooFewNonzero { nonzero: u64 },
+    /// The base's non-zero counts take fewer than [`MIN_DISTINCT`] values.
+    TooFewDistinct { distinct: usize },
+    /// The indicator's highest count is below 4: three cuts do not fit.
+    RangeTooSmall { max_count: u32 },
 }
 
-/// Median of the non-zero counts in a histogram (mean of the two middle values
-/// for an even number); `None` when every count is zero.
-pub fn median_of_nonzero(histogram: &[u64]) -> Option<f64> {
-    let n: u64 = histogram.iter().skip(1).sum();
+impl std::fmt::Display for NotDerived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Self::TooFewNonzero { nonzero } => write!(
+                f,
+                "{nonzero} municipalities with a non-zero count, fewer than {MIN_NONZERO}: \
+                 too few to define half; the published cuts are kept"
+            ),
+            Self::TooFewDistinct { distinct } => write!(
+                f,
+                "{distinct} distinct non-zero counts, fewer than {MIN_DISTINCT}: \
+                 a round with no spread cannot define half; the published cuts are kept"
+            ),
+            Self::RangeTooSmall { max_count } => {
+                write!(f, "the highest count is {max_count}: three cuts need at least 4; the published cuts are kept")
+            }
+        }
+    }
+}
+
+/// The threshold `t` in `[from, to]` that best balances the counts in
+/// `[lo, t]` against those in `[t + 1, hi]` (`h(c)`: respondents with count
+/// `c`); the lowest on ties, the middle of `[from, to]` (rounded down) when
+/// `[lo, hi]` holds nobody.
+fn most_even_threshold(h: &impl Fn(u32) -> u64, (lo, hi): (u32, u32), (from, to): (u32, u32)) -> u32 {
+    let total: u64 = (lo..=hi).map(h).sum();
+    if total == 0 {
+        return from + (to - from) / 2;
+    }
+    let mut below: u64 = (lo..from).map(h).sum();
+    let mut best = (u64::MAX, from);
+    for t in from..=to {
+        below += h(t);
+        let gap = below.abs_diff(total - below);
+        if gap < best.0 {
+            best = (gap, t);
+        }
+    }
+    best.1
+}
+
+/// Median of every count in a histogram, the zeros at `histogram[0]` included
+/// (mean of the two middle values for an even number); `None` when it is
+/// empty. The caller puts at `histogram[0]` only the zeros in the median's base.
+pub fn median(histogram: &[u64]) -> Option<f64> {
+    let n: u64 = histogram.iter().sum();
     if n == 0 {
         return None;
     }
     let nth = |rank: u64| -> u32 {
         let mut seen = 0;
-        for (count, &k) in histogram.iter().enumerate().skip(1) {
+        for (count, &k) in histogram.iter().enumerate() {
             seen += k;
             if seen > rank {
                 return count as u32;
@@ -150,33 +206,87 @@ mod tests {
         h
     }
 
+    /// A histogram over `0..=max` with `times` respondents at each of `counts`.
+    fn spread(max: usize, counts: &[u32], times: u64) -> Vec<u64> {
+        let mut h = histogram(max, counts);
+        h.iter_mut().for_each(|n| *n *= times);
+        h
+    }
+
     #[test]
-    fn derived_cuts_split_nonzero_counts_most_evenly() {
-        // Non-zero counts 1..=8 once each: median cut 5 (4 below, 4 above),
-        // then 3 (1,2 | 3,4) and 7 (5,6 | 7,8). Zeros do not move the cuts.
-        let h = histogram(8, &[0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
-        assert_eq!(Calibration::derive(&h).unwrap().cut_points(), [3, 5, 7]);
+    fn derived_cuts_split_the_nonzero_counts_most_evenly_and_ignore_zeros() {
+        // Counts 1..=8 three times each (24 non-zero): t2 = 4 (12 | 12), then
+        // t1 = 2 (1,2 | 3,4) and t3 = 6 (5,6 | 7,8): lowest counts 3, 5, 7.
+        let mut h = spread(8, &[1, 2, 3, 4, 5, 6, 7, 8], 3);
+        h[0] = 100;
+        assert_eq!(Calibration::derive(&h, 8).unwrap().cut_points(), [3, 5, 7]);
+    }
+
+    #[test]
+    fn a_round_with_most_counts_at_1_splits_them_off_as_evenly_as_the_ranges_allow() {
+        // 1,042 at 1 and 398 above: t2 cannot be 1 (band 1 needs a range below
+        // it), so t2 = 2 is the most even split still available.
+        let mut h = vec![0u64; 11];
+        h[1] = 1_042;
+        h[2] = 150;
+        h[3] = 153;
+        h[5] = 95;
+        let cuts = Calibration::derive(&h, 10).unwrap().cut_points();
+        assert_eq!(cuts[1], 3, "t2 = 2: 1,192 | 248 beats t2 = 3: 1,345 | 95");
+        assert_eq!(cuts[0], 2, "t1 = 1 is the only threshold below t2");
+        assert!(cuts[2] > cuts[1] && cuts[2] <= 10, "{cuts:?}");
     }
 
     #[test]
     fn derived_cuts_take_the_lower_threshold_on_ties() {
-        // Counts 2,2,4,4 over 0..=6: cuts 3 and 4 both split 2|2; the lower (3) wins.
-        let h = histogram(6, &[2, 2, 4, 4]);
-        let cuts = Calibration::derive(&h).unwrap().cut_points();
-        assert_eq!(cuts[1], 3);
-        assert!(cuts[0] < cuts[1] && cuts[1] < cuts[2]);
+        // 10 at 2, 10 at 5, 5 at 7 and 5 at 8: every t2 in 2..=6 splits 10 | 20
+        // or 20 | 10, so the lowest, 2, is taken.
+        let mut h = spread(8, &[2, 5], 10);
+        h[7] = 5;
+        h[8] = 5;
+        let cuts = Calibration::derive(&h, 8).unwrap().cut_points();
+        assert_eq!(cuts, [2, 3, 6], "t1 = 1 (the only one), t2 = 2, t3 = 5 (5 | 7,8: 10 | 10, the lowest)");
     }
 
     #[test]
-    fn deriving_needs_a_nonzero_count() {
-        assert_eq!(Calibration::derive(&histogram(13, &[0, 0])), None);
-        assert_eq!(Calibration::derive(&[0, 5, 5]), None);
+    fn the_guard_keeps_too_few_or_too_alike_counts_from_deriving_cuts() {
+        assert_eq!(
+            Calibration::derive(&spread(13, &[1, 2, 3, 4], 4), 13),
+            Err(NotDerived::TooFewNonzero { nonzero: 16 })
+        );
+        assert_eq!(
+            Calibration::derive(&spread(13, &[5, 9, 12], 10), 13),
+            Err(NotDerived::TooFewDistinct { distinct: 3 })
+        );
+        assert_eq!(Calibration::derive(&spread(13, &[7], 500), 13), Err(NotDerived::TooFewDistinct { distinct: 1 }));
+        assert!(Calibration::derive(&spread(13, &[1, 2, 3, 4], 5), 13).is_ok(), "20 and 4 are enough");
+        assert_eq!(Calibration::derive(&spread(3, &[1, 2, 3], 10), 3), Err(NotDerived::RangeTooSmall { max_count: 3 }));
+        let reason = NotDerived::TooFewNonzero { nonzero: 2 }.to_string();
+        assert!(reason.contains("fewer than 20") && reason.contains("published cuts are kept"), "{reason}");
     }
 
     #[test]
-    fn median_of_nonzero_ignores_zeros_and_averages_even_middles() {
-        assert_eq!(median_of_nonzero(&histogram(13, &[0, 0, 0, 9, 9, 10])), Some(9.0));
-        assert_eq!(median_of_nonzero(&histogram(13, &[0, 6, 8])), Some(7.0));
-        assert_eq!(median_of_nonzero(&histogram(13, &[0])), None);
+    fn every_derived_band_is_a_non_empty_range_below_the_indicator_maximum() {
+        // Everything at the top: t3 must still leave M for band 4.
+        let h = spread(10, &[7, 8, 9, 10], 10);
+        let cuts = Calibration::derive(&h, 10).unwrap();
+        let [a, b, c] = cuts.cut_points();
+        assert!(1 < a && a < b && b < c && c <= 10, "{a} {b} {c}");
+    }
+
+    #[test]
+    fn an_empty_half_takes_the_middle_of_its_range() {
+        let h = |c: u32| u64::from(c == 3);
+        assert_eq!(most_even_threshold(&h, (5, 10), (5, 9)), 7);
+        assert_eq!(most_even_threshold(&h, (1, 4), (1, 3)), 1, "every threshold is off by one: the lowest");
+    }
+
+    #[test]
+    fn the_median_counts_the_zeros_given_and_averages_even_middles() {
+        assert_eq!(median(&histogram(13, &[9, 9, 10])), Some(9.0));
+        assert_eq!(median(&histogram(13, &[0, 6, 8])), Some(6.0));
+        assert_eq!(median(&histogram(13, &[6, 8])), Some(7.0));
+        assert_eq!(median(&histogram(13, &[0, 0, 0, 9])), Some(0.0));
+        assert_eq!(median(&histogram(13, &[])), None);
     }
 }

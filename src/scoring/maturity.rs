@@ -26,27 +26,61 @@ impl AreaScore {
     }
 }
 
-/// Scores every area of a questionnaire catalogue, in area order. `values[i]` is the
-/// value of catalogue item `i` (`None` = unanswered or not sent; entries beyond the
-/// catalogue's items are ignored). An area is scored when at least one item and at
-/// least `min_coverage` of its items are answered.
-pub fn score_areas(catalogue: &Catalogue, values: &[Option<f64>], min_coverage: f64) -> Vec<AreaScore> {
-    let mut sums = vec![(0u32, 0u32, 0.0f64); catalogue.areas.len()];
-    for (i, item) in catalogue.items.iter().enumerate() {
-        let (answered, total, sum) = &mut sums[item.area];
-        *total += 1;
-        if let Some(value) = values.get(i).copied().flatten() {
-            *answered += 1;
-            *sum += value;
+/// One area's answers as whole numbers: the sum of its answered items' values
+/// in units of `1 / Catalogue::value_denominator`, and how many were answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AreaSum {
+    pub units: u64,
+    pub answered: u32,
+    pub total: u32,
+}
+
+impl AreaSum {
+    /// Whether the area is scored: at least one item and `min_coverage` of them answered.
+    pub fn covered(&self, min_coverage: f64) -> bool {
+        // The ratio, not `min_coverage * total`: 3/10 meets 0.3, 0.3 * 10 > 3.
+        self.answered > 0 && f64::from(self.answered) / f64::from(self.total) >= min_coverage
+    }
+
+    /// The area's score: its exact mean, when covered.
+    pub fn score(&self, denominator: u64, min_coverage: f64) -> AreaScore {
+        AreaScore {
+            answered: self.answered,
+            total: self.total,
+            mean: self.covered(min_coverage).then(|| exact_mean(self.units, self.answered, denominator)),
         }
     }
-    sums.into_iter()
-        .map(|(answered, total, sum)| {
-            // The ratio, not `min_coverage * total`: 3/10 meets 0.3, 0.3 * 10 > 3.
-            let covered = answered > 0 && f64::from(answered) / f64::from(total) >= min_coverage;
-            AreaScore { answered, total, mean: covered.then(|| sum / f64::from(answered)) }
-        })
-        .collect()
+}
+
+/// `units / (denominator × answered)`: the mean of the answered values as the
+/// f64 nearest to the exact fraction (one division of two whole numbers that
+/// f64 holds exactly), so Score and a round give the same bits.
+pub fn exact_mean(units: u64, answered: u32, denominator: u64) -> f64 {
+    units as f64 / (denominator * u64::from(answered)) as f64
+}
+
+/// Sums every area of a questionnaire catalogue in whole units, in area order.
+/// `values[i]` is the value of catalogue item `i` (`None` = unanswered or not
+/// sent; entries beyond the catalogue's items are ignored).
+pub fn area_sums(catalogue: &Catalogue, values: &[Option<f64>]) -> Vec<AreaSum> {
+    let mut sums = vec![AreaSum::default(); catalogue.areas.len()];
+    for (i, item) in catalogue.items.iter().enumerate() {
+        let sum = &mut sums[item.area];
+        sum.total += 1;
+        if let Some(value) = values.get(i).copied().flatten() {
+            sum.answered += 1;
+            sum.units += catalogue.units(value);
+        }
+    }
+    sums
+}
+
+/// Scores every area of a questionnaire catalogue, in area order: the exact
+/// mean of the answered items' values ([`area_sums`], [`exact_mean`]). An area
+/// is scored when at least one item and at least `min_coverage` of its items
+/// are answered.
+pub fn score_areas(catalogue: &Catalogue, values: &[Option<f64>], min_coverage: f64) -> Vec<AreaScore> {
+    area_sums(catalogue, values).iter().map(|s| s.score(catalogue.value_denominator, min_coverage)).collect()
 }
 
 /// Service coverage of one municipality (or of one area of its services).
@@ -239,6 +273,26 @@ mod tests {
                 assert!(close(score.mean.unwrap(), value), "{}", area.id);
             }
         }
+    }
+
+    #[test]
+    fn an_area_mean_is_the_f64_nearest_the_exact_fraction_whatever_the_answer_order() {
+        let ks = ks();
+        assert_eq!(ks.value_denominator, 168);
+        // bis-1 «andre» alone (1 of 6 forms: 5/6) and bis-2 ja (5): 35/12.
+        let bis = |first: &str| {
+            let mut values = vec![None; ks.items.len()];
+            let one = ks.item_index("bis-1").unwrap();
+            values[one] = ks.items[one].value(&TypedAnswer::Choices(vec![first.into()])).unwrap();
+            values[ks.item_index("bis-2").unwrap()] = Some(5.0);
+            score_areas(&ks, &values, 0.5)[ks.area_index("brukeren-i-sentrum").unwrap()].mean.unwrap()
+        };
+        assert_eq!(bis("andre"), 35.0 / 12.0);
+        assert_eq!(bis("andre").to_bits(), 2.9166666666666665f64.to_bits());
+        // Twelve items at 5/3 each: the mean is the nearest f64 to 5/3.
+        let area = ks.area_index("helse-og-velferd").unwrap();
+        let values: Vec<Option<f64>> = ks.items.iter().map(|i| (i.area == area).then_some(5.0 / 3.0)).collect();
+        assert_eq!(score_areas(&ks, &values, 0.5)[area].mean, Some(5.0 / 3.0));
     }
 
     #[test]

@@ -90,6 +90,12 @@ pub enum Flag {
     ProjectsWithoutAreas = 1,
     CloudWithoutAreas = 2,
     ServiceModesUnknown = 3,
+    /// A `sourcing` block with no function answered: unscored (METHOD.md §1.4).
+    EmptySourcing = 4,
+    /// A `procurement` block with no activity answered: unscored.
+    EmptyProcurement = 5,
+    /// A `service_offer` block with no mode answered: unscored.
+    EmptyServiceOffer = 6,
 }
 
 impl Flags {
@@ -102,9 +108,17 @@ impl Flags {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Flag> {
-        [Flag::StrategyWithoutAreas, Flag::ProjectsWithoutAreas, Flag::CloudWithoutAreas, Flag::ServiceModesUnknown]
-            .into_iter()
-            .filter(move |&f| self.contains(f))
+        [
+            Flag::StrategyWithoutAreas,
+            Flag::ProjectsWithoutAreas,
+            Flag::CloudWithoutAreas,
+            Flag::ServiceModesUnknown,
+            Flag::EmptySourcing,
+            Flag::EmptyProcurement,
+            Flag::EmptyServiceOffer,
+        ]
+        .into_iter()
+        .filter(move |&f| self.contains(f))
     }
 }
 
@@ -120,6 +134,24 @@ pub struct Measures {
     /// Service modes answered «Vet ikke» / «Ikke relevant».
     pub service_modes_unknown: u8,
     pub flags: Flags,
+}
+
+impl Measures {
+    /// The count of `count` when the respondent is in the base its median is
+    /// reported over (METHOD.md §1.5): strategy among those with a strategy,
+    /// projects among those with projects, cloud among those using cloud (so a
+    /// 0 counts only when flagged as answered "yes" with no area); internal
+    /// capacity, procurement and service offer over everyone scored.
+    pub fn in_median_base(&self, count: Count) -> Option<u8> {
+        let n = self.counts[count as usize]?;
+        let zero_in_base = match count {
+            Count::Strategy => self.flags.contains(Flag::StrategyWithoutAreas),
+            Count::Projects => self.flags.contains(Flag::ProjectsWithoutAreas),
+            Count::Cloud => self.flags.contains(Flag::CloudWithoutAreas),
+            Count::InternalCapacity | Count::Procurement | Count::ServiceOffer => true,
+        };
+        (n > 0 || zero_in_base).then_some(n)
+    }
 }
 
 /// One calibration per count indicator, in [`Count`] order.
@@ -191,15 +223,34 @@ pub fn measure(answers: &Answers) -> Measures {
     let projects = portfolio(answers.projects, Flag::ProjectsWithoutAreas);
     let cloud = portfolio(answers.cloud, Flag::CloudWithoutAreas);
 
-    let internal = answers.sourcing.map(|functions| {
+    // A keyed block that is present but holds no answer is unscored and flagged
+    // (METHOD.md §1.4), never a count of 0.
+    fn answered<const N: usize>(
+        block: Option<[Option<u8>; N]>,
+        flag: Flag,
+        flags: &mut Flags,
+    ) -> Option<[Option<u8>; N]> {
+        match block {
+            Some(answers) if answers.iter().all(Option::is_none) => {
+                flags.set(flag);
+                None
+            }
+            other => other,
+        }
+    }
+    let sourcing = answered(answers.sourcing, Flag::EmptySourcing, &mut flags);
+    let procurement = answered(answers.procurement, Flag::EmptyProcurement, &mut flags);
+    let service_offer = answered(answers.service_offer, Flag::EmptyServiceOffer, &mut flags);
+
+    let internal = sourcing.map(|functions| {
         functions.iter().flatten().filter(|&&answer| m::SOURCING[usize::from(answer)].1).count() as u8
     });
-    let procurement = answers.procurement.map(|activities| {
+    let procurement = procurement.map(|activities| {
         activities.iter().flatten().filter(|&&answer| m::PROCUREMENT_ANSWERS[usize::from(answer)].1).count() as u8
     });
 
     let mut service_modes_unknown = 0;
-    let service_points = answers.service_offer.map(|modes| {
+    let service_points = service_offer.map(|modes| {
         let mut points = 0;
         for (mode, extent) in modes.iter().enumerate() {
             let Some(extent) = extent else { continue };
@@ -379,6 +430,45 @@ mod tests {
         assert!(r.flags.contains(Flag::StrategyWithoutAreas));
         let none = Answers { strategy: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() };
         assert!(!score(&none, &Calibrations::published()).flags.contains(Flag::StrategyWithoutAreas));
+    }
+
+    #[test]
+    fn a_present_but_empty_sourcing_procurement_or_service_offer_block_is_unscored_and_flagged() {
+        let a = Answers {
+            sourcing: Some([None; 12]),
+            procurement: Some([None; 8]),
+            service_offer: Some([None; 4]),
+            cloud: Some(Portfolio { exists: true, areas: areas(12) }),
+            ..Answers::default()
+        };
+        let r = score(&a, &Calibrations::published());
+        for count in [Count::InternalCapacity, Count::Procurement, Count::ServiceOffer] {
+            assert_eq!(r.simple(count), None, "{count:?}");
+        }
+        assert_eq!((r.sourcing_group, r.digital_use, r.digital_activity), (None, None, None));
+        let flags: Vec<Flag> = r.flags.iter().collect();
+        assert_eq!(flags, [Flag::EmptySourcing, Flag::EmptyProcurement, Flag::EmptyServiceOffer]);
+        // One answer, even a «Nei», is an answer: it scores.
+        let mut activities = [None; 8];
+        activities[2] = Some(2);
+        let r = score(&Answers { procurement: Some(activities), ..Answers::default() }, &Calibrations::published());
+        assert_eq!(r.simple(Count::Procurement), Some(Simple { score: 0, count: 0 }));
+        assert!(!r.flags.contains(Flag::EmptyProcurement));
+    }
+
+    #[test]
+    fn the_median_base_takes_zeros_only_from_those_who_answered_yes_for_strategy_projects_and_cloud() {
+        let no_strategy =
+            measure(&Answers { strategy: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() });
+        assert_eq!(no_strategy.in_median_base(Count::Strategy), None);
+        let empty_strategy =
+            measure(&Answers { strategy: Some(Portfolio { exists: true, areas: 0 }), ..Answers::default() });
+        assert_eq!(empty_strategy.in_median_base(Count::Strategy), Some(0));
+        let not_cloud = measure(&Answers { cloud: Some(Portfolio { exists: false, areas: 0 }), ..Answers::default() });
+        assert_eq!(not_cloud.in_median_base(Count::Cloud), None);
+        let all_no = measure(&Answers { procurement: Some([Some(2); 8]), ..Answers::default() });
+        assert_eq!(all_no.in_median_base(Count::Procurement), Some(0), "procurement: over everyone scored");
+        assert_eq!(all_no.in_median_base(Count::Strategy), None, "absent block");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod methodology;
 mod process;
 mod production;
 mod reflection;
+mod rounds;
 mod score;
 mod shutdown;
 mod streaming;

@@ -134,3 +134,24 @@ async fn gzip_compressed_calls_are_accepted_and_answered() {
     assert_eq!(response.metadata().get("grpc-encoding").unwrap(), "gzip");
     assert!(response.into_inner().results.unwrap().ssb_2018.is_some());
 }
+
+#[tokio::test]
+async fn present_but_empty_sourcing_procurement_and_service_offer_blocks_are_unscored_and_flagged() {
+    let mut app = spawn_app().await;
+    let mut request = example_request();
+    let ssb = request.response.as_mut().unwrap().ssb_2018.as_mut().unwrap();
+    ssb.sourcing = Some(pb::Ssb2018Sourcing::default());
+    ssb.procurement = Some(pb::Ssb2018Procurement::default());
+    ssb.service_offer = Some(pb::Ssb2018ServiceOffer::default());
+    let results = app.client.score(request).await.unwrap().into_inner().results.unwrap();
+    let ssb = results.ssb_2018.as_ref().unwrap();
+    assert_eq!((&ssb.internal_capacity, &ssb.procurement, &ssb.service_offer), (&None, &None, &None));
+    assert_eq!((&ssb.digital_use, &ssb.digital_activity, &ssb.competence_profile), (&None, &None, &None));
+    let empty: Vec<&str> =
+        results.flags.iter().filter(|f| f.code() == pb::FlagCode::EmptyBlock).map(|f| f.field.as_str()).collect();
+    assert_eq!(empty, ["ssb_2018.sourcing", "ssb_2018.procurement", "ssb_2018.service_offer"]);
+    let reason = |id: &str| results.unscored.iter().find(|u| u.indicator == id).map(|u| u.reason.clone());
+    assert_eq!(reason("ssb-2018/procurement").as_deref(), Some("empty answer block(s): ssb_2018.procurement"));
+    assert_eq!(reason("ssb-2018/internal_capacity").as_deref(), Some("empty answer block(s): ssb_2018.sourcing"));
+    assert!(reason("ssb-2018/cloud").is_none(), "cloud was answered");
+}
