@@ -94,8 +94,9 @@ pub struct Ranking {
 }
 
 impl Ranking {
-    /// Heap bytes of one ranking.
-    pub const BYTES: usize = (KsScore::MAX as usize + 1) * std::mem::size_of::<u32>();
+    /// Heap bytes a ranking may take per respondent ranked (hash table and
+    /// sorted list entries with their slack).
+    pub const BYTES_PER_RANKED: usize = 48;
 
     pub fn new() -> Self {
         Self::default()

@@ -492,7 +492,8 @@ impl RoundAggregator {
             + ids
             + self.details.bytes
             + heap(&self.duplicates)
-            + self.shape.ks_areas * compact::Ranking::BYTES
+            // Rankings built at finish: at most one entry per stored area score.
+            + stored.ks_scores.len() * compact::Ranking::BYTES_PER_RANKED
     }
 
     fn next_sequence(&mut self) -> u64 {
