@@ -104,15 +104,16 @@ async fn a_deadline_that_passes_while_streaming_ends_the_stream_with_deadline_ex
     assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
 }
 
-struct Pki {
-    ca: String,
-    server_cert: String,
-    server_key: String,
-    client_cert: String,
-    client_key: String,
+pub struct Pki {
+    pub ca: String,
+    pub server_cert: String,
+    pub server_key: String,
+    pub client_cert: String,
+    pub client_key: String,
 }
 
-fn pki() -> Pki {
+/// A CA, a server certificate for `localhost` and a client certificate it signed.
+pub fn pki() -> Pki {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -134,7 +135,7 @@ fn pki() -> Pki {
     }
 }
 
-async fn tls_channel(address: &str, pki: &Pki, identity: bool) -> Result<Channel, tonic::transport::Error> {
+pub async fn tls_channel(address: &str, pki: &Pki, identity: bool) -> Result<Channel, tonic::transport::Error> {
     let mut tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(&pki.ca)).domain_name("localhost");
     if identity {
         tls = tls.identity(Identity::from_pem(&pki.client_cert, &pki.client_key));
