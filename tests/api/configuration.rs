@@ -19,7 +19,7 @@ use tonic::Code;
 use tonic::transport::Channel;
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
-use crate::helpers::example_request;
+use crate::helpers::{assert_example_scored, example_request, served_once_a_permit_is_free};
 use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
@@ -100,14 +100,6 @@ impl Setup {
 
 async fn client(server: &ServerProcess) -> IndicatorServiceClient<Channel> {
     IndicatorServiceClient::new(Channel::from_shared(server.address.clone()).unwrap().connect().await.unwrap())
-}
-
-/// The README example's grades: the call was served and scored.
-fn assert_scored(response: pb::ScoreResponse, what: &str) {
-    let ssb = response.results.expect("results").ssb_2018.expect("ssb-2018 results");
-    let grades =
-        (ssb.digital_priority.unwrap().grade, ssb.digital_use.unwrap().grade, ssb.digital_activity.unwrap().grade);
-    assert_eq!(grades, (2, 3, 4), "{what}");
 }
 
 async fn health(channel: Channel) -> ServingStatus {
@@ -192,7 +184,7 @@ async fn the_log_filter_comes_from_the_flag_or_the_environment() {
     for via in BOTH {
         // `call finished` is logged at debug level, so only under a filter that enables it.
         let mut server = Setup::new().set(via, "--log-level", "info,indikator::middleware=debug").start();
-        assert_scored(client(&server).await.score(example_request()).await.unwrap().into_inner(), "Score");
+        assert_example_scored(client(&server).await.score(example_request()).await.unwrap().into_inner());
         let line = server.log_line("call finished", Duration::from_secs(10)).await;
         assert!(line.contains("DEBUG"), "{via:?}: {line}");
     }
@@ -225,26 +217,11 @@ async fn the_message_size_limit_is_enforced_at_its_configured_value() {
         let status = client.get_methodology(pb::GetMethodologyRequest::default()).await.unwrap_err();
         assert_eq!(status.code(), Code::OutOfRange, "{via:?}: {status:?}");
         // Calls within the limit are served.
-        assert_scored(client.score(example_request()).await.unwrap().into_inner(), "Score");
+        assert_example_scored(client.score(example_request()).await.unwrap().into_inner());
     }
 }
 
 // ---- --max-concurrent-requests ----
-
-/// Retries Score while the server sheds it, for at most 10 s (a permit comes back
-/// when the server drops the call that held it, just after the client saw it end).
-async fn served_once_a_permit_is_free(client: &mut IndicatorServiceClient<Channel>) -> pb::ScoreResponse {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        match client.score(example_request()).await {
-            Ok(response) => return response.into_inner(),
-            Err(status) if status.code() == Code::ResourceExhausted && tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            Err(status) => panic!("{status:?}"),
-        }
-    }
-}
 
 #[tokio::test]
 async fn the_concurrency_limit_is_enforced_at_its_configured_value() {
@@ -274,7 +251,7 @@ async fn the_concurrency_limit_is_enforced_at_its_configured_value() {
         let (tx, mut inbound) = open.pop().unwrap();
         drop(tx);
         assert!(inbound.message().await.unwrap().is_none(), "the stream ends OK");
-        assert_scored(served_once_a_permit_is_free(&mut client).await, "after a stream ended");
+        assert_example_scored(served_once_a_permit_is_free(&mut client).await);
     }
 }
 
@@ -358,7 +335,7 @@ async fn the_handshake_deadline_comes_from_the_flag_or_the_environment() {
         let closed = tokio::time::timeout(Duration::from_secs(6), tcp.read_to_end(&mut sink)).await;
         assert!(closed.is_ok(), "{via:?}: a connection that sent nothing is still open after 6 s");
         // A client that speaks at once is served.
-        assert_scored(client(&server).await.score(example_request()).await.unwrap().into_inner(), "Score");
+        assert_example_scored(client(&server).await.score(example_request()).await.unwrap().into_inner());
     }
 }
 
@@ -447,7 +424,7 @@ async fn tls_is_on_with_a_certificate_and_key_from_flags_or_environment() {
         plaintext_fails(&server.address).await;
         let channel = tls_channel(&server.address, &pki, false).await.expect("a TLS connection");
         let response = IndicatorServiceClient::new(channel).score(example_request()).await.unwrap();
-        assert_scored(response.into_inner(), "over TLS");
+        assert_example_scored(response.into_inner());
     }
 }
 
@@ -470,7 +447,7 @@ async fn mutual_tls_is_on_with_a_client_ca_from_flag_or_environment() {
         assert!(anonymous.is_some(), "{via:?}: a client without a certificate was served");
         let channel = tls_channel(&server.address, &pki, true).await.expect("a mutual TLS connection");
         let response = IndicatorServiceClient::new(channel).score(example_request()).await.unwrap();
-        assert_scored(response.into_inner(), "over mutual TLS");
+        assert_example_scored(response.into_inner());
     }
 }
 
@@ -569,7 +546,7 @@ async fn flags_win_over_environment_variables() {
     let mut inbound = client.score_stream(tokio_stream::wrappers::ReceiverStream::new(rx)).await.unwrap().into_inner();
     tx.send(stream_request("open")).await.unwrap();
     assert_eq!(inbound.message().await.unwrap().unwrap().record_id, "open");
-    assert_scored(client.score(example_request()).await.unwrap().into_inner(), "beside an open stream");
+    assert_example_scored(client.score(example_request()).await.unwrap().into_inner());
     drop(tx);
     assert!(inbound.message().await.unwrap().is_none());
     // A round of 3 (the variable allows 1).

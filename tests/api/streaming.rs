@@ -2,7 +2,7 @@ use futures::StreamExt;
 use indikator::proto::v1::{self as pb, score_round_request::Item as In, score_round_response::Item as Out};
 use tonic::Code;
 
-use crate::helpers::{example_request, spawn_app, spawn_app_with};
+use crate::helpers::{example_request, filler_records, spawn_app, spawn_app_with, when_all_taken};
 
 fn stream_request(i: usize) -> pb::ScoreStreamRequest {
     let mut response = example_request().response.unwrap();
@@ -171,14 +171,18 @@ async fn a_round_over_the_size_limit_is_refused_and_the_server_serves_the_next_r
 #[tokio::test]
 async fn a_client_that_cancels_mid_round_leaves_the_server_healthy() {
     let mut app = spawn_app().await;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tx.send(header(pb::Calibration::Published)).await.unwrap();
-    tx.send(record("a", "958935420", "0301")).await.unwrap();
+    // A header, a record and filler; the round stays open until cancelled.
+    let messages = [header(pb::Calibration::Published), record("a", "958935420", "0301")]
+        .into_iter()
+        .chain(filler_records(2 * 1024 * 1024))
+        .collect();
+    let (messages, all_taken) = when_all_taken(messages);
     let mut client = app.client.clone();
-    let call = tokio::spawn(async move { client.score_round(tokio_stream::wrappers::ReceiverStream::new(rx)).await });
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let call = tokio::spawn(async move { client.score_round(messages.chain(futures::stream::pending())).await });
+    // Once the filler is taken, the server has read the header and the record: it is mid-round.
+    all_taken.await;
+    assert!(!call.is_finished(), "the round is still open");
     call.abort();
-    drop(tx);
     let _ = call.await;
 
     let out =
