@@ -71,7 +71,9 @@ pub async fn served_once_a_permit_is_free(client: &mut IndicatorServiceClient<Ch
     loop {
         match client.score(example_request()).await {
             Ok(response) => return response.into_inner(),
-            Err(status) if status.code() == tonic::Code::ResourceExhausted && tokio::time::Instant::now() < deadline => {
+            Err(status)
+                if status.code() == tonic::Code::ResourceExhausted && tokio::time::Instant::now() < deadline =>
+            {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             Err(status) => panic!("{status:?}"),

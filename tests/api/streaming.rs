@@ -206,3 +206,43 @@ async fn score_stream_outputs_arrive_while_the_client_is_still_sending() {
     drop(tx);
     assert!(inbound.next().await.is_none());
 }
+
+/// Bad requests answered by Score (a status) and by ScoreStream (an inline
+/// error): the same code, message and field violations, over the wire.
+#[tokio::test]
+async fn score_stream_inline_errors_match_score_statuses() {
+    use tonic_types::StatusExt;
+    let mut app = spawn_app().await;
+    // The README's bad request: three violations.
+    let readme: pb::ScoreRequest = serde_json::from_str(
+        r#"{"response":{"respondent":{"organisationNumber":"958935421","kind":"RESPONDENT_KIND_MUNICIPALITY","municipalityNumber":"1301","name":"X","inhabitants":5,"surveyYear":2018},"ssb2018":{"strategy":{"areas":["STRATEGY_AREA_ROBOTISATION"]}}}}"#,
+    )
+    .unwrap();
+    let mut no_respondent = example_request();
+    no_respondent.response.as_mut().unwrap().respondent = None;
+    let mut long_value = example_request();
+    long_value.response.as_mut().unwrap().respondent.as_mut().unwrap().organisation_number = "x".repeat(5_000);
+    let bad = [readme, no_respondent, long_value, pb::ScoreRequest::default()];
+
+    let requests: Vec<_> = bad
+        .iter()
+        .enumerate()
+        .map(|(i, r)| pb::ScoreStreamRequest { record_id: format!("bad-{i}"), response: r.response.clone() })
+        .collect();
+    let inline: Vec<_> =
+        app.client.score_stream(futures::stream::iter(requests)).await.unwrap().into_inner().collect().await;
+    assert_eq!(inline.len(), bad.len());
+    for (i, (request, inline)) in bad.iter().zip(inline).enumerate() {
+        let status = app.client.score(request.clone()).await.unwrap_err();
+        let inline = inline.unwrap();
+        assert_eq!((inline.record_id.as_str(), inline.sequence), (format!("bad-{i}").as_str(), i as u64));
+        let Some(pb::score_stream_response::Outcome::Error(error)) = inline.outcome else { panic!("{inline:?}") };
+        assert_eq!(error.code, status.code() as i32, "request {i}");
+        assert_eq!(error.message, status.message(), "request {i}");
+        let details = status.get_details_bad_request().expect("BadRequest details");
+        let unary: Vec<_> = details.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+        let inline: Vec<_> = error.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+        assert!(!unary.is_empty(), "request {i}");
+        assert_eq!(unary, inline, "request {i}");
+    }
+}
