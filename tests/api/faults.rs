@@ -18,8 +18,8 @@ use tonic::Code;
 use tonic::transport::Channel;
 
 use crate::helpers::{
-    assert_example_scored, example_request, filler_records, served_once_a_permit_is_free, serves_normally, spawn_app,
-    when_all_taken,
+    assert_example_scored, example_request, filler_records, retried_while_shed, served_once_a_permit_is_free,
+    serves_normally, spawn_app, when_all_taken,
 };
 use crate::process::ServerProcess;
 
@@ -175,17 +175,14 @@ async fn cancelled_rounds_free_their_state_so_memory_stays_bounded() {
 
     // The next round and the next call are served.
     let messages = vec![header("after"), records[0].clone(), records[1].clone()];
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let mut out = loop {
-        match client.score_round(futures::stream::iter(messages.clone())).await {
-            Ok(out) => break out.into_inner(),
-            // The Score call just before may still hold the one permit.
-            Err(status) if status.code() == Code::ResourceExhausted && tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-            Err(status) => panic!("{status:?}"),
-        }
-    };
+    // The Score call just before may still hold the one permit.
+    let mut out = retried_while_shed(|| {
+        let (mut client, messages) = (client.clone(), messages.clone());
+        async move { client.score_round(futures::stream::iter(messages)).await }
+    })
+    .await
+    .expect("the next round is served")
+    .into_inner();
     let mut n = 0;
     while let Some(m) = out.message().await.unwrap() {
         n += 1;

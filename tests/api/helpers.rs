@@ -63,22 +63,36 @@ pub fn assert_example_scored(response: pb::ScoreResponse) {
     assert_eq!(grades, (2, 3, 4));
 }
 
-/// Score, retried while the server sheds it with RESOURCE_EXHAUSTED, for at most
-/// 10 s: a call's admission permit comes back when the server drops the call,
-/// which may be just after the client saw it end.
-pub async fn served_once_a_permit_is_free(client: &mut IndicatorServiceClient<Channel>) -> pb::ScoreResponse {
+/// `call`, tried again while the server sheds it with RESOURCE_EXHAUSTED, for at
+/// most 10 s: a call's admission permit comes back when the server drops the
+/// call, which may be just after the client saw it end.
+pub async fn retried_while_shed<T, F, Fut>(mut call: F) -> Result<T, tonic::Status>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tonic::Status>>,
+{
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        match client.score(example_request()).await {
-            Ok(response) => return response.into_inner(),
+        match call().await {
             Err(status)
                 if status.code() == tonic::Code::ResourceExhausted && tokio::time::Instant::now() < deadline =>
             {
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
-            Err(status) => panic!("{status:?}"),
+            other => return other,
         }
     }
+}
+
+/// Score with the README example, tried again while the server sheds it.
+pub async fn served_once_a_permit_is_free(client: &mut IndicatorServiceClient<Channel>) -> pb::ScoreResponse {
+    retried_while_shed(|| {
+        let mut client = client.clone();
+        async move { client.score(example_request()).await }
+    })
+    .await
+    .expect("Score is served once a permit is free")
+    .into_inner()
 }
 
 /// Rejected round records of about `bytes` in all (each with a 16 KiB record id,
