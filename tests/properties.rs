@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use futures::executor::block_on;
 use indikator::api::round::{RoundLimits, RoundOutput, fold_round, score_stream_record, summary};
-use indikator::api::service::score_validated;
+use indikator::api::service::{invalid_argument, score_validated};
 use indikator::api::validate::survey_response;
 use indikator::domain::counties;
 use indikator::methodology::ssb2018 as m;
@@ -18,6 +18,7 @@ use proptest::prelude::*;
 use proptest::sample::subsequence;
 use proptest::test_runner::RngSeed;
 use prost::Message;
+use tonic_types::StatusExt;
 
 // ---- configuration ----
 
@@ -738,11 +739,21 @@ proptest! {
             }
             Err(fields) => check_refusal(&fields)?,
         }
-        // ScoreStream's inline error carries the same.
+        // ScoreStream answers the same: Score's results, or Score's status inline.
+        let unary = survey_response(Some(&response), "response").map(|v| score_validated(&v)).map_err(invalid_argument);
         let out = score_stream_record(0, pb::ScoreStreamRequest { record_id: "m".into(), response: Some(response) });
-        if let Some(pb::score_stream_response::Outcome::Error(e)) = out.outcome {
-            prop_assert_eq!(e.code, tonic::Code::InvalidArgument as i32);
-            check_refusal(&e.field_violations.into_iter().map(|f| f.field).collect::<Vec<_>>())?;
+        prop_assert_eq!((out.record_id.as_str(), out.sequence), ("m", 0));
+        match (unary, out.outcome) {
+            (Ok(results), Some(pb::score_stream_response::Outcome::Results(inline))) => prop_assert_eq!(results, inline),
+            (Err(status), Some(pb::score_stream_response::Outcome::Error(inline))) => {
+                prop_assert_eq!(inline.code, status.code() as i32);
+                prop_assert_eq!(inline.message.as_str(), status.message());
+                let details = status.get_details_bad_request().expect("BadRequest details");
+                let unary: Vec<_> = details.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+                let inline: Vec<_> = inline.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+                prop_assert_eq!(unary, inline);
+            }
+            (unary, inline) => prop_assert!(false, "Score: {:?}; ScoreStream: {:?}", unary, inline),
         }
     }
 }

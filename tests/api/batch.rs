@@ -110,3 +110,144 @@ async fn relative_calibration_is_chosen_on_the_command_line() {
     // The derived strategy cuts differ from the published 6/10/12 only at the bottom.
     assert_eq!(c.indicators[0].derived_cut_points, [7, 10, 12]);
 }
+
+// ---- `indikator batch` as users run it ----
+
+/// The printed tables of `indikator batch examples/round-2018.jsonl`, checked by
+/// hand against the README and METHOD.md's published 2018 figures. When a change
+/// to the round tables is meant to change them, rewrite the file with
+/// `UPDATE_GOLDEN=1 cargo test --test api batch_prints`, and read the diff before
+/// committing it.
+const GOLDEN: &str = "tests/golden/batch-round-2018.txt";
+
+struct BatchRun {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `indikator batch ARGS` in the crate's directory (no `INDIKATOR_*` from
+/// the test's environment: `INDIKATOR_SERVER` would pick a server).
+async fn indikator_batch(args: &[&str]) -> BatchRun {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"));
+    command.arg("batch").args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("INDIKATOR_") {
+            command.env_remove(&name);
+        }
+    }
+    let output = command.output().await.expect("run indikator batch");
+    BatchRun {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 on stdout"),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn golden() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLDEN)).expect(GOLDEN)
+}
+
+/// `actual` is `expected`, or the first line that differs is named.
+fn assert_same_text(actual: &str, expected: &str, what: &str) {
+    for (i, (a, e)) in actual.lines().zip(expected.lines()).enumerate() {
+        assert_eq!(a, e, "{what}: line {} differs", i + 1);
+    }
+    assert_eq!(actual.lines().count(), expected.lines().count(), "{what}: line count");
+    assert_eq!(actual, expected, "{what}");
+}
+
+#[tokio::test]
+async fn indikator_batch_prints_the_example_rounds_tables() {
+    let run = indikator_batch(&["examples/round-2018.jsonl"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("377 records: 377 scored, 0 rejected; 377 score cards"), "{}", run.stderr);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLDEN), &run.stdout).unwrap();
+        eprintln!("rewrote {GOLDEN}: review the diff");
+    }
+    assert_same_text(&run.stdout, &golden(), GOLDEN);
+
+    // The README shows the same output, up to its `…`.
+    let readme = include_str!("../../README.md");
+    let shown = readme.split("$ cargo run --release -- batch examples/round-2018.jsonl\n").nth(1).expect("the example");
+    let shown = &shown[..shown.find("…").expect("the README cuts the output")];
+    assert!(!shown.is_empty() && run.stdout.starts_with(shown), "README:\n{shown}\nprinted:\n{}", run.stdout);
+}
+
+#[tokio::test]
+async fn indikator_batch_against_a_server_prints_the_same_tables_and_writes_the_report() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let out_arg = out.display().to_string();
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--server", &app.address, "--out", &out_arg]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_same_text(&run.stdout, &golden(), "against a server");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    assert_eq!(report["scoreCards"].as_array().unwrap().len(), 377);
+    assert_eq!(report["summary"]["accounting"]["scored"], "377");
+
+    // `--quiet` prints nothing.
+    let quiet = indikator_batch(&["examples/round-2018.jsonl", "--quiet"]).await;
+    assert_eq!((quiet.code, quiet.stdout.as_str()), (Some(0), ""), "{}", quiet.stderr);
+}
+
+#[tokio::test]
+async fn indikator_batch_round_id_replaces_the_files() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--round-id", "kommuner-2018"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let expected = golden().replacen("Round ssb-2018-synthetic (", "Round kommuner-2018 (", 1);
+    assert_same_text(&run.stdout, &expected, "--round-id");
+}
+
+#[tokio::test]
+async fn indikator_batch_survey_year_replaces_the_files() {
+    // Every record is from 2018: a 2019 round rejects them all.
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--survey-year", "2019"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "Round ssb-2018-synthetic (survey year 2019)");
+    assert_eq!(lines[1], "Records: 377 received, 0 scored, 377 rejected");
+    assert_eq!(
+        lines[2],
+        "  rejected #0 \"0101\": response.respondent.survey_year: 2018 is not the round's survey year 2019"
+    );
+
+    // A file whose header says 2019, set back to 2018 on the command line, gives the example's tables.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("round-2018.jsonl");
+    let text = std::fs::read_to_string(example_round()).unwrap();
+    let relabelled = text.replacen("\"surveyYear\":2018", "\"surveyYear\":2019", 1);
+    assert!(relabelled.lines().next().unwrap().contains("\"header\""), "the header is the first line");
+    std::fs::write(&path, relabelled).unwrap();
+    let path = path.display().to_string();
+    let relabelled = indikator_batch(&[&path]).await;
+    assert!(relabelled.stdout.contains("377 received, 0 scored, 377 rejected"), "{}", relabelled.stdout);
+    let run = indikator_batch(&[&path, "--survey-year", "2018"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_same_text(&run.stdout, &golden(), "--survey-year 2018 over a 2019 header");
+}
+
+#[tokio::test]
+async fn indikator_batch_calibration_relative_uses_the_derived_cut_points() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--calibration", "relative"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("\nCalibration used: CALIBRATION_RELATIVE\n"), "{}", run.stdout);
+    let golden = golden();
+    // indicator, median, published median, published cuts, derived cuts, used cuts.
+    let rows = |text: &str| -> Vec<Vec<String>> {
+        text.lines()
+            .filter(|l| l.starts_with("ssb-2018/"))
+            .map(|l| l.split_whitespace().map(str::to_owned).collect())
+            .collect()
+    };
+    let (relative, published) = (rows(&run.stdout), rows(&golden));
+    assert_eq!(relative.len(), 6);
+    for (r, p) in relative.iter().zip(&published) {
+        assert_eq!(r[..5], p[..5], "the same medians and cut points are derived");
+        assert_eq!(r[5], r[4], "{}: the derived cut points are used", r[0]);
+    }
+    assert_eq!(relative[0][5], "7/10/12", "strategy");
+    assert_ne!(run.stdout, golden);
+}

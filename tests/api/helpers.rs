@@ -51,6 +51,90 @@ pub fn example_request() -> pb::ScoreRequest {
     serde_json::from_str(include_str!("../../examples/score-request.json")).expect("example parses")
 }
 
+/// The server answers a normal call correctly: the README example's grades.
+pub async fn serves_normally(client: &mut IndicatorServiceClient<Channel>) {
+    let response = client.score(example_request()).await.expect("a normal Score call").into_inner();
+    assert_example_scored(response);
+}
+
+/// `response` is the README example's: digital priority 2, use 3, activity 4.
+pub fn assert_example_scored(response: pb::ScoreResponse) {
+    let ssb = response.results.expect("results").ssb_2018.expect("ssb-2018 results");
+    let grades =
+        (ssb.digital_priority.unwrap().grade, ssb.digital_use.unwrap().grade, ssb.digital_activity.unwrap().grade);
+    assert_eq!(grades, (2, 3, 4));
+}
+
+/// `call`, tried again while the server sheds it with RESOURCE_EXHAUSTED, for at
+/// most 10 s: a call's admission permit comes back when the server drops the
+/// call, which may be just after the client saw it end.
+pub async fn retried_while_shed<T, F, Fut>(mut call: F) -> Result<T, tonic::Status>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, tonic::Status>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match call().await {
+            Err(status)
+                if status.code() == tonic::Code::ResourceExhausted && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Score with the README example, tried again while the server sheds it.
+pub async fn served_once_a_permit_is_free(client: &mut IndicatorServiceClient<Channel>) -> pb::ScoreResponse {
+    retried_while_shed(|| {
+        let mut client = client.clone();
+        async move { client.score(example_request()).await }
+    })
+    .await
+    .expect("Score is served once a permit is free")
+    .into_inner()
+}
+
+/// Rejected round records of about `bytes` in all (each with a 16 KiB record id,
+/// over the 256-byte limit; the server keeps 64 bytes of it), sent after the
+/// records a test needs the server to have read. HTTP/2 flow control lets a client
+/// have at most the server's receive window (1 MiB, hyper's default, which the
+/// server keeps) sent and not yet read, plus what its transport buffers (tens of
+/// KiB); so once the client's transport has taken the last of 2 MiB or more of
+/// filler, the server has read every message before the filler.
+pub fn filler_records(bytes: usize) -> Vec<pb::ScoreRoundRequest> {
+    const ID_BYTES: usize = 16 * 1024;
+    (0..bytes.div_ceil(ID_BYTES))
+        .map(|i| pb::ScoreRoundRequest {
+            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                record_id: format!("filler-{i}-{}", "f".repeat(ID_BYTES)),
+                response: None,
+            })),
+        })
+        .collect()
+}
+
+/// `messages` as a stream, and a future that completes once the stream's
+/// consumer (the client's transport) has taken the last of them.
+pub fn when_all_taken<T: Send + 'static>(
+    messages: Vec<T>,
+) -> (impl futures::Stream<Item = T> + Send + 'static, impl std::future::Future<Output = ()> + Send + 'static) {
+    use futures::StreamExt;
+    let all = messages.len();
+    let notify = std::sync::Arc::new(tokio::sync::Notify::new());
+    let taken = notify.clone();
+    let stream = futures::stream::iter(messages).enumerate().map(move |(i, message)| {
+        if i + 1 == all {
+            // Stored as a permit if nobody waits yet.
+            taken.notify_one();
+        }
+        message
+    });
+    (stream, async move { notify.notified().await })
+}
+
 /// The field paths of an INVALID_ARGUMENT status's `BadRequest` details.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;

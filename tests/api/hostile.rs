@@ -409,7 +409,7 @@ async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log()
     let forged = "r1\n2026-01-01T00:00:00Z  INFO indikator::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
     let answers = round(&mut target.client, std::iter::once(header(forged))).await.unwrap();
     assert_eq!(accounting(&answers).received, 0);
-    let line = target.server.log_line_containing("round started");
+    let line = target.server.log_line("round started", std::time::Duration::from_secs(20)).await;
     assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
     assert!(line.contains(r"r1\u{a}2026"), "{line:?}");
 

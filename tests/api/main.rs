@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, called with generated clients.
 
 mod batch;
+mod configuration;
 mod faults;
 mod health;
 mod helpers;

@@ -45,9 +45,51 @@ async fn get_methodology_gives_bands_and_full_composite_tables() {
     let bands: Vec<(u32, u32, u32)> = strategy.bands.iter().map(|b| (b.score, b.min_count, b.max_count)).collect();
     assert_eq!(bands, [(0, 0, 0), (1, 1, 5), (2, 6, 9), (3, 10, 11), (4, 12, 13)]);
     assert_eq!(strategy.published_median, 9.0);
-    for composite in &ssb.composites {
-        assert_eq!(composite.cells.len(), 25, "{}", composite.id);
-        assert_eq!(composite.grades.iter().map(|g| g.published_count).sum::<u32>(), 377);
+    // Each composite against its rule in METHOD.md §1.1 and §1.3, cell by cell.
+    let ids: Vec<_> = ssb.composites.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["ssb-2018/digital_priority", "ssb-2018/digital_use", "ssb-2018/digital_activity"]);
+    let published: [(&str, &str, [u32; 5]); 3] = [
+        ("ssb-2018/strategy", "ssb-2018/projects", [34, 105, 29, 110, 99]),
+        ("ssb-2018/cloud", "ssb-2018/procurement", [28, 101, 51, 107, 90]),
+        ("ssb-2018/digital_use", "ssb-2018/service_offer", [31, 112, 111, 37, 86]),
+    ];
+    for (composite, (rows, columns, counts)) in ssb.composites.iter().zip(published) {
+        assert_eq!((composite.row_indicator.as_str(), composite.column_indicator.as_str()), (rows, columns));
+        let rule = if composite.id == "ssb-2018/digital_priority" { priority_rule } else { activity_rule };
+        let mut seen = std::collections::BTreeSet::new();
+        for cell in &composite.cells {
+            assert!(seen.insert((cell.row_score, cell.column_score)), "{}: a cell twice: {cell:?}", composite.id);
+            assert_eq!(cell.grade, rule(cell.row_score, cell.column_score), "{}: {cell:?}", composite.id);
+        }
+        assert_eq!(seen.len(), 25, "{}: every cell of 0–4 × 0–4", composite.id);
+        assert!(seen.iter().all(|&(r, c)| r <= 4 && c <= 4), "{}", composite.id);
+        let per_grade: Vec<u32> = composite.grades.iter().map(|g| g.published_count).collect();
+        assert_eq!(per_grade, counts, "{}", composite.id);
+    }
+}
+
+/// METHOD.md §1.1, digital prioritering (S = row, P = column): 0 when S = P = 0;
+/// 4 when S ≥ 3 and P ≥ 3; 2 when S ≥ 3, P ≤ 2; 3 when P ≥ 3, S ≤ 2; 1 otherwise.
+fn priority_rule(s: u32, p: u32) -> u32 {
+    match (s, p) {
+        (0, 0) => 0,
+        (3.., 3..) => 4,
+        (3.., _) => 2,
+        (_, 3..) => 3,
+        _ => 1,
+    }
+}
+
+/// METHOD.md §1.3, use and activity (row, column): 0 when both are 0 or one is 0
+/// and the other 1; 1 when both are in 1–2 or one is 0 and the other 2; 2 when
+/// row ≥ 3 and column ≤ 2; 3 when column ≥ 3 and row ≤ 2; 4 when both ≥ 3.
+fn activity_rule(row: u32, column: u32) -> u32 {
+    match (row, column) {
+        (3.., 3..) => 4,
+        (3.., _) => 2,
+        (_, 3..) => 3,
+        (0, 0) | (0, 1) | (1, 0) => 0,
+        _ => 1,
     }
 }
 

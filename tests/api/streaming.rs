@@ -2,7 +2,7 @@ use futures::StreamExt;
 use indikator::proto::v1::{self as pb, score_round_request::Item as In, score_round_response::Item as Out};
 use tonic::Code;
 
-use crate::helpers::{example_request, spawn_app, spawn_app_with};
+use crate::helpers::{example_request, filler_records, spawn_app, spawn_app_with, when_all_taken};
 
 fn stream_request(i: usize) -> pb::ScoreStreamRequest {
     let mut response = example_request().response.unwrap();
@@ -171,14 +171,18 @@ async fn a_round_over_the_size_limit_is_refused_and_the_server_serves_the_next_r
 #[tokio::test]
 async fn a_client_that_cancels_mid_round_leaves_the_server_healthy() {
     let mut app = spawn_app().await;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    tx.send(header(pb::Calibration::Published)).await.unwrap();
-    tx.send(record("a", "958935420", "0301")).await.unwrap();
+    // A header, a record and filler; the round stays open until cancelled.
+    let messages = [header(pb::Calibration::Published), record("a", "958935420", "0301")]
+        .into_iter()
+        .chain(filler_records(2 * 1024 * 1024))
+        .collect();
+    let (messages, all_taken) = when_all_taken(messages);
     let mut client = app.client.clone();
-    let call = tokio::spawn(async move { client.score_round(tokio_stream::wrappers::ReceiverStream::new(rx)).await });
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let call = tokio::spawn(async move { client.score_round(messages.chain(futures::stream::pending())).await });
+    // Once the filler is taken, the server has read the header and the record: it is mid-round.
+    all_taken.await;
+    assert!(!call.is_finished(), "the round is still open");
     call.abort();
-    drop(tx);
     let _ = call.await;
 
     let out =
@@ -201,4 +205,44 @@ async fn score_stream_outputs_arrive_while_the_client_is_still_sending() {
     }
     drop(tx);
     assert!(inbound.next().await.is_none());
+}
+
+/// Bad requests answered by Score (a status) and by ScoreStream (an inline
+/// error): the same code, message and field violations, over the wire.
+#[tokio::test]
+async fn score_stream_inline_errors_match_score_statuses() {
+    use tonic_types::StatusExt;
+    let mut app = spawn_app().await;
+    // The README's bad request: three violations.
+    let readme: pb::ScoreRequest = serde_json::from_str(
+        r#"{"response":{"respondent":{"organisationNumber":"958935421","kind":"RESPONDENT_KIND_MUNICIPALITY","municipalityNumber":"1301","name":"X","inhabitants":5,"surveyYear":2018},"ssb2018":{"strategy":{"areas":["STRATEGY_AREA_ROBOTISATION"]}}}}"#,
+    )
+    .unwrap();
+    let mut no_respondent = example_request();
+    no_respondent.response.as_mut().unwrap().respondent = None;
+    let mut long_value = example_request();
+    long_value.response.as_mut().unwrap().respondent.as_mut().unwrap().organisation_number = "x".repeat(5_000);
+    let bad = [readme, no_respondent, long_value, pb::ScoreRequest::default()];
+
+    let requests: Vec<_> = bad
+        .iter()
+        .enumerate()
+        .map(|(i, r)| pb::ScoreStreamRequest { record_id: format!("bad-{i}"), response: r.response.clone() })
+        .collect();
+    let inline: Vec<_> =
+        app.client.score_stream(futures::stream::iter(requests)).await.unwrap().into_inner().collect().await;
+    assert_eq!(inline.len(), bad.len());
+    for (i, (request, inline)) in bad.iter().zip(inline).enumerate() {
+        let status = app.client.score(request.clone()).await.unwrap_err();
+        let inline = inline.unwrap();
+        assert_eq!((inline.record_id.as_str(), inline.sequence), (format!("bad-{i}").as_str(), i as u64));
+        let Some(pb::score_stream_response::Outcome::Error(error)) = inline.outcome else { panic!("{inline:?}") };
+        assert_eq!(error.code, status.code() as i32, "request {i}");
+        assert_eq!(error.message, status.message(), "request {i}");
+        let details = status.get_details_bad_request().expect("BadRequest details");
+        let unary: Vec<_> = details.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+        let inline: Vec<_> = error.field_violations.iter().map(|f| (&f.field, &f.description)).collect();
+        assert!(!unary.is_empty(), "request {i}");
+        assert_eq!(unary, inline, "request {i}");
+    }
 }
