@@ -24,6 +24,7 @@ import os
 import re
 import select
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -222,9 +223,13 @@ class Conn:
             initial_values={
                 h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: window,
                 h2.settings.SettingCodes.ENABLE_PUSH: 0,
+                h2.settings.SettingCodes.MAX_FRAME_SIZE: 1 << 20,
             },
         )
         self.h2.initiate_connection()
+        # The initial values above go out in the first SETTINGS frame; h2 reads the
+        # frame size it accepts from this attribute only.
+        self.h2.max_inbound_frame_size = 1 << 20
         self.h2.increment_flow_control_window(256 * MiB)
         self.streams: dict[int, Stream] = {}
         self.out = bytearray()
@@ -541,8 +546,24 @@ class Target:
             except OSError:
                 pass
 
+    def _stats_usage(self):
+        """Without a readable cgroup: `podman stats` (about one sample a second)."""
+        out = subprocess.run(self.podman + ["stats", "--no-stream", "--no-reset", "--format", "{{.MemUsage}}",
+                                            self.name], capture_output=True, text=True, timeout=30).stdout
+        m = re.match(r"\s*([\d.]+)\s*([kKMG]i?B|B)", out)
+        if not m:
+            return None
+        unit = {"B": 1, "kB": 1e3, "KB": 1e3, "KiB": 1024, "MB": 1e6, "MiB": MiB, "GB": 1e9, "GiB": 1024 * MiB}
+        return int(float(m.group(1)) * unit.get(m.group(2), 1))
+
     def _sample(self):
         while not self.sampler_stop.wait(0.05):
+            if not self.cg and self.podman:
+                u = self._stats_usage()
+                if u:
+                    with self.lock:
+                        self.samples_max = max(self.samples_max, u)
+                continue
             with self.lock:
                 u = self.usage()
                 if u:
@@ -627,11 +648,17 @@ class Runner:
         self.failed = False
         self.during_failed = []  # attacks during which another client's normal call failed
         self.log_file = args.log_file
+        self.tls = False
 
     # -- normal calls ------------------------------------------------------
     def normal_score(self, timeout=10.0):
         """One normal Score call on a fresh connection: (ok, description)."""
-        ch = grpc.insecure_channel(f"{self.addr[0]}:{self.addr[1]}")
+        if self.tls:
+            creds = grpc.ssl_channel_credentials(root_certificates=open(self.args.tls_ca, "rb").read())
+            ch = grpc.secure_channel(f"{self.addr[0]}:{self.addr[1]}", creds,
+                                     options=[("grpc.ssl_target_name_override", "localhost")])
+        else:
+            ch = grpc.insecure_channel(f"{self.addr[0]}:{self.addr[1]}")
         try:
             call = ch.unary_unary(SVC + "Score", request_serializer=None, response_deserializer=None)
             resp = call(self.m.example_bytes, timeout=timeout)
@@ -657,7 +684,7 @@ class Runner:
 
     # -- one attack --------------------------------------------------------
     def attack(self, key: str, what: str, fn):
-        if self.args.only and key not in self.args.only.split(","):
+        if self.args.only and key not in self.args.only.split(",") and key.rstrip("abcd") not in self.args.only.split(","):
             return
         log(f"\n== ({key}) {what}")
         running, _, _ = self.t.state()
@@ -730,30 +757,33 @@ class Runner:
         pump(conns, timeout=120)
         return streams
 
-    def a1_zero_areas(self):
-        overhead = len(self.m.score_with_areas([]))
-        n = 4 * MiB - overhead - 16  # at the 4 MiB message limit
-        plain = self.m.score_with_areas([0] * n)
-        assert len(plain) <= 4 * MiB, len(plain)
-        gz = gzip.compress(plain, 9)
-        zs = zstandard.ZstdCompressor(level=19).compress(plain)
-        out = []
-        for name, body, hdrs in (
-            ("plain", frame(plain), []),
-            (f"gzip {len(gz):,} B", frame(gz, True), [("grpc-encoding", "gzip")]),
-            (f"zstd {len(zs):,} B", frame(zs, True), [("grpc-encoding", "zstd")]),
-        ):
-            conns = self.raw(1)
-            s = self.unary_raw(conns, SVC + "Score", body, [hdrs])[0]
-            out.append(f"{name}: {s.outcome or 'no answer'}")
-            for c in conns:
-                c.close()
-        conns = self.raw(4)
-        ss = self.unary_raw(conns, SVC + "Score", frame(plain), [[]] * 4)
-        out.append(f"4 concurrent plain: {summary(s.outcome or 'no answer' for s in ss)}")
+    def zero_areas_body(self) -> bytes:
+        if not hasattr(self, "_zero_areas"):
+            overhead = len(self.m.score_with_areas([]))
+            n = 4 * MiB - overhead - 16  # at the 4 MiB message limit
+            self._zero_areas = self.m.score_with_areas([0] * n)
+            self._zero_count = n
+            assert len(self._zero_areas) <= 4 * MiB, len(self._zero_areas)
+        return self._zero_areas
+
+    def a1_zero_areas(self, encoding: str | None, concurrent: int = 1):
+        plain = self.zero_areas_body()
+        if encoding == "gzip":
+            body, hdrs = frame(gzip.compress(plain, 9), True), [("grpc-encoding", "gzip")]
+        elif encoding == "zstd":
+            body, hdrs = frame(zstandard.ZstdCompressor(level=19).compress(plain), True), [("grpc-encoding", "zstd")]
+        else:
+            body, hdrs = frame(plain), []
+        conns = self.raw(concurrent)
+        ss = self.unary_raw(conns, SVC + "Score", body, [hdrs] * concurrent)
         for c in conns:
             c.close()
-        return f"{n:,} zero areas; " + "; ".join(out)
+        what = f"{len(plain):,} B message, {self._zero_count:,} zero areas"
+        if encoding:
+            what += f", {encoding} to {len(body) - 5:,} B on the wire"
+        if concurrent > 1:
+            what += f", {concurrent} at once"
+        return f"{what}: {summary(s.outcome or 'no answer' for s in ss)}"
 
     def a2_duplicate_areas(self):
         body = self.m.score_with_areas([1] * 1_000_000)
@@ -777,26 +807,28 @@ class Runner:
         if r.WhichOneof("item") != "summary":
             return ""
         a = r.summary.accounting
-        return f" (received {a.received:,}, scored {a.scored:,}, rejected {a.rejected:,})"
+        return f"received {a.received:,}, scored {a.scored:,}, rejected {a.rejected:,}"
 
-    def a3_round_rejections(self):
+    def accounted(self, s: Stream) -> str:
+        a = self.accounting(s)
+        return f" ({a})" if a else ""
+
+    def a3_zero_area_records(self):
         orgs = org_numbers()
         recs = b"".join(
             frame(self.m.round_record(f"z{i}", self.m.small_response(next(orgs), areas=[0] * 51)))
             for i in range(100_000))
         conns = self.raw(1)
         (s,), done = self.round_call(conns, self.m.round_header("zero-areas"), [recs], timeout=240)
-        first = f"100,000 records × 51 zero areas ({len(recs) / MiB:.1f} MiB): " \
-                f"{s.outcome or 'no answer in 240 s'}{self.accounting(s)}"
         conns[0].close()
-        if not self.t.state()[0]:
-            return first + "; 1,000,000 empty records: not sent (server gone)"
+        return f"{len(recs) / MiB:.1f} MiB on the wire: {s.outcome or 'no answer in 240 s'}{self.accounted(s)}"
+
+    def a3_empty_records(self):
         empty = frame(self.m.rnd.ScoreRoundRequest(record=self.m.rnd.RoundRecord()).SerializeToString()) * 1_000_000
         conns = self.raw(1)
         (s,), done = self.round_call(conns, self.m.round_header("empty"), [empty], timeout=240)
         conns[0].close()
-        return first + f"; 1,000,000 empty records ({len(empty) / MiB:.1f} MiB): " \
-                       f"{s.outcome or 'no answer in 240 s'}{self.accounting(s)}"
+        return f"{len(empty) / MiB:.1f} MiB on the wire: {s.outcome or 'no answer in 240 s'}{self.accounted(s)}"
 
     def a4_concurrent_rounds(self):
         n, size = self.args.rounds, self.args.round_records
@@ -812,7 +844,7 @@ class Runner:
         acc = {self.accounting(s) for s in streams if s.outcome == "OK"}
         scale = "" if n == 200 else f" (scaled down from 200: --rounds {n})"
         return f"{n} rounds × {size:,} valid records ({len(recs) / MiB:.1f} MiB each){scale}: " \
-               f"{summary(s.outcome or 'unfinished' for s in streams)}" + (f"; {' / '.join(sorted(acc))}" if acc else "")
+               f"{summary(s.outcome or 'unfinished' for s in streams)}" + (f"; each OK round: {' / '.join(sorted(acc))}" if acc else "")
 
     def a5_health_watch(self):
         (c,) = self.raw(1)
@@ -921,6 +953,61 @@ class Runner:
                f"[{', '.join(answers)}], then {s.outcome or 'no status'}" + \
                (f" ({urllib.parse.unquote(s.grpc_message)[:100]})" if s.grpc_status not in (None, 0) else "")
 
+    def a10_tls_silence(self):
+        """First bytes of a TLS ClientHello on many connections, then nothing."""
+        ctx = ssl.create_default_context()
+        bio_in, bio_out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        obj = ctx.wrap_bio(bio_in, bio_out, server_hostname="localhost")
+        try:
+            obj.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        hello = bio_out.read()[:64]
+        n = self.args.tls_connections
+        socks, refused = [], 0
+        for _ in range(n):
+            try:
+                s = socket.create_connection(self.addr, timeout=5)
+                s.sendall(hello)
+                socks.append(s)
+            except OSError:
+                refused += 1
+        time.sleep(1.0)
+        ok_during, during = self.normal_score(timeout=5)
+        wait = self.args.tls_wait
+        time.sleep(wait)
+        closed = 0
+        for s in socks:
+            s.setblocking(False)
+            try:
+                closed += s.recv(1) == b""
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed += 1
+        ok_after, after = self.normal_score(timeout=5)
+        for s in socks:
+            s.close()
+        if not ok_after:
+            self.during_failed.append("10")
+        return (f"{len(socks):,} connections sent {len(hello)} bytes of a ClientHello and went silent "
+                f"({refused} could not connect); TLS Score 1 s later: {during}; after {wait:.0f} s "
+                f"{closed:,} of them closed by the server; TLS Score then: {after}")
+
+    def run_tls(self, tls_target):
+        """Attack 10 against the TLS-enabled server (its own container)."""
+        saved = (self.addr, self.t, self.tls)
+        self.addr, self.t, self.tls = (self.args.host, self.args.tls_port), tls_target, True
+        try:
+            if not self.wait_ready(30):
+                log("error: the TLS server does not answer a normal Score call")
+                self.failed = True
+                return
+            self.attack("10", f"{self.args.tls_connections:,} connections: a ClientHello's first bytes, then "
+                        f"silence (TLS on)", self.a10_tls_silence)
+        finally:
+            self.addr, self.t, self.tls = saved
+
     def run(self):
         if not self.wait_ready(60):
             log("error: the server does not answer a normal Score call")
@@ -931,11 +1018,14 @@ class Runner:
         log(f"server ready; memory {idle / MiB:.1f} MiB" if idle else "server ready",
             f"(cgroup {self.t.cg[0]} {self.t.cg[1]}, limit {limit / MiB:.0f} MiB)" if self.t.cg and limit else
             "(no cgroup found: peaks come from VmHWM only)")
-        self.attack("1", "Score at the 4 MiB limit: ~4 million zero strategy areas (plain, gzip, zstd; 4 at once)",
-                    self.a1_zero_areas)
+        zeros = "Score at the 4 MiB message limit: ~4 million zero strategy areas"
+        self.attack("1a", f"{zeros}, plain", lambda: self.a1_zero_areas(None))
+        self.attack("1b", f"{zeros}, gzip", lambda: self.a1_zero_areas("gzip"))
+        self.attack("1c", f"{zeros}, zstd", lambda: self.a1_zero_areas("zstd"))
+        self.attack("1d", f"{zeros}, plain, 4 at once", lambda: self.a1_zero_areas(None, 4))
         self.attack("2", "Score of 1 MB of duplicate strategy areas", self.a2_duplicate_areas)
-        self.attack("3", "ScoreRound: 100,000 records × 51 zero areas; 1,000,000 empty records",
-                    self.a3_round_rejections)
+        self.attack("3a", "ScoreRound of 100,000 records × 51 zero strategy areas", self.a3_zero_area_records)
+        self.attack("3b", "ScoreRound of 1,000,000 empty records", self.a3_empty_records)
         self.attack("4", f"{self.args.rounds} concurrent ScoreRound calls × {self.args.round_records:,} valid records",
                     self.a4_concurrent_rounds)
         self.attack("5", f"{self.args.watch_streams:,} health Watch streams on one connection", self.a5_health_watch)
@@ -945,6 +1035,10 @@ class Runner:
         self.attack("8", "round_id with \\n, \\r, ANSI and OSC escapes; a 4 MiB round_id", self.a8_round_ids)
         self.attack("9", "ScoreStream with one undecodable record (invalid UTF-8) between valid ones",
                     self.a9_undecodable_record)
+        if self.args.tls_port and (not self.args.only or "10" in self.args.only.split(",")):
+            targs = argparse.Namespace(**vars(self.args))
+            targs.container = self.args.tls_container
+            self.run_tls(Target(targs))
         return 1 if self.failed or self.during_failed else 0
 
 
@@ -975,6 +1069,12 @@ def main():
     p.add_argument("--round-timeout", type=float, default=300)
     p.add_argument("--watch-streams", type=int, default=20_000)
     p.add_argument("--idle-wait", type=float, default=60, help="attack 6: how long another client may wait")
+    p.add_argument("--tls-port", type=int, help="attack 10: a TLS-enabled server on this port")
+    p.add_argument("--tls-container", help="attack 10: its container (with --podman)")
+    p.add_argument("--tls-ca", help="attack 10: the CA (or self-signed certificate) to trust")
+    p.add_argument("--tls-connections", type=int, default=1100,
+                   help="attack 10: silent connections (more than the container's 1,024 descriptors)")
+    p.add_argument("--tls-wait", type=float, default=12, help="attack 10: seconds to hold them (handshake timeout 10 s)")
     p.add_argument("--only", help="comma-separated attack numbers")
     p.add_argument("--json", help="write the results here")
     p.add_argument("--log-file")

@@ -98,13 +98,13 @@ cleanup() {
     local rc=$?
     if ((use_podman)) && [[ -n ${podman:-} ]]; then
         if ((rc != 0)); then
-            say "last lines of the container's log:"
-            $podman logs --tail 15 "$name" 2>&1 | cut -c1-300 || true
+            say "last lines of the container's log (control characters shown by cat -v):"
+            $podman logs --tail 15 "$name" 2>&1 | cut -c1-300 | cat -v || true
         fi
         if ((keep)); then
-            say "kept: $podman ps -a --filter name=$name"
+            say "kept: $podman ps -a --filter name=$name (TLS files in $work are removed)"
         else
-            $podman rm -f -t 2 "$name" >/dev/null 2>&1 || true
+            $podman rm -f -i -t 2 "$name" "$name-tls" >/dev/null 2>&1 || true
         fi
     fi
     if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
@@ -184,6 +184,26 @@ if ((use_podman)); then
         say "container $name: pid $pid, memory cgroup $cg_path, limit $applied bytes (enforced by the kernel)"
         user=$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")
         say "running as uid $user, read-only root filesystem, nofile 1024"
+
+        # A second container with TLS on, for the silent-ClientHello attack (10).
+        if command -v openssl >/dev/null; then
+            tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+            mkdir -p "$work/tls"
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+                -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+                -keyout "$work/tls/tls.key" -out "$work/tls/tls.crt" >/dev/null 2>&1
+            chmod 0755 "$work/tls"; chmod 0644 "$work/tls/tls.key" "$work/tls/tls.crt"
+            say "starting a second container with TLS on (same limits) on 127.0.0.1:$tls_port"
+            $podman run -d --name "$name-tls" --network=host --read-only \
+                --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+                --memory "$mem" --memory-swap "$mem" \
+                --cap-drop ALL --security-opt no-new-privileges \
+                -v "$work/tls:/tls:ro" -e INDIKATOR_TLS_CERT=/tls/tls.crt -e INDIKATOR_TLS_KEY=/tls/tls.key \
+                -e INDIKATOR_LISTEN="127.0.0.1:$tls_port" -e INDIKATOR_LOG=info \
+                localhost/indikator:scratch >/dev/null
+        else
+            say "no openssl: attack 10 (TLS) is skipped"
+        fi
     fi
 fi
 
@@ -227,6 +247,7 @@ say "replaying the attacks (scripts/attacks.py ${attack_args[*]:-})"
 args=(--port "$port" --pb "$work/pb" --repo "$repo" --json "$work/results.json")
 if ((use_podman)); then
     args+=(--podman "$podman" --container "$name")
+    [[ -n ${tls_port:-} ]] && args+=(--tls-port "$tls_port" --tls-container "$name-tls" --tls-ca "$work/tls/tls.crt")
 else
     args+=(--pid-file "$work/pid" --cgroup "$cg_dir" --restart-cmd "$restart_cmd" --server-log "$work/server.log")
 fi
