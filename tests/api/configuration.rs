@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 15] = [
+const VARIABLES: [(&str, &str); 20] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
@@ -34,6 +34,12 @@ const VARIABLES: [(&str, &str); 15] = [
     ("--keepalive-timeout", "INDIKATOR_KEEPALIVE_TIMEOUT"),
     ("--max-connection-age", "INDIKATOR_MAX_CONNECTION_AGE"),
     ("--handshake-timeout", "INDIKATOR_HANDSHAKE_TIMEOUT"),
+    // Observed from outside in hostile.rs and shutdown.rs.
+    ("--max-streams-per-connection", "INDIKATOR_MAX_STREAMS_PER_CONNECTION"),
+    ("--max-health-watches", "INDIKATOR_MAX_HEALTH_WATCHES"),
+    ("--stream-idle-timeout", "INDIKATOR_STREAM_IDLE_TIMEOUT"),
+    ("--memory-budget-bytes", "INDIKATOR_MEMORY_BUDGET_BYTES"),
+    ("--drain-delay", "INDIKATOR_DRAIN_DELAY"),
     ("--tls-cert", "INDIKATOR_TLS_CERT"),
     ("--tls-key", "INDIKATOR_TLS_KEY"),
     ("--tls-client-ca", "INDIKATOR_TLS_CLIENT_CA"),
