@@ -47,7 +47,7 @@ impl std::fmt::Display for Wait {
         let (secs, millis) = (self.0.as_secs(), self.0.subsec_millis());
         match (millis, secs) {
             (0, s) if s > 0 && s % 3600 == 0 => write!(f, "{}h", s / 3600),
-            (0, s) if s > 0 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            (0, s) if s >= 120 && s % 60 == 0 => write!(f, "{}m", s / 60),
             (0, s) => write!(f, "{s}s"),
             (_, _) => write!(f, "{}ms", self.0.as_millis()),
         }

@@ -71,8 +71,10 @@ pub async fn run(
     let mut builder = Server::builder()
         .http2_keepalive_interval(settings.keepalive_interval)
         .http2_keepalive_timeout(Some(settings.keepalive_timeout))
+        // GOAWAY at the age; the forced close after the grace is the
+        // connection's own deadline (tonic sends no GOAWAY when it is given a
+        // grace as well).
         .max_connection_age(settings.max_connection_age)
-        .max_connection_age_grace(settings.shutdown_grace)
         .max_concurrent_streams(settings.max_streams_per_connection);
     if let Some(tls) = &settings.tls {
         // The deadline covers the whole TLS handshake, not only its first bytes.
@@ -94,9 +96,12 @@ pub async fn run(
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)
         .add_service(indicators)
-        .serve_with_incoming_shutdown(handshake_deadline(listener, settings.handshake_timeout), async {
-            let _ = stopped.await;
-        });
+        .serve_with_incoming_shutdown(
+            accepted(listener, settings.handshake_timeout, settings.max_connection_age + settings.shutdown_grace),
+            async {
+                let _ = stopped.await;
+            },
+        );
     tracing::info!(
         address = ?local,
         tls = settings.tls.is_some(),
@@ -139,14 +144,17 @@ async fn drain(reporter: &HealthReporter) {
 /// loop does not spin a core while connections close and free them.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// Accepted connections, each of which must send its first bytes (the HTTP/2
-/// preface, or a TLS client hello, whose handshake tonic then bounds) within
-/// `timeout`: keepalive and connection age only start after the handshake, so
-/// without this a socket that never speaks would be held for ever.
-fn handshake_deadline(
+/// Accepted connections, each with its [`Deadlines`]: its first bytes (the
+/// HTTP/2 preface, or a TLS client hello, whose handshake tonic then bounds)
+/// within `handshake`, since keepalive and connection age only start after the
+/// handshake and a socket that never speaks would otherwise be held for ever;
+/// and a hard close at `lifetime` (the maximum age, when it got GOAWAY, plus
+/// the grace for its calls to finish).
+fn accepted(
     listener: TcpListener,
-    timeout: Duration,
-) -> impl futures::Stream<Item = std::io::Result<HandshakeDeadline>> {
+    handshake: Duration,
+    lifetime: Duration,
+) -> impl futures::Stream<Item = std::io::Result<Deadlines>> {
     futures::stream::unfold(listener, move |listener| async move {
         loop {
             match listener.accept().await {
@@ -156,8 +164,9 @@ fn handshake_deadline(
                     if let Err(e) = stream.set_nodelay(true) {
                         tracing::debug!(error = %e, "cannot set TCP_NODELAY");
                     }
-                    let deadline = Some(Box::pin(tokio::time::sleep(timeout)));
-                    return Some((Ok(HandshakeDeadline { stream, deadline, received: 0 }), listener));
+                    let deadline = Some(Box::pin(tokio::time::sleep(handshake)));
+                    let closes = Box::pin(tokio::time::sleep(lifetime));
+                    return Some((Ok(Deadlines { stream, deadline, received: 0, closes }), listener));
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "accepting a connection failed; retrying shortly");
@@ -173,16 +182,18 @@ const PREFACE_BYTES: usize = 24;
 
 pin_project_lite::pin_project! {
     /// A TCP stream that fails its reads if the peer has not sent
-    /// [`PREFACE_BYTES`] before the deadline.
-    pub struct HandshakeDeadline {
+    /// [`PREFACE_BYTES`] before the handshake deadline, and once its lifetime
+    /// is over.
+    pub struct Deadlines {
         #[pin]
         stream: TcpStream,
         deadline: Option<Pin<Box<Sleep>>>,
         received: usize,
+        closes: Pin<Box<Sleep>>,
     }
 }
 
-impl AsyncRead for HandshakeDeadline {
+impl AsyncRead for Deadlines {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
         let this = self.project();
         if let Some(deadline) = this.deadline.as_mut()
@@ -190,6 +201,10 @@ impl AsyncRead for HandshakeDeadline {
         {
             tracing::debug!("closing a connection that sent no handshake in time");
             return Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "no handshake in time")));
+        }
+        if this.closes.as_mut().poll(cx).is_ready() {
+            tracing::debug!("closing a connection past its maximum age and grace");
+            return Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "past maximum age and grace")));
         }
         let before = buf.filled().len();
         let polled = this.stream.poll_read(cx, buf);
@@ -203,7 +218,7 @@ impl AsyncRead for HandshakeDeadline {
     }
 }
 
-impl AsyncWrite for HandshakeDeadline {
+impl AsyncWrite for Deadlines {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
         self.project().stream.poll_write(cx, data)
     }
@@ -229,7 +244,7 @@ impl AsyncWrite for HandshakeDeadline {
     }
 }
 
-impl Connected for HandshakeDeadline {
+impl Connected for Deadlines {
     type ConnectInfo = TcpConnectInfo;
 
     fn connect_info(&self) -> Self::ConnectInfo {

@@ -381,11 +381,8 @@ async fn a_connection_is_closed_at_the_configured_maximum_age() {
     }
 }
 
-/// README: connections are closed *gracefully* (GOAWAY) at the maximum age. With
-/// `max_connection_age_grace` set, tonic 0.14.9 sleeps through the age and the
-/// grace and then drops the connection without a GOAWAY, cutting calls in flight.
+/// README: connections are closed *gracefully* (GOAWAY) at the maximum age.
 #[tokio::test]
-#[ignore = "tonic 0.14.9 sends no GOAWAY at max_connection_age when max_connection_age_grace is set (src/startup.rs)"]
 async fn a_connection_gets_goaway_at_the_configured_maximum_age() {
     for via in BOTH {
         // 2 s; the default (5 min) would send no GOAWAY within the 15 s waited here.
