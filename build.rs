@@ -11,6 +11,7 @@ const PROTOS: &[&str] = &[
     "proto/indikator/v1/ssb_2018.proto",
     "proto/indikator/v1/results.proto",
     "proto/indikator/v1/methodology.proto",
+    "proto/indikator/v1/round_report.proto",
     "proto/indikator/v1/maturity.proto",
     "proto/indikator/v1/survey.proto",
     "proto/indikator/v1/round.proto",

@@ -758,6 +758,93 @@ proptest! {
     }
 }
 
+// ---- item distributions: counts sum to their base, bases fit their group ----
+
+/// In every group: each item's answer counts sum to its base n, its shares are
+/// the counts over n, and no base (nor any survey part's count) is larger than
+/// the group; a larger group (overall) never has a smaller base than a part of it.
+fn check_items(s: &pb::RoundSummary) -> Result<(), TestCaseError> {
+    let layout: std::collections::HashMap<(&str, &str), usize> =
+        s.item_layout.iter().map(|l| ((l.methodology.as_str(), l.item.as_str()), l.answers.len())).collect();
+    let Some(overall) = s.groups.first() else { return Ok(()) };
+    for g in &s.groups {
+        for d in &g.items {
+            let answers = layout.get(&(d.methodology.as_str(), d.item.as_str()));
+            prop_assert_eq!(answers, Some(&d.counts.len()), "{} is laid out with its answers", &d.item);
+            prop_assert_eq!(d.counts.iter().sum::<u64>(), d.n, "{} in {}: counts sum to the base", &d.item, &g.key);
+            prop_assert!(d.n > 0 && d.n <= g.n, "{} in {}: base {} of a group of {}", &d.item, &g.key, d.n, g.n);
+            for (&c, &share) in d.counts.iter().zip(&d.shares) {
+                prop_assert_eq!(share, c as f64 / d.n as f64);
+            }
+            let whole = overall.items.iter().find(|o| o.methodology == d.methodology && o.item == d.item);
+            prop_assert!(whole.is_some_and(|o| o.n >= d.n), "{}: the overall base holds the group's", &d.item);
+        }
+        for p in &g.parts {
+            prop_assert!(p.all_parts <= p.some_part && p.some_part <= p.with_block && p.with_block <= g.n);
+            for c in &p.parts {
+                prop_assert!(c.respondents <= p.some_part && c.respondents >= p.all_parts, "{}", &c.part);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn services_block() -> impl Strategy<Value = pb::Riksrevisjonen2015Answers> {
+    let services: Vec<BoxedStrategy<Option<pb::ServiceLevel>>> = indikator::catalogue::Catalogues::shipped()
+        .riksrevisjonen_2015
+        .services
+        .iter()
+        .map(|s| {
+            let id = s.id.clone();
+            proptest::option::of(0u32..=3)
+                .prop_map(move |l| l.map(|level| pb::ServiceLevel { service_id: id.clone(), level }))
+                .boxed()
+        })
+        .collect();
+    services.prop_map(|levels| pb::Riksrevisjonen2015Answers { services: levels.into_iter().flatten().collect() })
+}
+
+/// Responses of every kind with every block its kind may have (METHOD.md §5).
+fn all_methodologies_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
+    let response = (valid_response_with(Kinds::Mixed, Just(2018u32)), ks_block(), services_block()).prop_map(
+        |(mut response, ks, services)| {
+            let kind = response.respondent.as_ref().unwrap().kind;
+            if kind != pb::RespondentKind::StateAgency as i32 {
+                response.ks_2018 = Some(ks);
+            }
+            if kind == pb::RespondentKind::Municipality as i32 {
+                response.riksrevisjonen_2015 = Some(services);
+            }
+            response
+        },
+    );
+    proptest::collection::vec(response, 1..30)
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn item_counts_sum_to_their_base_and_bases_never_exceed_their_group(responses in all_methodologies_round()) {
+        let messages = std::iter::once(header(pb::Calibration::Published)).chain(responses.iter().enumerate().map(
+            |(i, r)| pb::ScoreRoundRequest {
+                item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                    record_id: format!("{i}"),
+                    response: Some(r.clone()),
+                })),
+            },
+        ));
+        let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
+            .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
+        let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+        check_items(&s)?;
+        // Every methodology is there: each scored respondent is in its item tables.
+        let overall = s.groups.first().unwrap();
+        let accounted: u64 = s.accounting.as_ref().unwrap().parts.iter().map(|p| p.with_block).max().unwrap_or(0);
+        prop_assert!(accounted <= overall.n);
+    }
+}
+
 // ---- rounds account for every record ----
 
 fn header(calibration: pb::Calibration) -> pb::ScoreRoundRequest {
@@ -885,6 +972,7 @@ fn check_round(
     }
     let report = folded.map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
     let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    check_items(&s)?;
     let accounting = s.accounting.clone().unwrap();
 
     // Nothing is lost: every record is scored or rejected, exactly once.
@@ -922,6 +1010,7 @@ fn check_round(
     prop_assert_eq!(sum_groups(of(pb::GroupDimension::RespondentKind)), overall_n, "kinds add up");
     prop_assert_eq!(sum_groups(of(pb::GroupDimension::County)), with_county, "counties add up");
     prop_assert_eq!(sum_groups(of(pb::GroupDimension::SizeClass)), with_size, "size classes add up");
+    prop_assert_eq!(sum_groups(of(pb::GroupDimension::Region)), with_county, "regions add up");
     prop_assert!(sum_groups(of(pb::GroupDimension::County)) <= overall_n);
     if kinds == Kinds::Municipalities {
         prop_assert_eq!(sum_groups(of(pb::GroupDimension::County)), overall_n);
@@ -1137,6 +1226,7 @@ fn check_calibration(responses: &[pb::SurveyResponse], calibration: pb::Calibrat
     let report = block_on(fold_round(futures::stream::iter(messages.into_iter().map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
     let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    check_items(&s)?;
     let c = s.calibration.unwrap();
     for (i, indicator) in m::COUNT_INDICATORS.iter().enumerate() {
         let got = &c.indicators[i];
@@ -1260,6 +1350,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
     let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
     let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    check_items(&s)?;
     let cards: Vec<pb::ScoreCard> = RoundOutput::new(report)
         .filter_map(|out| match out.item {
             Some(pb::score_round_response::Item::ScoreCard(card)) => Some(card),
@@ -1293,6 +1384,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
         }
         if !p.county_number.is_empty() {
             keys.push((pb::GroupDimension::County as i32, p.county_number.clone()));
+            keys.push((pb::GroupDimension::Region as i32, p.region.clone()));
         }
         scored.push((keys, p.region.clone(), scores));
     }

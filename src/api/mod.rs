@@ -6,6 +6,7 @@
 pub mod convert;
 pub mod describe;
 pub mod round;
+pub mod round_report;
 pub mod service;
 pub mod validate;
 

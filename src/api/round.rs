@@ -10,6 +10,7 @@ use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::proto::wire::{Undecodable, take_undecodable};
+use crate::round::figures;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
     AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
@@ -22,7 +23,7 @@ use crate::telemetry::LogSafe;
 use prost::Message;
 
 use super::service::{invalid_argument, score_validated_with};
-use super::{Violations, convert, validate};
+use super::{Violations, convert, round_report, validate};
 
 /// Longest record id a round keeps.
 pub const MAX_RECORD_ID_BYTES: usize = 256;
@@ -244,6 +245,7 @@ where
                         RecordAnswers {
                             ssb_2018: v.ssb_2018.as_ref(),
                             ks_2018: v.ks_2018.as_deref(),
+                            ks_2018_chosen: v.ks_2018_chosen.as_ref(),
                             riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
                         },
                     ),
@@ -423,10 +425,17 @@ pub fn summary(report: &RoundReport, rejections_budget: usize) -> pb::RoundSumma
             scored: report.scored,
             rejected: report.rejections.len() as u64,
             rejections: listed,
+            parts: report
+                .tables
+                .get(GroupKey::Overall)
+                .map(|g| round_report::parts(g, &report.items))
+                .unwrap_or_default(),
         }),
         calibration: Some(calibration),
-        groups: report.tables.groups().map(|(key, g)| group_tables(key, g, &report.catalogues)).collect(),
+        groups: report.tables.groups().map(|(key, g)| group_tables(key, g, report)).collect(),
         min_coverage: report.min_coverage,
+        published_figures: round_report::figures(&figures::checks(&report.tables, &report.items, &report.catalogues)),
+        item_layout: round_report::item_layout(&report.items),
     }
 }
 
@@ -442,21 +451,31 @@ fn pair_shares(ids: impl Iterator<Item = String>, counts: &[(u64, u64)]) -> Vec<
 }
 
 fn service_tables(s: &ServiceTables, catalogue: &Catalogue) -> Option<pb::ServiceCoverageTables> {
-    (s.municipalities > 0).then(|| pb::ServiceCoverageTables {
-        municipalities: s.municipalities,
-        with_none: s.with_none,
-        share_with_none: share(s.with_none, s.municipalities),
-        municipalities_under_5000: s.municipalities_under_5000,
-        with_none_under_5000: s.with_none_under_5000,
-        pairs: s.pairs,
-        pairs_at_least_1: s.pairs_at_least_1,
-        share_pairs_at_least_1: share(s.pairs_at_least_1, s.pairs),
-        by_area: pair_shares(catalogue.areas.iter().map(|a| a.id.clone()), &s.by_area),
-        by_service: pair_shares(catalogue.services.iter().map(|x| x.id.clone()), &s.by_service),
+    (s.municipalities > 0).then(|| {
+        let (levels, levels_by_area, levels_by_size_class) = round_report::service_levels(s, catalogue);
+        pb::ServiceCoverageTables {
+            municipalities: s.municipalities,
+            with_none: s.with_none,
+            share_with_none: share(s.with_none, s.municipalities),
+            municipalities_under_5000: s.municipalities_under_5000,
+            with_none_under_5000: s.with_none_under_5000,
+            pairs: s.pairs,
+            pairs_at_least_1: s.pairs_at_least_1,
+            share_pairs_at_least_1: share(s.pairs_at_least_1, s.pairs),
+            by_area: pair_shares(catalogue.areas.iter().map(|a| a.id.clone()), &s.by_area),
+            by_service: pair_shares(catalogue.services.iter().map(|x| x.id.clone()), &s.by_service),
+            share_with_none_under_5000: share(s.with_none_under_5000, s.municipalities_under_5000),
+            levels: Some(levels),
+            levels_by_area,
+            levels_by_size_class,
+            pairs_at_least_2: s.pairs_at_least_2,
+            pairs_at_3: s.pairs_at_3,
+        }
     })
 }
 
-fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::GroupTables {
+fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::GroupTables {
+    let catalogues = &report.catalogues;
     let (dimension, key, label) = match key {
         GroupKey::Overall => (pb::GroupDimension::Overall, "all".to_owned(), "Alle".to_owned()),
         GroupKey::Kind(kind) => {
@@ -473,6 +492,10 @@ fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::
             format!("{} innbyggere", SizeClass::label(class)),
         ),
         GroupKey::County(county) => (pb::GroupDimension::County, county.to_string(), county.county().name.clone()),
+        GroupKey::Region(region) => {
+            let name = crate::domain::regions()[usize::from(region)];
+            (pb::GroupDimension::Region, name.to_owned(), name.to_owned())
+        }
     };
     let composites = [&m::DIGITAL_PRIORITY, &m::DIGITAL_USE, &m::DIGITAL_ACTIVITY];
     let hindrance_rows = || m::HINDRANCE_GROUPS.iter().map(|i| i.key.to_uppercase()).collect::<Vec<_>>();
@@ -523,6 +546,7 @@ fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::
             share_small_hindrance: g.share_small_hindrance(),
             share_tried_to_recruit: g.share_tried_to_recruit(),
             share_not_tried_among_large_hindrance: g.share_not_tried_among_large_hindrance(),
+            competence_profile: Some(round_report::competence_profile(g)),
         }),
         service_modes_unknown: g.service_modes_unknown,
         ks_2018: if g.ks.is_empty() {
@@ -542,5 +566,9 @@ fn group_tables(key: GroupKey, g: &GroupTables, catalogues: &Catalogues) -> pb::
                 .collect()
         },
         riksrevisjonen_2015: service_tables(&g.services, &catalogues.riksrevisjonen_2015),
+        items: round_report::items(g, &report.items),
+        parts: round_report::parts(g, &report.items),
+        strategy_by_projects: Some(round_report::strategy_by_projects(g)),
+        by_size_class: round_report::by_size_class(g),
     }
 }

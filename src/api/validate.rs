@@ -3,7 +3,7 @@
 
 use tonic_types::FieldViolation;
 
-use crate::catalogue::{Catalogue, Catalogues, TypedAnswer};
+use crate::catalogue::{Catalogue, Catalogues, ChosenAnswers, TypedAnswer};
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind};
 use crate::methodology::{ItemList, ssb2018 as m};
 use crate::proto::v1 as pb;
@@ -123,6 +123,9 @@ pub struct Validated {
     /// Value (0–5) per `ks-2018` catalogue item, `None` = unanswered;
     /// `None` as a whole when the `ks_2018` block is absent.
     pub ks_2018: Option<Vec<Option<f64>>>,
+    /// The `ks-2018` answers themselves (option, level, «vet ikke»), for the
+    /// round's item tables; `None` when the block is absent.
+    pub ks_2018_chosen: Option<ChosenAnswers>,
     /// Level (0–3) per `riksrevisjonen-2015` service, `None` = not reported;
     /// `None` as a whole when the block is absent.
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
@@ -147,8 +150,11 @@ pub fn survey_response_with(
     };
     let respondent = respondent(response.respondent.as_ref(), &format!("{path}.respondent"), &mut v);
     let ssb_2018 = response.ssb_2018.as_ref().map(|block| ssb_2018(block, &format!("{path}.ssb_2018"), &mut v));
-    let ks_2018 =
-        response.ks_2018.as_ref().map(|block| ks_2018(block, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v));
+    let (ks_2018, ks_2018_chosen) = response
+        .ks_2018
+        .as_ref()
+        .map(|block| ks_2018(block, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
+        .unzip();
     let riksrevisjonen_2015 = response
         .riksrevisjonen_2015
         .as_ref()
@@ -158,6 +164,7 @@ pub fn survey_response_with(
         respondent: respondent.expect("no violations means a respondent"),
         ssb_2018,
         ks_2018,
+        ks_2018_chosen,
         riksrevisjonen_2015,
     })
 }
@@ -191,11 +198,17 @@ fn covered_kind(response: &pb::SurveyResponse, path: &str, v: &mut Violations) {
 }
 
 /// Values per catalogue item from typed answers keyed by item id.
-fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut Violations) -> Vec<Option<f64>> {
+fn ks_2018(
+    block: &pb::Ks2018Answers,
+    catalogue: &Catalogue,
+    path: &str,
+    v: &mut Violations,
+) -> (Vec<Option<f64>>, ChosenAnswers) {
     use pb::maturity_answer::Answer;
     let mut values = vec![None; catalogue.items.len()];
+    let mut chosen = ChosenAnswers::new(catalogue.items.len());
     if too_long(v, Field(path, "answers"), block.answers.len(), catalogue.items.len(), "items in the catalogue") {
-        return values;
+        return (values, chosen);
     }
     let mut first_at = vec![usize::MAX; catalogue.items.len()];
     for (i, answer) in block.answers.iter().enumerate() {
@@ -239,12 +252,19 @@ fn ks_2018(block: &pb::Ks2018Answers, catalogue: &Catalogue, path: &str, v: &mut
                 continue;
             }
         };
-        match catalogue.items[index].value(&typed) {
-            Ok(value) => values[index] = value,
+        let item = &catalogue.items[index];
+        match item.value(&typed) {
+            Ok(value) => {
+                values[index] = value;
+                if let Some((slot, options)) = item.chosen(&typed) {
+                    chosen.slots[index] = Some(slot);
+                    chosen.choices.extend(options.into_iter().map(|o| (index as u16, o)));
+                }
+            }
             Err(description) => v.add(format_args!("{element}.{field}"), description),
         }
     }
-    values
+    (values, chosen)
 }
 
 /// The catalogue index of the entry an answer at `element` names by id, the

@@ -5,6 +5,7 @@
 
 pub mod csv_format;
 mod print;
+mod print_items;
 mod reader;
 
 use std::fs::File;

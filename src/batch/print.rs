@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::print_items;
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 
@@ -48,16 +49,27 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
     let kinds: Vec<&pb::GroupTables> =
         s.groups.iter().filter(|g| g.dimension() == pb::GroupDimension::RespondentKind).collect();
     let municipalities = pb::RespondentKind::Municipality.as_str_name();
+    if let Some(a) = &s.accounting
+        && !a.parts.is_empty()
+    {
+        writeln!(out, "\nRespondents per survey part")?;
+        print_items::parts(out, &a.parts)?;
+    }
+    print_items::figures(out, &s.published_figures)?;
     match kinds.iter().find(|g| g.key == municipalities) {
         Some(g) => {
             writeln!(out, "\nMunicipalities (n = {}), beside the published 2018 tables (municipalities only)", g.n)?;
             kind_tables(out, g, true)?;
+            print_items::tables(out, g)?;
+            print_items::items(out, g, &s.item_layout)?;
         }
         None => writeln!(out, "\nNo municipalities in this round: nothing to set beside the published 2018 tables")?,
     }
     for g in kinds.iter().filter(|g| g.key != municipalities) {
         writeln!(out, "\n{} (n = {})", g.label, g.n)?;
         kind_tables(out, g, false)?;
+        print_items::tables(out, g)?;
+        print_items::items(out, g, &s.item_layout)?;
     }
     writeln!(out, "\nBy group: n and grade counts 0–4 (digital priority | use | activity)")?;
     for g in s.groups.iter().skip(1) {
@@ -117,7 +129,7 @@ fn row(v: &[u64]) -> String {
     v.iter().map(|n| format!("{n:>5}")).collect::<Vec<_>>().join("")
 }
 
-fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
+pub(super) fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
     write!(out, "  {:<10}", "")?;
     for c in &t.columns {
         write!(out, " {c:>28}")?;

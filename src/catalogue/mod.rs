@@ -42,6 +42,7 @@
 //!
 //! Pure apart from [`load`], which reads a directory: no async, no protobuf.
 
+mod chosen;
 mod error;
 mod parse;
 #[cfg(test)]
@@ -50,6 +51,7 @@ mod tests;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
+pub use chosen::{ChosenAnswers, DONT_KNOW, LEVELS, MULTI_NONE, MULTI_SOME};
 pub use error::{CatalogueError, Entry, EntryKind, Problem};
 
 use crate::methodology::Provenance;

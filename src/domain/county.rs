@@ -42,6 +42,29 @@ pub fn counties() -> &'static [County] {
     &COUNTIES
 }
 
+/// The regions («landsdeler») of the county table, each once, in table order.
+static REGIONS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut regions: Vec<&'static str> = Vec::new();
+    for c in counties() {
+        if !regions.contains(&c.region.as_str()) {
+            regions.push(c.region.as_str());
+        }
+    }
+    regions
+});
+
+/// The regions («landsdeler»), each once, in the county table's order.
+pub fn regions() -> &'static [&'static str] {
+    &REGIONS
+}
+
+impl County {
+    /// Position of this county's region in [`regions`].
+    pub fn region_index(&self) -> u8 {
+        regions().iter().position(|r| *r == self.region).expect("every county's region is listed") as u8
+    }
+}
+
 /// A county number known in some county structure.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CountyNumber(u8);
@@ -132,6 +155,8 @@ mod tests {
         assert_eq!(count("2024-"), 15);
         let regions: std::collections::BTreeSet<_> = counties().iter().map(|c| c.region.as_str()).collect();
         assert_eq!(regions.len(), 5);
+        assert_eq!(super::regions().len(), 5);
+        assert!(counties().iter().all(|c| super::regions()[usize::from(c.region_index())] == c.region));
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod county;
 mod organisation_number;
 mod respondent;
 
-pub use county::{County, CountyNumber, MunicipalityNumber, counties};
+pub use county::{County, CountyNumber, MunicipalityNumber, counties, regions};
 pub use organisation_number::OrganisationNumber;
 pub use respondent::{Respondent, RespondentKind, SizeClass};
 

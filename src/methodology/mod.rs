@@ -2,6 +2,7 @@
 //! labels, each entry with its provenance. Scoring (`crate::scoring`) reads these
 //! tables; `GetMethodology` renders them. Nothing here computes.
 
+pub mod figures;
 pub mod ssb2018;
 
 /// Whether a catalogue entry is stated in a source or is our best completion of

@@ -19,20 +19,25 @@
 //! order ([`Cursor`]), which is how score cards are sent.
 
 pub mod compact;
+pub mod figures;
+pub mod items;
 pub mod tables;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 pub use compact::{KsScore, Ranking};
 use compact::{PackedMeasures, SeenNumbers, answered, levels, sums};
 pub use tables::{GroupKey, GroupTables, RoundTables};
 
-use crate::catalogue::Catalogues;
+use crate::catalogue::{Catalogues, ChosenAnswers};
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind, SizeClass};
 use crate::scoring::bands::{Calibration, NotDerived, median};
 use crate::scoring::maturity::{self, AreaScore};
 use crate::scoring::ssb2018::{self, Answers, Calibrations, Count, Measures, Results};
+
+/// Bytes a group's entry in the item-tally map may take beside its counters.
+const GROUP_NODE_BYTES: usize = 128;
 
 /// Histogram length of a count indicator: counts 0..=15 (the largest max count).
 pub const HISTOGRAM_LEN: usize = 16;
@@ -87,6 +92,8 @@ pub struct RecordAnswers<'a> {
     pub ssb_2018: Option<&'a Answers>,
     /// Value per `ks-2018` item.
     pub ks_2018: Option<&'a [Option<f64>]>,
+    /// The `ks-2018` answers themselves, for the item tables (`None`: not tallied).
+    pub ks_2018_chosen: Option<&'a ChosenAnswers>,
     /// Level per `riksrevisjonen-2015` service.
     pub riksrevisjonen_2015: Option<&'a [Option<u8>]>,
 }
@@ -304,6 +311,12 @@ pub struct RoundAggregator {
     min_coverage: f64,
     /// The catalogues' dimensions, as the stored arrays are laid out.
     shape: tables::Shape,
+    /// Every item's distribution, as the groups' counters are laid out.
+    layout: Arc<items::Layout>,
+    /// Per group: item and survey-part counters, tallied as records arrive.
+    items: BTreeMap<GroupKey, items::ItemTallies>,
+    /// The counters of the record being added.
+    hits: items::Hits,
 }
 
 /// The calibration a round was graded with, and what it was chosen from.
@@ -334,6 +347,8 @@ pub struct RoundReport {
     /// KS minimum coverage used.
     pub min_coverage: f64,
     pub catalogues: Catalogues,
+    /// How each group's item tallies are laid out.
+    pub items: Arc<items::Layout>,
     stored: Stored,
     shape: tables::Shape,
     /// Per KS area: national ranks.
@@ -388,6 +403,9 @@ impl RoundAggregator {
             received: 0,
             histograms: [[0; HISTOGRAM_LEN]; 6],
             shape: tables::Shape::of(&catalogues),
+            layout: Arc::new(items::Layout::of(&catalogues)),
+            items: BTreeMap::new(),
+            hits: items::Hits::default(),
             catalogues,
             min_coverage,
         }
@@ -454,7 +472,7 @@ impl RoundAggregator {
         }
         stored.text.push_str(id);
         stored.text.push_str(name);
-        stored.records.push(RecordState {
+        let record = RecordState {
             measures: measures.into(),
             kind: respondent.kind,
             blocks,
@@ -464,7 +482,12 @@ impl RoundAggregator {
             id_len: id.len() as u16,
             name_len: name.len() as u16,
             inhabitants: respondent.inhabitants.unwrap_or(0),
-        });
+        };
+        self.layout.hits(&all, &mut self.hits);
+        for key in GroupKey::of(&record) {
+            self.items.entry(key).or_insert_with(|| self.layout.tallies()).add(&self.hits);
+        }
+        self.stored.records.push(record);
     }
 
     /// Folds a record that failed validation.
@@ -494,6 +517,9 @@ impl RoundAggregator {
             + heap(&self.duplicates)
             // Rankings built at finish: at most one entry per stored area score.
             + stored.ks_scores.len() * compact::Ranking::BYTES_PER_RANKED
+            // Item tallies: one set of counters per group, plus the map's nodes.
+            + self.items.len() * (self.layout.tallies_bytes() + GROUP_NODE_BYTES)
+            + self.hits.bytes()
     }
 
     fn next_sequence(&mut self) -> u64 {
@@ -579,6 +605,7 @@ impl RoundAggregator {
         for ranking in &mut ks_ranking {
             ranking.finish();
         }
+        tables.set_items(std::mem::take(&mut self.items));
         RoundReport {
             config: self.config,
             received: self.received,
@@ -588,6 +615,7 @@ impl RoundAggregator {
             tables,
             min_coverage: self.min_coverage,
             catalogues: self.catalogues,
+            items: self.layout,
             stored: self.stored,
             shape,
             ks_ranking,

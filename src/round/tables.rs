@@ -6,8 +6,9 @@ use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, RespondentKind, SizeClass};
 use crate::methodology::ssb2018::Hindrance;
 use crate::scoring::bands::median;
-use crate::scoring::ssb2018::{Count, RecruitmentStatus, Results};
+use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results};
 
+use super::items::ItemTallies;
 use super::{HISTOGRAM_LEN, RecordState};
 
 /// Which group a table covers.
@@ -17,6 +18,23 @@ pub enum GroupKey {
     Kind(RespondentKind),
     SizeClass(SizeClass),
     County(CountyNumber),
+    /// A region («landsdel»): its position in [`crate::domain::regions`].
+    Region(u8),
+}
+
+impl GroupKey {
+    /// The groups a record counts in: overall, its kind, size class, county and region.
+    pub fn of(record: &RecordState) -> impl Iterator<Item = GroupKey> {
+        [
+            Some(GroupKey::Overall),
+            Some(GroupKey::Kind(record.kind)),
+            record.size_class().map(GroupKey::SizeClass),
+            record.county.map(GroupKey::County),
+            record.county.map(|c| GroupKey::Region(c.county().region_index())),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 /// Counts for one group. Every cell counts respondents.
@@ -41,12 +59,35 @@ pub struct GroupTables {
     pub hindrance_by_recruitment: [[u64; 3]; 4],
     /// Hindrance group × sourcing group (internal, external).
     pub hindrance_by_sourcing: [[u64; 2]; 4],
+    /// The competence profile (Fig. 4.8): sourcing group (internal, external) ×
+    /// recruitment status.
+    pub competence_profile: [[u64; 3]; 2],
+    /// Strategy score × project score (rows 0–4 × columns 0–4).
+    pub strategy_by_projects: [[u64; 5]; 5],
+    /// Per size class (in [`SizeClass::ALL`] order): the shares SSB gives by size.
+    pub by_size: [SizeShares; 7],
     /// Service modes answered «Vet ikke» / «Ikke relevant», summed.
     pub service_modes_unknown: u64,
     /// KS: (sum of the exact scores in arrival order, respondents scored) per area.
     pub ks: Vec<(f64, u64)>,
     /// The Auditor General's service coverage.
     pub services: ServiceTables,
+    /// Every item's base and answer counts, and the respondents per survey part.
+    pub items: ItemTallies,
+}
+
+/// Counts behind the shares SSB gives by size class (Fig. 3.2, 4.3, 4.4 and the
+/// cloud footnote of Fig. 5.1): (answered the question, answered yes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SizeShares {
+    /// Has ICT projects, among those who answered.
+    pub projects: (u64, u64),
+    /// Uses cloud services, among those who answered.
+    pub cloud: (u64, u64),
+    /// Tried to recruit ICT specialists, among those who answered.
+    pub tried: (u64, u64),
+    /// Had difficulties, among those who tried.
+    pub difficulties: (u64, u64),
 }
 
 /// Service-coverage counts of a group: its municipalities that answered the
@@ -65,6 +106,19 @@ pub struct ServiceTables {
     pub by_area: Vec<(u64, u64)>,
     /// Per catalogue service: (reported, at level ≥ 1).
     pub by_service: Vec<(u64, u64)>,
+    /// Municipalities with at least one service at level ≥ 2 (received data
+    /// transferred electronically) and at level 3 (answers electronically).
+    pub with_level_2: u64,
+    pub with_level_3: u64,
+    /// Pairs at level ≥ 2 and at level 3.
+    pub pairs_at_least_2: u64,
+    pub pairs_at_3: u64,
+    /// Per catalogue area: municipalities that reported a service of the area,
+    /// and those with a service of it at level ≥ 1, ≥ 2 and = 3.
+    pub area_municipalities: Vec<[u64; 4]>,
+    /// Per size class: municipalities, with none offered, with a service at
+    /// level ≥ 2, with one at level 3.
+    pub by_size: [[u64; 4]; 7],
 }
 
 /// The catalogue shapes the tables are laid out by.
@@ -173,6 +227,29 @@ impl GroupTables {
         if let Some(status) = r.recruitment {
             self.recruitment[status as usize] += 1;
         }
+        if let Some((group, status)) = r.competence_profile() {
+            self.competence_profile[group as usize][status as usize] += 1;
+        }
+        if let (Some(s), Some(p)) = (r.simple(Count::Strategy), r.simple(Count::Projects)) {
+            self.strategy_by_projects[usize::from(s.score)][usize::from(p.score)] += 1;
+        }
+        if let Some(class) = record.size_class() {
+            let row = &mut self.by_size[class as usize];
+            let yes = |count: Count, flag: Flag| {
+                measures.counts[count as usize].map(|n| n > 0 || measures.flags.contains(flag))
+            };
+            let tally = |cell: &mut (u64, u64), answer: Option<bool>| {
+                if let Some(yes) = answer {
+                    cell.0 += 1;
+                    cell.1 += u64::from(yes);
+                }
+            };
+            tally(&mut row.projects, yes(Count::Projects, Flag::ProjectsWithoutAreas));
+            tally(&mut row.cloud, yes(Count::Cloud, Flag::CloudWithoutAreas));
+            tally(&mut row.tried, r.recruitment.map(|s| s != RecruitmentStatus::NotTried));
+            let struggled = r.recruitment.filter(|&s| s != RecruitmentStatus::NotTried);
+            tally(&mut row.difficulties, struggled.map(|s| s == RecruitmentStatus::Struggled));
+        }
         if let Some(h) = r.hindrance.map(hindrance_index) {
             self.hindrance[h] += 1;
             if let Some(status) = r.recruitment {
@@ -244,8 +321,12 @@ impl ServiceTables {
         }
         self.by_area.resize(shape.service_areas, (0, 0));
         self.by_service.resize(shape.services(), (0, 0));
+        self.area_municipalities.resize(shape.service_areas, [0; 4]);
         let mut reported = 0;
         let mut offered = 0;
+        let (mut level_2, mut level_3) = (false, false);
+        // Per area: [reported, any ≥ 1, any ≥ 2, any = 3].
+        let mut areas = vec![[false; 4]; shape.service_areas];
         for (service, &level) in levels.iter().enumerate() {
             if level == u8::MAX {
                 continue;
@@ -253,6 +334,14 @@ impl ServiceTables {
             reported += 1;
             let at_least_1 = u64::from(level >= 1);
             offered += at_least_1;
+            level_2 |= level >= 2;
+            level_3 |= level == 3;
+            self.pairs_at_least_2 += u64::from(level >= 2);
+            self.pairs_at_3 += u64::from(level == 3);
+            let area = &mut areas[shape.service_area[service]];
+            for (flag, holds) in area.iter_mut().zip([true, level >= 1, level >= 2, level == 3]) {
+                *flag |= holds;
+            }
             self.by_service[service].0 += 1;
             self.by_service[service].1 += at_least_1;
             self.by_area[shape.service_area[service]].0 += 1;
@@ -263,6 +352,19 @@ impl ServiceTables {
         self.pairs_at_least_1 += offered;
         let none = offered == 0;
         self.with_none += u64::from(none);
+        self.with_level_2 += u64::from(level_2);
+        self.with_level_3 += u64::from(level_3);
+        for (counts, flags) in self.area_municipalities.iter_mut().zip(areas) {
+            for (count, flag) in counts.iter_mut().zip(flags) {
+                *count += u64::from(flag);
+            }
+        }
+        if inhabitants > 0 {
+            let row = &mut self.by_size[SizeClass::of(inhabitants) as usize];
+            for (count, flag) in row.iter_mut().zip([true, none, level_2, level_3]) {
+                *count += u64::from(flag);
+            }
+        }
         if inhabitants > 0 && inhabitants < 5_000 {
             self.municipalities_under_5000 += 1;
             self.with_none_under_5000 += u64::from(none);
@@ -283,16 +385,20 @@ pub struct RoundTables {
 
 impl RoundTables {
     pub(super) fn add(&mut self, graded: Graded<'_>, shape: &Shape) {
-        let record = graded.record;
-        let mut keys = vec![GroupKey::Overall, GroupKey::Kind(record.kind)];
-        keys.extend(record.size_class().map(GroupKey::SizeClass));
-        keys.extend(record.county.map(GroupKey::County));
-        for key in keys {
+        for key in GroupKey::of(graded.record) {
             self.groups.entry(key).or_default().add(graded, shape);
         }
     }
 
-    /// Groups in report order: overall, kinds, size classes, counties (by number).
+    /// Sets each group's item tallies (taken as the round's records arrived).
+    pub(super) fn set_items(&mut self, items: BTreeMap<GroupKey, ItemTallies>) {
+        for (key, tallies) in items {
+            self.groups.entry(key).or_default().items = tallies;
+        }
+    }
+
+    /// Groups in report order: overall, kinds, size classes, counties (by
+    /// number), regions (in the county table's order).
     pub fn groups(&self) -> impl Iterator<Item = (GroupKey, &GroupTables)> {
         self.groups.iter().map(|(k, g)| (*k, g))
     }

@@ -216,7 +216,7 @@ fn the_hand_built_round_gives_the_hand_computed_size_class_and_county_tables() {
     assert_eq!(vestland.recruitment, [2, 0, 1]);
 
     let keys: Vec<GroupKey> = report.tables.groups().map(|(k, _)| k).collect();
-    assert_eq!(keys.len(), 1 + 1 + 3 + 3, "overall, one kind, three size classes, three counties");
+    assert_eq!(keys.len(), 1 + 1 + 3 + 3 + 2, "overall, one kind, three size classes, three counties, two regions");
     assert_eq!(keys[0], GroupKey::Overall);
 }
 
@@ -288,4 +288,231 @@ fn a_relative_round_derives_its_cut_points_from_the_nonzero_counts() {
 #[test]
 fn a_scored_respondent_costs_28_bytes_of_state_plus_its_id_and_name() {
     assert_eq!(std::mem::size_of::<RecordState>(), 28);
+}
+
+/// The answer counts of `item` in `group`, with its base n.
+fn item_counts(report: &RoundReport, group: GroupKey, methodology: &str, item: &str) -> (u64, Vec<u64>) {
+    let g = report.tables.get(group).unwrap();
+    let (n, counts) = g.items.find(&report.items, methodology, item).unwrap();
+    (n, counts.to_vec())
+}
+
+/// The hand-built round's item tables (METHOD.md §6), worked out per group from
+/// the six municipalities above. Areas are ticked from the first (a count of n
+/// ticks areas 0..n); sourcing is «Utelukkende interne» for the first n functions,
+/// «Overveiende eksterne» for the rest; procurement «Ja, delvis» for the first n
+/// activities, «Nei» for the rest.
+#[test]
+fn the_hand_built_round_gives_the_hand_computed_item_tables() {
+    let report = hand_round(CalibrationMode::Published).finish();
+    let all = GroupKey::Overall;
+    let item = |group, id: &str| item_counts(&report, group, m::ID, id);
+    // Overall. Strategy answered by 1–4 (5 has only hindrance, 6 no block): yes 1, 3, 4.
+    assert_eq!(item(all, "HAS_STRATEGY"), (4, vec![3, 1]));
+    // Of the three with a strategy (13, 6, 10 areas): area 1 all; area 7 (reuse of
+    // data) 13 and 10; area 13 only 13.
+    assert_eq!(item(all, "STRATEGY_AREA_DIGITAL_SERVICES_FOR_CITIZENS"), (3, vec![3, 0]));
+    assert_eq!(item(all, "STRATEGY_AREA_REUSE_AND_SHARING_OF_DATA"), (3, vec![2, 1]));
+    assert_eq!(item(all, "STRATEGY_AREA_COLLABORATION_WITH_OTHER_AGENCIES"), (3, vec![1, 2]));
+    // Projects 10, 7, 4, none: three with projects; area 5 (faster case handling)
+    // ticked by 10 and 7.
+    assert_eq!(item(all, "HAS_PROJECTS"), (4, vec![3, 1]));
+    assert_eq!(item(all, "PROJECT_EFFECT_AREA_FASTER_CASE_HANDLING"), (3, vec![2, 1]));
+    // Sourcing 12, 5, 8 internal (4 has no block): function 6 internal for 12 and 8.
+    let sourcing = |internal, external| {
+        let mut v = vec![0; 7];
+        v[0] = internal;
+        v[3] = external;
+        v
+    };
+    assert_eq!(item(all, "ICT_FUNCTION_SECURITY_TESTING"), (3, sourcing(3, 0)));
+    assert_eq!(item(all, "ICT_FUNCTION_DIGITALISATION_PROJECT_MANAGEMENT"), (3, sourcing(2, 1)));
+    assert_eq!(item(all, "ICT_FUNCTION_OPERATE_PC_ENVIRONMENT"), (3, sourcing(1, 2)));
+    // Tried: 1 (fine) and 3 (struggled) of 1–4; difficulties among those two.
+    assert_eq!(item(all, "TRIED_TO_RECRUIT"), (4, vec![2, 2]));
+    assert_eq!(item(all, "RECRUITMENT_DIFFICULTIES"), (2, vec![1, 1]));
+    // Hindrance: very small, very large, fairly large, neither, don't know.
+    assert_eq!(item(all, "HINDRANCE_DEGREE"), (5, vec![1, 0, 1, 1, 1, 1]));
+    // Cloud 10, 4, 1, none: communication all three; area 4 (virtual meeting
+    // rooms) 10 and 4; development platform (area 5) only 10.
+    assert_eq!(item(all, "USES_CLOUD"), (4, vec![3, 1]));
+    assert_eq!(item(all, "CLOUD_AREA_COMMUNICATION"), (3, vec![3, 0]));
+    assert_eq!(item(all, "CLOUD_AREA_VIRTUAL_MEETING_ROOMS"), (3, vec![2, 1]));
+    assert_eq!(item(all, "CLOUD_AREA_DEVELOPMENT_PLATFORM"), (3, vec![1, 2]));
+    // Digital procurement: 8, 6 and 2 activities (3 has none, so is not in the base).
+    // Activity 1 «ja, delvis» for all three; activity 3 for 8 and 6; activity 8 for 8.
+    assert_eq!(item(all, "PROCUREMENT_ACTIVITY_PLANNING"), (3, vec![0, 3, 0, 0]));
+    assert_eq!(item(all, "PROCUREMENT_ACTIVITY_EVALUATION_AND_AWARD"), (3, vec![0, 2, 1, 0]));
+    assert_eq!(item(all, "PROCUREMENT_ACTIVITY_CONTRACT_FOLLOW_UP"), (3, vec![0, 1, 2, 0]));
+    // Service modes of 1–4 (none, some, about half, most, all, don't know, not relevant):
+    // open access: all, some, none, don't know; simple: all, none, none, not relevant;
+    // complex: all, none, none, some; self-activated: all, none, none, none.
+    assert_eq!(item(all, "SERVICE_MODE_OPEN_ACCESS"), (4, vec![1, 1, 0, 0, 1, 1, 0]));
+    assert_eq!(item(all, "SERVICE_MODE_SIMPLE_INDIVIDUAL"), (4, vec![2, 0, 0, 0, 1, 0, 1]));
+    assert_eq!(item(all, "SERVICE_MODE_COMPLEX_INDIVIDUAL"), (4, vec![2, 1, 0, 0, 1, 0, 0]));
+    assert_eq!(item(all, "SERVICE_MODE_SELF_ACTIVATED"), (4, vec![3, 0, 0, 0, 1, 0, 0]));
+
+    // 10 000–19 999 (3 and 4): both have a strategy (6, 10): area 7 only 10.
+    let class = GroupKey::SizeClass(SizeClass::From10000To19999);
+    assert_eq!(item(class, "HAS_STRATEGY"), (2, vec![2, 0]));
+    assert_eq!(item(class, "STRATEGY_AREA_REUSE_AND_SHARING_OF_DATA"), (2, vec![1, 1]));
+    assert_eq!(item(class, "HAS_PROJECTS"), (2, vec![1, 1]));
+    assert_eq!(item(class, "ICT_FUNCTION_SECURITY_TESTING"), (1, sourcing(1, 0)));
+    assert_eq!(item(class, "TRIED_TO_RECRUIT"), (2, vec![1, 1]));
+    assert_eq!(item(class, "RECRUITMENT_DIFFICULTIES"), (1, vec![1, 0]));
+    assert_eq!(item(class, "HINDRANCE_DEGREE"), (2, vec![0, 0, 1, 1, 0, 0]));
+    // Only 4 uses digital procurement (2 activities).
+    assert_eq!(item(class, "PROCUREMENT_ACTIVITY_EVALUATION_AND_AWARD"), (1, vec![0, 0, 1, 0]));
+    assert_eq!(item(class, "SERVICE_MODE_OPEN_ACCESS"), (2, vec![1, 0, 0, 0, 0, 1, 0]));
+
+    // Vestland (46: 2, 3, 4, 5): strategy none, 6, 10; hindrance very large,
+    // fairly large, neither, don't know.
+    let vestland = GroupKey::County(CountyNumber::parse("46").unwrap());
+    assert_eq!(item(vestland, "HAS_STRATEGY"), (3, vec![2, 1]));
+    assert_eq!(item(vestland, "HINDRANCE_DEGREE"), (4, vec![0, 0, 1, 1, 1, 1]));
+    assert_eq!(item(vestland, "TRIED_TO_RECRUIT"), (3, vec![1, 2]));
+    // Vestlandet (Vestland and Rogaland: 1103 has no block): the same counts.
+    let region = |name: &str| GroupKey::Region(crate::domain::regions().iter().position(|r| *r == name).unwrap() as u8);
+    let vestlandet = region("Vestlandet");
+    assert_eq!(report.tables.get(vestlandet).unwrap().n, 5);
+    assert_eq!(item(vestlandet, "HINDRANCE_DEGREE"), (4, vec![0, 0, 1, 1, 1, 1]));
+    // Østlandet: Oslo alone.
+    assert_eq!(item(region("Østlandet"), "HAS_STRATEGY"), (1, vec![1, 0]));
+
+    // Survey parts: 1–5 have the block; 4 lacks sourcing, 5 has hindrance only.
+    let parts = &report.tables.overall().items;
+    assert_eq!(parts.blocks[0], [5, 5, 3]);
+    assert_eq!(parts.parts[..8], [4, 4, 3, 4, 5, 4, 4, 4]);
+    assert_eq!(parts.blocks[1], [0, 0, 0]);
+}
+
+/// The missing round tables: competence profile, strategy × projects, shares by size.
+#[test]
+fn the_hand_built_round_gives_the_hand_computed_profile_cross_and_size_tables() {
+    let report = hand_round(CalibrationMode::Published).finish();
+    let all = report.tables.overall();
+    // 1 INTERNAL (12 → 4), recruited fine; 2 EXTERNAL (5 → 2), not tried; 3 INTERNAL
+    // (8 → 3), struggled; 4 has no sourcing.
+    assert_eq!(all.competence_profile, [[0, 1, 1], [1, 0, 0]]);
+    // (S, P): 1 (4, 4), 2 (0, 3), 3 (2, 1), 4 (3, 0).
+    let mut cross = [[0; 5]; 5];
+    for (s, p) in [(4, 4), (0, 3), (2, 1), (3, 0)] {
+        cross[s][p] += 1;
+    }
+    assert_eq!(all.strategy_by_projects, cross);
+    // ≥ 50 000: 1 (projects, cloud, tried without problems) and 2 (projects,
+    // cloud, not tried); 1103 has no block.
+    let large = all.by_size[SizeClass::From50000 as usize];
+    assert_eq!((large.projects, large.cloud, large.tried, large.difficulties), ((2, 2), (2, 2), (2, 1), (1, 0)));
+    // 10 000–19 999: 3 (projects, cloud, struggled), 4 (neither, not tried).
+    let middle = all.by_size[SizeClass::From10000To19999 as usize];
+    assert_eq!((middle.projects, middle.cloud, middle.tried, middle.difficulties), ((2, 1), (2, 1), (2, 1), (1, 1)));
+    assert_eq!(all.by_size[SizeClass::From2000To4999 as usize], tables::SizeShares::default());
+}
+
+/// KS and service items, worked out by hand: A (municipality 0301) chose two
+/// involvement options in bis-1, «ja» in bis-2, and reports barnehageplass at
+/// level 2 and sfo-plass at 0; B (county municipality 46) an empty selection in
+/// bis-1 and «vet ikke» in bis-2; C (municipality 4601) «vet ikke» in bis-1 and
+/// barnehageplass at level 3.
+#[test]
+fn ks_options_and_service_levels_are_tallied_per_group_with_their_bases() {
+    use crate::catalogue::TypedAnswer;
+    let catalogues = Catalogues::shipped();
+    let ks = &catalogues.ks_2018;
+    let services = &catalogues.riksrevisjonen_2015;
+    let mut round = RoundAggregator::new(RoundConfig {
+        round_id: "ks".into(),
+        survey_year: 2018,
+        calibration: CalibrationMode::Published,
+    });
+    let answer = |pairs: &[(&str, TypedAnswer)]| {
+        let mut values = vec![None; ks.items.len()];
+        let mut chosen = ChosenAnswers::new(ks.items.len());
+        for (id, typed) in pairs {
+            let i = ks.item_index(id).unwrap();
+            values[i] = ks.items[i].value(typed).unwrap();
+            let (slot, options) = ks.items[i].chosen(typed).unwrap();
+            chosen.slots[i] = Some(slot);
+            chosen.choices.extend(options.into_iter().map(|o| (i as u16, o)));
+        }
+        (values, chosen)
+    };
+    let levels = |pairs: &[(&str, u8)]| {
+        let mut l = vec![None; services.services.len()];
+        for (id, level) in pairs {
+            l[services.service_index(id).unwrap()] = Some(*level);
+        }
+        l
+    };
+    let a = answer(&[
+        ("bis-1", TypedAnswer::Choices(vec!["henvendelser".into(), "andre".into()])),
+        ("bis-2", TypedAnswer::YesNo(true)),
+    ]);
+    let b = answer(&[("bis-1", TypedAnswer::Choices(vec![])), ("bis-2", TypedAnswer::DontKnow)]);
+    let c = answer(&[("bis-1", TypedAnswer::DontKnow)]);
+    let a_levels = levels(&[("barnehageplass", 2), ("sfo-plass", 0)]);
+    let c_levels = levels(&[("barnehageplass", 3)]);
+    let county = Respondent {
+        kind: RespondentKind::CountyMunicipality,
+        municipality: None,
+        county: Some(CountyNumber::parse("46").unwrap()),
+        ..respondent(&org(20_000_000), "4601", 600_000)
+    };
+    let records = [
+        (respondent(&org(10_000_000), "0301", 673_469), &a, Some(&a_levels)),
+        (county, &b, None),
+        (respondent(&org(30_000_000), "4601", 285_000), &c, Some(&c_levels)),
+    ];
+    for (i, (who, (values, chosen), levels)) in records.iter().enumerate() {
+        let all = RecordAnswers {
+            ks_2018: Some(values),
+            ks_2018_chosen: Some(chosen),
+            riksrevisjonen_2015: levels.map(|l| l.as_slice()),
+            ..RecordAnswers::default()
+        };
+        round.add(&i.to_string(), who, all);
+    }
+    let report = round.finish();
+    let ks_item = |group, id: &str| item_counts(&report, group, crate::catalogue::KS_2018, id);
+    // bis-1 slots (ingen-valgt, valgt, vet-ikke): B, A, C. Its options are of A and
+    // B (a selection, the empty one included).
+    assert_eq!(ks_item(GroupKey::Overall, "bis-1"), (3, vec![1, 1, 1]));
+    assert_eq!(ks_item(GroupKey::Overall, "bis-1/henvendelser"), (2, vec![1, 1]));
+    assert_eq!(ks_item(GroupKey::Overall, "bis-1/moteplasser"), (2, vec![0, 2]));
+    // bis-2 (ja, nei, vet-ikke): A ja, B vet ikke.
+    assert_eq!(ks_item(GroupKey::Overall, "bis-2"), (2, vec![1, 0, 1]));
+    // Municipalities only (A, C).
+    let municipalities = GroupKey::Kind(RespondentKind::Municipality);
+    assert_eq!(ks_item(municipalities, "bis-1"), (2, vec![0, 1, 1]));
+    assert_eq!(ks_item(municipalities, "bis-1/andre"), (1, vec![1, 0]));
+    assert_eq!(ks_item(municipalities, "bis-2"), (1, vec![1, 0, 0]));
+    // Services (levels 0–3): barnehageplass 2 (A), 3 (C); sfo-plass 0 (A).
+    let service = |id: &str| item_counts(&report, GroupKey::Overall, crate::catalogue::RIKSREVISJONEN_2015, id);
+    assert_eq!(service("barnehageplass"), (2, vec![0, 0, 1, 1]));
+    assert_eq!(service("sfo-plass"), (1, vec![1, 0, 0, 0]));
+    // Parts: all three answered «Brukeren i sentrum» (C with «vet ikke»), none another area.
+    let tallies = &report.tables.overall().items;
+    assert_eq!(tallies.blocks[1], [3, 3, 0]);
+    assert_eq!(tallies.blocks[2], [2, 2, 0], "only the first area is reported");
+    // Level shares: A and C transfer data (level ≥ 2), C answers electronically.
+    let s = &report.tables.overall().services;
+    assert_eq!((s.municipalities, s.with_level_2, s.with_level_3, s.with_none), (2, 2, 1, 0));
+    assert_eq!(s.area_municipalities[0], [2, 2, 2, 1]);
+    assert_eq!(s.by_size[SizeClass::From50000 as usize], [2, 0, 2, 1]);
+}
+
+#[test]
+fn item_tallies_are_counted_in_the_footprint_and_do_not_grow_with_the_round() {
+    let mut round = hand_round(CalibrationMode::Published);
+    let before = round.footprint();
+    let a = answers(Spec { hindrance: Some("neither"), ..NONE });
+    // More respondents in groups the round already has: only the per-record state grows.
+    for i in 0..100u32 {
+        round.add_valid(&format!("x{i}"), &respondent(&org(10_000_000 + 4 * i), "4602", 17_000), Some(&a));
+    }
+    // 28 bytes of state, the id and name, and the records' vector doubling.
+    let per_record = (round.footprint() - before) as f64 / 100.0;
+    assert!(per_record < 100.0, "{per_record} bytes a record");
+    assert!(before > round.layout.tallies_bytes() * 8, "the groups' tallies are counted");
 }
