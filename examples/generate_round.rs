@@ -24,7 +24,15 @@
 //! * competence: 158 of 377 (41.9 %) report a large hindrance, 76 (20.2 %) a small one,
 //!   110 (29.2 %) tried to recruit ICT specialists, and 111 of the 158 (70.3 %) with a
 //!   large hindrance did not try;
-//! * no strategy, project portfolio or cloud use is reported with zero areas.
+//! * no strategy, project portfolio or cloud use is reported with zero areas;
+//! * the per-item figures of METHOD.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
+//!   by size class), checked through the crate's own round summary: all at the
+//!   published precision but one (below).
+//!
+//! # «Informasjonssikkerhet» is 93.7 %, not the published 93.8 %
+//!
+//! The share is of the 253 with a strategy, and 93.8 % is no whole count of 253:
+//! 237 / 253 = 93.68 % and 238 / 253 = 94.07 %. The round takes 237, the nearest.
 //!
 //! # The strategy median is 10, not the published 9
 //!
@@ -49,10 +57,13 @@
 //! 3. Counts: each score becomes a count drawn inside its published band; then counts
 //!    inside the band holding the target median are moved to the target until the
 //!    median hits it (which never changes a score).
-//! 4. Answers: counts become concrete answers — distinct areas drawn by weight,
-//!    sourcing, procurement and service-mode answers whose counts and points are
-//!    exactly the drawn ones.
-//! 5. Verification: every line is read back from its JSON, validated with
+//! 4. Shares by size: whole dealt cells are swapped between municipalities (which
+//!    keeps every table) until SSB's shares by size class hold ([`fix_by_size`]).
+//! 5. Answers: counts become concrete answers — areas placed so that every row has its
+//!    count and every area its published total (Ryser's construction), sourcing,
+//!    procurement and service-mode answers whose counts and points are exactly the
+//!    drawn ones and whose totals are the published shares ([`plan_answers`]).
+//! 6. Verification: every line is read back from its JSON, validated with
 //!    `indikator::api::validate::survey_response`, scored with
 //!    `indikator::scoring::ssb2018::score` and tallied; any missed target panics. A
 //!    short summary goes to stderr.
@@ -68,6 +79,8 @@ use indikator::api::validate;
 use indikator::domain::SizeClass;
 use indikator::methodology::ssb2018::{self as m, Hindrance};
 use indikator::proto::v1 as pb;
+use indikator::round::figures::checks;
+use indikator::round::{CalibrationMode, RoundAggregator, RoundConfig};
 use indikator::scoring::bands::median;
 use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
 
@@ -108,14 +121,18 @@ const COUNTY_QUOTAS: [(&str, usize); 18] = [
 
 /// Municipalities per size class (inhabitants `min..=max`), roughly Norway 2018
 /// scaled to 377: many small municipalities, few large ones.
+/// The smallest and largest classes are sized so that SSB's shares by size can be
+/// hit exactly: 62 of 83 (74.7 %) under 2,000 have projects and 9 of 83 (10.8 %)
+/// tried to recruit; 13 of 15 (86.7 %) with 50,000 or more tried; 138 of the 183
+/// (75.4 %) under 5,000 use cloud services.
 const SIZE_QUOTAS: [(u32, u32, usize); 7] = [
-    (200, 1_999, 80),
-    (2_000, 4_999, 105),
-    (5_000, 9_999, 75),
+    (200, 1_999, 83),
+    (2_000, 4_999, 100),
+    (5_000, 9_999, 78),
     (10_000, 19_999, 57),
-    (20_000, 29_999, 22),
+    (20_000, 29_999, 24),
     (30_000, 49_999, 20),
-    (50_000, 290_000, 18),
+    (50_000, 290_000, 15),
 ];
 
 /// Oslo (0301) is given the largest population.
@@ -124,20 +141,25 @@ const OSLO_INHABITANTS: u32 = 673_469;
 /// Municipalities per (strategy score S, project score P): `PRIORITY_CELLS[S][P]`.
 /// Grades (Tabell 3.1): 0 = (0,0) 34; 1 = S ≤ 2, P ≤ 2 otherwise 105;
 /// 2 = S ≥ 3, P ≤ 2 29; 3 = S ≤ 2, P ≥ 3 110; 4 = S ≥ 3, P ≥ 3 99.
-/// Row S = 0 sums to 124 (no strategy); rows S ≥ 3 sum to 128.
+/// Row S = 0 sums to 124 (no strategy), and 41 of them (33.1 %, «en tredjedel») have
+/// a project score ≥ 3; rows S ≥ 3 sum to 128. Column P = 0 sums to 46, so 331 of
+/// 377 (87.8 %, Fig. 3.2) have projects.
 const PRIORITY_CELLS: [[usize; 5]; 5] = [
-    [34, 18, 22, 32, 18], // S = 0
-    [5, 10, 12, 14, 8],   // S = 1
-    [6, 12, 20, 24, 14],  // S = 2
+    [34, 22, 27, 25, 16], // S = 0
+    [3, 10, 10, 17, 9],   // S = 1
+    [4, 14, 15, 26, 17],  // S = 2
     [3, 5, 8, 32, 20],    // S = 3
     [2, 4, 7, 24, 23],    // S = 4
 ];
 
 /// Municipalities per (cloud score C, procurement score D): `USE_CELLS[C][D]`.
-/// Grades (Tabell 5.1): 28, 101, 51, 107, 90.
+/// Grades (Tabell 5.1): 28, 101, 51, 107, 90. Row C = 0 sums to 55, so 322 of 377
+/// (85.4 %, Fig. 5.1) use cloud services; column D = 0 sums to 27, so 350 use digital
+/// procurement (the only base near 352 where 93.4 %, 36.9 % and 34 % of Fig. 5.2 can
+/// all be hit).
 const USE_CELLS: [[usize; 5]; 5] = [
-    [12, 10, 14, 16, 8], // C = 0
-    [6, 20, 30, 25, 12], // C = 1
+    [14, 8, 9, 16, 8],   // C = 0
+    [6, 20, 35, 25, 12], // C = 1
     [4, 13, 20, 30, 16], // C = 2
     [2, 8, 18, 30, 20],  // C = 3
     [1, 6, 16, 18, 22],  // C = 4
@@ -173,6 +195,33 @@ const TRIED_OTHER: usize = 63;
 const STRUGGLED_HIGH: usize = 34;
 const STRUGGLED_OTHER: usize = 28;
 
+/// Fig. 3.1 (of the 253 with a strategy): «Digitale tjenester for innbyggere» 239
+/// (94.5 %); «Informasjonssikkerhet» 237 (93.7 %: 93.8 % is no count of 253, see the
+/// module documentation); «Økt gjenbruk og deling av data» 169 (66.8 %, «two in three»).
+const STRATEGY_AREA_TARGETS: [(usize, usize); 3] = [(0, 239), (1, 237), (6, 169)];
+/// Published figures no round of 377 municipalities with 124 without a strategy can
+/// reproduce (see the module documentation).
+const UNREACHABLE_FIGURES: [&str; 1] = ["ssb-2018/fig-3.1/information_security"];
+/// Fig. 3.3 (of the 331 with projects): 314 (94.9 %), 311 (94.0 %), 65 (19.6 %).
+const PROJECT_AREA_TARGETS: [(usize, usize); 3] = [(0, 314), (1, 311), (2, 65)];
+/// Fig. 5.1 (of the 322 using cloud): communication 223 (69.3 %), development platform 42 (13 %).
+const CLOUD_AREA_TARGETS: [(usize, usize); 2] = [(0, 223), (4, 42)];
+/// Fig. 5.2: municipalities using digital procurement (at least one activity digital).
+const PROCUREMENT_USERS: usize = 350;
+/// Digital among the 350: invoice reception 327 (93.4 %); evaluation and award and
+/// contract follow-up chosen so their «nei» can be the published share.
+const PROCUREMENT_DIGITAL_TARGETS: [(usize, usize); 3] = [(5, 327), (2, 200), (7, 205)];
+/// «Nei» among the 350: evaluation and award 129 (36.9 %), follow-up 119 (34 %).
+const PROCUREMENT_NO_TARGETS: [(usize, usize); 2] = [(2, 129), (7, 119)];
+/// Fig. 5.3: «vet ikke» or «ikke relevant» per mode, of 377: 2.7 %, 3.2 % (both under
+/// 5 %), 10.9 % (11 %), 21.0 % (21 %).
+const MODES_UNKNOWN: [usize; 4] = [10, 12, 41, 79];
+/// Shares by size (Fig. 3.2, 4.3, 5.1): see [`fix_by_size`].
+const WITHOUT_PROJECTS_UNDER_2000: usize = 21;
+const WITHOUT_CLOUD_UNDER_5000: usize = 45;
+const TRIED_UNDER_2000: usize = 9;
+const TRIED_FROM_50000: usize = 13;
+
 /// No 2018 municipality scored above 12 service-offer points (METHOD.md §1.3).
 const SERVICE_POINTS_CAP: u32 = 12;
 
@@ -196,7 +245,9 @@ fn main() {
 
     let mut municipalities = identities(&mut rng);
     deal_scores(&mut rng, &mut municipalities);
+    fix_by_size(&mut rng, &mut municipalities);
     draw_counts(&mut rng, &mut municipalities);
+    let plans = plan_answers(&mut rng, &municipalities);
 
     let mut lines = Vec::with_capacity(MUNICIPALITIES + 1);
     let header = pb::ScoreRoundRequest {
@@ -208,11 +259,11 @@ fn main() {
         })),
     };
     lines.push(serde_json::to_string(&header).expect("serialisable"));
-    for municipality in &municipalities {
+    for (municipality, plan) in municipalities.iter().zip(&plans) {
         let record = pb::ScoreRoundRequest {
             item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
                 record_id: municipality.number.clone(),
-                response: Some(answers(&mut rng, municipality)),
+                response: Some(answers(&mut rng, municipality, plan)),
             })),
         };
         lines.push(serde_json::to_string(&record).expect("serialisable"));
@@ -540,6 +591,90 @@ fn deal_scores(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
     }
 }
 
+/// The municipalities' size class (index into [`SizeClass::ALL`]).
+fn class_of(m: &Municipality) -> usize {
+    SizeClass::of(m.inhabitants) as usize
+}
+
+/// Reads and writes one dealt value of a municipality.
+type Accessors<T> = (fn(&Municipality) -> T, fn(&mut Municipality, T));
+
+/// Swaps `value` between municipalities until each group of size classes holds its
+/// target number of municipalities where `has` holds (the classes not named hold the
+/// rest). A swap moves a whole dealt value, so every cell table is kept; `same` says
+/// which municipalities may swap (e.g. the same hindrance group).
+fn swap_to_targets<T: Copy>(
+    rng: &mut SplitMix64,
+    municipalities: &mut [Municipality],
+    value: Accessors<T>,
+    has: fn(&Municipality) -> bool,
+    same: fn(&Municipality, &Municipality) -> bool,
+    targets: &[(&[usize], usize)],
+) {
+    let group = |m: &Municipality| targets.iter().position(|(classes, _)| classes.contains(&class_of(m)));
+    let total = municipalities.iter().filter(|m| has(m)).count();
+    let rest = total - targets.iter().map(|t| t.1).sum::<usize>();
+    let target = |g: Option<usize>| g.map_or(rest, |g| targets[g].1);
+    loop {
+        let count = |g: Option<usize>| municipalities.iter().filter(|m| group(m) == g && has(m)).count();
+        let groups: Vec<Option<usize>> = (0..targets.len()).map(Some).chain([None]).collect();
+        let Some(&over) = groups.iter().find(|&&g| count(g) > target(g)) else { break };
+        let under: Vec<Option<usize>> = groups.iter().copied().filter(|&g| count(g) < target(g)).collect();
+        let mut pairs = Vec::new();
+        for (i, a) in municipalities.iter().enumerate() {
+            if group(a) != over || !has(a) {
+                continue;
+            }
+            for (j, b) in municipalities.iter().enumerate() {
+                if under.contains(&group(b)) && !has(b) && same(a, b) {
+                    pairs.push((i, j));
+                }
+            }
+        }
+        assert!(!pairs.is_empty(), "no swap moves the surplus of size group {over:?}");
+        let (i, j) = pairs[rng.below(pairs.len())];
+        let (vi, vj) = (value.0(&municipalities[i]), value.0(&municipalities[j]));
+        value.1(&mut municipalities[i], vj);
+        value.1(&mut municipalities[j], vi);
+    }
+}
+
+/// SSB's shares by size (Fig. 3.2, 4.3, the cloud footnote of Fig. 5.1): projects
+/// and cloud in every municipality of 30,000 or more; 21 of 83 under 2,000 without
+/// projects; 45 of 183 under 5,000 without cloud; 9 of 83 under 2,000 and 13 of 15
+/// with 50,000 or more tried to recruit.
+fn fix_by_size(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
+    const UNDER_2000: &[usize] = &[0];
+    const UNDER_5000: &[usize] = &[0, 1];
+    const OVER_30000: &[usize] = &[5, 6];
+    const FROM_50000: &[usize] = &[6];
+    let any = |_: &Municipality, _: &Municipality| true;
+    swap_to_targets(
+        rng,
+        municipalities,
+        (|m| m.priority, |m, v| m.priority = v),
+        |m| m.priority.1 == 0,
+        any,
+        &[(UNDER_2000, WITHOUT_PROJECTS_UNDER_2000), (OVER_30000, 0)],
+    );
+    swap_to_targets(
+        rng,
+        municipalities,
+        (|m| (m.usage, m.service_offer), |m, (u, o)| (m.usage, m.service_offer) = (u, o)),
+        |m| m.usage.0 == 0,
+        any,
+        &[(UNDER_5000, WITHOUT_CLOUD_UNDER_5000), (OVER_30000, 0)],
+    );
+    swap_to_targets(
+        rng,
+        municipalities,
+        (|m| m.recruitment, |m, v| m.recruitment = v),
+        |m| m.recruitment != RecruitmentStatus::NotTried,
+        |a, b| a.hindrance == b.hindrance,
+        &[(UNDER_2000, TRIED_UNDER_2000), (FROM_50000, TRIED_FROM_50000)],
+    );
+}
+
 /// Every service-offer point total reachable with the four modes.
 fn reachable_service_points() -> BTreeSet<u32> {
     tier_combinations().into_iter().map(|(points, _)| points).collect()
@@ -624,7 +759,7 @@ fn draw_counts(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
 // Answers
 
 /// The survey response of one municipality: answers whose counts are its counts.
-fn answers(rng: &mut SplitMix64, municipality: &Municipality) -> pb::SurveyResponse {
+fn answers(rng: &mut SplitMix64, municipality: &Municipality, plan: &Plan) -> pb::SurveyResponse {
     let count = |c: Count| municipality.counts[c as usize] as usize;
     let enum_values = |indices: Vec<usize>| indices.into_iter().map(|i| i as i32 + 1).collect::<Vec<i32>>();
 
@@ -668,16 +803,11 @@ fn answers(rng: &mut SplitMix64, municipality: &Municipality) -> pb::SurveyRespo
         Hindrance::Unknown => pb::HindranceDegree::DontKnow,
     };
 
-    let digital = rng.weighted_subset(&DIGITAL_ACTIVITY_WEIGHTS, count(Count::Procurement));
-    let activities = (0..8)
-        .map(|a| {
-            let answer = if digital.contains(&a) {
-                [pb::ProcurementAnswer::YesFully, pb::ProcurementAnswer::YesPartly][rng.weighted(&[0.55, 0.45])]
-            } else {
-                [pb::ProcurementAnswer::No, pb::ProcurementAnswer::DontKnow][rng.weighted(&[0.85, 0.15])]
-            };
-            pb::ProcurementActivityAnswer { activity: a as i32 + 1, answer: answer as i32 }
-        })
+    let activities = plan
+        .procurement
+        .iter()
+        .enumerate()
+        .map(|(a, &answer)| pb::ProcurementActivityAnswer { activity: a as i32 + 1, answer: answer as i32 })
         .collect();
 
     pb::SurveyResponse {
@@ -693,31 +823,33 @@ fn answers(rng: &mut SplitMix64, municipality: &Municipality) -> pb::SurveyRespo
         ssb_2018: Some(pb::Ssb2018Answers {
             strategy: Some(pb::Ssb2018Strategy {
                 has_strategy: strategy > 0,
-                areas: enum_values(rng.weighted_subset(&STRATEGY_AREA_WEIGHTS, strategy)),
+                areas: enum_values(plan.strategy.clone()),
             }),
             projects: Some(pb::Ssb2018Projects {
                 has_projects: projects > 0,
-                areas: enum_values(rng.weighted_subset(&PROJECT_AREA_WEIGHTS, projects)),
+                areas: enum_values(plan.projects.clone()),
             }),
             sourcing: Some(pb::Ssb2018Sourcing { functions }),
             recruitment: Some(pb::Ssb2018Recruitment { tried_to_recruit: tried, difficulties }),
             hindrance: Some(pb::Ssb2018Hindrance { degree: degree as i32 }),
-            cloud: Some(pb::Ssb2018Cloud {
-                uses_cloud: cloud > 0,
-                areas: enum_values(rng.weighted_subset(&CLOUD_AREA_WEIGHTS, cloud)),
-            }),
+            cloud: Some(pb::Ssb2018Cloud { uses_cloud: cloud > 0, areas: enum_values(plan.cloud.clone()) }),
             procurement: Some(pb::Ssb2018Procurement { activities }),
             service_offer: Some(pb::Ssb2018ServiceOffer {
-                modes: service_modes(rng, municipality.counts[Count::ServiceOffer as usize]),
+                modes: plan
+                    .modes
+                    .iter()
+                    .enumerate()
+                    .map(|(mode, &extent)| pb::ServiceModeAnswer { mode: mode as i32 + 1, extent: extent as i32 })
+                    .collect(),
             }),
         }),
         ..Default::default()
     }
 }
 
-/// Four service-mode answers whose points sum to `points`: a tier combination with
-/// that sum, drawn by how common each tier is per kind of mode, then an extent per tier.
-fn service_modes(rng: &mut SplitMix64, points: u32) -> Vec<pb::ServiceModeAnswer> {
+/// Four extent tiers (0 none, 1 some, 2 about half or more) whose points sum to
+/// `points`, drawn by how common each tier is per kind of mode.
+fn service_tiers(rng: &mut SplitMix64, points: u32) -> [usize; 4] {
     const SIMPLE_TIERS: [f64; 3] = [1.0, 1.2, 0.8];
     const COMPLEX_TIERS: [f64; 3] = [1.0, 0.6, 0.3];
     let combos: Vec<[usize; 4]> =
@@ -730,20 +862,148 @@ fn service_modes(rng: &mut SplitMix64, points: u32) -> Vec<pb::ServiceModeAnswer
                 .product()
         })
         .collect();
-    let tiers = combos[rng.weighted(&weights)];
-    (0..4)
-        .map(|mode| {
-            let complex = m::SERVICE_MODE_IS_COMPLEX[mode];
-            let extent = match tiers[mode] {
-                0 => {
-                    let zero = [pb::ServiceExtent::None, pb::ServiceExtent::DontKnow, pb::ServiceExtent::NotRelevant];
-                    zero[rng.weighted(if complex { &[0.6, 0.25, 0.15] } else { &[0.85, 0.1, 0.05] })]
+    combos[rng.weighted(&weights)]
+}
+
+/// The answers of every municipality beyond its counts, planned together so that
+/// each item's total over the round is the published one.
+struct Plan {
+    strategy: Vec<usize>,
+    projects: Vec<usize>,
+    cloud: Vec<usize>,
+    procurement: [pb::ProcurementAnswer; 8],
+    modes: [pb::ServiceExtent; 4],
+}
+
+/// Column totals for a 0/1 table with `total` ticks: the `fixed` columns as given,
+/// the others in proportion to `weights` (largest remainder), none above `cap`.
+fn column_totals(fixed: &[(usize, usize)], weights: &[f64], total: usize, cap: usize) -> Vec<usize> {
+    let mut totals = vec![0usize; weights.len()];
+    let mut free: Vec<usize> = (0..weights.len()).filter(|c| fixed.iter().all(|f| f.0 != *c)).collect();
+    for &(c, n) in fixed {
+        totals[c] = n;
+    }
+    let mut left = total - fixed.iter().map(|f| f.1).sum::<usize>();
+    while left > 0 {
+        assert!(!free.is_empty(), "{total} ticks do not fit {} columns of {cap}", weights.len());
+        let weight: f64 = free.iter().map(|&c| weights[c]).sum();
+        let shares: Vec<f64> = free.iter().map(|&c| left as f64 * weights[c] / weight).collect();
+        let mut given: Vec<usize> = shares.iter().map(|x| x.floor() as usize).collect();
+        let mut order: Vec<usize> = (0..free.len()).collect();
+        order.sort_by(|&a, &b| (shares[b] - shares[b].floor()).total_cmp(&(shares[a] - shares[a].floor())));
+        for &k in order.iter().take(left - given.iter().sum::<usize>()) {
+            given[k] += 1;
+        }
+        left = 0;
+        for (k, &c) in free.iter().enumerate() {
+            let room = cap - totals[c];
+            totals[c] += given[k].min(room);
+            left += given[k].saturating_sub(room);
+        }
+        free.retain(|&c| totals[c] < cap);
+    }
+    totals
+}
+
+/// A 0/1 table with the given row counts and column totals (Ryser's construction:
+/// each row takes the columns with the most ticks still to place, ties at random).
+/// Panics when there is none.
+fn fill(rng: &mut SplitMix64, rows: &[usize], columns: &[usize]) -> Vec<Vec<usize>> {
+    assert_eq!(rows.iter().sum::<usize>(), columns.iter().sum::<usize>(), "ticks by row and by column");
+    let mut left = columns.to_vec();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    rng.shuffle(&mut order);
+    order.sort_by_key(|&r| std::cmp::Reverse(rows[r]));
+    let mut table = vec![Vec::new(); rows.len()];
+    for r in order {
+        let mut candidates: Vec<usize> = (0..columns.len()).collect();
+        rng.shuffle(&mut candidates);
+        candidates.sort_by_key(|&c| std::cmp::Reverse(left[c]));
+        let mut chosen: Vec<usize> = candidates[..rows[r]].to_vec();
+        for &c in &chosen {
+            assert!(left[c] > 0, "no 0/1 table has these row counts and column totals");
+            left[c] -= 1;
+        }
+        chosen.sort_unstable();
+        table[r] = chosen;
+    }
+    table
+}
+
+/// Strategy, project and cloud areas with the published ticks (Fig. 3.1, 3.3, 5.1),
+/// procurement answers with the published shares among users (Fig. 5.2), and service
+/// modes with the published «vet ikke» / «ikke relevant» counts (Fig. 5.3).
+fn plan_answers(rng: &mut SplitMix64, municipalities: &[Municipality]) -> Vec<Plan> {
+    let portfolio = |rng: &mut SplitMix64, count: Count, targets: &[(usize, usize)], weights: &[f64]| {
+        let rows: Vec<usize> = municipalities.iter().map(|m| m.counts[count as usize] as usize).collect();
+        let base = rows.iter().filter(|&&n| n > 0).count();
+        let totals = column_totals(targets, weights, rows.iter().sum(), base);
+        fill(rng, &rows, &totals)
+    };
+    let strategy = portfolio(rng, Count::Strategy, &STRATEGY_AREA_TARGETS, &STRATEGY_AREA_WEIGHTS);
+    let projects = portfolio(rng, Count::Projects, &PROJECT_AREA_TARGETS, &PROJECT_AREA_WEIGHTS);
+    let cloud = portfolio(rng, Count::Cloud, &CLOUD_AREA_TARGETS, &CLOUD_AREA_WEIGHTS);
+
+    // Procurement: digital activities by row, then among the users' other answers
+    // exactly the published «nei» for evaluation and award and for follow-up.
+    let rows: Vec<usize> = municipalities.iter().map(|m| m.counts[Count::Procurement as usize] as usize).collect();
+    let users = rows.iter().filter(|&&n| n > 0).count();
+    assert_eq!(users, PROCUREMENT_USERS, "users of digital procurement");
+    let totals = column_totals(&PROCUREMENT_DIGITAL_TARGETS, &DIGITAL_ACTIVITY_WEIGHTS, rows.iter().sum(), users);
+    let digital = fill(rng, &rows, &totals);
+    let mut procurement: Vec<[pb::ProcurementAnswer; 8]> = digital
+        .iter()
+        .map(|d| {
+            std::array::from_fn(|a| {
+                if d.contains(&a) {
+                    [pb::ProcurementAnswer::YesFully, pb::ProcurementAnswer::YesPartly][rng.weighted(&[0.55, 0.45])]
+                } else {
+                    [pb::ProcurementAnswer::No, pb::ProcurementAnswer::DontKnow][rng.weighted(&[0.85, 0.15])]
                 }
+            })
+        })
+        .collect();
+    for (activity, no) in PROCUREMENT_NO_TARGETS {
+        let mut not_digital: Vec<usize> =
+            (0..municipalities.len()).filter(|&i| rows[i] > 0 && !digital[i].contains(&activity)).collect();
+        assert!(not_digital.len() >= no, "activity {activity}: {} not digital, want {no} «nei»", not_digital.len());
+        rng.shuffle(&mut not_digital);
+        for (k, &i) in not_digital.iter().enumerate() {
+            procurement[i][activity] = if k < no { pb::ProcurementAnswer::No } else { pb::ProcurementAnswer::DontKnow };
+        }
+    }
+
+    // Service modes: tiers by points, then exactly the published «vet ikke» /
+    // «ikke relevant» among each mode's tier-0 answers.
+    let tiers: Vec<[usize; 4]> =
+        municipalities.iter().map(|m| service_tiers(rng, m.counts[Count::ServiceOffer as usize])).collect();
+    let mut modes: Vec<[pb::ServiceExtent; 4]> = tiers
+        .iter()
+        .map(|t| {
+            std::array::from_fn(|mode| match t[mode] {
+                0 => pb::ServiceExtent::None,
                 1 => pb::ServiceExtent::Some,
                 _ => [pb::ServiceExtent::AboutHalf, pb::ServiceExtent::Most, pb::ServiceExtent::All]
                     [rng.weighted(&[0.4, 0.45, 0.15])],
-            };
-            pb::ServiceModeAnswer { mode: mode as i32 + 1, extent: extent as i32 }
+            })
+        })
+        .collect();
+    for (mode, &unknown) in MODES_UNKNOWN.iter().enumerate() {
+        let mut zero: Vec<usize> = (0..municipalities.len()).filter(|&i| tiers[i][mode] == 0).collect();
+        assert!(zero.len() >= unknown, "mode {mode}: {} at tier 0, want {unknown} unknown", zero.len());
+        rng.shuffle(&mut zero);
+        for &i in &zero[..unknown] {
+            modes[i][mode] = [pb::ServiceExtent::DontKnow, pb::ServiceExtent::NotRelevant][rng.weighted(&[0.6, 0.4])];
+        }
+    }
+
+    (0..municipalities.len())
+        .map(|i| Plan {
+            strategy: strategy[i].clone(),
+            projects: projects[i].clone(),
+            cloud: cloud[i].clone(),
+            procurement: procurement[i],
+            modes: modes[i],
         })
         .collect()
 }
@@ -886,6 +1146,30 @@ fn verify(lines: &[String]) -> String {
     check(tried == TRIED_HIGH + TRIED_OTHER, format!("{tried} tried to recruit"));
     check(not_tried_high == HINDRANCE_HIGH - TRIED_HIGH, format!("{not_tried_high} large hindrance, not tried"));
 
+    // Every published figure of METHOD.md §6, as the round reports it.
+    let mut round = RoundAggregator::new(RoundConfig {
+        round_id: ROUND_ID.into(),
+        survey_year: SURVEY_YEAR as u16,
+        calibration: CalibrationMode::Published,
+    });
+    for (line, request) in parsed.iter().enumerate().skip(1) {
+        if let Some(pb::score_round_request::Item::Record(record)) = &request.item
+            && let Ok(v) = validate::survey_response(record.response.as_ref(), "response")
+        {
+            round.add_valid(&line.to_string(), &v.respondent, v.ssb_2018.as_ref());
+        }
+    }
+    let report = round.finish();
+    let figures = checks(&report.tables, &report.items, &report.catalogues);
+    for f in &figures {
+        let unreachable = UNREACHABLE_FIGURES.contains(&f.figure.id);
+        check(
+            f.agrees != unreachable,
+            format!("{}: {} / {} (published {})", f.figure.id, f.count, f.base, f.figure.published),
+        );
+    }
+    check(figures.len() == 30, format!("{} ssb-2018 figures checked, want 30", figures.len()));
+
     assert!(failures.is_empty(), "generated round misses its targets:\n  {}", failures.join("\n  "));
 
     let percent = |k: usize, of: usize| 100.0 * k as f64 / of as f64;
@@ -926,6 +1210,10 @@ fn verify(lines: &[String]) -> String {
         percent(tried, n),
         percent(not_tried_high, high)
     );
-    s += "  all targets met (strategy median 10: the published 9 is unreachable with 124 without strategy and Tabell 3.1)";
+    let agree = figures.iter().filter(|f| f.agrees).count();
+    s +=
+        &format!("  published figures (METHOD.md §6): {agree} of {} agree at the published precision\n", figures.len());
+    s += "  all targets met (strategy median 10: the published 9 is unreachable with 124 without strategy and Tabell 3.1;\n";
+    s += "  «Informasjonssikkerhet» 237 of 253 = 93.7 %: 93.8 % is no count of 253)";
     s
 }

@@ -3,6 +3,7 @@
 mod batch;
 mod configuration;
 mod faults;
+mod figures;
 mod health;
 mod helpers;
 mod hostile;
