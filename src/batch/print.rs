@@ -17,7 +17,10 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
             writeln!(out, "  … and {} more (see the JSON report)", a.rejections.len() - 20)?;
         }
     }
-    if let Some(c) = &s.calibration {
+    // A round without `ssb-2018` answers has no calibration or composite tables to show.
+    let has_ssb =
+        s.accounting.as_ref().is_none_or(|a| a.parts.is_empty() || a.parts.iter().any(|p| p.methodology == m::ID));
+    if let Some(c) = s.calibration.as_ref().filter(|_| has_ssb) {
         writeln!(out, "\nCalibration used: {}", c.used().as_str_name())?;
         writeln!(
             out,
@@ -58,12 +61,23 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
     print_items::figures(out, &s.published_figures)?;
     match kinds.iter().find(|g| g.key == municipalities) {
         Some(g) => {
-            writeln!(out, "\nMunicipalities (n = {}), beside the published 2018 tables (municipalities only)", g.n)?;
+            if has_ssb {
+                writeln!(
+                    out,
+                    "\nMunicipalities (n = {}), beside the published 2018 tables (municipalities only)",
+                    g.n
+                )?;
+            } else {
+                writeln!(out, "\nMunicipalities (n = {})", g.n)?;
+            }
             kind_tables(out, g, true)?;
             print_items::tables(out, g)?;
             print_items::items(out, g, &s.item_layout)?;
         }
-        None => writeln!(out, "\nNo municipalities in this round: nothing to set beside the published 2018 tables")?,
+        None if has_ssb => {
+            writeln!(out, "\nNo municipalities in this round: nothing to set beside the published 2018 tables")?
+        }
+        None => {}
     }
     for g in kinds.iter().filter(|g| g.key != municipalities) {
         writeln!(out, "\n{} (n = {})", g.label, g.n)?;
@@ -71,10 +85,15 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
         print_items::tables(out, g)?;
         print_items::items(out, g, &s.item_layout)?;
     }
-    writeln!(out, "\nBy group: n and grade counts 0–4 (digital priority | use | activity)")?;
+    if has_ssb {
+        writeln!(out, "\nBy group: n and grade counts 0–4 (digital priority | use | activity)")?;
+    } else {
+        writeln!(out, "\nBy group: n")?;
+    }
     for g in s.groups.iter().skip(1) {
         let grades: Vec<String> = g.composites.iter().map(|c| row(&c.per_grade)).collect();
-        writeln!(out, "  {:<32} n {:>6}  {}", g.label, g.n, grades.join(" | "))?;
+        let grades = if has_ssb { grades.join(" | ") } else { String::new() };
+        writeln!(out, "{}", format!("  {:<32} n {:>6}  {}", g.label, g.n, grades).trim_end())?;
     }
     Ok(())
 }
@@ -82,6 +101,9 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
 /// One kind's composite tables (with the published 2018 counts beside them
 /// when `published`), simple scores and competence cross-table.
 fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io::Result<()> {
+    if g.composites.iter().all(|c| c.n == 0) && g.scores.iter().all(|d| d.n == 0) && !g.items.is_empty() {
+        return Ok(());
+    }
     for (composite, table) in m::COMPOSITES.iter().zip(&g.composites) {
         writeln!(out, "\n{} — {} (n = {})", composite.published_table, composite.name, table.n)?;
         let header = if published { "2018" } else { "" };

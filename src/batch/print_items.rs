@@ -188,9 +188,9 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
         let id = f.id.split_once('/').map_or(f.id.as_str(), |(_, rest)| rest);
         writeln!(
             out,
-            "  {:<50} {:<20} {:>16} {:>16} {:>13}  {}",
+            "  {:<50} {:<24} {:>16} {:>16} {:>13}  {}",
             clip(id, 50),
-            clip(source, 20),
+            clip(source, 24),
             f.published,
             round,
             format!("{}/{}", f.round_count, f.round_base),

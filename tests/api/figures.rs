@@ -102,3 +102,77 @@ fn the_2018_round_sets_only_ssb_figures_beside_its_own() {
     assert_eq!(parts.len(), 1);
     assert_eq!((parts[0].with_block, parts[0].some_part, parts[0].all_parts), (377, 377, 377));
 }
+
+fn round_2015() -> &'static pb::RoundSummary {
+    static SUMMARY: OnceLock<pb::RoundSummary> = OnceLock::new();
+    SUMMARY.get_or_init(|| summary_of("examples/round-2015.jsonl"))
+}
+
+fn round_ks() -> &'static pb::RoundSummary {
+    static SUMMARY: OnceLock<pb::RoundSummary> = OnceLock::new();
+    SUMMARY.get_or_init(|| summary_of("examples/round-ks-2018.jsonl"))
+}
+
+figures! { round_2015:
+    riksrevisjonen_pairs_online_27: "riksrevisjonen-2015/pairs_at_least_1" = 1339 / 4959;
+    riksrevisjonen_none_online_37_of_261: "riksrevisjonen-2015/with_none" = 37 / 261;
+    riksrevisjonen_none_online_14: "riksrevisjonen-2015/with_none_share" = 37 / 261;
+    riksrevisjonen_none_online_under_5000_29_of_128: "riksrevisjonen-2015/with_none_under_5000" = 29 / 128;
+    riksrevisjonen_none_online_under_5000_23: "riksrevisjonen-2015/with_none_under_5000_share" = 29 / 128;
+    riksrevisjonen_about_half_transfer_received_data: "riksrevisjonen-2015/with_level_2" = 130 / 261;
+    riksrevisjonen_under_ten_percent_answer_electronically: "riksrevisjonen-2015/with_level_3" = 24 / 261;
+}
+
+figures! { round_ks:
+    ks_brukeren_i_sentrum_1_9: "ks-2018/area/brukeren-i-sentrum" = 161 / 161;
+    ks_ikt_som_innsatsfaktor_2_1: "ks-2018/area/ikt-som-innsatsfaktor" = 164 / 164;
+    ks_digital_kompetanse_og_deltakelse_2_6: "ks-2018/area/digital-kompetanse-og-deltakelse" = 170 / 170;
+    ks_effektiv_digitalisering_2_9: "ks-2018/area/effektiv-digitalisering" = 170 / 170;
+    ks_informasjonssikkerhet_og_personvern_3_2: "ks-2018/area/informasjonssikkerhet-og-personvern" = 166 / 166;
+    ks_helse_og_velferd_2_7: "ks-2018/area/helse-og-velferd" = 175 / 175;
+    ks_utdanning_og_oppvekst_3_0: "ks-2018/area/utdanning-og-oppvekst" = 168 / 168;
+    ks_plan_bygg_og_geodata_3_0: "ks-2018/area/plan-bygg-og-geodata" = 176 / 176;
+    ks_two_thirds_have_an_information_security_strategy: "ks-2018/item/sik-1" = 111 / 166;
+    ks_49_percent_have_a_cloud_plan: "ks-2018/item/sik-5" = 81 / 166;
+    ks_215_answered_some_part: "ks-2018/accounting/some_part" = 215 / 215;
+    ks_141_answered_every_part: "ks-2018/accounting/all_parts" = 141 / 215;
+}
+
+#[test]
+fn the_2015_round_is_261_municipalities_with_every_service_reported() {
+    let s = round_2015();
+    assert_eq!(s.published_figures.len(), 7);
+    let municipalities = s.groups.iter().find(|g| g.key == "RESPONDENT_KIND_MUNICIPALITY").unwrap();
+    assert_eq!(municipalities.n, 261);
+    let services = municipalities.riksrevisjonen_2015.as_ref().unwrap();
+    assert_eq!(services.pairs, 261 * 19);
+    assert_eq!(municipalities.items.len(), 19, "one distribution per service");
+    assert!(municipalities.items.iter().all(|d| d.n == 261 && d.counts.len() == 4));
+}
+
+#[test]
+fn the_ks_round_is_215_respondents_of_both_kinds_and_its_means_hold_over_all_of_them() {
+    let s = round_ks();
+    assert_eq!(s.accounting.as_ref().unwrap().scored, 215);
+    let overall = &s.groups[0];
+    let county = s.groups.iter().find(|g| g.key == "RESPONDENT_KIND_COUNTY_MUNICIPALITY").unwrap();
+    assert_eq!(county.n, 10);
+    for mean in &overall.ks_2018 {
+        let rounded = (10.0 * mean.mean).round() / 10.0;
+        assert_eq!(rounded, mean.published_national_mean, "{} over every respondent", mean.area_id);
+    }
+    let parts = &s.accounting.as_ref().unwrap().parts;
+    assert_eq!((parts[0].methodology.as_str(), parts[0].some_part, parts[0].all_parts), ("ks-2018", 215, 141));
+}
+
+/// The item tables keep each example round's summary far below the 4 MiB message
+/// limit (the rejections listed in it are kept under a quarter of the limit).
+#[test]
+fn the_example_summaries_with_their_item_tables_fit_one_message_with_room() {
+    use prost::Message;
+    for (name, s) in [("2018", round_2018()), ("2015", round_2015()), ("ks", round_ks())] {
+        let bytes = s.encoded_len();
+        eprintln!("{name}: summary {bytes} bytes, {} groups", s.groups.len());
+        assert!(bytes < 1024 * 1024, "{name}: {bytes} bytes");
+    }
+}
