@@ -135,9 +135,9 @@ pub async fn run(
 }
 
 async fn drain(reporter: &HealthReporter) {
-    tracing::info!("shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
     reporter.set_not_serving::<IndicatorServiceServer<IndicatorApi>>().await;
     reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+    tracing::info!("shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
 }
 
 /// Pause after a failed accept (out of file descriptors, say), so the accept
