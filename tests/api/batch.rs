@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use indikator::batch::{self, BatchJob, BatchOutcome};
+use indikator::client::batch::{self, BatchJob, BatchOutcome};
 use indikator::proto::v1 as pb;
 
 use crate::helpers::spawn_app;
@@ -19,6 +19,7 @@ fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
         survey_year: None,
         calibration: None,
         max_records: 1_000_000,
+        catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
     }
 }
@@ -114,7 +115,7 @@ async fn relative_calibration_is_chosen_on_the_command_line() {
 // ---- `indikator batch` as users run it ----
 
 /// The printed tables of `indikator batch examples/round-2018.jsonl`, checked by
-/// hand against the README and METHOD.md's published 2018 figures. When a change
+/// hand against the README and docs/method.md's published 2018 figures. When a change
 /// to the round tables is meant to change them, rewrite the file with
 /// `UPDATE_GOLDEN=1 cargo test --test api batch_prints`, and read the diff before
 /// committing it.

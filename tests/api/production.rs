@@ -1,9 +1,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use indikator::configuration::{ServerSettings, TlsSettings};
-use indikator::middleware::CallLimits;
 use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator::server::middleware::CallLimits;
+use indikator::server::settings::{ServerSettings, TlsSettings};
 use tonic::Code;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 
@@ -161,7 +161,7 @@ async fn spawn_tls(pki: &Pki, mutual: bool) -> String {
         client_ca_pem: mutual.then(|| pki.ca.clone().into_bytes()),
     };
     let settings = ServerSettings { tls: Some(tls), ..ServerSettings::default() };
-    tokio::spawn(indikator::startup::run(listener, settings, std::future::pending()));
+    tokio::spawn(indikator::server::run(listener, settings, std::future::pending()));
     address
 }
 

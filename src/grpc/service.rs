@@ -4,20 +4,21 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::{Stream, StreamExt};
-use tonic::{Code, Request, Response, Status, Streaming};
-use tonic_types::{ErrorDetails, StatusExt};
+use tonic::{Request, Response, Status, Streaming};
 
+use super::Metrics;
 use crate::catalogue::Catalogues;
-use crate::middleware::Metrics;
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
 use crate::scoring::maturity;
 use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
-use super::round::{RoundLimits, RoundOutput, fold_round_reserving, score_stream_record_with, undecodable_record};
+use super::round::{RoundOutput, fold_round_reserving, score_stream_record, undecodable_record};
+use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::take_undecodable;
+use crate::round::RoundLimits;
 
 type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
@@ -45,7 +46,7 @@ impl IndicatorApi {
             round_limits,
             metrics,
             catalogues,
-            max_message_bytes: crate::configuration::defaults::MAX_MESSAGE_BYTES,
+            max_message_bytes: super::DEFAULT_MAX_MESSAGE_BYTES,
             budget,
         }
     }
@@ -79,19 +80,8 @@ impl Drop for RoundInFlight {
     }
 }
 
-/// INVALID_ARGUMENT carrying the violations as `google.rpc.BadRequest`.
-pub fn invalid_argument(violations: Violations) -> Status {
-    let message = violations.message();
-    Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
-}
-
-/// Scores one validated response (published calibration, shipped catalogues).
-pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
-    score_validated_with(validated, Catalogues::shipped())
-}
-
 /// Scores one validated response under the published calibration.
-pub fn score_validated_with(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
+pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
     let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
     let ks = &catalogues.ks_2018;
     let ks_2018 = validated
@@ -109,7 +99,7 @@ pub fn score_validated_with(validated: &Validated, catalogues: &Catalogues) -> p
 impl IndicatorService for IndicatorApi {
     async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
         let request = request.into_inner();
-        let validated = match validate::survey_response_with(request.response.as_ref(), "response", &self.catalogues) {
+        let validated = match validate::survey_response(request.response.as_ref(), "response", &self.catalogues) {
             Ok(v) => v,
             Err(violations) => {
                 self.count("Score", 0, 1);
@@ -122,7 +112,7 @@ impl IndicatorService for IndicatorApi {
             span.record("municipality", tracing::field::display(m));
         }
         self.count("Score", 1, 0);
-        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated_with(&validated, &self.catalogues)) }))
+        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated, &self.catalogues)) }))
     }
 
     async fn get_methodology(
@@ -155,7 +145,7 @@ impl IndicatorService for IndicatorApi {
         let outbound = inbound.enumerate().map(move |(sequence, message)| {
             let out = message.map(|m| match take_undecodable() {
                 Some(problem) => undecodable_record(sequence as u64, m.record_id, problem),
-                None => score_stream_record_with(sequence as u64, m, &tally.api.catalogues),
+                None => score_stream_record(sequence as u64, m, &tally.api.catalogues),
             })?;
             tally.note(&out);
             Ok(out)
@@ -173,7 +163,9 @@ impl IndicatorService for IndicatorApi {
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
         let in_flight = RoundInFlight::start(&self.metrics);
         let (report, reservation) =
-            fold_round_reserving(request.into_inner(), self.round_limits, &self.catalogues, &self.budget).await?;
+            fold_round_reserving(request.into_inner(), self.round_limits, &self.catalogues, &self.budget)
+                .await
+                .map_err(Status::from)?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");

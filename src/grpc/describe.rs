@@ -76,10 +76,10 @@ fn rule(id: &str, rule: String, p: Provenance) -> pb::MethodRule {
     pb::MethodRule { id: id.into(), rule, provenance: provenance(p) }
 }
 
-/// `ssb-2018`'s rules beyond its tables: relative calibration (METHOD.md §1.5),
+/// `ssb-2018`'s rules beyond its tables: relative calibration (docs/method.md §1.5),
 /// missing answers (§1.4) and the comparison base (§5).
 fn ssb_2018_rules() -> Vec<pb::MethodRule> {
-    use crate::scoring::bands::{MIN_DISTINCT, MIN_NONZERO};
+    use crate::methodology::bands::{MIN_DISTINCT, MIN_NONZERO};
     vec![
         rule(
             "relative_calibration.cuts",
@@ -133,7 +133,7 @@ fn ssb_2018_rules() -> Vec<pb::MethodRule> {
     ]
 }
 
-/// The rules of a catalogue-driven methodology (METHOD.md §2, §3).
+/// The rules of a catalogue-driven methodology (docs/method.md §2, §3).
 fn catalogue_rules(id: &str) -> Vec<pb::MethodRule> {
     match id {
         KS_2018 => vec![
@@ -176,7 +176,7 @@ fn catalogue_rules(id: &str) -> Vec<pb::MethodRule> {
     }
 }
 
-/// Who a methodology covers (METHOD.md §5).
+/// Who a methodology covers (docs/method.md §5).
 fn respondent_kinds(id: &str) -> Vec<i32> {
     use pb::RespondentKind as K;
     let kinds: &[K] = match id {

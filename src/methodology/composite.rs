@@ -36,7 +36,7 @@ impl CompositeTable {
 mod tests {
     use crate::methodology::ssb2018 as m;
 
-    /// METHOD.md §1.1, word for word: S = strategy score, P = project score.
+    /// docs/method.md §1.1, word for word: S = strategy score, P = project score.
     fn priority_rule(s: u8, p: u8) -> u8 {
         if s == 0 && p == 0 {
             0
@@ -51,7 +51,7 @@ mod tests {
         }
     }
 
-    /// METHOD.md §1.3, word for word, for both activity composites.
+    /// docs/method.md §1.3, word for word, for both activity composites.
     fn activity_rule(c: u8, d: u8) -> u8 {
         let (lo, hi) = (c.min(d), c.max(d));
         if c >= 3 && d >= 3 {

@@ -1,41 +1,27 @@
-//! Command-line flags and environment variables. Every flag has an
-//! `INDIKATOR_*` environment variable; flags win.
+//! The binary's command line: flags, their `INDIKATOR_*` environment
+//! variables (flags win) and subcommands, turned into the library's plain
+//! settings. The only place clap appears.
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::api::round::RoundLimits;
-use crate::batch::{BatchJob, InputFormat};
-use crate::catalogue::Catalogues;
-use crate::middleware::CallLimits;
-use crate::proto::v1 as pb;
+use indikator::catalogue::{CatalogueError, Catalogues};
+use indikator::client::batch::{BatchJob, InputFormat};
+use indikator::client::health::HealthProbe;
+use indikator::proto::v1 as pb;
+use indikator::round::RoundLimits;
+use indikator::server::middleware::CallLimits;
+use indikator::server::settings::{ServerSettings, TlsSettings, defaults};
+use indikator::server::telemetry::{LogFormat, LogSettings};
 
-/// Every default of the server, defined once: the flags show these, and
-/// [`ServerSettings::default`] uses them.
-pub mod defaults {
-    use std::time::Duration;
-
-    pub const LISTEN: &str = "0.0.0.0:50051";
-    pub const MAX_ROUND_RECORDS: u64 = 1_000_000;
-    pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
-    /// After SIGTERM, health is NOT_SERVING and new connections are still
-    /// accepted this long, so load balancers stop routing here first.
-    pub const DRAIN_DELAY: Duration = Duration::from_secs(5);
-    pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
-    pub const MAX_CONCURRENT_REQUESTS: usize = 1024;
-    /// Streams one connection may have open (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
-    pub const MAX_STREAMS_PER_CONNECTION: u32 = 256;
-    pub const MAX_HEALTH_WATCHES: usize = 64;
-    pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
-    /// What request bodies and rounds may hold together: with the binary's
-    /// own ~10 MiB, per-connection buffers and the allocator's slack, this
-    /// keeps the server inside the Deployment's 256 MiB limit.
-    pub const MEMORY_BUDGET_BYTES: usize = 160 * 1024 * 1024;
-    pub const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(30);
-    pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
-    pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(300);
-    pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Why the command line could not be turned into settings.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
 }
 
 /// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
@@ -89,7 +75,7 @@ pub struct BatchArgs {
     pub input: PathBuf,
     /// Input format; by default `.csv` files are CSV and others JSON Lines.
     #[arg(long, value_enum)]
-    pub format: Option<InputFormat>,
+    pub format: Option<InputFormatArg>,
     /// Server to score on, e.g. `http://localhost:50051`; in-process without it.
     #[arg(long, env = "INDIKATOR_SERVER")]
     pub server: Option<String>,
@@ -108,9 +94,22 @@ pub struct BatchArgs {
     /// In-process only: most records a round may carry.
     #[arg(long, default_value_t = 10_000_000)]
     pub max_round_records: u64,
+    /// In-process only: a directory of catalogue TOML files replacing the
+    /// shipped `ks-2018` / `riksrevisjonen-2015` (as `serve --catalogue-dir`).
+    #[arg(long)]
+    pub catalogue_dir: Option<PathBuf>,
     /// Do not print the summary tables.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// One `indikator.v1.ScoreRoundRequest` per line (proto3 JSON), header first.
+    Jsonl,
+    /// A header row, then one respondent per row (see docs/batch-formats.md).
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -119,11 +118,28 @@ pub enum CalibrationArg {
     Relative,
 }
 
-impl From<&BatchArgs> for BatchJob {
-    fn from(a: &BatchArgs) -> Self {
-        BatchJob {
+impl From<&HealthArgs> for HealthProbe {
+    fn from(a: &HealthArgs) -> Self {
+        HealthProbe {
+            server: a.server.clone(),
+            service: a.service.clone(),
+            timeout: a.timeout,
+            ca: a.ca.clone(),
+            cert: a.cert.clone(),
+            key: a.key.clone(),
+        }
+    }
+}
+
+/// The batch job from its flags; loads the catalogues.
+pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
+    {
+        Ok(BatchJob {
             input: a.input.clone(),
-            format: a.format,
+            format: a.format.map(|f| match f {
+                InputFormatArg::Jsonl => InputFormat::Jsonl,
+                InputFormatArg::Csv => InputFormat::Csv,
+            }),
             server: a.server.clone(),
             out: a.out.clone(),
             round_id: a.round_id.clone(),
@@ -133,8 +149,9 @@ impl From<&BatchArgs> for BatchJob {
                 CalibrationArg::Relative => pb::Calibration::Relative,
             }),
             max_records: a.max_round_records,
+            catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
             print: !a.quiet,
-        }
+        })
     }
 }
 
@@ -219,8 +236,8 @@ pub struct TlsArgs {
 
 impl TlsArgs {
     /// Reads the files; `None` when TLS is off.
-    pub fn load(&self) -> Result<Option<TlsSettings>, String> {
-        let read = |p: &PathBuf| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    pub fn load(&self) -> Result<Option<TlsSettings>, CliError> {
+        let read = |p: &PathBuf| std::fs::read(p).map_err(|source| CliError::Read { path: p.clone(), source });
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => Ok(Some(TlsSettings {
                 cert_pem: read(cert)?,
@@ -232,18 +249,13 @@ impl TlsArgs {
     }
 }
 
-/// PEM material for TLS.
-#[derive(Clone)]
-pub struct TlsSettings {
-    pub cert_pem: Vec<u8>,
-    pub key_pem: Vec<u8>,
-    /// With a client CA, clients must authenticate (mTLS).
-    pub client_ca_pem: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for TlsSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TlsSettings").field("mutual", &self.client_ca_pem.is_some()).finish_non_exhaustive()
+impl From<&LogArgs> for LogSettings {
+    fn from(a: &LogArgs) -> Self {
+        let format = match a.log_format {
+            LogFormatArg::Text => LogFormat::Text,
+            LogFormatArg::Json => LogFormat::Json,
+        };
+        LogSettings { format, filter: a.log_level.clone() }
     }
 }
 
@@ -272,8 +284,8 @@ pub struct HealthArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LogArgs {
     /// Log format.
-    #[arg(long, env = "INDIKATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    #[arg(long, env = "INDIKATOR_LOG_FORMAT", value_enum, default_value_t = LogFormatArg::Text)]
+    pub log_format: LogFormatArg,
     /// Log filter (`tracing` EnvFilter syntax, e.g. `info` or `indikator=debug`).
     /// h2, hyper and tower stay at `warn` unless named here.
     #[arg(long, env = "INDIKATOR_LOG", default_value = "info")]
@@ -281,68 +293,17 @@ pub struct LogArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
+pub enum LogFormatArg {
     /// Human-readable lines.
     Text,
     /// One JSON object per line.
     Json,
 }
 
-/// Settings the server needs, independent of how they were given.
-#[derive(Debug, Clone)]
-pub struct ServerSettings {
-    /// Longest wait for in-flight calls once accepting has stopped.
-    pub shutdown_grace: Duration,
-    /// How long new connections are still accepted (with health NOT_SERVING)
-    /// once shutdown starts.
-    pub drain_delay: Duration,
-    /// Bounds on one ScoreRound.
-    pub round_limits: RoundLimits,
-    /// Server-wide cap on calls in flight.
-    pub call_limits: CallLimits,
-    /// Largest decoded request / encoded response message, in bytes.
-    pub max_message_bytes: usize,
-    /// HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS.
-    pub max_streams_per_connection: u32,
-    /// Bytes request bodies and rounds may hold together.
-    pub memory_budget_bytes: usize,
-    /// HTTP/2 keepalive ping interval; `None` = off.
-    pub keepalive_interval: Option<Duration>,
-    pub keepalive_timeout: Duration,
-    /// Connections older than this are closed gracefully.
-    pub max_connection_age: Duration,
-    /// A new connection must send its handshake within this long.
-    pub handshake_timeout: Duration,
-    /// `None`: plaintext.
-    pub tls: Option<TlsSettings>,
-    /// The `ks-2018` and `riksrevisjonen-2015` catalogues (shipped, or the operator's).
-    pub catalogues: Catalogues,
-}
-
-impl Default for ServerSettings {
-    fn default() -> Self {
-        Self {
-            shutdown_grace: defaults::SHUTDOWN_GRACE,
-            drain_delay: defaults::DRAIN_DELAY,
-            round_limits: RoundLimits::default(),
-            call_limits: CallLimits::default(),
-            max_message_bytes: defaults::MAX_MESSAGE_BYTES,
-            max_streams_per_connection: defaults::MAX_STREAMS_PER_CONNECTION,
-            memory_budget_bytes: defaults::MEMORY_BUDGET_BYTES,
-            keepalive_interval: Some(defaults::KEEPALIVE_INTERVAL),
-            keepalive_timeout: defaults::KEEPALIVE_TIMEOUT,
-            max_connection_age: defaults::MAX_CONNECTION_AGE,
-            handshake_timeout: defaults::HANDSHAKE_TIMEOUT,
-            tls: None,
-            catalogues: Catalogues::shipped().clone(),
-        }
-    }
-}
-
-impl ServerSettings {
-    /// Settings from flags; reads the TLS files.
-    pub fn from_args(args: &ServeArgs) -> Result<Self, String> {
-        Ok(Self {
+/// The server's settings from its flags; reads the TLS files and catalogues.
+pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
+    {
+        Ok(ServerSettings {
             shutdown_grace: args.shutdown_grace.0,
             drain_delay: args.drain_delay.0,
             round_limits: RoundLimits { max_records: args.max_round_records },
@@ -360,7 +321,7 @@ impl ServerSettings {
             max_connection_age: args.max_connection_age.0,
             handshake_timeout: args.handshake_timeout.0,
             tls: args.tls.load()?,
-            catalogues: Catalogues::load(args.catalogue_dir.as_deref()).map_err(|e| e.to_string())?,
+            catalogues: Catalogues::load(args.catalogue_dir.as_deref())?,
         })
     }
 }
@@ -406,7 +367,7 @@ mod tests {
     #[test]
     fn the_flags_default_to_the_settings_defaults() {
         let Cli { serve, .. } = Cli::try_parse_from(["indikator"]).unwrap();
-        let from_flags = ServerSettings::from_args(&serve).unwrap();
+        let from_flags = server_settings(&serve).unwrap();
         let d = ServerSettings::default();
         assert_eq!(format!("{from_flags:?}"), format!("{d:?}"));
     }

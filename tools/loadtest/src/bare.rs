@@ -13,7 +13,7 @@
 //! * `Round`: reads every request, then the card `n` times and the summary
 //!   (with its accounting set to `n`), as indikator's `ScoreRound` does.
 //!
-//! The same tonic `Server` builder settings as `indikator::startup::run` that
+//! The same tonic `Server` builder settings as `indikator::server::run` that
 //! matter to throughput: TCP_NODELAY on accepted sockets, default HTTP/2
 //! windows, plus `grpc.health.v1.Health` so the spawn logic can poll SERVING.
 
@@ -52,18 +52,18 @@ pub struct Answers {
 impl Answers {
     /// Computed by indikator's own code from the load tool's requests.
     pub async fn of_example(request: pb::ScoreRequest, round_record: Bytes, round_header: Bytes) -> Self {
-        let validated = indikator::api::validate::survey_response(request.response.as_ref(), "response")
-            .expect("the example is valid");
-        let score = pb::ScoreResponse { results: Some(indikator::api::service::score_validated(&validated)) };
-        let stream = indikator::api::round::score_stream_record(
+        let validated =
+            indikator::testing::survey_response(request.response.as_ref(), "response").expect("the example is valid");
+        let score = pb::ScoreResponse { results: Some(indikator::testing::score_validated(&validated)) };
+        let stream = indikator::testing::score_stream_record(
             0,
             pb::ScoreStreamRequest { record_id: "s".into(), response: request.response },
         );
         let messages = futures::stream::iter([round_header, round_record])
             .map(|b| pb::ScoreRoundRequest::decode(b).map_err(|e| Status::internal(e.to_string())));
-        let limits = indikator::api::round::RoundLimits { max_records: 1 };
-        let report = indikator::api::round::fold_round(Box::pin(messages), limits).await.expect("a one-record round");
-        let mut out = indikator::api::round::RoundOutput::new(report);
+        let limits = indikator::round::RoundLimits { max_records: 1 };
+        let report = indikator::testing::fold_round(Box::pin(messages), limits).await.expect("a one-record round");
+        let mut out = indikator::grpc::round::RoundOutput::new(report);
         let card = out.next().expect("a score card");
         assert!(matches!(card.item, Some(pb::score_round_response::Item::ScoreCard(_))), "first comes the card");
         let summary = match out.next().and_then(|m| m.item) {

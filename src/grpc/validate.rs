@@ -81,6 +81,11 @@ impl Violations {
         self.kept
     }
 
+    /// The kept violations as (field, description).
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.kept.into_iter().map(|v| (v.field, v.description)).collect()
+    }
+
     /// The kept violations.
     pub fn iter(&self) -> impl Iterator<Item = &FieldViolation> {
         self.kept.iter()
@@ -128,14 +133,8 @@ pub struct Validated {
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
 }
 
-/// Validates a survey response found at `path` (e.g. `response`) against the
-/// shipped catalogues.
-pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Result<Validated, Violations> {
-    survey_response_with(response, path, Catalogues::shipped())
-}
-
-/// Validates a survey response against the given catalogues.
-pub fn survey_response_with(
+/// Validates a survey response found at `path` (e.g. `response`) against `catalogues`.
+pub fn survey_response(
     response: Option<&pb::SurveyResponse>,
     path: &str,
     catalogues: &Catalogues,
@@ -162,7 +161,7 @@ pub fn survey_response_with(
     })
 }
 
-/// A block from a kind of respondent its methodology does not cover (METHOD.md
+/// A block from a kind of respondent its methodology does not cover (docs/method.md
 /// §5): `ks_2018` covers municipalities and county municipalities,
 /// `riksrevisjonen_2015` municipalities only. Read off the request's kind, so an
 /// unspecified or unknown kind is reported once, by the respondent check.
@@ -571,9 +570,15 @@ mod tests {
 
     #[test]
     fn a_missing_response_and_respondent_are_named() {
-        assert_eq!(fields(survey_response(None, "response")), [("response".into(), "is required".into())]);
+        assert_eq!(
+            fields(survey_response(None, "response", Catalogues::shipped())),
+            [("response".into(), "is required".into())]
+        );
         let empty = pb::SurveyResponse::default();
-        assert_eq!(fields(survey_response(Some(&empty), "response"))[0].0, "response.respondent");
+        assert_eq!(
+            fields(survey_response(Some(&empty), "response", Catalogues::shipped()))[0].0,
+            "response.respondent"
+        );
     }
 
     #[test]
@@ -587,7 +592,10 @@ mod tests {
             ..municipality()
         };
         let response = pb::SurveyResponse { respondent: Some(r), ..Default::default() };
-        let got: Vec<String> = fields(survey_response(Some(&response), "response")).into_iter().map(|f| f.0).collect();
+        let got: Vec<String> = fields(survey_response(Some(&response), "response", Catalogues::shipped()))
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         assert_eq!(
             got,
             [
@@ -609,7 +617,7 @@ mod tests {
         };
         let response =
             pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() };
-        let got = fields(survey_response(Some(&response), "response"));
+        let got = fields(survey_response(Some(&response), "response", Catalogues::shipped()));
         let p = "response.ssb_2018";
         assert_eq!(
             got,
@@ -637,7 +645,8 @@ mod tests {
         };
         let response =
             pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() };
-        let got: Vec<String> = fields(survey_response(Some(&response), "r")).into_iter().map(|f| f.0).collect();
+        let got: Vec<String> =
+            fields(survey_response(Some(&response), "r", Catalogues::shipped())).into_iter().map(|f| f.0).collect();
         assert_eq!(got, ["r.ssb_2018.service_offer.modes[1].mode", "r.ssb_2018.service_offer.modes[2].extent"]);
     }
 
@@ -652,13 +661,19 @@ mod tests {
             inhabitants: 0,
             survey_year: 2024,
         };
-        let ok =
-            survey_response(Some(&pb::SurveyResponse { respondent: Some(county.clone()), ..Default::default() }), "r");
+        let ok = survey_response(
+            Some(&pb::SurveyResponse { respondent: Some(county.clone()), ..Default::default() }),
+            "r",
+            Catalogues::shipped(),
+        );
         assert_eq!(ok.unwrap().respondent.county.unwrap().to_string(), "46");
 
         let agency = pb::Respondent { kind: pb::RespondentKind::StateAgency as i32, ..county };
-        let got =
-            fields(survey_response(Some(&pb::SurveyResponse { respondent: Some(agency), ..Default::default() }), "r"));
+        let got = fields(survey_response(
+            Some(&pb::SurveyResponse { respondent: Some(agency), ..Default::default() }),
+            "r",
+            Catalogues::shipped(),
+        ));
         assert_eq!(got, [("r.respondent.county_number".into(), "must be empty for a state agency".into())]);
     }
 
@@ -693,7 +708,8 @@ mod tests {
             riksrevisjonen_2015: Some(services),
             ..Default::default()
         };
-        let got: Vec<String> = fields(survey_response(Some(&response), "r")).into_iter().map(|f| f.0).collect();
+        let got: Vec<String> =
+            fields(survey_response(Some(&response), "r", Catalogues::shipped())).into_iter().map(|f| f.0).collect();
         assert_eq!(
             got,
             [
@@ -731,9 +747,12 @@ mod tests {
             ..Default::default()
         };
         let paths = |r: Result<Validated, Violations>| -> Vec<String> { fields(r).into_iter().map(|f| f.0).collect() };
-        assert_eq!(paths(survey_response(Some(&both(agency)), "r")), ["r.ks_2018", "r.riksrevisjonen_2015"]);
-        assert_eq!(paths(survey_response(Some(&both(county)), "r")), ["r.riksrevisjonen_2015"]);
-        assert!(survey_response(Some(&both(municipality())), "r").is_ok());
+        assert_eq!(
+            paths(survey_response(Some(&both(agency)), "r", Catalogues::shipped())),
+            ["r.ks_2018", "r.riksrevisjonen_2015"]
+        );
+        assert_eq!(paths(survey_response(Some(&both(county)), "r", Catalogues::shipped())), ["r.riksrevisjonen_2015"]);
+        assert!(survey_response(Some(&both(municipality())), "r", Catalogues::shipped()).is_ok());
     }
 
     #[test]
@@ -749,7 +768,7 @@ mod tests {
         };
         let response =
             pb::SurveyResponse { respondent: Some(municipality()), ks_2018: Some(block), ..Default::default() };
-        let values = survey_response(Some(&response), "r").unwrap().ks_2018.unwrap();
+        let values = survey_response(Some(&response), "r", Catalogues::shipped()).unwrap().ks_2018.unwrap();
         assert_eq!(values[level_item], Some(5.0));
         assert_eq!(values.iter().flatten().count(), 1);
     }
@@ -766,6 +785,7 @@ mod tests {
         let v = survey_response(
             Some(&pb::SurveyResponse { respondent: Some(municipality()), ssb_2018: Some(block), ..Default::default() }),
             "r",
+            Catalogues::shipped(),
         )
         .unwrap();
         let a = v.ssb_2018.unwrap();

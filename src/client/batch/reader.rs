@@ -15,7 +15,7 @@ use crate::proto::v1::{self as pb, score_round_request::Item};
 /// Messages read ahead of the round; bounds the reader's memory.
 const READ_AHEAD: usize = 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// One `indikator.v1.ScoreRoundRequest` per line (proto3 JSON), header first.
     Jsonl,

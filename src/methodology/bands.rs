@@ -1,4 +1,4 @@
-//! Count → score bands, and their relative derivation from a round (METHOD.md §1.5).
+//! Count → score bands, and their relative derivation from a round (docs/method.md §1.5).
 
 /// The three cut points of a count indicator: `lower[k]` is the smallest count
 /// with score `k + 2`. A count of 0 scores 0; any other count below `lower[0]`
@@ -49,7 +49,7 @@ impl Calibration {
     }
 
     /// Derives cut points from the calibration base's histogram of counts
-    /// (METHOD.md §1.5). `histogram[c]` is the base's respondents with count `c`;
+    /// (docs/method.md §1.5). `histogram[c]` is the base's respondents with count `c`;
     /// entries above `max_count` (the indicator's highest count, M) are ignored.
     ///
     /// Over the non-zero counts X, the cuts are three thresholds
@@ -166,7 +166,7 @@ mod tests {
     use super::*;
     use crate::methodology::ssb2018 as m;
 
-    /// Every band edge of every published count indicator, from METHOD.md §1.
+    /// Every band edge of every published count indicator, from docs/method.md §1.
     #[test]
     fn every_published_band_edge_scores_as_documented() {
         // (indicator, [(count, score)]) with the counts at both sides of each edge.

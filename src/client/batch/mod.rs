@@ -12,10 +12,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use futures::{Stream, StreamExt};
-use tonic::Status;
 
-use crate::api::round::{RoundLimits, RoundOutput, fold_round};
+use crate::catalogue::Catalogues;
+use crate::grpc::round::{RoundOutput, fold_round};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use crate::round::{RoundError, RoundLimits};
 
 pub use reader::{InputFormat, RoundFile};
 
@@ -35,6 +36,8 @@ pub struct BatchJob {
     pub calibration: Option<pb::Calibration>,
     /// In-process only: the round size limit.
     pub max_records: u64,
+    /// In-process only: the catalogues KS and service answers are scored against.
+    pub catalogues: Catalogues,
     /// Print the summary tables to stdout.
     pub print: bool,
 }
@@ -47,8 +50,10 @@ pub enum BatchError {
     Io(String, std::io::Error),
     #[error("cannot reach {0}: {1}")]
     Connect(String, tonic::transport::Error),
-    #[error("the round failed: {} ({})", .0.message(), .0.code())]
-    Round(Status),
+    #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
+    Remote(tonic::Status),
+    #[error("the round failed: {0}")]
+    Round(RoundError),
     #[error("the server answered without a summary")]
     NoSummary,
 }
@@ -81,8 +86,8 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
                 .max_decoding_message_size(64 * 1024 * 1024)
                 .max_encoding_message_size(64 * 1024 * 1024);
             let call = async {
-                let responses = client.score_round(requests).await.map_err(BatchError::Round)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Round)), writer.as_mut()).await
+                let responses = client.score_round(requests).await.map_err(BatchError::Remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(BatchError::Remote)), writer.as_mut()).await
             };
             tokio::select! {
                 result = call => result,
@@ -90,7 +95,8 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             }
         }
         None => {
-            let fold = fold_round(requests.map(Ok::<_, Status>), RoundLimits { max_records: job.max_records });
+            let limits = RoundLimits { max_records: job.max_records };
+            let fold = fold_round(requests.map(Ok::<_, std::convert::Infallible>), limits, &job.catalogues);
             let report = tokio::select! {
                 report = fold => report.map_err(BatchError::Round)?,
                 Ok(error) = errors => return Err(error),

@@ -16,11 +16,12 @@ use tonic::codec::CompressionEncoding;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
-use crate::api::IndicatorApi;
-use crate::configuration::ServerSettings;
+use crate::grpc::IndicatorApi;
+use crate::grpc::Metrics;
 use crate::memory::MemoryBudget;
-use crate::middleware::{CallLimits, Metrics, RpcLayer};
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
+use crate::server::middleware::{CallLimits, RpcLayer};
+use crate::server::settings::ServerSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

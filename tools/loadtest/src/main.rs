@@ -5,13 +5,13 @@
 //! ```sh
 //! cargo build --release --example loadtest --bin indikator
 //! # server in this process (127.0.0.1:0), client and server share the runtime:
-//! target/release/examples/loadtest --duration 10
+//! target/release/loadtest --duration 10
 //! # server as its own process, for its start-up time and memory (VmRSS, VmHWM):
-//! target/release/examples/loadtest --spawn target/release/indikator --duration 10 --repeat 3
+//! target/release/loadtest --spawn target/release/indikator --duration 10 --repeat 3
 //! # an already running server:
-//! target/release/examples/loadtest --server http://127.0.0.1:50051
+//! target/release/loadtest --server http://127.0.0.1:50051
 //! # also write gRPC request bodies and run h2load (package nghttp2-client) on them:
-//! target/release/examples/loadtest --spawn target/release/indikator --write-h2load-bodies /tmp/bodies --h2load
+//! target/release/loadtest --spawn target/release/indikator --write-h2load-bodies /tmp/bodies --h2load
 //! ```
 //!
 //! Phases (`--phases`, default `check,score,stream,round,bare`):
@@ -78,9 +78,9 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use clap::Parser;
 use futures::StreamExt;
 use http::uri::PathAndQuery;
-use indikator::configuration::ServerSettings;
 use indikator::domain::OrganisationNumber;
 use indikator::proto::v1 as pb;
+use indikator::server::ServerSettings;
 use prost::Message;
 use serde_json::{Value, json};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
@@ -224,7 +224,8 @@ async fn unary(grpc: &mut Grpc, path: &'static str, body: Bytes) -> Result<Bytes
 // Requests.
 
 fn example_request() -> pb::ScoreRequest {
-    serde_json::from_str(include_str!("../score-request.json")).expect("examples/score-request.json parses")
+    serde_json::from_str(include_str!("../../../examples/score-request.json"))
+        .expect("examples/score-request.json parses")
 }
 
 fn check_body() -> Bytes {
@@ -766,8 +767,8 @@ struct Fold {
 /// block, as the server folds them), each with its own organisation number and record
 /// id, folded by a `RoundAggregator`, then `finish()`.
 fn core_fold(records: u32, ssb_only: bool) -> Fold {
-    use indikator::round::{CalibrationMode, RecordAnswers, RoundAggregator, RoundConfig};
-    let validated = indikator::api::validate::survey_response(example_request().response.as_ref(), "response")
+    use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
+    let validated = indikator::testing::survey_response(example_request().response.as_ref(), "response")
         .expect("the example is valid");
     let answers = RecordAnswers {
         ssb_2018: validated.ssb_2018.as_ref(),
@@ -775,7 +776,7 @@ fn core_fold(records: u32, ssb_only: bool) -> Fold {
         riksrevisjonen_2015: validated.riksrevisjonen_2015.as_deref().filter(|_| !ssb_only),
     };
     let mut respondent = validated.respondent.clone();
-    let mut round = RoundAggregator::new(RoundConfig {
+    let mut round = indikator::testing::round(RoundConfig {
         round_id: "fold".into(),
         survey_year: respondent.survey_year,
         calibration: CalibrationMode::Published,
@@ -810,12 +811,12 @@ async fn api_fold(records: u32, ssb_only: bool) -> Fold {
     let messages = RoundRequests::new(survey_year, ssb_only)
         .stream(records)
         .map(|bytes| pb::ScoreRoundRequest::decode(bytes).map_err(|e| Status::internal(e.to_string())));
-    let limits = indikator::api::round::RoundLimits { max_records: u64::from(records) };
+    let limits = indikator::round::RoundLimits { max_records: u64::from(records) };
     let pid = std::process::id();
     let peak_was_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let rss_before_kb = proc_status_kb(pid, "VmRSS").unwrap_or(0);
     let started = Instant::now();
-    let report = indikator::api::round::fold_round(Box::pin(messages), limits).await.expect("the round folds");
+    let report = indikator::testing::fold_round(Box::pin(messages), limits).await.expect("the round folds");
     let fold = started.elapsed();
     let peak_finished_kb = proc_status_kb(pid, "VmHWM").unwrap_or(0);
     assert_eq!(report.scored, u64::from(records));
@@ -1046,7 +1047,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let mut settings = ServerSettings::default();
         settings.round_limits.max_records = 2_000_000;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(indikator::startup::run(listener, settings, async {
+        tokio::spawn(indikator::server::run(listener, settings, async {
             let _ = stopped.await;
         }));
         (Target::InProcess { _stop: stop }, url)

@@ -1,8 +1,11 @@
-//! The `indikator` binary: parses configuration and hands over to the library.
+//! The `indikator` binary: parses the command line (`cli`, the only place
+//! clap appears) into the library's plain settings and hands over.
+
+mod cli;
 
 use clap::Parser;
-use indikator::configuration::{BatchArgs, Cli, Command, HealthArgs, ServeArgs, ServerSettings};
-use indikator::{startup, telemetry};
+use cli::{BatchArgs, Cli, Command, HealthArgs, ServeArgs};
+use indikator::server::{self, telemetry};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -23,19 +26,19 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let telemetry = telemetry::init(&args.log)?;
-    let settings = ServerSettings::from_args(&args)?;
+    let telemetry = telemetry::init(&(&args.log).into())?;
+    let settings = cli::server_settings(&args)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let served = startup::run(listener, settings, startup::shutdown_signal()).await;
+    let served = server::run(listener, settings, server::shutdown_signal()).await;
     telemetry.shutdown().await;
     served?;
     Ok(())
 }
 
 async fn health(args: &HealthArgs) -> std::process::ExitCode {
-    match indikator::health::check(args).await {
+    match indikator::client::health::check(&args.into()).await {
         Ok(status) => {
             println!("{status}");
             if status == "SERVING" { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
@@ -48,7 +51,7 @@ async fn health(args: &HealthArgs) -> std::process::ExitCode {
 }
 
 async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let outcome = indikator::batch::run(&args.into()).await?;
+    let outcome = indikator::client::batch::run(&cli::batch_job(args)?).await?;
     let accounting = outcome.summary.accounting.unwrap_or_default();
     eprintln!(
         "{} records: {} scored, {} rejected; {} score cards",

@@ -902,7 +902,7 @@ mod tests {
         assert_eq!(cell("sourcing_security_testing"), "mainly_external");
     }
 
-    const DOC: &str = include_str!("../../docs/batch-formats.md");
+    const DOC: &str = include_str!("../../../docs/batch-formats.md");
 
     /// The CSV examples of docs/batch-formats.md's CSV section, in order.
     fn documented_examples() -> Vec<&'static str> {

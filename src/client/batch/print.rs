@@ -43,7 +43,7 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary) -> io::Result<()> {
             writeln!(out, "Base: {}", c.base)?;
         }
     }
-    // The published 2018 tables count municipalities only (METHOD.md §5): the
+    // The published 2018 tables count municipalities only (docs/method.md §5): the
     // headline is the municipalities' tables, never the mix of kinds.
     let kinds: Vec<&pb::GroupTables> =
         s.groups.iter().filter(|g| g.dimension() == pb::GroupDimension::RespondentKind).collect();

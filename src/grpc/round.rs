@@ -2,10 +2,11 @@
 //! requests (a gRPC call or, for the batch client, a file).
 
 use futures::{Stream, StreamExt};
-use tonic::{Code, Status};
+use tonic::Code;
 
 use crate::catalogue::{Catalogue, Catalogues};
 use crate::domain::{RespondentKind, SizeClass};
+use crate::grpc::LogSafe;
 use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
@@ -13,15 +14,14 @@ use crate::proto::wire::{Undecodable, take_undecodable};
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
     AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
-    RoundAggregator, RoundConfig, RoundReport,
+    RoundAggregator, RoundConfig, RoundError, RoundLimits, RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
-use crate::telemetry::LogSafe;
 
 use prost::Message;
 
-use super::service::{invalid_argument, score_validated_with};
+use super::service::score_validated;
 use super::{Violations, convert, validate};
 
 /// Longest record id a round keeps.
@@ -37,19 +37,6 @@ pub const SUMMARY_REJECTIONS_BUDGET: usize = 1024 * 1024;
 /// Longest round id: it is logged and echoed.
 pub const MAX_ROUND_ID_BYTES: usize = 256;
 
-/// Limits that protect the server from one oversized round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RoundLimits {
-    /// Records (scored + rejected) a ScoreRound may carry.
-    pub max_records: u64,
-}
-
-impl Default for RoundLimits {
-    fn default() -> Self {
-        Self { max_records: crate::configuration::defaults::MAX_ROUND_RECORDS }
-    }
-}
-
 /// Records folded between two checks of the round's footprint against its
 /// reservation.
 const RESERVE_EVERY: u64 = 256;
@@ -61,19 +48,14 @@ fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
     v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
 }
 
-/// The output of one ScoreStream record (shipped catalogues).
-pub fn score_stream_record(sequence: u64, request: pb::ScoreStreamRequest) -> pb::ScoreStreamResponse {
-    score_stream_record_with(sequence, request, Catalogues::shipped())
-}
-
 /// The output of one ScoreStream record.
-pub fn score_stream_record_with(
+pub fn score_stream_record(
     sequence: u64,
     request: pb::ScoreStreamRequest,
     catalogues: &Catalogues,
 ) -> pb::ScoreStreamResponse {
-    let outcome = match validate::survey_response_with(request.response.as_ref(), "response", catalogues) {
-        Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated_with(&validated, catalogues)),
+    let outcome = match validate::survey_response(request.response.as_ref(), "response", catalogues) {
+        Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated(&validated, catalogues)),
         Err(violations) => pb::score_stream_response::Outcome::Error(pb::RecordError {
             code: Code::InvalidArgument as i32,
             message: violations.message(),
@@ -94,7 +76,7 @@ pub fn undecodable_record(sequence: u64, record_id: String, problem: Undecodable
     pb::ScoreStreamResponse { record_id, sequence, outcome: Some(pb::score_stream_response::Outcome::Error(error)) }
 }
 
-fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), Status> {
+fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), RoundError> {
     let mut v = Violations::default();
     if header.round_id.trim().is_empty() {
         v.add("header.round_id", "is required");
@@ -129,7 +111,7 @@ fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(R
         v.add("header.min_coverage", format!("{} is outside (0, 1]; 0 means the default", header.min_coverage));
     }
     if !v.is_empty() {
-        return Err(invalid_argument(v));
+        return Err(RoundError::Protocol(v.into_pairs()));
     }
     let config = RoundConfig {
         round_id: header.round_id.trim().to_owned(),
@@ -139,56 +121,54 @@ fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(R
     Ok((config, min_coverage))
 }
 
-fn protocol_error(field: &str, description: &str) -> Status {
-    let mut v = Violations::default();
-    v.add(field, description);
-    invalid_argument(v)
+fn protocol_error(field: &str, description: &str) -> RoundError {
+    RoundError::Protocol(vec![(field.to_owned(), description.to_owned())])
 }
 
 /// Reads a whole round (header, then records) and tabulates it. Fails the
-/// whole call, with nothing emitted, on a missing or malformed header, a second
-/// header, more records than `limits` allow, or a broken inbound stream.
-pub async fn fold_round<S>(inbound: S, limits: RoundLimits) -> Result<RoundReport, Status>
+/// whole round, with nothing emitted, on a missing or malformed header, a
+/// second header, more records than `limits` allow, or a broken inbound stream.
+pub async fn fold_round<S, E>(
+    inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+) -> Result<RoundReport, RoundError>
 where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
-{
-    fold_round_with(inbound, limits, Catalogues::shipped()).await
-}
-
-/// [`fold_round`] with the given catalogues.
-pub async fn fold_round_with<S>(inbound: S, limits: RoundLimits, catalogues: &Catalogues) -> Result<RoundReport, Status>
-where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     fold(inbound, limits, catalogues, None).await.map(|(report, _)| report)
 }
 
-/// [`fold_round_with`], with the round's state reserved from `budget` as it
-/// grows (RESOURCE_EXHAUSTED when the budget is spent). The reservation is
-/// returned with the report: hold it until the report has been sent.
-pub async fn fold_round_reserving<S>(
+/// [`fold_round`], with the round's state reserved from `budget` as it
+/// grows ([`RoundError::OutOfMemory`] when the budget is spent). The
+/// reservation is returned with the report: hold it until the report has been sent.
+pub async fn fold_round_reserving<S, E>(
     inbound: S,
     limits: RoundLimits,
     catalogues: &Catalogues,
     budget: &MemoryBudget,
-) -> Result<(RoundReport, Reservation), Status>
+) -> Result<(RoundReport, Reservation), RoundError>
 where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let (report, reservation) = fold(inbound, limits, catalogues, Some(budget)).await?;
     Ok((report, reservation.expect("a budget gives a reservation")))
 }
 
-async fn fold<S>(
+async fn fold<S, E>(
     mut inbound: S,
     limits: RoundLimits,
     catalogues: &Catalogues,
     budget: Option<&MemoryBudget>,
-) -> Result<(RoundReport, Option<Reservation>), Status>
+) -> Result<(RoundReport, Option<Reservation>), RoundError>
 where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let header = match inbound.next().await.transpose()? {
+    let inbound_error = |e: E| RoundError::Inbound(e.into());
+    let header = match inbound.next().await.transpose().map_err(inbound_error)? {
         Some(pb::ScoreRoundRequest { item: Some(pb::score_round_request::Item::Header(h)) }) => h,
         Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
         None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
@@ -200,9 +180,9 @@ where
     let span = tracing::Span::current();
     span.record("round_id", tracing::field::display(LogSafe(&config.round_id)));
     tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
-    let mut round = RoundAggregator::with_catalogues(config, catalogues.clone(), min_coverage);
+    let mut round = RoundAggregator::new(config, catalogues.clone(), min_coverage);
     let mut reservation = budget.map(MemoryBudget::reservation);
-    while let Some(message) = inbound.next().await.transpose()? {
+    while let Some(message) = inbound.next().await.transpose().map_err(inbound_error)? {
         if let Some(problem) = take_undecodable() {
             let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field };
             let record_id = match &message.item {
@@ -219,13 +199,10 @@ where
         if let Some(r) = reservation.as_mut()
             && round.received().is_multiple_of(RESERVE_EVERY)
         {
-            r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| Status::resource_exhausted(e.to_string()))?;
+            r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| RoundError::OutOfMemory(e.to_string()))?;
         }
         if round.received() >= limits.max_records {
-            return Err(Status::resource_exhausted(format!(
-                "the round has more than {} records (the server's max round size); nothing was scored",
-                limits.max_records
-            )));
+            return Err(RoundError::TooManyRecords { max: limits.max_records });
         }
         match message.item {
             Some(pb::score_round_request::Item::Record(record)) if record.record_id.len() > MAX_RECORD_ID_BYTES => {
@@ -237,7 +214,7 @@ where
                 );
             }
             Some(pb::score_round_request::Item::Record(record)) => {
-                match validate::survey_response_with(record.response.as_ref(), "response", catalogues) {
+                match validate::survey_response(record.response.as_ref(), "response", catalogues) {
                     Ok(v) => round.add(
                         &record.record_id,
                         &v.respondent,
@@ -271,7 +248,7 @@ where
     }
     span.record("records", round.received());
     if let Some(r) = reservation.as_mut() {
-        r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| Status::resource_exhausted(e.to_string()))?;
+        r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| RoundError::OutOfMemory(e.to_string()))?;
     }
     Ok((round.finish(), reservation))
 }
@@ -367,7 +344,7 @@ impl Iterator for RoundOutput {
     }
 }
 
-/// The calibration base, in words (METHOD.md §1.5).
+/// The calibration base, in words (docs/method.md §1.5).
 pub const CALIBRATION_BASE: &str = "the round's municipalities (RESPONDENT_KIND_MUNICIPALITY): cuts are derived from \
      them and medians reported over them; county municipalities and state agencies are scored with those cuts";
 

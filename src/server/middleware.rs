@@ -27,7 +27,6 @@ use std::time::{Duration, Instant};
 use futures::FutureExt;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{Counter, Histogram, Meter, UpDownCounter};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Sleep;
 use tonic::Status;
@@ -35,52 +34,8 @@ use tonic::body::Body;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, field::Empty};
 
+use crate::grpc::Metrics;
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
-
-/// Server-wide call metrics (no-ops until a meter provider is installed).
-#[derive(Clone, Debug)]
-pub struct Metrics {
-    /// Calls by method and status code.
-    requests: Counter<u64>,
-    /// Call duration in seconds (to the end of the response stream), by method and code.
-    latency: Histogram<f64>,
-    /// Records scored (Score, ScoreStream, ScoreRound), by method.
-    pub records_scored: Counter<u64>,
-    /// Records refused, by method.
-    pub records_rejected: Counter<u64>,
-    /// ScoreRound calls currently open.
-    pub rounds_in_flight: UpDownCounter<i64>,
-}
-
-impl Metrics {
-    pub fn new(meter: &Meter) -> Self {
-        Self {
-            requests: meter
-                .u64_counter("indikator.rpc.requests")
-                .with_description("gRPC calls by method and status")
-                .build(),
-            latency: meter
-                .f64_histogram("indikator.rpc.duration")
-                .with_unit("s")
-                .with_description("gRPC call duration, to the end of the response stream")
-                .build(),
-            records_scored: meter.u64_counter("indikator.records.scored").with_description("records scored").build(),
-            records_rejected: meter
-                .u64_counter("indikator.records.rejected")
-                .with_description("records refused as invalid or duplicate")
-                .build(),
-            rounds_in_flight: meter
-                .i64_up_down_counter("indikator.rounds.in_flight")
-                .with_description("ScoreRound calls open")
-                .build(),
-        }
-    }
-
-    /// From the global meter provider (set by `telemetry::init`).
-    pub fn global() -> Self {
-        Self::new(&opentelemetry::global::meter("indikator"))
-    }
-}
 
 /// Admission and fairness settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +52,7 @@ pub struct CallLimits {
 
 impl Default for CallLimits {
     fn default() -> Self {
-        use crate::configuration::defaults;
+        use super::settings::defaults;
         Self {
             max_concurrent_calls: defaults::MAX_CONCURRENT_REQUESTS,
             max_health_watches: defaults::MAX_HEALTH_WATCHES,
@@ -185,7 +140,7 @@ where
         let path = request.uri().path().to_owned();
         let (service, method) = split_path(&path);
         let span = tracing::info_span!(
-            target: crate::telemetry::CALL_SPAN_TARGET,
+            target: super::telemetry::CALL_SPAN_TARGET,
             "rpc",
             otel.name = %path.trim_start_matches('/'),
             otel.kind = "server",
