@@ -3,7 +3,7 @@
 //! same server, same settings, same run). BENCHMARKS.md has the figures.
 //!
 //! ```sh
-//! cargo build --release --example loadtest --bin indikator
+//! cargo build --release -p loadtest --bin indikator
 //! # server in this process (127.0.0.1:0), client and server share the runtime:
 //! target/release/loadtest --duration 10
 //! # server as its own process, for its start-up time and memory (VmRSS, VmHWM):
