@@ -16,11 +16,12 @@
 //! messages will hold while they arrive and are decoded, read from the gRPC
 //! frame lengths ([`RequestBody`]).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -34,51 +35,139 @@ use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
 
 /// Server-wide call metrics (no-ops until a meter provider is installed).
+///
+/// Call metrics carry `rpc.system`, `rpc.service`, `rpc.method` (the names of
+/// the services the server has, `_OTHER` for any other path) and, once the
+/// call has ended, `rpc.grpc.status_code`: their cardinality is bounded
+/// whatever clients send. Nothing client-given (municipality, round id) is a
+/// metric attribute.
 #[derive(Clone, Debug)]
 pub struct Metrics {
-    /// Calls by method and status code.
+    /// Calls by service, method and status code.
     requests: Counter<u64>,
-    /// Call duration in seconds (to the end of the response stream), by method and code.
+    /// `rpc.server.call.duration`: seconds to the end of the response stream,
+    /// by service, method and status code.
     latency: Histogram<f64>,
+    /// Calls admitted and not yet ended, by service and method.
+    calls_in_flight: UpDownCounter<i64>,
     /// Records scored (Score, ScoreStream, ScoreRound), by method.
     pub records_scored: Counter<u64>,
     /// Records refused, by method.
     pub records_rejected: Counter<u64>,
     /// ScoreRound calls currently open.
     pub rounds_in_flight: UpDownCounter<i64>,
+    meter: Meter,
 }
+
+/// Bucket bounds of `rpc.server.call.duration` (seconds): OpenTelemetry's
+/// recommended bounds, below them the tens of microseconds a Score takes.
+const DURATION_BOUNDS: [f64; 19] = [
+    0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0,
+    2.5, 5.0, 10.0,
+];
 
 impl Metrics {
     pub fn new(meter: &Meter) -> Self {
         Self {
             requests: meter
                 .u64_counter("indikator.rpc.requests")
+                .with_unit("{call}")
                 .with_description("gRPC calls by method and status")
                 .build(),
             latency: meter
-                .f64_histogram("indikator.rpc.duration")
+                .f64_histogram("rpc.server.call.duration")
                 .with_unit("s")
                 .with_description("gRPC call duration, to the end of the response stream")
+                .with_boundaries(DURATION_BOUNDS.to_vec())
                 .build(),
-            records_scored: meter.u64_counter("indikator.records.scored").with_description("records scored").build(),
+            calls_in_flight: meter
+                .i64_up_down_counter("indikator.rpc.in_flight")
+                .with_unit("{call}")
+                .with_description("gRPC calls admitted and not yet ended (streams for as long as they stream)")
+                .build(),
+            records_scored: meter
+                .u64_counter("indikator.records.scored")
+                .with_unit("{record}")
+                .with_description("records scored")
+                .build(),
             records_rejected: meter
                 .u64_counter("indikator.records.rejected")
+                .with_unit("{record}")
                 .with_description("records refused as invalid or duplicate")
                 .build(),
             rounds_in_flight: meter
                 .i64_up_down_counter("indikator.rounds.in_flight")
+                .with_unit("{round}")
                 .with_description("ScoreRound calls open")
                 .build(),
+            meter: meter.clone(),
         }
     }
 
     /// From the global meter provider (set by `telemetry::init`).
     pub fn global() -> Self {
         Self::new(&opentelemetry::global::meter("indikator"))
+    }
+
+    /// Reports the memory budget: `indikator.memory.budget.used` and
+    /// `indikator.memory.budget.limit` (bytes), read at each export.
+    pub fn observe_memory(&self, budget: &MemoryBudget) {
+        let used = budget.clone();
+        self.meter
+            .u64_observable_gauge("indikator.memory.budget.used")
+            .with_unit("By")
+            .with_description("bytes reserved from the memory budget by request bodies and rounds")
+            .with_callback(move |gauge| gauge.observe(used.used() as u64, &[]))
+            .build();
+        let limit = budget.limit() as u64;
+        self.meter
+            .u64_observable_gauge("indikator.memory.budget.limit")
+            .with_unit("By")
+            .with_description("the memory budget (--memory-budget-bytes)")
+            .with_callback(move |gauge| gauge.observe(limit, &[]))
+            .build();
+    }
+}
+
+/// Value of `rpc.service` / `rpc.method` for names the server does not have.
+const OTHER: &str = "_OTHER";
+
+/// `rpc.service` and `rpc.method` of a request path: the names of the
+/// server's own services (indicators, health, reflection), or [`OTHER`].
+fn rpc_names(path: &str) -> (&'static str, &'static str) {
+    static KNOWN: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+        use prost::Message as _;
+        let sets = [
+            crate::proto::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+        ];
+        let mut known = HashMap::new();
+        for set in sets {
+            let set = prost_types::FileDescriptorSet::decode(set).expect("built-in descriptors decode");
+            for file in set.file {
+                for service in &file.service {
+                    let name = match file.package() {
+                        "" => service.name().to_owned(),
+                        package => format!("{package}.{}", service.name()),
+                    };
+                    let methods = service.method.iter().map(|m| &*Box::leak(m.name().to_owned().into_boxed_str()));
+                    known.insert(&*Box::leak(name.into_boxed_str()), methods.collect());
+                }
+            }
+        }
+        known
+    });
+    let (service, method) = split_path(path);
+    match KNOWN.get_key_value(service) {
+        Some((service, methods)) => (service, methods.iter().find(|m| **m == method).copied().unwrap_or(OTHER)),
+        None => (OTHER, OTHER),
     }
 }
 
@@ -182,26 +271,31 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let started = Instant::now();
-        let path = request.uri().path().to_owned();
-        let (service, method) = split_path(&path);
+        let (service, method) = rpc_names(request.uri().path());
         let span = tracing::info_span!(
             target: crate::telemetry::CALL_SPAN_TARGET,
             "rpc",
-            otel.name = %path.trim_start_matches('/'),
+            otel.name = %format_args!("{service}/{method}"),
             otel.kind = "server",
+            otel.status_code = Empty,
             rpc.system = "grpc",
-            rpc.service = %service,
-            rpc.method = %method,
+            rpc.service = service,
+            rpc.method = method,
             rpc.grpc.status_code = Empty,
             municipality = Empty,
             round_id = Empty,
             records = Empty,
         );
+        // The caller's trace, when its metadata carries one.
+        if let Some(parent) = crate::telemetry::extract(request.headers()) {
+            let _ = span.set_parent(parent);
+        }
+        let call = Finished::start(span, started, service, method, self.layer.metrics.clone());
         let health = service == HEALTH;
         let limits = self.layer.limits;
         // Health checks are exempt (probes must answer under load); health
         // watches, which stay open, have their own pool.
-        let pool = match (health, method.as_str()) {
+        let pool = match (health, method) {
             (false, _) => Some((&self.layer.permits, limits.max_concurrent_calls, "concurrent calls")),
             (true, "Watch") => Some((&self.layer.watches, limits.max_health_watches, "health watches")),
             (true, _) => None,
@@ -214,7 +308,6 @@ where
                 let status = Status::resource_exhausted(format!(
                     "the server is at its limit of {limit} {what}; retry with backoff"
                 ));
-                let call = Finished { span, started, method: path, metrics: self.layer.metrics.clone() };
                 call.record(status.code() as i32);
                 tracing::warn!(limit, what, "load shed");
                 return Box::pin(futures::future::ready(Ok(status.into_http())));
@@ -233,9 +326,8 @@ where
         // Take the ready service, leave a fresh clone for the next call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let metrics = self.layer.metrics.clone();
         Box::pin(async move {
-            let future = AssertUnwindSafe(inner.call(request)).catch_unwind().instrument(span.clone());
+            let future = AssertUnwindSafe(inner.call(request)).catch_unwind().instrument(call.span.clone());
             let idle = async {
                 match &progress {
                     Some(p) => p.idle().await,
@@ -255,7 +347,6 @@ where
                 outcome = timed => outcome,
                 () = idle => Ok(Ok(Progress::status().into_http())),
             };
-            let call = Finished { span, started, method: path, metrics };
             let response = match outcome {
                 Ok(Ok(response)) => response,
                 Ok(Err(error)) => return Err(error),
@@ -545,9 +636,9 @@ fn status_trailers(code: tonic::Code, message: &'static str) -> http::HeaderMap 
     trailers
 }
 
-fn split_path(path: &str) -> (String, String) {
+fn split_path(path: &str) -> (&str, &str) {
     let mut parts = path.trim_start_matches('/').splitn(2, '/');
-    (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned())
+    (parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -578,29 +669,66 @@ fn grpc_timeout(headers: &http::HeaderMap) -> Option<Duration> {
     })
 }
 
-/// What is recorded when a call ends.
+/// A call in flight: counted in `indikator.rpc.in_flight` until dropped, and
+/// recorded (span status, metrics) once, when it ends; a call dropped before
+/// it ended (its client went away) is recorded as CANCELLED.
 struct Finished {
     span: Span,
     started: Instant,
-    method: String,
+    /// `rpc.system`, `rpc.service`, `rpc.method`.
+    attributes: [KeyValue; 3],
     metrics: Metrics,
+    recorded: bool,
 }
 
 impl Finished {
-    fn record(self, code: i32) {
+    fn start(span: Span, started: Instant, service: &'static str, method: &'static str, metrics: Metrics) -> Self {
+        let attributes = [
+            KeyValue::new("rpc.system", "grpc"),
+            KeyValue::new("rpc.service", service),
+            KeyValue::new("rpc.method", method),
+        ];
+        metrics.calls_in_flight.add(1, &attributes);
+        Self { span, started, attributes, metrics, recorded: false }
+    }
+
+    fn record(mut self, code: i32) {
+        self.record_once(code);
+    }
+
+    fn record_once(&mut self, code: i32) {
+        if std::mem::replace(&mut self.recorded, true) {
+            return;
+        }
+        let elapsed = self.started.elapsed();
         self.span.record("rpc.grpc.status_code", code);
-        let attributes =
-            [KeyValue::new("rpc.method", self.method.clone()), KeyValue::new("rpc.grpc.status_code", i64::from(code))];
+        if SERVER_ERRORS.contains(&code) {
+            self.span.record("otel.status_code", "error");
+        }
+        let [system, service, method] = self.attributes.clone();
+        let attributes = [system, service, method, KeyValue::new("rpc.grpc.status_code", i64::from(code))];
         self.metrics.requests.add(1, &attributes);
-        self.metrics.latency.record(self.started.elapsed().as_secs_f64(), &attributes);
+        self.metrics.latency.record(elapsed.as_secs_f64(), &attributes);
         let _entered = self.span.enter();
-        tracing::debug!(code, elapsed_ms = self.started.elapsed().as_millis() as u64, "call finished");
+        tracing::debug!(code, elapsed_ms = elapsed.as_millis() as u64, "call finished");
     }
 }
 
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.record_once(tonic::Code::Cancelled as i32);
+        self.metrics.calls_in_flight.add(-1, &self.attributes);
+    }
+}
+
+/// Status codes that mark a server span as an error (OpenTelemetry's gRPC
+/// conventions): UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+/// UNAVAILABLE, DATA_LOSS. The others are the client's doing.
+const SERVER_ERRORS: [i32; 6] = [2, 4, 12, 13, 14, 15];
+
 pin_project_lite::pin_project! {
     /// A response body that holds the call's permit, enforces its deadline and
-    /// records the call when the body ends (or is dropped: a cancelled call).
+    /// records the call when the body ends (or, dropped, as a cancelled call).
     struct CallBody {
         #[pin]
         inner: Body,
@@ -610,14 +738,6 @@ pin_project_lite::pin_project! {
         call: Option<Finished>,
         _permit: Option<OwnedSemaphorePermit>,
         done: bool,
-    }
-
-    impl PinnedDrop for CallBody {
-        fn drop(this: Pin<&mut Self>) {
-            if let Some(call) = this.project().call.take() {
-                call.record(tonic::Code::Cancelled as i32);
-            }
-        }
     }
 }
 
@@ -747,9 +867,6 @@ mod tests {
 
     #[test]
     fn paths_split_into_service_and_method() {
-        assert_eq!(
-            split_path("/indikator.v1.IndicatorService/Score"),
-            ("indikator.v1.IndicatorService".into(), "Score".into())
-        );
+        assert_eq!(split_path("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
     }
 }

@@ -1,7 +1,7 @@
 //! The `indikator` binary: parses configuration and hands over to the library.
 
 use clap::Parser;
-use indikator::configuration::{BatchArgs, Cli, Command, HealthArgs, ServeArgs, ServerSettings};
+use indikator::configuration::{BatchArgs, Cli, Command, HealthArgs, LogArgs, LogFormat, ServeArgs, ServerSettings};
 use indikator::{startup, telemetry};
 
 #[tokio::main]
@@ -48,7 +48,19 @@ async fn health(args: &HealthArgs) -> std::process::ExitCode {
 }
 
 async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let outcome = indikator::batch::run(&args.into()).await?;
+    // Warnings only on stderr (`INDIKATOR_LOG` to change it); the run's spans
+    // are exported when OTLP export is configured.
+    let log = LogArgs {
+        log_format: LogFormat::Text,
+        log_level: std::env::var("INDIKATOR_LOG")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| "warn".into()),
+    };
+    let telemetry = telemetry::init(&log)?;
+    let outcome = indikator::batch::run(&args.into()).await;
+    telemetry.shutdown().await;
+    let outcome = outcome?;
     let accounting = outcome.summary.accounting.unwrap_or_default();
     eprintln!(
         "{} records: {} scored, {} rejected; {} score cards",
