@@ -866,6 +866,19 @@ mod tests {
     }
 
     #[test]
+    fn rpc_attributes_name_only_the_servers_own_services_and_methods() {
+        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
+        assert_eq!(rpc_names("/grpc.health.v1.Health/Watch"), ("grpc.health.v1.Health", "Watch"));
+        assert_eq!(
+            rpc_names("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
+            ("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo")
+        );
+        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score-0301"), ("indikator.v1.IndicatorService", OTHER));
+        assert_eq!(rpc_names("/municipality.0301/Score"), (OTHER, OTHER));
+        assert_eq!(rpc_names("/"), (OTHER, OTHER));
+    }
+
+    #[test]
     fn paths_split_into_service_and_method() {
         assert_eq!(split_path("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
     }

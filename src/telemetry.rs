@@ -416,6 +416,81 @@ mod tests {
     }
 
     #[test]
+    fn otel_propagators_default_to_tracecontext_and_baggage_and_none_turns_them_off() {
+        let fields = |value: Option<&str>| {
+            let (propagator, ignored) = propagators(value);
+            let fields = propagator.map(|p| {
+                let mut fields: Vec<_> = p.fields().map(str::to_owned).collect();
+                fields.sort();
+                fields
+            });
+            (fields, ignored)
+        };
+        let both = Some(vec!["baggage".to_owned(), "traceparent".to_owned(), "tracestate".to_owned()]);
+        assert_eq!(fields(None), (both.clone(), vec![]));
+        assert_eq!(fields(Some(" ")), (both, vec![]));
+        assert_eq!(fields(Some("baggage")), (Some(vec!["baggage".to_owned()]), vec![]));
+        assert_eq!(fields(Some("none")), (None, vec![]));
+        assert_eq!(fields(Some("tracecontext,none")), (None, vec![]));
+        let (kept, ignored) = fields(Some("b3, TraceContext,xray"));
+        assert_eq!(kept, Some(vec!["traceparent".to_owned(), "tracestate".to_owned()]));
+        assert_eq!(ignored, ["b3", "xray"]);
+    }
+
+    #[test]
+    fn json_lines_in_a_traced_span_carry_its_trace_and_span_ids() {
+        use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+        use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+        #[derive(Clone, Default)]
+        struct Lines(Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Lines {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let tracer = SdkTracerProvider::builder().build();
+        let dispatch = Arc::new(OnceLock::new());
+        let subscriber = tracing_subscriber::registry().with(otel_layer(&tracer)).with(
+            fmt::layer()
+                .json()
+                .event_format(JsonWithTrace { inner: fmt::format().json(), dispatch: dispatch.clone() })
+                .with_writer(move || writer.clone()),
+        );
+        let subscriber = tracing::Dispatch::new(subscriber);
+        let _ = dispatch.set(subscriber.downgrade());
+        tracing::dispatcher::with_default(&subscriber, || {
+            tracing::info!("outside");
+            let span = tracing::info_span!("call");
+            let caller = SpanContext::new(
+                TraceId::from_hex("4bf92f3577b34da6a3ce929d0e0e4736").unwrap(),
+                SpanId::from_hex("00f067aa0ba902b7").unwrap(),
+                TraceFlags::SAMPLED,
+                true,
+                TraceState::default(),
+            );
+            span.set_parent(Context::new().with_remote_span_context(caller)).unwrap();
+            span.in_scope(|| tracing::info!(answer = 42, "inside"));
+        });
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].get("trace_id").is_none(), "{text}");
+        assert_eq!(lines[1]["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736", "{text}");
+        assert_eq!(lines[1]["fields"]["answer"], 42, "{text}");
+        let span_id = lines[1]["span_id"].as_str().unwrap();
+        assert_eq!(span_id.len(), 16, "{text}");
+        assert_ne!(span_id, "00f067aa0ba902b7", "the line names its own span, the caller's child");
+    }
+
+    #[test]
     fn a_bad_filter_is_an_error() {
         assert!(filter("info,=[").is_err());
     }
