@@ -53,7 +53,7 @@ pub struct Metrics {
     /// `rpc.server.call.duration`: seconds to the end of the response stream,
     /// by service, method and status code.
     latency: Histogram<f64>,
-    /// Calls admitted and not yet ended, by service and method.
+    /// Calls being served (streams until they end), by service and method.
     calls_in_flight: UpDownCounter<i64>,
     /// Records scored (Score, ScoreStream, ScoreRound), by method.
     pub records_scored: Counter<u64>,
@@ -88,7 +88,7 @@ impl Metrics {
             calls_in_flight: meter
                 .i64_up_down_counter("indikator.rpc.in_flight")
                 .with_unit("{call}")
-                .with_description("gRPC calls admitted and not yet ended (streams for as long as they stream)")
+                .with_description("gRPC calls being served (streams until they end)")
                 .build(),
             records_scored: meter
                 .u64_counter("indikator.records.scored")
