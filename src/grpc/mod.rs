@@ -11,6 +11,7 @@ pub mod convert;
 pub mod describe;
 mod log_safe;
 mod metrics;
+pub mod propagation;
 pub mod round;
 pub mod service;
 pub mod status;

@@ -16,11 +16,12 @@
 //! messages will hold while they arrive and are decoded, read from the gRPC
 //! frame lengths ([`RequestBody`]).
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -33,9 +34,47 @@ use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 use tracing::{Instrument, Span, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::grpc::Metrics;
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
+
+/// Value of `rpc.service` / `rpc.method` for names the server does not have.
+const OTHER: &str = "_OTHER";
+
+/// `rpc.service` and `rpc.method` of a request path: the names of the
+/// server's own services (indicators, health, reflection), or [`OTHER`].
+fn rpc_names(path: &str) -> (&'static str, &'static str) {
+    static KNOWN: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+        use prost::Message as _;
+        let sets = [
+            crate::proto::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+        ];
+        let mut known = HashMap::new();
+        for set in sets {
+            let set = prost_types::FileDescriptorSet::decode(set).expect("built-in descriptors decode");
+            for file in set.file {
+                for service in &file.service {
+                    let name = match file.package() {
+                        "" => service.name().to_owned(),
+                        package => format!("{package}.{}", service.name()),
+                    };
+                    let methods = service.method.iter().map(|m| &*Box::leak(m.name().to_owned().into_boxed_str()));
+                    known.insert(&*Box::leak(name.into_boxed_str()), methods.collect());
+                }
+            }
+        }
+        known
+    });
+    let (service, method) = split_path(path);
+    match KNOWN.get_key_value(service) {
+        Some((service, methods)) => (service, methods.iter().find(|m| **m == method).copied().unwrap_or(OTHER)),
+        None => (OTHER, OTHER),
+    }
+}
 
 /// Admission and fairness settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,26 +176,31 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let started = Instant::now();
-        let path = request.uri().path().to_owned();
-        let (service, method) = split_path(&path);
+        let (service, method) = rpc_names(request.uri().path());
         let span = tracing::info_span!(
             target: super::telemetry::CALL_SPAN_TARGET,
             "rpc",
-            otel.name = %path.trim_start_matches('/'),
+            otel.name = %format_args!("{service}/{method}"),
             otel.kind = "server",
+            otel.status_code = Empty,
             rpc.system = "grpc",
-            rpc.service = %service,
-            rpc.method = %method,
+            rpc.service = service,
+            rpc.method = method,
             rpc.grpc.status_code = Empty,
             municipality = Empty,
             round_id = Empty,
             records = Empty,
         );
+        // The caller's trace, when its metadata carries one.
+        if let Some(parent) = crate::grpc::propagation::extract(request.headers()) {
+            let _ = span.set_parent(parent);
+        }
+        let call = Finished::start(span, started, service, method, self.layer.metrics.clone());
         let health = service == HEALTH;
         let limits = self.layer.limits;
         // Health checks are exempt (probes must answer under load); health
         // watches, which stay open, have their own pool.
-        let pool = match (health, method.as_str()) {
+        let pool = match (health, method) {
             (false, _) => Some((&self.layer.permits, limits.max_concurrent_calls, "concurrent calls")),
             (true, "Watch") => Some((&self.layer.watches, limits.max_health_watches, "health watches")),
             (true, _) => None,
@@ -169,7 +213,6 @@ where
                 let status = Status::resource_exhausted(format!(
                     "the server is at its limit of {limit} {what}; retry with backoff"
                 ));
-                let call = Finished { span, started, method: path, metrics: self.layer.metrics.clone() };
                 call.record(status.code() as i32);
                 tracing::warn!(limit, what, "load shed");
                 return Box::pin(futures::future::ready(Ok(status.into_http())));
@@ -188,9 +231,8 @@ where
         // Take the ready service, leave a fresh clone for the next call.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let metrics = self.layer.metrics.clone();
         Box::pin(async move {
-            let future = AssertUnwindSafe(inner.call(request)).catch_unwind().instrument(span.clone());
+            let future = AssertUnwindSafe(inner.call(request)).catch_unwind().instrument(call.span.clone());
             let idle = async {
                 match &progress {
                     Some(p) => p.idle().await,
@@ -210,7 +252,6 @@ where
                 outcome = timed => outcome,
                 () = idle => Ok(Ok(Progress::status().into_http())),
             };
-            let call = Finished { span, started, method: path, metrics };
             let response = match outcome {
                 Ok(Ok(response)) => response,
                 Ok(Err(error)) => return Err(error),
@@ -500,9 +541,9 @@ fn status_trailers(code: tonic::Code, message: &'static str) -> http::HeaderMap 
     trailers
 }
 
-fn split_path(path: &str) -> (String, String) {
+fn split_path(path: &str) -> (&str, &str) {
     let mut parts = path.trim_start_matches('/').splitn(2, '/');
-    (parts.next().unwrap_or_default().to_owned(), parts.next().unwrap_or_default().to_owned())
+    (parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -533,29 +574,66 @@ fn grpc_timeout(headers: &http::HeaderMap) -> Option<Duration> {
     })
 }
 
-/// What is recorded when a call ends.
+/// A call in flight: counted in `indikator.rpc.in_flight` until dropped, and
+/// recorded (span status, metrics) once, when it ends; a call dropped before
+/// it ended (its client went away) is recorded as CANCELLED.
 struct Finished {
     span: Span,
     started: Instant,
-    method: String,
+    /// `rpc.system`, `rpc.service`, `rpc.method`.
+    attributes: [KeyValue; 3],
     metrics: Metrics,
+    recorded: bool,
 }
 
 impl Finished {
-    fn record(self, code: i32) {
+    fn start(span: Span, started: Instant, service: &'static str, method: &'static str, metrics: Metrics) -> Self {
+        let attributes = [
+            KeyValue::new("rpc.system", "grpc"),
+            KeyValue::new("rpc.service", service),
+            KeyValue::new("rpc.method", method),
+        ];
+        metrics.calls_in_flight.add(1, &attributes);
+        Self { span, started, attributes, metrics, recorded: false }
+    }
+
+    fn record(mut self, code: i32) {
+        self.record_once(code);
+    }
+
+    fn record_once(&mut self, code: i32) {
+        if std::mem::replace(&mut self.recorded, true) {
+            return;
+        }
+        let elapsed = self.started.elapsed();
         self.span.record("rpc.grpc.status_code", code);
-        let attributes =
-            [KeyValue::new("rpc.method", self.method.clone()), KeyValue::new("rpc.grpc.status_code", i64::from(code))];
+        if SERVER_ERRORS.contains(&code) {
+            self.span.record("otel.status_code", "error");
+        }
+        let [system, service, method] = self.attributes.clone();
+        let attributes = [system, service, method, KeyValue::new("rpc.grpc.status_code", i64::from(code))];
         self.metrics.requests.add(1, &attributes);
-        self.metrics.latency.record(self.started.elapsed().as_secs_f64(), &attributes);
+        self.metrics.latency.record(elapsed.as_secs_f64(), &attributes);
         let _entered = self.span.enter();
-        tracing::debug!(code, elapsed_ms = self.started.elapsed().as_millis() as u64, "call finished");
+        tracing::debug!(code, elapsed_ms = elapsed.as_millis() as u64, "call finished");
     }
 }
 
+impl Drop for Finished {
+    fn drop(&mut self) {
+        self.record_once(tonic::Code::Cancelled as i32);
+        self.metrics.calls_in_flight.add(-1, &self.attributes);
+    }
+}
+
+/// Status codes that mark a server span as an error (OpenTelemetry's gRPC
+/// conventions): UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL,
+/// UNAVAILABLE, DATA_LOSS. The others are the client's doing.
+const SERVER_ERRORS: [i32; 6] = [2, 4, 12, 13, 14, 15];
+
 pin_project_lite::pin_project! {
     /// A response body that holds the call's permit, enforces its deadline and
-    /// records the call when the body ends (or is dropped: a cancelled call).
+    /// records the call when the body ends (or, dropped, as a cancelled call).
     struct CallBody {
         #[pin]
         inner: Body,
@@ -565,14 +643,6 @@ pin_project_lite::pin_project! {
         call: Option<Finished>,
         _permit: Option<OwnedSemaphorePermit>,
         done: bool,
-    }
-
-    impl PinnedDrop for CallBody {
-        fn drop(this: Pin<&mut Self>) {
-            if let Some(call) = this.project().call.take() {
-                call.record(tonic::Code::Cancelled as i32);
-            }
-        }
     }
 }
 
@@ -701,10 +771,20 @@ mod tests {
     }
 
     #[test]
-    fn paths_split_into_service_and_method() {
+    fn rpc_attributes_name_only_the_servers_own_services_and_methods() {
+        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
+        assert_eq!(rpc_names("/grpc.health.v1.Health/Watch"), ("grpc.health.v1.Health", "Watch"));
         assert_eq!(
-            split_path("/indikator.v1.IndicatorService/Score"),
-            ("indikator.v1.IndicatorService".into(), "Score".into())
+            rpc_names("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
+            ("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo")
         );
+        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score-0301"), ("indikator.v1.IndicatorService", OTHER));
+        assert_eq!(rpc_names("/municipality.0301/Score"), (OTHER, OTHER));
+        assert_eq!(rpc_names("/"), (OTHER, OTHER));
+    }
+
+    #[test]
+    fn paths_split_into_service_and_method() {
+        assert_eq!(split_path("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
     }
 }

@@ -57,6 +57,7 @@ pub async fn run(
 
     let metrics = Metrics::global();
     let budget = MemoryBudget::new(settings.memory_budget_bytes);
+    metrics.observe_memory(&budget);
     let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone(), budget.clone())
         .with_max_message_bytes(settings.max_message_bytes);
     let indicators = IndicatorServiceServer::new(api)

@@ -15,3 +15,4 @@ mod rounds;
 mod score;
 mod shutdown;
 mod streaming;
+mod telemetry;

@@ -5,6 +5,7 @@ mod cli;
 
 use clap::Parser;
 use cli::{BatchArgs, Cli, Command, HealthArgs, ServeArgs};
+use indikator::server::telemetry::{LogFormat, LogSettings};
 use indikator::server::{self, telemetry};
 
 #[tokio::main]
@@ -51,7 +52,16 @@ async fn health(args: &HealthArgs) -> std::process::ExitCode {
 }
 
 async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let outcome = indikator::client::batch::run(&cli::batch_job(args)?).await?;
+    // Warnings only on stderr (`INDIKATOR_LOG` to change it); the run's spans
+    // are exported when OTLP export is configured.
+    let log = LogSettings {
+        format: LogFormat::Text,
+        filter: std::env::var("INDIKATOR_LOG").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "warn".into()),
+    };
+    let telemetry = telemetry::init(&log)?;
+    let outcome = indikator::client::batch::run(&cli::batch_job(args)?).await;
+    telemetry.shutdown().await;
+    let outcome = outcome?;
     let accounting = outcome.summary.accounting.unwrap_or_default();
     eprintln!(
         "{} records: {} scored, {} rejected; {} score cards",

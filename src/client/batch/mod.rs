@@ -12,6 +12,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use futures::{Stream, StreamExt};
+use tonic::Request;
+use tracing::{Instrument, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::catalogue::Catalogues;
 use crate::grpc::round::{RoundOutput, fold_round};
@@ -65,8 +68,33 @@ pub struct BatchOutcome {
     pub cards: u64,
 }
 
-/// Runs a batch job end to end.
+/// Runs a batch job end to end. The run is one trace: a root span `batch`,
+/// and for a server the `ScoreRound` call as its child, whose context goes to
+/// the server in the call's metadata (so the server's span joins the trace).
 pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
+    let span = tracing::info_span!(
+        target: crate::grpc::propagation::CALL_SPAN_TARGET,
+        "batch",
+        otel.name = "batch",
+        otel.kind = "internal",
+        otel.status_code = Empty,
+        input_format = ?job.format,
+        server = job.server.is_some(),
+        records = Empty,
+    );
+    let outcome = run_in(job).instrument(span.clone()).await;
+    match &outcome {
+        Ok(outcome) => {
+            span.record("records", outcome.summary.accounting.as_ref().map_or(0, |a| a.received));
+        }
+        Err(_) => {
+            span.record("otel.status_code", "error");
+        }
+    }
+    outcome
+}
+
+async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
     let file = RoundFile::open(&job.input, job.format)?;
     let header = job_header(job);
     let (requests, errors) = file.into_requests(header);
@@ -82,13 +110,39 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
                 .connect()
                 .await
                 .map_err(|e| BatchError::Connect(server.clone(), e))?;
-            let mut client = IndicatorServiceClient::new(channel)
-                .max_decoding_message_size(64 * 1024 * 1024)
-                .max_encoding_message_size(64 * 1024 * 1024);
+            let call_span = tracing::info_span!(
+                target: crate::grpc::propagation::CALL_SPAN_TARGET,
+                "rpc",
+                otel.name = "indikator.v1.IndicatorService/ScoreRound",
+                otel.kind = "client",
+                rpc.system = "grpc",
+                rpc.service = "indikator.v1.IndicatorService",
+                rpc.method = "ScoreRound",
+                rpc.grpc.status_code = Empty,
+            );
+            // The server's span becomes this call's child.
+            let context = call_span.context();
+            let mut client = IndicatorServiceClient::with_interceptor(channel, move |mut request: Request<()>| {
+                crate::grpc::propagation::inject(&context, request.metadata_mut());
+                Ok(request)
+            })
+            .max_decoding_message_size(64 * 1024 * 1024)
+            .max_encoding_message_size(64 * 1024 * 1024);
             let call = async {
                 let responses = client.score_round(requests).await.map_err(BatchError::Remote)?.into_inner();
                 collect(responses.map(|r| r.map_err(BatchError::Remote)), writer.as_mut()).await
             };
+            let call = async {
+                let outcome = call.await;
+                let code = match &outcome {
+                    Ok(_) => tonic::Code::Ok,
+                    Err(BatchError::Remote(status)) => status.code(),
+                    Err(_) => tonic::Code::Unknown,
+                };
+                call_span.record("rpc.grpc.status_code", code as i32);
+                outcome
+            }
+            .instrument(call_span.clone());
             tokio::select! {
                 result = call => result,
                 Ok(error) = errors => Err(error),
