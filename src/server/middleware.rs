@@ -151,6 +151,11 @@ where
             municipality = Empty,
             round_id = Empty,
             records = Empty,
+            // Filled by the authorization layer.
+            caller.organisation = Empty,
+            caller.client_id = Empty,
+            caller.certificate = Empty,
+            auth.outcome = Empty,
         );
         let health = service == HEALTH;
         let limits = self.layer.limits;
