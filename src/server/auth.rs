@@ -725,9 +725,14 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
             let method = request.uri().path().trim_start_matches('/').to_owned();
-            let identified = authorizer.identify(request.headers(), request.extensions()).await;
-            let decided = identified.and_then(|caller| authorizer.authorise(&caller, &requirement).map(|()| caller));
-            audit(&method, &decided);
+            let (caller, decided) = match authorizer.identify(request.headers(), request.extensions()).await {
+                Ok(caller) => {
+                    let decided = authorizer.authorise(&caller, &requirement);
+                    (Some(caller), decided)
+                }
+                Err(refusal) => (None, Err(refusal)),
+            };
+            audit(&method, caller.as_ref(), &decided);
             match decided {
                 Ok(_) => inner.call(request).await,
                 Err(refusal) => {
@@ -741,37 +746,45 @@ where
 
 /// Records the caller and outcome on the call's span (the current one) and
 /// writes the audit line.
-fn audit(method: &str, decided: &Result<Caller, Refusal>) {
+fn audit(method: &str, caller: Option<&Caller>, decided: &Result<(), Refusal>) {
     let span = tracing::Span::current();
     let outcome = match decided {
-        Ok(_) => "allowed",
+        Ok(()) => "allowed",
         Err(r) => r.reason(),
     };
     span.record("auth.outcome", outcome);
+    let (mut organisation, mut client_id, mut certificate) = (None, None, None);
+    match caller {
+        Some(Caller::Token { organisation: o, client_id: c, .. }) => {
+            organisation = o.as_deref();
+            client_id = c.as_deref();
+        }
+        Some(Caller::Certificate { subject, .. }) => certificate = Some(subject.as_str()),
+        None => {}
+    }
+    if let Some(o) = organisation {
+        span.record("caller.organisation", o);
+    }
+    if let Some(c) = client_id {
+        span.record("caller.client_id", c);
+    }
+    if let Some(c) = certificate {
+        span.record("caller.certificate", c);
+    }
     match decided {
-        Ok(Caller::Token { organisation, client_id, .. }) => {
-            if let Some(o) = organisation {
-                span.record("caller.organisation", o.as_str());
-            }
-            if let Some(c) = client_id {
-                span.record("caller.client_id", c.as_str());
-            }
-            tracing::info!(
-                target: AUDIT_TARGET,
-                organisation = organisation.as_deref(),
-                client_id = client_id.as_deref(),
-                method,
-                outcome,
-                "call allowed"
-            );
+        Ok(()) => {
+            tracing::info!(target: AUDIT_TARGET, organisation, client_id, certificate, method, outcome, "call allowed")
         }
-        Ok(Caller::Certificate { subject, .. }) => {
-            span.record("caller.certificate", subject.as_str());
-            tracing::info!(target: AUDIT_TARGET, certificate = %subject, method, outcome, "call allowed");
-        }
-        Err(refusal) => {
-            tracing::warn!(target: AUDIT_TARGET, method, outcome, reason = %refusal, "call refused");
-        }
+        Err(refusal) => tracing::warn!(
+            target: AUDIT_TARGET,
+            organisation,
+            client_id,
+            certificate,
+            method,
+            outcome,
+            reason = %refusal,
+            "call refused"
+        ),
     }
 }
 

@@ -435,3 +435,36 @@ mod arbitrary_authorization {
         assert!(reached.load(Ordering::SeqCst));
     }
 }
+
+#[tokio::test]
+async fn the_batch_client_and_the_health_probe_send_the_token_from_their_token_file() {
+    use indikator::client::health::{HealthError, HealthProbe, check};
+    let jwks = JwksServer::start(jwks(&[primary()])).await;
+    let mut auth = AuthSettings { bearer: Some(bearer(JwksSource::Url(jwks.url.clone()))), ..AuthSettings::default() };
+    auth.scopes.push(("grpc.health.v1.Health".into(), "indikator:health".into()));
+    let app = spawn_app_with(settings(auth)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, format!("{}\n", primary().sign(&claims("indikator:rounds indikator:health")))).unwrap();
+
+    let mut job = crate::batch::job(&crate::batch::example_round(), None, Some(app.address.clone()));
+    let refused = indikator::client::batch::run(&job).await.unwrap_err();
+    assert!(refused.to_string().contains("no bearer token"), "{refused}");
+    job.token_file = Some(token_file.clone());
+    let outcome = indikator::client::batch::run(&job).await.expect("the batch is scored with the token");
+    assert!(outcome.cards > 0);
+
+    let mut probe = HealthProbe {
+        server: app.address.clone(),
+        service: String::new(),
+        timeout: Duration::from_secs(3),
+        ca: None,
+        cert: None,
+        key: None,
+        token_file: None,
+    };
+    let refused = check(&probe).await.unwrap_err();
+    assert!(matches!(&refused, HealthError::Status(s) if s.code() == Code::Unauthenticated), "{refused}");
+    probe.token_file = Some(token_file);
+    assert_eq!(check(&probe).await.unwrap(), "SERVING");
+}

@@ -108,6 +108,10 @@ pub struct BatchArgs {
     /// Do not print the summary tables.
     #[arg(long)]
     pub quiet: bool,
+    /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
+    /// as `authorization: Bearer …`.
+    #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// `--format`.
@@ -134,6 +138,7 @@ impl From<&HealthArgs> for HealthProbe {
             ca: a.ca.clone(),
             cert: a.cert.clone(),
             key: a.key.clone(),
+            token_file: a.token_file.clone(),
         }
     }
 }
@@ -158,6 +163,7 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             max_records: a.max_round_records,
             catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
             print: !a.quiet,
+            token_file: a.token_file.clone(),
         })
     }
 }
@@ -361,6 +367,10 @@ pub struct HealthArgs {
     /// PEM private key of the client certificate.
     #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
     pub key: Option<PathBuf>,
+    /// A file holding an OAuth2 access token to send (health is open unless
+    /// the server's --auth-scope names it).
+    #[arg(long, env = "INDIKATOR_HEALTH_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
