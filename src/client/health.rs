@@ -20,6 +20,8 @@ pub struct HealthProbe {
     /// PEM client certificate and key, for mutual TLS.
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
+    /// A file holding an access token to send, for a server that requires one.
+    pub token_file: Option<PathBuf>,
 }
 
 /// Why the check gave no status.
@@ -31,6 +33,8 @@ pub enum HealthError {
     Connect { server: String, source: tonic::transport::Error },
     #[error("{0}")]
     Status(#[from] tonic::Status),
+    #[error(transparent)]
+    Token(#[from] super::token::TokenError),
 }
 
 /// The serving status of `args.service` on `args.server` (e.g. `SERVING`).
@@ -52,6 +56,8 @@ pub async fn check(args: &HealthProbe) -> Result<&'static str, HealthError> {
         endpoint = endpoint.tls_config(tls).map_err(connect)?;
     }
     let channel = endpoint.connect().await.map_err(connect)?;
-    let response = HealthClient::new(channel).check(HealthCheckRequest { service: args.service.clone() }).await?;
+    let request =
+        super::token::request(HealthCheckRequest { service: args.service.clone() }, args.token_file.as_deref())?;
+    let response = HealthClient::new(channel).check(request).await?;
     Ok(response.into_inner().status().as_str_name())
 }

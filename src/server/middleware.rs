@@ -190,6 +190,11 @@ where
             municipality = Empty,
             round_id = Empty,
             records = Empty,
+            // Filled by the authorization layer.
+            caller.organisation = Empty,
+            caller.client_id = Empty,
+            caller.certificate = Empty,
+            auth.outcome = Empty,
         );
         // The caller's trace, when its metadata carries one.
         if let Some(parent) = crate::grpc::propagation::extract(request.headers()) {

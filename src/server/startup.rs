@@ -20,6 +20,7 @@ use crate::grpc::IndicatorApi;
 use crate::grpc::Metrics;
 use crate::memory::MemoryBudget;
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
+use crate::server::auth::{AuthError, AuthLayer};
 use crate::server::middleware::{CallLimits, RpcLayer};
 use crate::server::settings::ServerSettings;
 
@@ -29,6 +30,8 @@ pub enum StartupError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("authorization: {0}")]
+    Auth(#[from] AuthError),
 }
 
 /// Every descriptor set reflection serves: ours, health, and the rich-error types.
@@ -45,6 +48,7 @@ pub async fn run(
     settings: ServerSettings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
+    let auth = AuthLayer::new(&settings.auth).await?;
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter.set_serving::<IndicatorServiceServer<IndicatorApi>>().await;
 
@@ -94,6 +98,7 @@ pub async fn run(
             metrics,
             budget,
         ))
+        .layer(auth)
         .add_service(health)
         .add_service(v1.build_v1()?)
         .add_service(v1alpha.build_v1alpha()?)

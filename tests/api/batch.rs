@@ -5,11 +5,11 @@ use indikator::proto::v1 as pb;
 
 use crate::helpers::spawn_app;
 
-fn example_round() -> PathBuf {
+pub fn example_round() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/round-2018.jsonl")
 }
 
-fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
+pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
     BatchJob {
         input: input.to_owned(),
         format: None,
@@ -21,6 +21,7 @@ fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
         max_records: 1_000_000,
         catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
+        token_file: None,
     }
 }
 

@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 20] = [
+const VARIABLES: [(&str, &str); 28] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
@@ -46,6 +46,15 @@ const VARIABLES: [(&str, &str); 20] = [
     ("--catalogue-dir", "INDIKATOR_CATALOGUE_DIR"),
     ("--max-round-records", "INDIKATOR_MAX_ROUND_RECORDS"),
     ("--shutdown-grace", "INDIKATOR_SHUTDOWN_GRACE"),
+    // Observed from outside in auth.rs.
+    ("--auth-jwks", "INDIKATOR_AUTH_JWKS"),
+    ("--auth-issuer", "INDIKATOR_AUTH_ISSUER"),
+    ("--auth-audience", "INDIKATOR_AUTH_AUDIENCE"),
+    ("--auth-leeway", "INDIKATOR_AUTH_LEEWAY"),
+    ("--auth-jwks-refresh", "INDIKATOR_AUTH_JWKS_REFRESH"),
+    ("--auth-algorithms", "INDIKATOR_AUTH_ALGORITHMS"),
+    ("--auth-scope", "INDIKATOR_AUTH_SCOPES"),
+    ("--auth-client-cert", "INDIKATOR_AUTH_CLIENT_CERTS"),
 ];
 
 fn variable(flag: &str) -> &'static str {

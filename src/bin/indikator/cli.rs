@@ -12,7 +12,10 @@ use indikator::client::health::HealthProbe;
 use indikator::proto::v1 as pb;
 use indikator::round::RoundLimits;
 use indikator::server::middleware::CallLimits;
-use indikator::server::settings::{ServerSettings, TlsSettings, defaults};
+use indikator::server::settings::{
+    AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
+    defaults,
+};
 use indikator::server::telemetry::{LogFormat, LogSettings};
 
 /// Why the command line could not be turned into settings.
@@ -22,6 +25,8 @@ pub enum CliError {
     Read { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Catalogue(#[from] CatalogueError),
+    #[error("--auth-scope {0:?}: expected METHOD=SCOPE (an empty SCOPE opens the method)")]
+    Scope(String),
 }
 
 /// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
@@ -59,6 +64,8 @@ pub struct Cli {
     pub serve: ServeArgs,
 }
 
+// Parsed once at start; boxing the serve flags would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the gRPC server (the default).
@@ -101,6 +108,10 @@ pub struct BatchArgs {
     /// Do not print the summary tables.
     #[arg(long)]
     pub quiet: bool,
+    /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
+    /// as `authorization: Bearer …`.
+    #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// `--format`.
@@ -127,6 +138,7 @@ impl From<&HealthArgs> for HealthProbe {
             ca: a.ca.clone(),
             cert: a.cert.clone(),
             key: a.key.clone(),
+            token_file: a.token_file.clone(),
         }
     }
 }
@@ -151,6 +163,7 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             max_records: a.max_round_records,
             catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
             print: !a.quiet,
+            token_file: a.token_file.clone(),
         })
     }
 }
@@ -212,6 +225,8 @@ pub struct ServeArgs {
     pub handshake_timeout: Wait,
     #[command(flatten)]
     pub tls: TlsArgs,
+    #[command(flatten)]
+    pub auth: AuthArgs,
     /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
     /// whose id is `ks-2018` or `riksrevisjonen-2015` replaces the shipped one.
     /// A broken catalogue stops the server with an error naming file, entry and problem.
@@ -232,6 +247,79 @@ pub struct TlsArgs {
     /// PEM CA bundle; clients must present a certificate it signed.
     #[arg(long, env = "INDIKATOR_TLS_CLIENT_CA", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
+}
+
+/// Who may call what: bearer tokens (JWTs checked against a JWKS) and, with
+/// mutual TLS, an allow-list of client certificates; off by default.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// The token issuer's JSON Web Key Set: a file, or an https URL fetched
+    /// at start, every --auth-jwks-refresh and on an unknown `kid`. Turns
+    /// bearer tokens on.
+    #[arg(long, env = "INDIKATOR_AUTH_JWKS", requires = "auth_issuer")]
+    pub auth_jwks: Option<JwksSource>,
+    /// The `iss` every token must carry (e.g. https://maskinporten.no/).
+    #[arg(long, env = "INDIKATOR_AUTH_ISSUER", requires = "auth_jwks")]
+    pub auth_issuer: Option<String>,
+    /// The `aud` every token must carry; not checked when unset.
+    #[arg(long, env = "INDIKATOR_AUTH_AUDIENCE", requires = "auth_jwks")]
+    pub auth_audience: Option<String>,
+    /// Clock skew allowed on a token's `exp` and `nbf`.
+    #[arg(long, env = "INDIKATOR_AUTH_LEEWAY", default_value_t = Wait(defaults::AUTH_LEEWAY))]
+    pub auth_leeway: Wait,
+    /// How often the JWKS is read again (0 = only at start and on an unknown `kid`).
+    #[arg(long, env = "INDIKATOR_AUTH_JWKS_REFRESH", default_value_t = Wait(defaults::AUTH_JWKS_REFRESH))]
+    pub auth_jwks_refresh: Wait,
+    /// The signature algorithms accepted (asymmetric only: RS256, RS384,
+    /// RS512, PS256, PS384, PS512, ES256, ES384, EdDSA).
+    #[arg(
+        long,
+        env = "INDIKATOR_AUTH_ALGORITHMS",
+        value_delimiter = ',',
+        default_values_t = defaults::AUTH_ALGORITHMS.to_vec()
+    )]
+    pub auth_algorithms: Vec<SigningAlgorithm>,
+    /// METHOD=SCOPE: the scope a method (`Score`, or
+    /// `package.Service/Method`) or a whole service needs; an empty SCOPE
+    /// opens it. Repeatable; replaces that method's default.
+    #[arg(long, env = "INDIKATOR_AUTH_SCOPES", value_delimiter = ',')]
+    pub auth_scope: Vec<String>,
+    /// NAME or NAME=SCOPE SCOPE…: with mutual TLS, a client certificate
+    /// (a DNS or URI SAN, or the subject CN) that identifies a caller, with
+    /// the scopes it holds (every scope without). Repeatable.
+    #[arg(long, env = "INDIKATOR_AUTH_CLIENT_CERTS", value_delimiter = ',', requires = "tls_client_ca")]
+    pub auth_client_cert: Vec<AllowedCertificate>,
+}
+
+/// The service whose methods may be named without it in `--auth-scope`.
+const INDICATOR_SERVICE: &str = "indikator.v1.IndicatorService";
+
+impl AuthArgs {
+    pub fn settings(&self) -> Result<AuthSettings, CliError> {
+        let mut settings = AuthSettings::default();
+        for rule in &self.auth_scope {
+            let (method, scope) = rule.split_once('=').ok_or_else(|| CliError::Scope(rule.clone()))?;
+            let method = method.trim().trim_start_matches('/');
+            if method.is_empty() {
+                return Err(CliError::Scope(rule.clone()));
+            }
+            let method = if method.contains('.') { method.to_owned() } else { format!("{INDICATOR_SERVICE}/{method}") };
+            settings.scopes.retain(|(m, _)| *m != method);
+            settings.scopes.push((method, scope.trim().to_owned()));
+        }
+        settings.bearer = match (&self.auth_jwks, &self.auth_issuer) {
+            (Some(jwks), Some(issuer)) => Some(BearerSettings {
+                audience: self.auth_audience.clone(),
+                leeway: self.auth_leeway.0,
+                algorithms: self.auth_algorithms.clone(),
+                refresh: self.auth_jwks_refresh.0,
+                ..BearerSettings::new(jwks.clone(), issuer.clone())
+            }),
+            _ => None,
+        };
+        settings.client_certificates = self.auth_client_cert.clone();
+        Ok(settings)
+    }
 }
 
 impl TlsArgs {
@@ -279,6 +367,10 @@ pub struct HealthArgs {
     /// PEM private key of the client certificate.
     #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
     pub key: Option<PathBuf>,
+    /// A file holding an OAuth2 access token to send (health is open unless
+    /// the server's --auth-scope names it).
+    #[arg(long, env = "INDIKATOR_HEALTH_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -322,6 +414,7 @@ pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
             handshake_timeout: args.handshake_timeout.0,
             tls: args.tls.load()?,
             catalogues: Catalogues::load(args.catalogue_dir.as_deref())?,
+            auth: args.auth.settings()?,
         })
     }
 }

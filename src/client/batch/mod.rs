@@ -43,6 +43,8 @@ pub struct BatchJob {
     pub catalogues: Catalogues,
     /// Print the summary tables to stdout.
     pub print: bool,
+    /// With a server: a file holding the access token to send.
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +61,8 @@ pub enum BatchError {
     Round(RoundError),
     #[error("the server answered without a summary")]
     NoSummary,
+    #[error(transparent)]
+    Token(#[from] super::token::TokenError),
 }
 
 /// What a batch run produced.
@@ -129,7 +133,8 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             .max_decoding_message_size(64 * 1024 * 1024)
             .max_encoding_message_size(64 * 1024 * 1024);
             let call = async {
-                let responses = client.score_round(requests).await.map_err(BatchError::Remote)?.into_inner();
+                let request = super::token::request(requests, job.token_file.as_deref())?;
+                let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
                 collect(responses.map(|r| r.map_err(BatchError::Remote)), writer.as_mut()).await
             };
             let call = async {
