@@ -32,12 +32,16 @@ WORKDIR /build
 #    change, not when the sources do. Stub targets stand in for the crate's
 #    own (build script, lib, bin, and the [[test]] target the manifest names);
 #    the crate's own fingerprints are then dropped so that step 2 always
-#    rebuilds it from the real sources, whatever their timestamps.
+#    rebuilds it from the real sources, whatever their timestamps. The load
+#    tool is a workspace member: its manifest must be there, its code is not
+#    built (a stub stays in its place).
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src/bin tests/api \
+COPY tools/loadtest/Cargo.toml ./tools/loadtest/
+RUN mkdir -p src/bin/indikator tests/api tools/loadtest/src \
+    && echo 'fn main() {}' > tools/loadtest/src/main.rs \
     && echo 'fn main() {}' > build.rs \
     && : > src/lib.rs \
-    && echo 'fn main() {}' > src/bin/indikator.rs \
+    && echo 'fn main() {}' > src/bin/indikator/main.rs \
     && echo 'fn main() {}' > tests/api/main.rs \
     && cargo build --release --locked --target "${RUST_TARGET}" \
     && rm -rf build.rs src \

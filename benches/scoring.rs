@@ -25,14 +25,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use indikator::api::service::score_validated;
-use indikator::api::validate;
 use indikator::catalogue::{self, Catalogue};
 use indikator::domain::{OrganisationNumber, Respondent};
 use indikator::proto::v1 as pb;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundAggregator, RoundConfig};
+use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
 use indikator::scoring::maturity;
 use indikator::scoring::ssb2018::{self, Answers, Calibrations};
+use indikator::testing::{self as validate, score_validated};
 use prost::Message;
 
 /// Records in the round-fold benchmark.
@@ -42,7 +41,7 @@ fn example_request() -> pb::ScoreRequest {
     serde_json::from_str(include_str!("../examples/score-request.json")).expect("the example parses")
 }
 
-fn validated_example() -> validate::Validated {
+fn validated_example() -> indikator::grpc::Validated {
     validate::survey_response(example_request().response.as_ref(), "response").expect("the example is valid")
 }
 
@@ -117,7 +116,7 @@ fn round(c: &mut Criterion) {
         let config = RoundConfig { calibration: mode, ..config.clone() };
         g.bench_function(format!("fold_10000_then_finish/{name}"), |b| {
             b.iter(|| {
-                let mut round = RoundAggregator::new(config.clone());
+                let mut round = indikator::testing::round(config.clone());
                 for (id, respondent) in ids.iter().zip(&respondents) {
                     round.add_valid(id, respondent, Some(&answers));
                 }
@@ -136,7 +135,7 @@ fn round(c: &mut Criterion) {
     };
     g.bench_function("fold_10000_then_finish/all_methodologies", |b| {
         b.iter(|| {
-            let mut round = RoundAggregator::new(config.clone());
+            let mut round = indikator::testing::round(config.clone());
             for (id, respondent) in ids.iter().zip(&respondents) {
                 round.add(id, respondent, all);
             }
@@ -146,7 +145,7 @@ fn round(c: &mut Criterion) {
     // Folding alone (no finish), dropped outside the timing.
     g.bench_function("fold_10000", |b| {
         b.iter_batched(
-            || RoundAggregator::new(config.clone()),
+            || indikator::testing::round(config.clone()),
             |mut round| {
                 for (id, respondent) in ids.iter().zip(&respondents) {
                     round.add_valid(id, respondent, Some(&answers));

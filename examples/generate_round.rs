@@ -13,19 +13,19 @@
 //! block present. Note that proto3 JSON leaves out fields at their default value, so
 //! "no strategy" is written `"strategy":{}` (a present block with `hasStrategy` false).
 //!
-//! # What it reproduces (METHOD.md §1, SSB Rapporter 2019/14)
+//! # What it reproduces (docs/method.md §1, SSB Rapporter 2019/14)
 //!
 //! * exactly 124 municipalities without an ICT strategy;
 //! * Tabell 3.1, digital priority per grade 0–4: 34, 105, 29, 110, 99;
 //! * Tabell 5.1, use of digital services: 28, 101, 51, 107, 90;
 //! * Tabell 5.2, digital activity: 31, 112, 111, 37, 86;
-//! * medians over each indicator's base (METHOD.md §1.5): projects 7, internal capacity 8, cloud 6,
+//! * medians over each indicator's base (docs/method.md §1.5): projects 7, internal capacity 8, cloud 6,
 //!   procurement 6, service-offer points 2, strategy 10 (see below);
 //! * competence: 158 of 377 (41.9 %) report a large hindrance, 76 (20.2 %) a small one,
 //!   110 (29.2 %) tried to recruit ICT specialists, and 111 of the 158 (70.3 %) with a
 //!   large hindrance did not try;
 //! * no strategy, project portfolio or cloud use is reported with zero areas;
-//! * the per-item figures of METHOD.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
+//! * the per-item figures of docs/method.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
 //!   by size class), checked through the crate's own round summary: all at the
 //!   published precision but one (below).
 //!
@@ -64,7 +64,7 @@
 //!    procurement and service-mode answers whose counts and points are exactly the
 //!    drawn ones and whose totals are the published shares ([`plan_answers`]).
 //! 6. Verification: every line is read back from its JSON, validated with
-//!    `indikator::api::validate::survey_response`, scored with
+//!    `indikator::grpc::validate::survey_response`, scored with
 //!    `indikator::scoring::ssb2018::score` and tallied; any missed target panics. A
 //!    short summary goes to stderr.
 //!
@@ -75,14 +75,14 @@ use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 
 use clap::Parser;
-use indikator::api::validate;
 use indikator::domain::SizeClass;
+use indikator::methodology::bands::median;
 use indikator::methodology::ssb2018::{self as m, Hindrance};
 use indikator::proto::v1 as pb;
 use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RoundAggregator, RoundConfig};
-use indikator::scoring::bands::median;
+use indikator::round::{CalibrationMode, RoundConfig};
 use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
+use indikator::testing as validate;
 
 /// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
 #[derive(Parser)]
@@ -222,7 +222,7 @@ const WITHOUT_CLOUD_UNDER_5000: usize = 45;
 const TRIED_UNDER_2000: usize = 9;
 const TRIED_FROM_50000: usize = 13;
 
-/// No 2018 municipality scored above 12 service-offer points (METHOD.md §1.3).
+/// No 2018 municipality scored above 12 service-offer points (docs/method.md §1.3).
 const SERVICE_POINTS_CAP: u32 = 12;
 
 /// How strongly scores follow municipality size: the noise added to the size rank
@@ -702,7 +702,7 @@ fn tier_combinations() -> Vec<(u32, [usize; 4])> {
     combos
 }
 
-/// The target median of an indicator, over its base (METHOD.md §1.5).
+/// The target median of an indicator, over its base (docs/method.md §1.5).
 fn target_median(count: Count) -> u32 {
     match count {
         Count::Strategy => STRATEGY_MEDIAN,
@@ -1127,7 +1127,7 @@ fn verify(lines: &[String]) -> String {
     }
     let mut medians = Vec::new();
     for count in Count::ALL {
-        // Over the median's base (METHOD.md §1.5): strategy, projects and cloud among
+        // Over the median's base (docs/method.md §1.5): strategy, projects and cloud among
         // those who answered yes (no portfolio here is empty), the rest over everyone.
         let mut base = histograms[count as usize].clone();
         if matches!(count, Count::Strategy | Count::Projects | Count::Cloud) {
@@ -1146,8 +1146,8 @@ fn verify(lines: &[String]) -> String {
     check(tried == TRIED_HIGH + TRIED_OTHER, format!("{tried} tried to recruit"));
     check(not_tried_high == HINDRANCE_HIGH - TRIED_HIGH, format!("{not_tried_high} large hindrance, not tried"));
 
-    // Every published figure of METHOD.md §6, as the round reports it.
-    let mut round = RoundAggregator::new(RoundConfig {
+    // Every published figure of docs/method.md §6, as the round reports it.
+    let mut round = indikator::testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,
@@ -1211,8 +1211,10 @@ fn verify(lines: &[String]) -> String {
         percent(not_tried_high, high)
     );
     let agree = figures.iter().filter(|f| f.agrees).count();
-    s +=
-        &format!("  published figures (METHOD.md §6): {agree} of {} agree at the published precision\n", figures.len());
+    s += &format!(
+        "  published figures (docs/method.md §6): {agree} of {} agree at the published precision\n",
+        figures.len()
+    );
     s += "  all targets met (strategy median 10: the published 9 is unreachable with 124 without strategy and Tabell 3.1;\n";
     s += "  «Informasjonssikkerhet» 237 of 253 = 93.7 %: 93.8 % is no count of 253)";
     s

@@ -1,6 +1,6 @@
 //! Generates a synthetic `riksrevisjonen-2015` survey round of 261 municipalities
 //! that reproduces the Auditor General's published figures (Dokument 3:6
-//! (2015–2016); METHOD.md §3, §6) when run through a round.
+//! (2015–2016); docs/method.md §3, §6) when run through a round.
 //!
 //! ```sh
 //! cargo run --example generate_round_2015 -- --seed 2015 > examples/round-2015.jsonl
@@ -27,11 +27,11 @@ mod synthetic;
 use std::io::{self, BufWriter, Write};
 
 use clap::Parser;
-use indikator::api::validate;
 use indikator::catalogue::Catalogues;
 use indikator::proto::v1 as pb;
 use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundAggregator, RoundConfig};
+use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
+use indikator::testing as validate;
 use synthetic::SplitMix64;
 
 /// Generates a synthetic riksrevisjonen-2015 round (JSON Lines of ScoreRoundRequest) on stdout.
@@ -222,7 +222,7 @@ fn pick(rng: &mut SplitMix64, from: &[usize], k: usize) -> Vec<usize> {
 /// Reads every line back, validates it, folds the round and checks every published
 /// figure of the Auditor General; panics on a miss. Returns the summary for stderr.
 fn verify(lines: &[String]) -> String {
-    let mut round = RoundAggregator::new(RoundConfig {
+    let mut round = indikator::testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,

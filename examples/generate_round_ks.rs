@@ -1,5 +1,5 @@
 //! Generates a synthetic `ks-2018` survey round of 215 respondents that reproduces
-//! KS / Rambøll's published 2018 figures (METHOD.md §2, §6) when run through a round.
+//! KS / Rambøll's published 2018 figures (docs/method.md §2, §6) when run through a round.
 //!
 //! ```sh
 //! cargo run --example generate_round_ks -- --seed 2018 > examples/round-ks-2018.jsonl
@@ -36,11 +36,11 @@ mod synthetic;
 use std::io::{self, BufWriter, Write};
 
 use clap::Parser;
-use indikator::api::validate;
 use indikator::catalogue::{AnswerType, Catalogues, ItemDef};
 use indikator::proto::v1 as pb;
 use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundAggregator, RoundConfig};
+use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
+use indikator::testing as validate;
 use pb::maturity_answer::Answer;
 use synthetic::SplitMix64;
 
@@ -283,7 +283,7 @@ fn main() {
 /// Reads every line back, validates it, folds the round and checks every published
 /// KS figure; panics on a miss. Returns the summary for stderr.
 fn verify(lines: &[String]) -> String {
-    let mut round = RoundAggregator::new(RoundConfig {
+    let mut round = indikator::testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,

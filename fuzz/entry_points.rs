@@ -10,10 +10,10 @@
 #![allow(dead_code)]
 
 use futures::StreamExt;
-use indikator::api::round::{RoundLimits, RoundOutput, fold_round, score_stream_record};
-use indikator::api::service::score_validated;
-use indikator::api::validate::survey_response;
+use indikator::grpc::round::RoundOutput;
 use indikator::proto::v1 as pb;
+use indikator::round::RoundLimits;
+use indikator::testing::{fold_round, score_stream_record, score_validated, survey_response};
 use prost::Message;
 
 /// A fuzz target's entry point.
@@ -134,7 +134,7 @@ pub fn score_round_stream(data: &[u8]) {
 /// `indikator batch` CSV: the first row through `CsvHeader::parse`, every further
 /// row through `parse_row`, and each row read then validated and scored.
 pub fn csv_row(data: &[u8]) {
-    use indikator::batch::csv_format::{CsvHeader, parse_row};
+    use indikator::client::batch::csv_format::{CsvHeader, parse_row};
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(data);
     let Ok(columns) = reader.headers().cloned() else { return };
     let Ok(header) = CsvHeader::parse(&columns) else { return };

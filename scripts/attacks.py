@@ -434,10 +434,12 @@ class Target:
         self.restart_cmd = args.restart_cmd
         self.cgroup_override = args.cgroup
         self.server_log = args.server_log
+        self.scratch = os.path.dirname(os.path.abspath(args.pb))
         self.pid = None
         self.cg = None          # (version, dir)
         self.container_id = None
-        self.oom_seen = 0
+        self.oom_seen = 0       # OOM kills in the cgroup since the last reset_peaks()
+        self.oom_base = 0       # the cgroup's counter then (a bare process's cgroup outlives it)
         self.samples_max = 0
         self.sampler_stop = threading.Event()
         self.lock = threading.Lock()
@@ -527,6 +529,8 @@ class Target:
     def reset_peaks(self):
         with self.lock:
             self.samples_max = 0
+            self.oom_seen = 0
+            self.oom_base = self.oom_kills() or 0
         if self.cg and self.cg[0] == "v1":
             try:
                 with open(os.path.join(self.cg[1], "memory.max_usage_in_bytes"), "w") as f:
@@ -570,7 +574,7 @@ class Target:
                     self.samples_max = max(self.samples_max, u)
                 k = self.oom_kills()
                 if k:
-                    self.oom_seen = max(self.oom_seen, k)
+                    self.oom_seen = max(self.oom_seen, k - self.oom_base)
 
     def _dmesg_lines(self):
         try:
@@ -612,14 +616,16 @@ class Target:
 
     def restart(self):
         if self.podman:
-            subprocess.run(self.podman + ["start", self.name], capture_output=True, timeout=60)
+            # conmon inherits the working directory and may write there (`oom`).
+            subprocess.run(self.podman + ["start", self.name], capture_output=True, timeout=60,
+                           cwd=self.scratch)
         elif self.restart_cmd:
             subprocess.run(self.restart_cmd, shell=True, timeout=60)
         else:
             return False
         time.sleep(0.5)
-        self.oom_seen = 0
         self.refresh()
+        self.reset_peaks()
         return True
 
     def logs(self) -> bytes:

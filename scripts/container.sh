@@ -29,7 +29,7 @@ while (($#)); do
         --keep) keep=1; shift ;;
         --no-podman) use_podman=0; shift ;;
         --) shift; attack_args=("$@"); break ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "container.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -149,6 +149,9 @@ if ((use_podman)); then
 
     mem=$(( limit_bytes / 1024 / 1024 ))m
     say "starting the container: --memory $mem --read-only --user 65532 on 127.0.0.1:$port"
+    # conmon runs in podman's working directory and may leave a file there (an
+    # `oom` marker on a kill): run podman from the scratch directory.
+    cd "$work"
     if ! $podman run -d --name "$name" --network=host --read-only \
             --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
             --memory "$mem" --memory-swap "$mem" \
@@ -206,6 +209,8 @@ if ((use_podman)); then
         fi
     fi
 fi
+
+cd "$repo"
 
 # --- fallback: the binary in a memory cgroup, not a container -------------------
 restart_cmd=""

@@ -3,11 +3,13 @@
 //! calls they admit, stay inside the container's memory limit.
 //!
 //! Two things reserve: a request body while its messages arrive and are
-//! decoded ([`crate::middleware`], from the gRPC frame lengths), and a
-//! ScoreRound's state as it grows ([`crate::api::round`], from the round's
-//! [`footprint`](crate::round::RoundAggregator::footprint)). A reservation that
+//! decoded (the server's middleware, from the gRPC frame lengths), and a
+//! ScoreRound's state as it grows (the gRPC layer's round fold, from the
+//! round's footprint). A reservation that
 //! cannot grow waits briefly for memory to be freed, then fails; the call ends
 //! with RESOURCE_EXHAUSTED. Reservations are returned when they are dropped.
+//!
+//! Imports nothing of the crate.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

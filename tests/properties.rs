@@ -8,12 +8,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use futures::executor::block_on;
-use indikator::api::round::{RoundLimits, RoundOutput, fold_round, score_stream_record, summary};
-use indikator::api::service::{invalid_argument, score_validated};
-use indikator::api::validate::survey_response;
 use indikator::domain::counties;
+use indikator::grpc::round::{RoundOutput, summary};
+use indikator::grpc::status::invalid_argument;
 use indikator::methodology::ssb2018 as m;
 use indikator::proto::v1 as pb;
+use indikator::round::RoundLimits;
+use indikator::testing::{fold_round, score_stream_record, score_validated, survey_response};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use proptest::test_runner::RngSeed;
@@ -250,7 +251,7 @@ fn valid_response() -> impl Strategy<Value = pb::SurveyResponse> {
 fn expected_counts(a: &pb::Ssb2018Answers) -> [Option<u32>; 6] {
     let areas = |has: bool, areas: &[i32]| if has { areas.len() as u32 } else { 0 };
     // Sourcing 1 and 2 are «exclusively / mainly internal»; procurement 1 and 2 «yes, fully / partly».
-    // A present block with no answer at all is unscored (METHOD.md §1.4).
+    // A present block with no answer at all is unscored (docs/method.md §1.4).
     let internal = a
         .sourcing
         .as_ref()
@@ -804,7 +805,7 @@ fn services_block() -> impl Strategy<Value = pb::Riksrevisjonen2015Answers> {
     services.prop_map(|levels| pb::Riksrevisjonen2015Answers { services: levels.into_iter().flatten().collect() })
 }
 
-/// Responses of every kind with every block its kind may have (METHOD.md §5).
+/// Responses of every kind with every block its kind may have (docs/method.md §5).
 fn all_methodologies_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
     let response = (valid_response_with(Kinds::Mixed, Just(2018u32)), ks_block(), services_block()).prop_map(
         |(mut response, ks, services)| {
@@ -836,7 +837,7 @@ proptest! {
         ));
         let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
             .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-        let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+        let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
         check_items(&s)?;
         // Every methodology is there: each scored respondent is in its item tables.
         let overall = s.groups.first().unwrap();
@@ -971,7 +972,7 @@ fn check_round(
         return Ok(());
     }
     let report = folded.map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let accounting = s.accounting.clone().unwrap();
 
@@ -1131,7 +1132,7 @@ fn the_enum_lengths_match_the_methodology_lists() {
     assert_eq!(Target::ServiceExtent.len() as usize, m::SERVICE_EXTENTS.len());
 }
 
-// ---- relative calibration: the derived cuts are METHOD.md §1.5's, by brute force ----
+// ---- relative calibration: the derived cuts are docs/method.md §1.5's, by brute force ----
 
 /// The threshold in `from..=to` that best balances the counts `≤ t` against
 /// those `> t` among `xs`, trying every one (the first on ties); the middle of
@@ -1179,7 +1180,7 @@ fn brute_median(xs: &[u32]) -> f64 {
     }
 }
 
-/// Each indicator's median base for one `ssb_2018` block (METHOD.md §1.5):
+/// Each indicator's median base for one `ssb_2018` block (docs/method.md §1.5):
 /// strategy, projects and cloud among those who answered yes; the rest over
 /// everyone scored.
 fn median_base_counts(a: &pb::Ssb2018Answers) -> [Option<u32>; 6] {
@@ -1225,7 +1226,7 @@ fn check_calibration(responses: &[pb::SurveyResponse], calibration: pb::Calibrat
     }
     let report = block_on(fold_round(futures::stream::iter(messages.into_iter().map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let c = s.calibration.unwrap();
     for (i, indicator) in m::COUNT_INDICATORS.iter().enumerate() {
@@ -1349,7 +1350,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
         }));
     let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::api::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let cards: Vec<pb::ScoreCard> = RoundOutput::new(report)
         .filter_map(|out| match out.item {

@@ -6,8 +6,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use indikator::api::validate::survey_response_with;
 use indikator::catalogue::Catalogues;
+use indikator::grpc::validate::survey_response as survey_response_with;
 use indikator::proto::v1 as pb;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -147,7 +147,7 @@ proptest! {
             peak_allocated(|| survey_response_with(request.response.as_ref(), "response", catalogues).map(|_| ()));
         let violations = result.expect_err("every hostile request is refused");
         prop_assert!(!violations.is_empty());
-        prop_assert!(violations.iter().count() <= indikator::api::validate::MAX_VIOLATIONS);
+        prop_assert!(violations.iter().count() <= indikator::grpc::validate::MAX_VIOLATIONS);
         prop_assert!(
             peak <= CONSTANT + PER_MESSAGE_BYTE * size,
             "validating a {size}-byte request with {} violations allocated {peak} bytes",

@@ -1,5 +1,5 @@
 //! Which answer a questionnaire item got, as a round's item tables count it
-//! (METHOD.md §6): not its value on 0–5 but the answer itself, «vet ikke» included.
+//! (docs/method.md §6): not its value on 0–5 but the answer itself, «vet ikke» included.
 
 use super::{AnswerType, ItemDef, TypedAnswer};
 

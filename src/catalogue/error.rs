@@ -84,7 +84,7 @@ pub enum Problem {
     /// A required text field is absent or blank.
     #[error("`{0}` is missing or empty")]
     Missing(&'static str),
-    /// Provenance must say whether an entry is official (METHOD.md, introduction).
+    /// Provenance must say whether an entry is official (docs/method.md, introduction).
     #[error("provenance `{0}` is neither `published` nor `reconstructed`")]
     UnknownProvenance(String),
     /// A coverage of 0 would score an area from nothing; above 1 it could never be met.
@@ -137,7 +137,7 @@ pub enum Problem {
     /// Values are on the 0–5 maturity scale.
     #[error("option `{option}` has value {value}, outside 0–5")]
     ValueOutOfRange { option: String, value: f64 },
-    /// Values are fractions (METHOD.md §2: scores are exact), e.g. 2.5 or 0.125.
+    /// Values are fractions (docs/method.md §2: scores are exact), e.g. 2.5 or 0.125.
     #[error("option `{option}` has value {value}, not a fraction with a denominator up to 1000")]
     InexactValue { option: String, value: f64 },
     /// Every value must be a whole number of one common unit, and an area's sum fit 32 bits.

@@ -1,6 +1,8 @@
 //! Catalogues: the areas, items, services and answer→value maps of the `ks-2018`
-//! and `riksrevisjonen-2015` methodologies (METHOD.md §2, §3), kept as data files
+//! and `riksrevisjonen-2015` methodologies (docs/method.md §2, §3), kept as data files
 //! rather than code so a user can supply their own (same format) instead.
+//!
+//! Imports [`crate::methodology`] (provenance) only.
 //!
 //! The format is described in the header comments of the shipped files,
 //! `catalogues/ks-2018.toml` (a [`CatalogueKind::Questionnaire`]: `[[areas]]` and
@@ -56,13 +58,13 @@ pub use error::{CatalogueError, Entry, EntryKind, Problem};
 
 use crate::methodology::Provenance;
 
-/// Id of the KS / Rambøll digital maturity questionnaire (METHOD.md §2).
+/// Id of the KS / Rambøll digital maturity questionnaire (docs/method.md §2).
 pub const KS_2018: &str = "ks-2018";
-/// Id of the Auditor General's service list (METHOD.md §3).
+/// Id of the Auditor General's service list (docs/method.md §3).
 pub const RIKSREVISJONEN_2015: &str = "riksrevisjonen-2015";
 
 /// Minimum share of an area's items that must be answered for it to be scored,
-/// when the catalogue does not say (METHOD.md §2: "default: half").
+/// when the catalogue does not say (docs/method.md §2: "default: half").
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 
 /// The shipped catalogues: (file name used in messages, text).
@@ -154,7 +156,7 @@ pub struct ItemDef {
     pub provenance: Provenance,
 }
 
-/// How an item is answered, and so how an answer becomes a value on 0–5 (METHOD.md §2).
+/// How an item is answered, and so how an answer becomes a value on 0–5 (docs/method.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerType {
     /// «I svært liten grad» … «I svært høy grad»: degree k is the k-th valued option.

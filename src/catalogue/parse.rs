@@ -204,7 +204,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 /// The catalogue's value unit: the least common denominator of every value an
 /// answer can take (option values, `5k / max_count`, the levels' `5k / 3`), so
 /// an area's sum of values is a whole number of units and its mean one exact
-/// division (METHOD.md §2: a score is the same number everywhere). Refused when
+/// division (docs/method.md §2: a score is the same number everywhere). Refused when
 /// an area's largest sum would not fit 32 bits.
 fn value_denominator(items: &[ItemDef], areas: usize) -> Result<u64, Problem> {
     let mut lcm: u64 = 1;

@@ -166,7 +166,7 @@ fn every_shipped_item_can_be_answered_by_its_type_and_with_dont_know() {
 }
 
 // ---------------------------------------------------------------------------------
-// Answer → value maps (METHOD.md §2)
+// Answer → value maps (docs/method.md §2)
 // ---------------------------------------------------------------------------------
 
 #[test]

@@ -1,5 +1,7 @@
-//! Domain newtypes for who answered (METHOD.md §4). Each `parse`s its raw input
+//! Domain newtypes for who answered (docs/method.md §4). Each `parse`s its raw input
 //! and cannot hold an invalid value.
+//!
+//! Imports nothing of the crate.
 
 mod county;
 mod organisation_number;

@@ -8,7 +8,7 @@ pub enum RespondentKind {
     StateAgency,
 }
 
-/// Size classes by inhabitants (METHOD.md §4).
+/// Size classes by inhabitants (docs/method.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SizeClass {
     Under2000,

@@ -1,7 +1,7 @@
-//! The figures the three publications state (METHOD.md §6), as data beside the
+//! The figures the three publications state (docs/method.md §6), as data beside the
 //! bands: each with its source reference, the value as published, how a round's
 //! value is held against it, and what in a round it is computed from. A round's
-//! summary sets each beside the round's own value ([`crate::round::figures`]).
+//! summary sets each beside the round's own value (the round's `figures` module).
 
 use crate::domain::SizeClass;
 
@@ -25,14 +25,14 @@ pub enum Comparison {
 /// Which respondents a figure is computed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Over {
-    /// The round's municipalities (every published 2018 and 2015 table, METHOD.md §5).
+    /// The round's municipalities (every published 2018 and 2015 table, docs/method.md §5).
     Municipalities,
     /// Every respondent of the round, where the publication counts every kind
     /// (KS: «215 svarte på minst én del»).
     Everyone,
 }
 
-/// What a share by size class counts ([`crate::round::tables::SizeShares`]).
+/// What a share by size class counts (a round table's `SizeShares`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BySize {
     HasProjects,
@@ -44,7 +44,7 @@ pub enum BySize {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Measure {
     /// The share of an item's base that gave one of `answers`
-    /// ([`crate::round::items`] ids).
+    /// (item ids as the round's `items` module lays them out).
     Item {
         methodology: &'static str,
         item: &'static str,

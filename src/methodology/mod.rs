@@ -1,12 +1,19 @@
 //! Methodologies as data: item lists, answer scales, bands, composite tables and
-//! labels, each entry with its provenance. Scoring (`crate::scoring`) reads these
-//! tables; `GetMethodology` renders them. Nothing here computes.
+//! labels, each entry with its provenance. Scoring (the `scoring` module) reads these
+//! tables; `GetMethodology` renders them. The value types read themselves (the
+//! band of a count, the cell of a table) and a calibration knows how it is
+//! derived from a round's counts (docs/method.md §1.5); nothing here scores a
+//! response.
+//!
+//! Imports [`crate::domain`] only.
 
+pub mod bands;
+pub mod composite;
 pub mod figures;
 pub mod ssb2018;
 
 /// Whether a catalogue entry is stated in a source or is our best completion of
-/// something the sources mention but do not list (METHOD.md, introduction).
+/// something the sources mention but do not list (docs/method.md, introduction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provenance {
     Published,

@@ -1,9 +1,9 @@
-//! `ssb-2018`: Statistics Norway's digitalisation indicators (METHOD.md §1), as
+//! `ssb-2018`: Statistics Norway's digitalisation indicators (docs/method.md §1), as
 //! tables. The order of every list is the order of its proto enum.
 
 use super::{GradeLabel, Item, ItemList, published, reconstructed};
-use crate::scoring::bands::Calibration;
-use crate::scoring::composite::CompositeTable;
+use crate::methodology::bands::Calibration;
+use crate::methodology::composite::CompositeTable;
 
 pub const ID: &str = "ssb-2018";
 pub const NAME: &str = "Digitalisering i kommunene";
@@ -105,7 +105,7 @@ pub static ICT_FUNCTIONS: ItemList = ItemList {
         ),
         published("operate_servers", "Drifte servere", "Operating servers"),
         published("user_training", "IT-opplæring av interne brukere", "IT training of internal users"),
-        // The label's end is reconstructed (METHOD.md §1.2).
+        // The label's end is reconstructed (docs/method.md §1.2).
         reconstructed(
             "procurement_project_management",
             "Prosjektledelse i forbindelse med IKT-anskaffelser",
@@ -151,7 +151,7 @@ pub static PROCUREMENT_ACTIVITIES: ItemList = ItemList {
     name_en: "Digital procurement activities",
     enum_prefix: "PROCUREMENT_ACTIVITY",
     items: &[
-        // Only four activities are named in the source (METHOD.md §1.3); the
+        // Only four activities are named in the source (docs/method.md §1.3); the
         // others are reconstructed.
         reconstructed("planning", "Planlegging av innkjøp", "Planning of purchases"),
         reconstructed("receiving_tenders", "Mottak av tilbud", "Receiving tenders"),
@@ -252,7 +252,7 @@ pub static SERVICE_EXTENTS: [(Item, Option<usize>); 7] = [
     (published("not_relevant", "Ikke relevant", "Not relevant"), None),
 ];
 
-/// Hindrance groups (METHOD.md §1.2).
+/// Hindrance groups (docs/method.md §1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Hindrance {
     Low,
@@ -285,7 +285,7 @@ pub struct CountIndicator {
     pub published: Calibration,
     /// Published median, where one was published.
     pub published_median: Option<f64>,
-    /// The respondents the median is reported over (METHOD.md §1.5).
+    /// The respondents the median is reported over (docs/method.md §1.5).
     pub median_base: &'static str,
 }
 
@@ -369,7 +369,7 @@ pub struct Composite {
     /// Indicator ids along the rows and columns.
     pub rows: &'static str,
     pub columns: &'static str,
-    /// The rule in words (METHOD.md).
+    /// The rule in words (docs/method.md).
     pub rule: &'static str,
     pub table: CompositeTable,
     pub grades: [GradeLabel; 5],

@@ -1,5 +1,7 @@
 //! Code generated from `proto/indikator/v1` (messages, tonic client and server,
-//! proto3 JSON mapping) and the encoded descriptor set that reflection serves.
+//! proto3 JSON mapping), the encoded descriptor set that reflection serves, and
+//! [`wire`]: the codec of the generated code, which bounds requests before they
+//! are decoded. Imports nothing else of the crate.
 
 /// `indikator.v1`: the service's public API.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -158,9 +158,9 @@ impl Schema {
     /// bounds. Malformed bytes end the walk quietly: decoding reports them.
     fn check(&self, shape: usize, bytes: &[u8]) -> Result<(), Undecodable> {
         let mut total = 0;
-        let mut path = Vec::new();
+        let mut path = Path::default();
         self.walk(shape, bytes, &mut path, &mut total).map_err(|too_many| {
-            let field = path.join(".");
+            let field = path.display(self);
             let description = match too_many {
                 TooMany::List => format!("has more than {MAX_LIST} elements; no valid request has that many"),
                 TooMany::Message => {
@@ -171,16 +171,20 @@ impl Schema {
         })
     }
 
-    fn walk(&self, shape: usize, mut bytes: &[u8], path: &mut Vec<String>, total: &mut usize) -> Result<(), TooMany> {
-        if path.len() > MAX_DEPTH {
+    /// Walks one message instance. Allocates nothing: the path is indices,
+    /// turned into names only for a refusal, and the counts live on the stack.
+    fn walk(&self, shape: usize, mut bytes: &[u8], path: &mut Path, total: &mut usize) -> Result<(), TooMany> {
+        if path.len >= MAX_DEPTH {
             return Ok(());
         }
-        // Elements per repeated field of this message instance.
-        let mut counts: Vec<(u32, usize)> = Vec::new();
+        // Elements per repeated field of this message instance (by field
+        // position); the schema's messages have far fewer than 32 fields, and
+        // a field past them is still bounded by the message's total.
+        let mut counts = [0u32; 32];
+        let fields = &self.shapes[shape].fields;
         while !bytes.is_empty() {
             let Some(key) = varint(&mut bytes) else { return Ok(()) };
             let (number, wire) = ((key >> 3) as u32, key & 7);
-            let field = self.shapes[shape].fields.iter().find(|f| f.number == number);
             let payload = match wire {
                 0 => {
                     if varint(&mut bytes).is_none() {
@@ -207,7 +211,8 @@ impl Schema {
                 }
                 _ => return Ok(()),
             };
-            let Some(field) = field else { continue };
+            let Some(at) = fields.iter().position(|f| f.number == number) else { continue };
+            let field = &fields[at];
             let elements = match (field.kind, payload) {
                 (_, _) if !field.repeated => 0,
                 // Packed scalars: one element per value in the payload.
@@ -215,41 +220,59 @@ impl Schema {
                 (Kind::Fixed(width), Some(p)) => p.len() / width,
                 _ => 1,
             };
+            let mut index = 0;
             if elements > 0 {
-                let at = match counts.iter().position(|&(n, _)| n == number) {
-                    Some(at) => at,
-                    None => {
-                        counts.push((number, 0));
-                        counts.len() - 1
-                    }
-                };
-                counts[at].1 += elements;
                 *total += elements;
-                if counts[at].1 > MAX_LIST {
-                    path.push(field.name.clone());
-                    return Err(TooMany::List);
+                if let Some(count) = counts.get_mut(at) {
+                    index = *count as usize;
+                    *count = count.saturating_add(u32::try_from(elements).unwrap_or(u32::MAX));
+                    if *count as usize > MAX_LIST {
+                        path.push(shape, at, None);
+                        return Err(TooMany::List);
+                    }
                 }
                 if *total > MAX_ELEMENTS {
-                    path.push(field.name.clone());
+                    path.push(shape, at, None);
                     return Err(TooMany::Message);
                 }
             }
             if let (Kind::Message(inner), Some(p)) = (field.kind, payload) {
-                path.push(if field.repeated {
-                    format!("{}[{}]", field.name, counts_of(&counts, number) - 1)
-                } else {
-                    field.name.clone()
-                });
+                path.push(shape, at, field.repeated.then_some(index));
                 self.walk(inner, p, path, total)?;
-                path.pop();
+                path.len -= 1;
             }
         }
         Ok(())
     }
 }
 
-fn counts_of(counts: &[(u32, usize)], number: u32) -> usize {
-    counts.iter().find(|&&(n, _)| n == number).map_or(0, |&(_, c)| c)
+/// Where the walk is: (message, field position, list index) per level.
+#[derive(Default)]
+struct Path {
+    steps: [(usize, usize, Option<usize>); MAX_DEPTH + 1],
+    len: usize,
+}
+
+impl Path {
+    fn push(&mut self, shape: usize, field: usize, index: Option<usize>) {
+        self.steps[self.len] = (shape, field, index);
+        self.len += 1;
+    }
+
+    /// `response.ks_2018.answers[3].choices.option_ids`.
+    fn display(&self, schema: &Schema) -> String {
+        let mut out = String::new();
+        for &(shape, field, index) in &self.steps[..self.len] {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&schema.shapes[shape].fields[field].name);
+            if let Some(i) = index {
+                out.push_str(&format!("[{i}]"));
+            }
+        }
+        out
+    }
 }
 
 enum TooMany {

@@ -1,4 +1,4 @@
-//! Published figures beside a round's own (METHOD.md §6): each figure of
+//! Published figures beside a round's own (docs/method.md §6): each figure of
 //! [`PUBLISHED_FIGURES`] whose base the round has, computed over the round's
 //! municipalities (or every respondent, where the publication counts every kind).
 

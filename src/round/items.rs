@@ -1,4 +1,4 @@
-//! Item distributions (METHOD.md §6): for every item of every methodology, per
+//! Item distributions (docs/method.md §6): for every item of every methodology, per
 //! group, its base (the respondents asked) and the count of each answer, and how
 //! many respondents answered each part of each survey.
 //!

@@ -11,14 +11,17 @@
 //! shipped 8 areas: the area's sum of values in whole catalogue units, a
 //! [`KsScore`], in 16 bits, and the items answered in 4 bits; a catalogue whose
 //! sums can reach 65,535 units takes 32 bits per sum). From those two the
-//! area's exact mean follows, the same bits Score gives (METHOD.md §2). One
+//! area's exact mean follows, the same bits Score gives (docs/method.md §2). One
 //! that answered `riksrevisjonen-2015` adds half a byte per service (10 bytes
 //! for 19). National ranks take one entry per distinct score of a KS area,
 //! whatever the round's size. Relative calibration is derived from the
-//! round's municipalities (METHOD.md §1.5). Records are read back in arrival
+//! round's municipalities (docs/method.md §1.5). Records are read back in arrival
 //! order ([`Cursor`]), which is how score cards are sent.
+//!
+//! Imports `scoring`, `catalogue`, `methodology` and `domain`; errors are its
+//! own ([`RoundError`]), turned into statuses by the gRPC layer.
 
-pub mod compact;
+mod compact;
 pub mod figures;
 pub mod items;
 pub mod tables;
@@ -32,7 +35,7 @@ pub use tables::{GroupKey, GroupTables, RoundTables};
 
 use crate::catalogue::{Catalogues, ChosenAnswers};
 use crate::domain::{CountyNumber, MunicipalityNumber, OrganisationNumber, Respondent, RespondentKind, SizeClass};
-use crate::scoring::bands::{Calibration, NotDerived, median};
+use crate::methodology::bands::{Calibration, NotDerived, median};
 use crate::scoring::maturity::{self, AreaScore};
 use crate::scoring::ssb2018::{self, Answers, Calibrations, Count, Measures, Results};
 
@@ -42,11 +45,47 @@ const GROUP_NODE_BYTES: usize = 128;
 /// Histogram length of a count indicator: counts 0..=15 (the largest max count).
 pub const HISTOGRAM_LEN: usize = 16;
 
-/// How the round's count indicators are banded (METHOD.md §1.5).
+/// How the round's count indicators are banded (docs/method.md §1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CalibrationMode {
     Published,
     Relative,
+}
+
+/// Why a round failed as a whole: nothing of it is scored.
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    /// The header is missing, malformed or repeated: (field, description),
+    /// the first of them in the message.
+    #[error("{}", .0.first().map(|(f, d)| format!("{f}: {d}")).unwrap_or_default())]
+    Protocol(Vec<(String, String)>),
+    /// More records than the round's limit.
+    #[error("the round has more than {max} records (the server's max round size); nothing was scored")]
+    TooManyRecords { max: u64 },
+    /// The memory the round needs is not available.
+    #[error("{0}")]
+    OutOfMemory(String),
+    /// The stream of the round's messages failed.
+    #[error("{0}")]
+    Inbound(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Limits that protect the server from one oversized round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundLimits {
+    /// Records (scored + rejected) a round may carry.
+    pub max_records: u64,
+}
+
+impl RoundLimits {
+    /// The server's default.
+    pub const DEFAULT_MAX_RECORDS: u64 = 1_000_000;
+}
+
+impl Default for RoundLimits {
+    fn default() -> Self {
+        Self { max_records: Self::DEFAULT_MAX_RECORDS }
+    }
 }
 
 /// What the round header fixed.
@@ -302,7 +341,7 @@ pub struct RoundAggregator {
     /// Records received (scored + rejected).
     received: u64,
     /// The calibration base's count histograms (calibration-free): the round's
-    /// municipalities, each in the base of the indicator's median (METHOD.md
+    /// municipalities, each in the base of the indicator's median (docs/method.md
     /// §1.5; zeros only where they belong to that base).
     histograms: [[u64; HISTOGRAM_LEN]; 6],
     /// The catalogues the round's KS and service answers were validated against.
@@ -324,7 +363,7 @@ pub struct RoundAggregator {
 pub struct CalibrationUsed {
     pub mode: CalibrationMode,
     pub used: Calibrations,
-    /// Per [`Count`]: derived from the round's municipalities (METHOD.md §1.5),
+    /// Per [`Count`]: derived from the round's municipalities (docs/method.md §1.5),
     /// or why not (the guard).
     pub derived: [Result<Calibration, NotDerived>; 6],
     /// Per [`Count`]: median over the municipalities in the indicator's median base.
@@ -385,14 +424,8 @@ pub struct AreaCard {
 }
 
 impl RoundAggregator {
-    /// A round with the shipped catalogues and their minimum coverage.
-    pub fn new(config: RoundConfig) -> Self {
-        let catalogues = Catalogues::shipped().clone();
-        let min_coverage = catalogues.ks_2018.min_coverage;
-        Self::with_catalogues(config, catalogues, min_coverage)
-    }
-
-    pub fn with_catalogues(config: RoundConfig, catalogues: Catalogues, min_coverage: f64) -> Self {
+    /// A round scored against `catalogues`, KS areas needing `min_coverage`.
+    pub fn new(config: RoundConfig, catalogues: Catalogues, min_coverage: f64) -> Self {
         Self {
             config,
             stored: Stored::default(),

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::catalogue::Catalogues;
 use crate::domain::{CountyNumber, RespondentKind, SizeClass};
+use crate::methodology::bands::median;
 use crate::methodology::ssb2018::Hindrance;
-use crate::scoring::bands::median;
 use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results};
 
 use super::items::ItemTallies;
@@ -47,7 +47,7 @@ pub struct GroupTables {
     /// Per [`Count`]: respondents per count.
     pub per_count: [[u64; HISTOGRAM_LEN]; 6],
     /// Per [`Count`]: respondents with count 0 that are in the median's base
-    /// (METHOD.md §1.5: e.g. a strategy with no area, not a missing strategy).
+    /// (docs/method.md §1.5: e.g. a strategy with no area, not a missing strategy).
     pub median_zeros: [u64; 6],
     /// Per composite (priority, use, activity): respondents per grade 0–4.
     pub per_grade: [[u64; 5]; 3],
@@ -91,7 +91,7 @@ pub struct SizeShares {
 }
 
 /// Service-coverage counts of a group: its municipalities that answered the
-/// block, i.e. reported at least one service (METHOD.md §3).
+/// block, i.e. reported at least one service (docs/method.md §3).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceTables {
     pub municipalities: u64,
@@ -201,7 +201,7 @@ impl GroupTables {
                 }
             }
         }
-        // The Auditor General's figures cover municipalities only (METHOD.md §3, §5);
+        // The Auditor General's figures cover municipalities only (docs/method.md §3, §5);
         // validation refuses the block from other kinds.
         if let Some(levels) = levels
             && record.kind == RespondentKind::Municipality
@@ -275,7 +275,7 @@ impl GroupTables {
         self.per_score[count as usize].iter().sum()
     }
 
-    /// The counts of `count` in the median's base (METHOD.md §1.5).
+    /// The counts of `count` in the median's base (docs/method.md §1.5).
     fn median_histogram(&self, count: Count) -> [u64; HISTOGRAM_LEN] {
         let mut histogram = self.per_count[count as usize];
         histogram[0] = self.median_zeros[count as usize];

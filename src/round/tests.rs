@@ -97,7 +97,7 @@ const NONE: Spec = Spec {
 /// 5. 4645 (2 000–4 999): only hindrance «vet ikke» (UNKNOWN).
 /// 6. 1103 (≥ 50 000): no `ssb_2018` block.
 fn hand_round(calibration: CalibrationMode) -> RoundAggregator {
-    let mut round = RoundAggregator::new(RoundConfig { round_id: "r".into(), survey_year: 2018, calibration });
+    let mut round = shipped_round(RoundConfig { round_id: "r".into(), survey_year: 2018, calibration });
     let records: [(&str, u32, u32, Option<Spec>); 6] = [
         (
             "0301",
@@ -182,7 +182,7 @@ fn the_hand_built_round_gives_the_hand_computed_overall_tables() {
     assert_eq!(all.per_score[Count::ServiceOffer as usize], [1, 1, 1, 0, 1]);
     assert_eq!(all.per_grade, [[0, 1, 1, 1, 1], [2, 0, 0, 1, 1], [1, 1, 1, 0, 1]]);
     assert_eq!(all.per_count[Count::Strategy as usize][..14], [1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1]);
-    // Medians over each indicator's base (METHOD.md §1.5): strategy 13, 6, 10 (4601
+    // Medians over each indicator's base (docs/method.md §1.5): strategy 13, 6, 10 (4601
     // has none); projects 10, 7, 4; internal 12, 5, 8; cloud 10, 4, 1; procurement
     // over everyone scored 8, 6, 0, 2; service offer 14, 1, 0, 2.
     let medians: Vec<Option<f64>> = Count::ALL.iter().map(|&c| all.median(c)).collect();
@@ -262,7 +262,7 @@ fn a_published_round_uses_the_published_bands_and_reports_the_derived_ones() {
 fn a_relative_round_derives_its_cut_points_from_the_nonzero_counts() {
     // Strategy counts 0..=12 and 1..=12 again (24 non-zero, the zeros without a
     // strategy): median 6.5; t2 = 6 (12 | 12), t1 = 3, t3 = 9: cuts 4 | 7 | 10.
-    let mut round = RoundAggregator::new(RoundConfig {
+    let mut round = shipped_round(RoundConfig {
         round_id: "rel".into(),
         survey_year: 2018,
         calibration: CalibrationMode::Relative,
@@ -297,7 +297,7 @@ fn item_counts(report: &RoundReport, group: GroupKey, methodology: &str, item: &
     (n, counts.to_vec())
 }
 
-/// The hand-built round's item tables (METHOD.md §6), worked out per group from
+/// The hand-built round's item tables (docs/method.md §6), worked out per group from
 /// the six municipalities above. Areas are ticked from the first (a count of n
 /// ticks areas 0..n); sourcing is «Utelukkende interne» for the first n functions,
 /// «Overveiende eksterne» for the rest; procurement «Ja, delvis» for the first n
@@ -421,7 +421,7 @@ fn ks_options_and_service_levels_are_tallied_per_group_with_their_bases() {
     let catalogues = Catalogues::shipped();
     let ks = &catalogues.ks_2018;
     let services = &catalogues.riksrevisjonen_2015;
-    let mut round = RoundAggregator::new(RoundConfig {
+    let mut round = shipped_round(RoundConfig {
         round_id: "ks".into(),
         survey_year: 2018,
         calibration: CalibrationMode::Published,
@@ -515,4 +515,11 @@ fn item_tallies_are_counted_in_the_footprint_and_do_not_grow_with_the_round() {
     let per_record = (round.footprint() - before) as f64 / 100.0;
     assert!(per_record < 100.0, "{per_record} bytes a record");
     assert!(before > round.layout.tallies_bytes() * 8, "the groups' tallies are counted");
+}
+
+/// A round over the shipped catalogues and their minimum coverage.
+fn shipped_round(config: RoundConfig) -> RoundAggregator {
+    let catalogues = Catalogues::shipped().clone();
+    let min_coverage = catalogues.ks_2018.min_coverage;
+    RoundAggregator::new(config, catalogues, min_coverage)
 }

@@ -1,5 +1,5 @@
-//! KS digital maturity by area (METHOD.md §2) and the Auditor General's service
-//! coverage (METHOD.md §3), over a validated [`Catalogue`].
+//! KS digital maturity by area (docs/method.md §2) and the Auditor General's service
+//! coverage (docs/method.md §3), over a validated [`Catalogue`].
 //!
 //! Answers reach this module already valued: [`crate::catalogue::ItemDef::value`]
 //! turns each typed answer into a value on 0–5 (or "unanswered"); here those values

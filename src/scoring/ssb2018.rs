@@ -1,11 +1,11 @@
-//! `ssb-2018` scoring (METHOD.md §1): answers → measures → scores and grades.
+//! `ssb-2018` scoring (docs/method.md §1): answers → measures → scores and grades.
 
 use crate::methodology::ssb2018::{
     self as m, Hindrance, INTERNAL_SOURCING_MIN_SCORE, SERVICE_MODE_IS_COMPLEX, SERVICE_POINTS_COMPLEX,
     SERVICE_POINTS_SIMPLE,
 };
 
-use super::bands::Calibration;
+use crate::methodology::bands::Calibration;
 
 /// Validated answers. Each `None` is an absent block (unscored, never zero).
 /// Item answers are indices into the methodology's lists and scales.
@@ -90,7 +90,7 @@ pub enum Flag {
     ProjectsWithoutAreas = 1,
     CloudWithoutAreas = 2,
     ServiceModesUnknown = 3,
-    /// A `sourcing` block with no function answered: unscored (METHOD.md §1.4).
+    /// A `sourcing` block with no function answered: unscored (docs/method.md §1.4).
     EmptySourcing = 4,
     /// A `procurement` block with no activity answered: unscored.
     EmptyProcurement = 5,
@@ -138,7 +138,7 @@ pub struct Measures {
 
 impl Measures {
     /// The count of `count` when the respondent is in the base its median is
-    /// reported over (METHOD.md §1.5): strategy among those with a strategy,
+    /// reported over (docs/method.md §1.5): strategy among those with a strategy,
     /// projects among those with projects, cloud among those using cloud (so a
     /// 0 counts only when flagged as answered "yes" with no area); internal
     /// capacity, procurement and service offer over everyone scored.
@@ -224,7 +224,7 @@ pub fn measure(answers: &Answers) -> Measures {
     let cloud = portfolio(answers.cloud, Flag::CloudWithoutAreas);
 
     // A keyed block that is present but holds no answer is unscored and flagged
-    // (METHOD.md §1.4), never a count of 0.
+    // (docs/method.md §1.4), never a count of 0.
     fn answered<const N: usize>(
         block: Option<[Option<u8>; N]>,
         flag: Flag,
@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn service_offer_points_follow_the_table_for_every_mode_and_extent() {
-        // (extent, points simple, points complex) — METHOD.md §1.3.
+        // (extent, points simple, points complex) — docs/method.md §1.3.
         let table = [
             ("none", 0, 0),
             ("some", 1, 2),

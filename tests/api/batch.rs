@@ -1,15 +1,15 @@
 use std::path::{Path, PathBuf};
 
-use indikator::batch::{self, BatchJob, BatchOutcome};
+use indikator::client::batch::{self, BatchJob, BatchOutcome};
 use indikator::proto::v1 as pb;
 
 use crate::helpers::spawn_app;
 
-fn example_round() -> PathBuf {
+pub fn example_round() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/round-2018.jsonl")
 }
 
-fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
+pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
     BatchJob {
         input: input.to_owned(),
         format: None,
@@ -19,7 +19,9 @@ fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJob {
         survey_year: None,
         calibration: None,
         max_records: 1_000_000,
+        catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
+        token_file: None,
     }
 }
 
@@ -114,7 +116,7 @@ async fn relative_calibration_is_chosen_on_the_command_line() {
 // ---- `indikator batch` as users run it ----
 
 /// The printed tables of `indikator batch examples/round-2018.jsonl`, checked by
-/// hand against the README and METHOD.md's published 2018 figures. When a change
+/// hand against the README and docs/method.md's published 2018 figures. When a change
 /// to the round tables is meant to change them, rewrite the file with
 /// `UPDATE_GOLDEN=1 cargo test --test api batch_prints`, and read the diff before
 /// committing it.

@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 20] = [
+const VARIABLES: [(&str, &str); 28] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
@@ -46,6 +46,15 @@ const VARIABLES: [(&str, &str); 20] = [
     ("--catalogue-dir", "INDIKATOR_CATALOGUE_DIR"),
     ("--max-round-records", "INDIKATOR_MAX_ROUND_RECORDS"),
     ("--shutdown-grace", "INDIKATOR_SHUTDOWN_GRACE"),
+    // Observed from outside in auth.rs.
+    ("--auth-jwks", "INDIKATOR_AUTH_JWKS"),
+    ("--auth-issuer", "INDIKATOR_AUTH_ISSUER"),
+    ("--auth-audience", "INDIKATOR_AUTH_AUDIENCE"),
+    ("--auth-leeway", "INDIKATOR_AUTH_LEEWAY"),
+    ("--auth-jwks-refresh", "INDIKATOR_AUTH_JWKS_REFRESH"),
+    ("--auth-algorithms", "INDIKATOR_AUTH_ALGORITHMS"),
+    ("--auth-scope", "INDIKATOR_AUTH_SCOPES"),
+    ("--auth-client-cert", "INDIKATOR_AUTH_CLIENT_CERTS"),
 ];
 
 fn variable(flag: &str) -> &'static str {
@@ -189,7 +198,7 @@ async fn json_logs_are_one_object_per_line_by_flag_or_environment() {
 async fn the_log_filter_comes_from_the_flag_or_the_environment() {
     for via in BOTH {
         // `call finished` is logged at debug level, so only under a filter that enables it.
-        let mut server = Setup::new().set(via, "--log-level", "info,indikator::middleware=debug").start();
+        let mut server = Setup::new().set(via, "--log-level", "info,indikator::server::middleware=debug").start();
         assert_example_scored(client(&server).await.score(example_request()).await.unwrap().into_inner());
         let line = server.log_line("call finished", Duration::from_secs(10)).await;
         assert!(line.contains("DEBUG"), "{via:?}: {line}");

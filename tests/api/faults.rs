@@ -658,8 +658,9 @@ const PANICS: usize = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_server_serves_on() {
-    use indikator::middleware::{CallLimits, Metrics, RpcLayer};
+    use indikator::grpc::Metrics;
     use indikator::proto::v1::indicator_service_server::IndicatorServiceServer;
+    use indikator::server::middleware::{CallLimits, RpcLayer};
 
     quiet_expected_panics();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -710,7 +711,7 @@ async fn a_connection_that_never_completes_the_http2_preface_is_closed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // 1 s; the default (10 s) would keep each connection past the 6 s waited below.
     let settings =
-        indikator::configuration::ServerSettings { handshake_timeout: Duration::from_secs(1), ..Default::default() };
+        indikator::server::ServerSettings { handshake_timeout: Duration::from_secs(1), ..Default::default() };
     let app = crate::helpers::spawn_app_with(settings).await;
     let authority = app.address.trim_start_matches("http://").to_owned();
     for partial in [&b""[..], &b"PRI * HTTP/2.0\r\n"[..]] {
@@ -747,7 +748,7 @@ async fn an_invalid_request_with_a_long_value_gets_invalid_argument() {
 /// got no summary and no accounting. Rejections are now streamed one by one.
 #[tokio::test]
 async fn a_round_with_many_rejections_still_gets_its_summary() {
-    let settings = indikator::configuration::ServerSettings { max_message_bytes: 64 * 1024, ..Default::default() };
+    let settings = indikator::server::ServerSettings { max_message_bytes: 64 * 1024, ..Default::default() };
     let mut app = crate::helpers::spawn_app_with(settings).await;
     let mut messages = vec![header("rejections")];
     for i in 0..400 {

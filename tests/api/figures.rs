@@ -1,11 +1,11 @@
-//! The example rounds reproduce the published figures they target (METHOD.md §6),
+//! The example rounds reproduce the published figures they target (docs/method.md §6),
 //! each to its published precision, as the round summary sets it beside the
 //! publication's.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use indikator::batch::{self, BatchJob};
+use indikator::client::batch::{self, BatchJob};
 use indikator::proto::v1 as pb;
 
 fn summary_of(file: &str) -> pb::RoundSummary {
@@ -18,7 +18,9 @@ fn summary_of(file: &str) -> pb::RoundSummary {
         survey_year: None,
         calibration: None,
         max_records: 1_000_000,
+        catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
+        token_file: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(batch::run(&job)).unwrap().summary

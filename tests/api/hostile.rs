@@ -406,7 +406,8 @@ async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log() {
     let mut target = Target::start(&[]).await;
-    let forged = "r1\n2026-01-01T00:00:00Z  INFO indikator::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
+    let forged =
+        "r1\n2026-01-01T00:00:00Z  INFO indikator::server::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
     let answers = round(&mut target.client, std::iter::once(header(forged))).await.unwrap();
     assert_eq!(accounting(&answers).received, 0);
     let line = target.server.log_line("round started", std::time::Duration::from_secs(20)).await;

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on port 0, called with generated clients.
 
+mod auth;
 mod batch;
 mod configuration;
 mod faults;
@@ -16,3 +17,4 @@ mod rounds;
 mod score;
 mod shutdown;
 mod streaming;
+mod telemetry;

@@ -15,7 +15,7 @@ async fn get_methodology_marks_reconstructed_items_as_reconstructed() {
     assert_eq!(reconstructed, 5);
     assert_eq!(provenance("STRATEGY_AREA_CLOUD_SERVICES"), pb::Provenance::Reconstructed);
     assert_eq!(provenance("STRATEGY_AREA_COMMON_SOLUTIONS"), pb::Provenance::Reconstructed);
-    // Only four procurement activities are named in the source (METHOD.md §1.3).
+    // Only four procurement activities are named in the source (docs/method.md §1.3).
     let procurement = ssb.item_lists.iter().find(|l| l.id == "procurement_activities").unwrap();
     let published: Vec<&str> = procurement
         .items
@@ -45,7 +45,7 @@ async fn get_methodology_gives_bands_and_full_composite_tables() {
     let bands: Vec<(u32, u32, u32)> = strategy.bands.iter().map(|b| (b.score, b.min_count, b.max_count)).collect();
     assert_eq!(bands, [(0, 0, 0), (1, 1, 5), (2, 6, 9), (3, 10, 11), (4, 12, 13)]);
     assert_eq!(strategy.published_median, 9.0);
-    // Each composite against its rule in METHOD.md §1.1 and §1.3, cell by cell.
+    // Each composite against its rule in docs/method.md §1.1 and §1.3, cell by cell.
     let ids: Vec<_> = ssb.composites.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["ssb-2018/digital_priority", "ssb-2018/digital_use", "ssb-2018/digital_activity"]);
     let published: [(&str, &str, [u32; 5]); 3] = [
@@ -68,7 +68,7 @@ async fn get_methodology_gives_bands_and_full_composite_tables() {
     }
 }
 
-/// METHOD.md §1.1, digital prioritering (S = row, P = column): 0 when S = P = 0;
+/// docs/method.md §1.1, digital prioritering (S = row, P = column): 0 when S = P = 0;
 /// 4 when S ≥ 3 and P ≥ 3; 2 when S ≥ 3, P ≤ 2; 3 when P ≥ 3, S ≤ 2; 1 otherwise.
 fn priority_rule(s: u32, p: u32) -> u32 {
     match (s, p) {
@@ -80,7 +80,7 @@ fn priority_rule(s: u32, p: u32) -> u32 {
     }
 }
 
-/// METHOD.md §1.3, use and activity (row, column): 0 when both are 0 or one is 0
+/// docs/method.md §1.3, use and activity (row, column): 0 when both are 0 or one is 0
 /// and the other 1; 1 when both are in 1–2 or one is 0 and the other 2; 2 when
 /// row ≥ 3 and column ≤ 2; 3 when column ≥ 3 and row ≤ 2; 4 when both ≥ 3.
 fn activity_rule(row: u32, column: u32) -> u32 {

@@ -1,4 +1,4 @@
-//! Rounds as METHOD.md specifies them: the relative calibration's rule, guard and
+//! Rounds as docs/method.md specifies them: the relative calibration's rule, guard and
 //! base (§1.5), exact KS scores (§2), the respondents each methodology covers (§3,
 //! §5) and empty blocks (§1.4).
 

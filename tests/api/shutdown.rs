@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use indikator::configuration::ServerSettings;
+use indikator::server::ServerSettings;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 use crate::helpers::{example_request, spawn_app, spawn_app_with};

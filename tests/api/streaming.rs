@@ -151,8 +151,8 @@ async fn a_second_header_ends_the_round_with_nothing_emitted() {
 
 #[tokio::test]
 async fn a_round_over_the_size_limit_is_refused_and_the_server_serves_the_next_round() {
-    use indikator::api::round::RoundLimits;
-    use indikator::configuration::ServerSettings;
+    use indikator::round::RoundLimits;
+    use indikator::server::ServerSettings;
     let settings = ServerSettings { round_limits: RoundLimits { max_records: 2 }, ..ServerSettings::default() };
     let mut app = spawn_app_with(settings).await;
     let messages = vec![

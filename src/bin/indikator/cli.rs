@@ -1,0 +1,480 @@
+//! The binary's command line: flags, their `INDIKATOR_*` environment
+//! variables (flags win) and subcommands, turned into the library's plain
+//! settings. The only place clap appears.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use indikator::catalogue::{CatalogueError, Catalogues};
+use indikator::client::batch::{BatchJob, InputFormat};
+use indikator::client::health::HealthProbe;
+use indikator::proto::v1 as pb;
+use indikator::round::RoundLimits;
+use indikator::server::middleware::CallLimits;
+use indikator::server::settings::{
+    AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
+    defaults,
+};
+use indikator::server::telemetry::{LogFormat, LogSettings};
+
+/// Why the command line could not be turned into settings.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Catalogue(#[from] CatalogueError),
+    #[error("--auth-scope {0:?}: expected METHOD=SCOPE (an empty SCOPE opens the method)")]
+    Scope(String),
+}
+
+/// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub Duration);
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (secs, millis) = (self.0.as_secs(), self.0.subsec_millis());
+        match (millis, secs) {
+            (0, s) if s > 0 && s % 3600 == 0 => write!(f, "{}h", s / 3600),
+            (0, s) if s >= 120 && s % 60 == 0 => write!(f, "{}m", s / 60),
+            (0, s) => write!(f, "{s}s"),
+            (_, _) => write!(f, "{}ms", self.0.as_millis()),
+        }
+    }
+}
+
+impl std::str::FromStr for Wait {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        parse_duration(raw).map(Wait)
+    }
+}
+
+/// Norwegian municipal digitalisation indicators over gRPC.
+#[derive(Debug, Parser)]
+#[command(name = "indikator", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Server settings when no subcommand is given (`indikator` = `indikator serve`).
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+// Parsed once at start; boxing the serve flags would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gRPC server (the default).
+    Serve(ServeArgs),
+    /// Score a round file on a server, or in-process without `--server`.
+    Batch(BatchArgs),
+    /// Check a server's gRPC health; exits 0 when SERVING (for probes).
+    Health(HealthArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// The round file: JSON Lines (`ScoreRoundRequest` per line) or CSV.
+    pub input: PathBuf,
+    /// Input format; by default `.csv` files are CSV and others JSON Lines.
+    #[arg(long, value_enum)]
+    pub format: Option<InputFormatArg>,
+    /// Server to score on, e.g. `http://localhost:50051`; in-process without it.
+    #[arg(long, env = "INDIKATOR_SERVER")]
+    pub server: Option<String>,
+    /// Write the full report (score cards and summary) as JSON here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Round id (replaces the file's; default: the file name without extension).
+    #[arg(long)]
+    pub round_id: Option<String>,
+    /// Survey year (replaces the file's; default: the first record's).
+    #[arg(long)]
+    pub survey_year: Option<u32>,
+    /// Calibration (replaces the file's; default: published).
+    #[arg(long, value_enum)]
+    pub calibration: Option<CalibrationArg>,
+    /// In-process only: most records a round may carry.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_round_records: u64,
+    /// In-process only: a directory of catalogue TOML files replacing the
+    /// shipped `ks-2018` / `riksrevisjonen-2015` (as `serve --catalogue-dir`).
+    #[arg(long)]
+    pub catalogue_dir: Option<PathBuf>,
+    /// Do not print the summary tables.
+    #[arg(long)]
+    pub quiet: bool,
+    /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
+    /// as `authorization: Bearer …`.
+    #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// One `indikator.v1.ScoreRoundRequest` per line (proto3 JSON), header first.
+    Jsonl,
+    /// A header row, then one respondent per row (see docs/batch-formats.md).
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CalibrationArg {
+    Published,
+    Relative,
+}
+
+impl From<&HealthArgs> for HealthProbe {
+    fn from(a: &HealthArgs) -> Self {
+        HealthProbe {
+            server: a.server.clone(),
+            service: a.service.clone(),
+            timeout: a.timeout,
+            ca: a.ca.clone(),
+            cert: a.cert.clone(),
+            key: a.key.clone(),
+            token_file: a.token_file.clone(),
+        }
+    }
+}
+
+/// The batch job from its flags; loads the catalogues.
+pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
+    {
+        Ok(BatchJob {
+            input: a.input.clone(),
+            format: a.format.map(|f| match f {
+                InputFormatArg::Jsonl => InputFormat::Jsonl,
+                InputFormatArg::Csv => InputFormat::Csv,
+            }),
+            server: a.server.clone(),
+            out: a.out.clone(),
+            round_id: a.round_id.clone(),
+            survey_year: a.survey_year,
+            calibration: a.calibration.map(|c| match c {
+                CalibrationArg::Published => pb::Calibration::Published,
+                CalibrationArg::Relative => pb::Calibration::Relative,
+            }),
+            max_records: a.max_round_records,
+            catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
+            print: !a.quiet,
+            token_file: a.token_file.clone(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "INDIKATOR_LISTEN", default_value = defaults::LISTEN)]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub log: LogArgs,
+    /// Most records (scored + rejected) one ScoreRound may carry.
+    #[arg(long, env = "INDIKATOR_MAX_ROUND_RECORDS", default_value_t = defaults::MAX_ROUND_RECORDS)]
+    pub max_round_records: u64,
+    /// Longest wait for in-flight calls after SIGINT/SIGTERM (and the drain
+    /// delay) before exiting.
+    #[arg(long, env = "INDIKATOR_SHUTDOWN_GRACE", default_value_t = Wait(defaults::SHUTDOWN_GRACE))]
+    pub shutdown_grace: Wait,
+    /// After SIGINT/SIGTERM, health answers NOT_SERVING and new connections
+    /// are still accepted for this long, then accepting stops.
+    #[arg(long, env = "INDIKATOR_DRAIN_DELAY", default_value_t = Wait(defaults::DRAIN_DELAY))]
+    pub drain_delay: Wait,
+    /// Largest decoded request (and encoded response) message, in bytes.
+    #[arg(long, env = "INDIKATOR_MAX_MESSAGE_BYTES", default_value_t = defaults::MAX_MESSAGE_BYTES)]
+    pub max_message_bytes: usize,
+    /// Calls (streams included) in flight across all connections; the excess
+    /// gets RESOURCE_EXHAUSTED at once. Health checks are not counted.
+    #[arg(long, env = "INDIKATOR_MAX_CONCURRENT_REQUESTS", default_value_t = defaults::MAX_CONCURRENT_REQUESTS)]
+    pub max_concurrent_requests: usize,
+    /// Streams one connection may have open at once (advertised to clients
+    /// as HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+    #[arg(long, env = "INDIKATOR_MAX_STREAMS_PER_CONNECTION", default_value_t = defaults::MAX_STREAMS_PER_CONNECTION)]
+    pub max_streams_per_connection: u32,
+    /// Health `Watch` streams open across all connections; the excess gets
+    /// RESOURCE_EXHAUSTED (health `Check` is never refused).
+    #[arg(long, env = "INDIKATOR_MAX_HEALTH_WATCHES", default_value_t = defaults::MAX_HEALTH_WATCHES)]
+    pub max_health_watches: usize,
+    /// A call with no message arriving or leaving for this long is ended with
+    /// DEADLINE_EXCEEDED (health watches excepted).
+    #[arg(long, env = "INDIKATOR_STREAM_IDLE_TIMEOUT", default_value_t = Wait(defaults::STREAM_IDLE_TIMEOUT))]
+    pub stream_idle_timeout: Wait,
+    /// Bytes that request bodies being decoded and rounds' state may hold
+    /// together; a call that would exceed it gets RESOURCE_EXHAUSTED.
+    #[arg(long, env = "INDIKATOR_MEMORY_BUDGET_BYTES", default_value_t = defaults::MEMORY_BUDGET_BYTES)]
+    pub memory_budget_bytes: usize,
+    /// HTTP/2 keepalive ping interval (0 = off).
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_INTERVAL", default_value_t = Wait(defaults::KEEPALIVE_INTERVAL))]
+    pub keepalive_interval: Wait,
+    /// How long to wait for a keepalive ping's answer before closing the connection.
+    #[arg(long, env = "INDIKATOR_KEEPALIVE_TIMEOUT", default_value_t = Wait(defaults::KEEPALIVE_TIMEOUT))]
+    pub keepalive_timeout: Wait,
+    /// Connections are closed gracefully (GOAWAY) after this age, so clients
+    /// rebalance and a drain never waits on a long-lived connection.
+    #[arg(long, env = "INDIKATOR_MAX_CONNECTION_AGE", default_value_t = Wait(defaults::MAX_CONNECTION_AGE))]
+    pub max_connection_age: Wait,
+    /// A new connection must complete its handshake (TLS, if on, and the
+    /// HTTP/2 preface) within this long, or it is closed.
+    #[arg(long, env = "INDIKATOR_HANDSHAKE_TIMEOUT", default_value_t = Wait(defaults::HANDSHAKE_TIMEOUT))]
+    pub handshake_timeout: Wait,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
+    /// whose id is `ks-2018` or `riksrevisjonen-2015` replaces the shipped one.
+    /// A broken catalogue stops the server with an error naming file, entry and problem.
+    #[arg(long, env = "INDIKATOR_CATALOGUE_DIR")]
+    pub catalogue_dir: Option<PathBuf>,
+}
+
+/// TLS: a certificate and key turn TLS on; a client CA also requires clients
+/// to present a certificate it signed (mutual TLS).
+#[derive(Debug, Clone, Args)]
+pub struct TlsArgs {
+    /// PEM certificate chain of the server.
+    #[arg(long, env = "INDIKATOR_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the server.
+    #[arg(long, env = "INDIKATOR_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA bundle; clients must present a certificate it signed.
+    #[arg(long, env = "INDIKATOR_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
+}
+
+/// Who may call what: bearer tokens (JWTs checked against a JWKS) and, with
+/// mutual TLS, an allow-list of client certificates; off by default.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// The token issuer's JSON Web Key Set: a file, or an https URL fetched
+    /// at start, every --auth-jwks-refresh and on an unknown `kid`. Turns
+    /// bearer tokens on.
+    #[arg(long, env = "INDIKATOR_AUTH_JWKS", requires = "auth_issuer")]
+    pub auth_jwks: Option<JwksSource>,
+    /// The `iss` every token must carry (e.g. https://maskinporten.no/).
+    #[arg(long, env = "INDIKATOR_AUTH_ISSUER", requires = "auth_jwks")]
+    pub auth_issuer: Option<String>,
+    /// The `aud` every token must carry; not checked when unset.
+    #[arg(long, env = "INDIKATOR_AUTH_AUDIENCE", requires = "auth_jwks")]
+    pub auth_audience: Option<String>,
+    /// Clock skew allowed on a token's `exp` and `nbf`.
+    #[arg(long, env = "INDIKATOR_AUTH_LEEWAY", default_value_t = Wait(defaults::AUTH_LEEWAY))]
+    pub auth_leeway: Wait,
+    /// How often the JWKS is read again (0 = only at start and on an unknown `kid`).
+    #[arg(long, env = "INDIKATOR_AUTH_JWKS_REFRESH", default_value_t = Wait(defaults::AUTH_JWKS_REFRESH))]
+    pub auth_jwks_refresh: Wait,
+    /// The signature algorithms accepted (asymmetric only: RS256, RS384,
+    /// RS512, PS256, PS384, PS512, ES256, ES384, EdDSA).
+    #[arg(
+        long,
+        env = "INDIKATOR_AUTH_ALGORITHMS",
+        value_delimiter = ',',
+        default_values_t = defaults::AUTH_ALGORITHMS.to_vec()
+    )]
+    pub auth_algorithms: Vec<SigningAlgorithm>,
+    /// METHOD=SCOPE: the scope a method (`Score`, or
+    /// `package.Service/Method`) or a whole service needs; an empty SCOPE
+    /// opens it. Repeatable; replaces that method's default.
+    #[arg(long, env = "INDIKATOR_AUTH_SCOPES", value_delimiter = ',')]
+    pub auth_scope: Vec<String>,
+    /// NAME or NAME=SCOPE SCOPE…: with mutual TLS, a client certificate
+    /// (a DNS or URI SAN, or the subject CN) that identifies a caller, with
+    /// the scopes it holds (every scope without). Repeatable.
+    #[arg(long, env = "INDIKATOR_AUTH_CLIENT_CERTS", value_delimiter = ',', requires = "tls_client_ca")]
+    pub auth_client_cert: Vec<AllowedCertificate>,
+}
+
+/// The service whose methods may be named without it in `--auth-scope`.
+const INDICATOR_SERVICE: &str = "indikator.v1.IndicatorService";
+
+impl AuthArgs {
+    pub fn settings(&self) -> Result<AuthSettings, CliError> {
+        let mut settings = AuthSettings::default();
+        for rule in &self.auth_scope {
+            let (method, scope) = rule.split_once('=').ok_or_else(|| CliError::Scope(rule.clone()))?;
+            let method = method.trim().trim_start_matches('/');
+            if method.is_empty() {
+                return Err(CliError::Scope(rule.clone()));
+            }
+            let method = if method.contains('.') { method.to_owned() } else { format!("{INDICATOR_SERVICE}/{method}") };
+            settings.scopes.retain(|(m, _)| *m != method);
+            settings.scopes.push((method, scope.trim().to_owned()));
+        }
+        settings.bearer = match (&self.auth_jwks, &self.auth_issuer) {
+            (Some(jwks), Some(issuer)) => Some(BearerSettings {
+                audience: self.auth_audience.clone(),
+                leeway: self.auth_leeway.0,
+                algorithms: self.auth_algorithms.clone(),
+                refresh: self.auth_jwks_refresh.0,
+                ..BearerSettings::new(jwks.clone(), issuer.clone())
+            }),
+            _ => None,
+        };
+        settings.client_certificates = self.auth_client_cert.clone();
+        Ok(settings)
+    }
+}
+
+impl TlsArgs {
+    /// Reads the files; `None` when TLS is off.
+    pub fn load(&self) -> Result<Option<TlsSettings>, CliError> {
+        let read = |p: &PathBuf| std::fs::read(p).map_err(|source| CliError::Read { path: p.clone(), source });
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Ok(Some(TlsSettings {
+                cert_pem: read(cert)?,
+                key_pem: read(key)?,
+                client_ca_pem: self.tls_client_ca.as_ref().map(read).transpose()?,
+            })),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl From<&LogArgs> for LogSettings {
+    fn from(a: &LogArgs) -> Self {
+        let format = match a.log_format {
+            LogFormatArg::Text => LogFormat::Text,
+            LogFormatArg::Json => LogFormat::Json,
+        };
+        LogSettings { format, filter: a.log_level.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthArgs {
+    /// Server to check.
+    #[arg(long, env = "INDIKATOR_HEALTH_SERVER", default_value = "http://127.0.0.1:50051")]
+    pub server: String,
+    /// Service to check; empty for the whole server.
+    #[arg(long, default_value = "")]
+    pub service: String,
+    /// Give up after this long.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// PEM CA to trust for an `https://` server.
+    #[arg(long, env = "INDIKATOR_HEALTH_CA")]
+    pub ca: Option<PathBuf>,
+    /// PEM client certificate, for a server that requires mutual TLS.
+    #[arg(long, env = "INDIKATOR_HEALTH_CERT", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// A file holding an OAuth2 access token to send (health is open unless
+    /// the server's --auth-scope names it).
+    #[arg(long, env = "INDIKATOR_HEALTH_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// Log format.
+    #[arg(long, env = "INDIKATOR_LOG_FORMAT", value_enum, default_value_t = LogFormatArg::Text)]
+    pub log_format: LogFormatArg,
+    /// Log filter (`tracing` EnvFilter syntax, e.g. `info` or `indikator=debug`).
+    /// h2, hyper and tower stay at `warn` unless named here.
+    #[arg(long, env = "INDIKATOR_LOG", default_value = "info")]
+    pub log_level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The server's settings from its flags; reads the TLS files and catalogues.
+pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
+    {
+        Ok(ServerSettings {
+            shutdown_grace: args.shutdown_grace.0,
+            drain_delay: args.drain_delay.0,
+            round_limits: RoundLimits { max_records: args.max_round_records },
+            call_limits: CallLimits {
+                max_concurrent_calls: args.max_concurrent_requests.max(1),
+                max_health_watches: args.max_health_watches,
+                idle_timeout: args.stream_idle_timeout.0,
+                max_message_bytes: args.max_message_bytes,
+            },
+            max_message_bytes: args.max_message_bytes,
+            max_streams_per_connection: args.max_streams_per_connection.max(1),
+            memory_budget_bytes: args.memory_budget_bytes,
+            keepalive_interval: (!args.keepalive_interval.0.is_zero()).then_some(args.keepalive_interval.0),
+            keepalive_timeout: args.keepalive_timeout.0,
+            max_connection_age: args.max_connection_age.0,
+            handshake_timeout: args.handshake_timeout.0,
+            tls: args.tls.load()?,
+            catalogues: Catalogues::load(args.catalogue_dir.as_deref())?,
+            auth: args.auth.settings()?,
+        })
+    }
+}
+
+/// Parses `250ms`, `30s`, `5m` or a bare number of seconds.
+pub fn parse_duration(raw: &str) -> Result<Duration, String> {
+    let raw = raw.trim();
+    let split = raw.find(|c: char| !c.is_ascii_digit()).unwrap_or(raw.len());
+    let (number, unit) = raw.split_at(split);
+    let n: u64 = number.parse().map_err(|_| format!("{raw:?} is not a duration like 30s, 250ms or 5m"))?;
+    match unit.trim() {
+        "" | "s" => Ok(Duration::from_secs(n)),
+        "ms" => Ok(Duration::from_millis(n)),
+        "m" => Ok(Duration::from_secs(n * 60)),
+        "h" => Ok(Duration::from_secs(n * 3600)),
+        other => Err(format!("unknown duration unit {other:?} (use ms, s, m or h)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_defaults() {
+        let cli = Cli::try_parse_from(["indikator"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.listen.port(), 50051);
+        let cli = Cli::try_parse_from(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port() == 0));
+    }
+
+    #[test]
+    fn the_flags_default_to_the_settings_defaults() {
+        let Cli { serve, .. } = Cli::try_parse_from(["indikator"]).unwrap();
+        let from_flags = server_settings(&serve).unwrap();
+        let d = ServerSettings::default();
+        assert_eq!(format!("{from_flags:?}"), format!("{d:?}"));
+    }
+
+    #[test]
+    fn durations_show_as_the_flags_parse_them() {
+        for d in [defaults::SHUTDOWN_GRACE, defaults::MAX_CONNECTION_AGE, Duration::from_millis(250), Duration::ZERO] {
+            assert_eq!(Wait(d).to_string().parse(), Ok(Wait(d)));
+        }
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,71 @@
+//! The `indikator` binary: parses the command line (`cli`, the only place
+//! clap appears) into the library's plain settings and hands over.
+
+mod cli;
+
+use clap::Parser;
+use cli::{BatchArgs, Cli, Command, HealthArgs, ServeArgs};
+use indikator::server::telemetry::{LogFormat, LogSettings};
+use indikator::server::{self, telemetry};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Batch(args)) => batch(&args).await,
+        Some(Command::Health(args)) => return health(&args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("indikator: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let telemetry = telemetry::init(&(&args.log).into())?;
+    let settings = cli::server_settings(&args)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let served = server::run(listener, settings, server::shutdown_signal()).await;
+    telemetry.shutdown().await;
+    served?;
+    Ok(())
+}
+
+async fn health(args: &HealthArgs) -> std::process::ExitCode {
+    match indikator::client::health::check(&args.into()).await {
+        Ok(status) => {
+            println!("{status}");
+            if status == "SERVING" { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+        }
+        Err(e) => {
+            eprintln!("indikator health: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    // Warnings only on stderr (`INDIKATOR_LOG` to change it); the run's spans
+    // are exported when OTLP export is configured.
+    let log = LogSettings {
+        format: LogFormat::Text,
+        filter: std::env::var("INDIKATOR_LOG").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "warn".into()),
+    };
+    let telemetry = telemetry::init(&log)?;
+    let outcome = indikator::client::batch::run(&cli::batch_job(args)?).await;
+    telemetry.shutdown().await;
+    let outcome = outcome?;
+    let accounting = outcome.summary.accounting.unwrap_or_default();
+    eprintln!(
+        "{} records: {} scored, {} rejected; {} score cards",
+        accounting.received, accounting.scored, accounting.rejected, outcome.cards
+    );
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! `indikator batch`: reads a round from a JSON Lines or CSV file, scores it on
+//! a server (`--server`) or in-process with the same code the server runs,
+//! prints the summary as tables and writes the full report as JSON.
+//! File formats: `docs/batch-formats.md`.
+
+pub mod csv_format;
+mod print;
+mod print_items;
+mod reader;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use futures::{Stream, StreamExt};
+use tonic::Request;
+use tracing::{Instrument, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+use crate::catalogue::Catalogues;
+use crate::grpc::round::{RoundOutput, fold_round};
+use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use crate::round::{RoundError, RoundLimits};
+
+pub use reader::{InputFormat, RoundFile};
+
+/// Everything `indikator batch` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BatchJob {
+    pub input: PathBuf,
+    /// `None`: guess from the extension (`.csv` is CSV, anything else JSON Lines).
+    pub format: Option<InputFormat>,
+    /// `None`: score in-process.
+    pub server: Option<String>,
+    /// Where to write the full report as JSON.
+    pub out: Option<PathBuf>,
+    /// Header fields that replace (or, for CSV, make) the file's round header.
+    pub round_id: Option<String>,
+    pub survey_year: Option<u32>,
+    pub calibration: Option<pb::Calibration>,
+    /// In-process only: the round size limit.
+    pub max_records: u64,
+    /// In-process: the catalogues KS and service answers are scored against;
+    /// both ways: the catalogues the printed summary labels items from.
+    pub catalogues: Catalogues,
+    /// Print the summary tables to stdout.
+    pub print: bool,
+    /// With a server: a file holding the access token to send.
+    pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{path}:{line}: {message}")]
+    Input { path: String, line: u64, message: String },
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("cannot reach {0}: {1}")]
+    Connect(String, tonic::transport::Error),
+    #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
+    Remote(tonic::Status),
+    #[error("the round failed: {0}")]
+    Round(RoundError),
+    #[error("the server answered without a summary")]
+    NoSummary,
+    #[error(transparent)]
+    Token(#[from] super::token::TokenError),
+}
+
+/// What a batch run produced.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    pub summary: pb::RoundSummary,
+    pub cards: u64,
+}
+
+/// Runs a batch job end to end. The run is one trace: a root span `batch`,
+/// and for a server the `ScoreRound` call as its child, whose context goes to
+/// the server in the call's metadata (so the server's span joins the trace).
+pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
+    let span = tracing::info_span!(
+        target: crate::grpc::propagation::CALL_SPAN_TARGET,
+        "batch",
+        otel.name = "batch",
+        otel.kind = "internal",
+        otel.status_code = Empty,
+        input_format = ?job.format,
+        server = job.server.is_some(),
+        records = Empty,
+    );
+    let outcome = run_in(job).instrument(span.clone()).await;
+    match &outcome {
+        Ok(outcome) => {
+            span.record("records", outcome.summary.accounting.as_ref().map_or(0, |a| a.received));
+        }
+        Err(_) => {
+            span.record("otel.status_code", "error");
+        }
+    }
+    outcome
+}
+
+async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
+    let file = RoundFile::open(&job.input, job.format)?;
+    let header = job_header(job);
+    let (requests, errors) = file.into_requests(header);
+    let mut writer = match &job.out {
+        Some(path) => Some(ReportWriter::create(path)?),
+        None => None,
+    };
+
+    let outcome = match &job.server {
+        Some(server) => {
+            let channel = tonic::transport::Endpoint::from_shared(server.clone())
+                .map_err(|e| BatchError::Connect(server.clone(), e))?
+                .connect()
+                .await
+                .map_err(|e| BatchError::Connect(server.clone(), e))?;
+            let call_span = tracing::info_span!(
+                target: crate::grpc::propagation::CALL_SPAN_TARGET,
+                "rpc",
+                otel.name = "indikator.v1.IndicatorService/ScoreRound",
+                otel.kind = "client",
+                rpc.system = "grpc",
+                rpc.service = "indikator.v1.IndicatorService",
+                rpc.method = "ScoreRound",
+                rpc.grpc.status_code = Empty,
+            );
+            // The server's span becomes this call's child.
+            let context = call_span.context();
+            let mut client = IndicatorServiceClient::with_interceptor(channel, move |mut request: Request<()>| {
+                crate::grpc::propagation::inject(&context, request.metadata_mut());
+                Ok(request)
+            })
+            .max_decoding_message_size(64 * 1024 * 1024)
+            .max_encoding_message_size(64 * 1024 * 1024);
+            let call = async {
+                let request = super::token::request(requests, job.token_file.as_deref())?;
+                let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(BatchError::Remote)), writer.as_mut()).await
+            };
+            let call = async {
+                let outcome = call.await;
+                let code = match &outcome {
+                    Ok(_) => tonic::Code::Ok,
+                    Err(BatchError::Remote(status)) => status.code(),
+                    Err(_) => tonic::Code::Unknown,
+                };
+                call_span.record("rpc.grpc.status_code", code as i32);
+                outcome
+            }
+            .instrument(call_span.clone());
+            tokio::select! {
+                result = call => result,
+                Ok(error) = errors => Err(error),
+            }
+        }
+        None => {
+            let limits = RoundLimits { max_records: job.max_records };
+            let fold = fold_round(requests.map(Ok::<_, std::convert::Infallible>), limits, &job.catalogues);
+            let report = tokio::select! {
+                report = fold => report.map_err(BatchError::Round)?,
+                Ok(error) = errors => return Err(error),
+            };
+            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), writer.as_mut()).await
+        }
+    }?;
+    if let Some(w) = writer {
+        w.finish(&outcome.summary)?;
+    }
+    if job.print {
+        print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues)
+            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+    }
+    Ok(outcome)
+}
+
+fn job_header(job: &BatchJob) -> reader::HeaderOverride {
+    reader::HeaderOverride {
+        round_id: job.round_id.clone(),
+        survey_year: job.survey_year,
+        calibration: job.calibration,
+        default_round_id: job.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
+}
+
+async fn collect(
+    mut responses: impl Stream<Item = Result<pb::ScoreRoundResponse, BatchError>> + Unpin,
+    mut writer: Option<&mut ReportWriter>,
+) -> Result<BatchOutcome, BatchError> {
+    let mut cards = 0;
+    while let Some(response) = responses.next().await {
+        match response?.item {
+            Some(pb::score_round_response::Item::ScoreCard(card)) => {
+                cards += 1;
+                if let Some(w) = writer.as_deref_mut() {
+                    w.card(&card)?;
+                }
+            }
+            Some(pb::score_round_response::Item::Rejection(rejection)) => {
+                if let Some(w) = writer.as_deref_mut() {
+                    w.rejection(&rejection)?;
+                }
+            }
+            Some(pb::score_round_response::Item::Summary(summary)) => {
+                return Ok(BatchOutcome { summary, cards });
+            }
+            None => {}
+        }
+    }
+    Err(BatchError::NoSummary)
+}
+
+/// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
+struct ReportWriter {
+    path: String,
+    out: BufWriter<File>,
+    /// Entries written to the open array.
+    written: u64,
+    /// Whether the `rejections` array has been opened.
+    in_rejections: bool,
+}
+
+impl ReportWriter {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let name = path.display().to_string();
+        let file = File::create(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+        let mut w = Self { path: name, out: BufWriter::new(file), written: 0, in_rejections: false };
+        w.write(b"{\"scoreCards\":[")?;
+        Ok(w)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), BatchError> {
+        self.out.write_all(bytes).map_err(|e| BatchError::Io(self.path.clone(), e))
+    }
+
+    fn entry(&mut self, json: &[u8]) -> Result<(), BatchError> {
+        self.write(if self.written > 0 { b",\n" } else { b"\n" })?;
+        self.written += 1;
+        self.write(json)
+    }
+
+    fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
+        self.entry(&serde_json::to_vec(card).expect("messages serialise"))
+    }
+
+    fn open_rejections(&mut self) -> Result<(), BatchError> {
+        if !self.in_rejections {
+            self.in_rejections = true;
+            self.written = 0;
+            self.write(b"\n],\n\"rejections\":[")?;
+        }
+        Ok(())
+    }
+
+    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+        self.open_rejections()?;
+        self.entry(&serde_json::to_vec(rejection).expect("messages serialise"))
+    }
+
+    fn finish(mut self, summary: &pb::RoundSummary) -> Result<(), BatchError> {
+        self.open_rejections()?;
+        self.write(b"\n],\n\"summary\":")?;
+        let json = serde_json::to_vec_pretty(summary).expect("messages serialise");
+        self.write(&json)?;
+        self.write(b"}\n")?;
+        self.out.flush().map_err(|e| BatchError::Io(self.path.clone(), e))
+    }
+}

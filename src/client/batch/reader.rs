@@ -1,0 +1,218 @@
+//! Reads a round file lazily on a thread of its own and hands its messages to
+//! the round as a bounded stream; the first bad line stops everything.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use futures::Stream;
+use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{BatchError, csv_format};
+use crate::proto::v1::{self as pb, score_round_request::Item};
+
+/// Messages read ahead of the round; bounds the reader's memory.
+const READ_AHEAD: usize = 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// One `indikator.v1.ScoreRoundRequest` per line (proto3 JSON), header first.
+    Jsonl,
+    /// A header row, then one respondent per row (see docs/batch-formats.md).
+    Csv,
+}
+
+/// Header fields given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct HeaderOverride {
+    pub round_id: Option<String>,
+    pub survey_year: Option<u32>,
+    pub calibration: Option<pb::Calibration>,
+    /// Round id when neither the file nor the command line gives one.
+    pub default_round_id: String,
+}
+
+impl HeaderOverride {
+    fn apply(&self, mut header: pb::RoundHeader) -> pb::RoundHeader {
+        if let Some(id) = &self.round_id {
+            header.round_id = id.clone();
+        }
+        if header.round_id.is_empty() {
+            header.round_id = self.default_round_id.clone();
+        }
+        if let Some(year) = self.survey_year {
+            header.survey_year = year;
+        }
+        if let Some(c) = self.calibration {
+            header.calibration = c as i32;
+        }
+        if header.calibration == 0 {
+            header.calibration = pb::Calibration::Published as i32;
+        }
+        header
+    }
+}
+
+/// An opened round file.
+pub struct RoundFile {
+    path: PathBuf,
+    format: InputFormat,
+    file: File,
+    len: u64,
+}
+
+impl RoundFile {
+    pub fn open(path: &Path, format: Option<InputFormat>) -> Result<Self, BatchError> {
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let format = format.unwrap_or_else(|| {
+            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+                InputFormat::Csv
+            } else {
+                InputFormat::Jsonl
+            }
+        });
+        Ok(Self { path: path.to_owned(), format, file, len })
+    }
+
+    /// The round's messages (header first) as a stream, and a receiver that
+    /// yields the first input error. After an error the stream never ends, so
+    /// the round is never completed with part of the file: drop the call.
+    pub fn into_requests(
+        self,
+        header: HeaderOverride,
+    ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
+        let (tx, rx) = mpsc::channel::<Result<pb::ScoreRoundRequest, BatchError>>(READ_AHEAD);
+        let (error_tx, error_rx) = oneshot::channel();
+        std::thread::spawn(move || {
+            let progress = ProgressBar::new(self.len).with_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
+                    .expect("valid template"),
+            );
+            let name = self.path.display().to_string();
+            let counted = progress.wrap_read(self.file);
+            let result = match self.format {
+                InputFormat::Jsonl => read_jsonl(&name, counted, &header, &tx),
+                InputFormat::Csv => read_csv(&name, counted, &header, &tx),
+            };
+            progress.finish_and_clear();
+            if let Err(e) = result {
+                let _ = tx.blocking_send(Err(e));
+            }
+        });
+        let stream = futures::stream::unfold((rx, Some(error_tx)), |(mut rx, mut error_tx)| async move {
+            loop {
+                match rx.recv().await {
+                    Some(Ok(message)) => return Some((message, (rx, error_tx))),
+                    Some(Err(e)) => {
+                        if let Some(tx) = error_tx.take() {
+                            let _ = tx.send(e);
+                        }
+                        futures::future::pending::<()>().await;
+                    }
+                    None => return None,
+                }
+            }
+        });
+        (Box::pin(stream), error_rx)
+    }
+}
+
+type Sender = mpsc::Sender<Result<pb::ScoreRoundRequest, BatchError>>;
+
+fn input_error(path: &str, line: u64, message: impl Into<String>) -> BatchError {
+    BatchError::Input { path: path.to_owned(), line, message: message.into() }
+}
+
+/// Sends one message; `false` once the round no longer listens.
+fn send(tx: &Sender, message: pb::ScoreRoundRequest) -> bool {
+    tx.blocking_send(Ok(message)).is_ok()
+}
+
+fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundRequest {
+    if record.record_id.is_empty() {
+        record.record_id = format!("line {line}");
+    }
+    pb::ScoreRoundRequest { item: Some(Item::Record(record)) }
+}
+
+/// The round header for a file without one: the command line's fields, and
+/// the first record's survey year unless `--survey-year` was given.
+fn header_for(first: &pb::RoundRecord, header: &HeaderOverride) -> pb::ScoreRoundRequest {
+    let year = first.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+    let made = header.apply(pb::RoundHeader { survey_year: year, ..Default::default() });
+    pb::ScoreRoundRequest { item: Some(Item::Header(made)) }
+}
+
+fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) -> Result<(), BatchError> {
+    let mut header_sent = false;
+    for (index, line) in BufReader::new(input).lines().enumerate() {
+        let number = index as u64 + 1;
+        let line = line.map_err(|e| input_error(path, number, e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let message: pb::ScoreRoundRequest = serde_json::from_str(&line)
+            .map_err(|e| input_error(path, number, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
+        let message = match message.item {
+            Some(Item::Header(h)) if !header_sent => {
+                header_sent = true;
+                pb::ScoreRoundRequest { item: Some(Item::Header(header.apply(h))) }
+            }
+            Some(Item::Header(_)) => return Err(input_error(path, number, "a second round header")),
+            Some(Item::Record(record)) => {
+                if !header_sent {
+                    header_sent = true;
+                    if !send(tx, header_for(&record, header)) {
+                        return Ok(());
+                    }
+                }
+                record_message(record, number)
+            }
+            None => return Err(input_error(path, number, "neither a header nor a record")),
+        };
+        if !send(tx, message) {
+            return Ok(());
+        }
+    }
+    if !header_sent {
+        return Err(input_error(path, 1, "the file has no header and no records"));
+    }
+    Ok(())
+}
+
+fn read_csv(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) -> Result<(), BatchError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
+    let columns = reader.headers().map_err(|e| input_error(path, 1, e.to_string()))?.clone();
+    let columns = csv_format::CsvHeader::parse(&columns).map_err(|e| input_error(path, 1, e.to_string()))?;
+    let mut header_sent = false;
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let at = e.position().map_or(line, |p| p.line());
+                return Err(input_error(path, at, e.to_string()));
+            }
+        }
+        let line = row.position().map_or(line, |p| p.line());
+        let record = csv_format::parse_row(&columns, &row).map_err(|e| input_error(path, line, e.to_string()))?;
+        if !header_sent {
+            header_sent = true;
+            if !send(tx, header_for(&record, header)) {
+                return Ok(());
+            }
+        }
+        if !send(tx, record_message(record, line)) {
+            return Ok(());
+        }
+    }
+    if !header_sent {
+        return Err(input_error(path, 1, "the file has a header row but no records"));
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The clients the binary offers: `indikator batch` (round files scored
+//! in-process through the same round code the server runs, or on a server
+//! through the generated client) and `indikator health` (a probe), each able to send a bearer token
+//! (`--token-file`).
+//!
+//! May import [`crate::grpc`] (conversions and the round's output),
+//! [`crate::round`], [`crate::proto`] and what lies below them; never
+//! the server.
+
+pub mod batch;
+pub mod health;
+pub mod token;

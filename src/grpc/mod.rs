@@ -1,0 +1,27 @@
+//! The gRPC layer: validates protobuf requests into domain values
+//! ([`validate`]), renders core results and methodology tables as protobuf
+//! ([`convert`], [`describe`]), and implements `indikator.v1.IndicatorService`
+//! ([`service`]). All scoring happens in [`crate::scoring`]; every error
+//! becomes a `tonic::Status` in one place ([`status`]).
+//!
+//! May import `proto`, `memory`, `round`, `scoring`, `catalogue`,
+//! `methodology` and `domain`; never `server` or `client`.
+
+pub mod convert;
+pub mod describe;
+mod log_safe;
+mod metrics;
+pub mod propagation;
+pub mod round;
+pub mod round_report;
+pub mod service;
+pub mod status;
+pub mod validate;
+
+pub use log_safe::{LogSafe, MAX_LOGGED_BYTES};
+pub use metrics::Metrics;
+pub use service::IndicatorApi;
+pub use validate::{Validated, Violations};
+
+/// Largest request or response message by default, in bytes (gRPC's usual 4 MiB).
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;

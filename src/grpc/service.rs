@@ -1,0 +1,205 @@
+//! `indikator.v1.IndicatorService`: converts and validates, then calls the core.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use tonic::{Request, Response, Status, Streaming};
+
+use super::Metrics;
+use crate::catalogue::Catalogues;
+use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
+use crate::scoring::maturity;
+use crate::scoring::ssb2018::{self, Calibrations};
+use opentelemetry::KeyValue;
+
+use super::round::{RoundOutput, fold_round_reserving, score_stream_record, undecodable_record};
+use super::status::invalid_argument;
+use super::{Validated, Violations, convert, describe, validate};
+use crate::memory::MemoryBudget;
+use crate::proto::wire::take_undecodable;
+use crate::round::RoundLimits;
+
+type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+
+/// The service. Stateless per call: it holds only read-only tables.
+#[derive(Debug, Clone)]
+pub struct IndicatorApi {
+    /// Rendered once at start-up; `GetMethodology` clones from here.
+    methodologies: Arc<Vec<pb::Methodology>>,
+    /// Bounds on one ScoreRound.
+    round_limits: RoundLimits,
+    /// Records scored and rejected, rounds in flight.
+    metrics: Metrics,
+    /// The `ks-2018` and `riksrevisjonen-2015` catalogues in use.
+    catalogues: Catalogues,
+    /// The server's message limit, so a round's summary is built to fit it.
+    max_message_bytes: usize,
+    /// What rounds reserve their state from.
+    budget: MemoryBudget,
+}
+
+impl IndicatorApi {
+    pub fn new(round_limits: RoundLimits, metrics: Metrics, catalogues: Catalogues, budget: MemoryBudget) -> Self {
+        Self {
+            methodologies: Arc::new(describe::all(&catalogues)),
+            round_limits,
+            metrics,
+            catalogues,
+            max_message_bytes: super::DEFAULT_MAX_MESSAGE_BYTES,
+            budget,
+        }
+    }
+
+    /// The message limit the server enforces (the summary is built to fit it).
+    pub fn with_max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
+    }
+
+    fn count(&self, method: &'static str, scored: u64, rejected: u64) {
+        let attributes = [KeyValue::new("rpc.method", method)];
+        self.metrics.records_scored.add(scored, &attributes);
+        self.metrics.records_rejected.add(rejected, &attributes);
+    }
+}
+
+/// Decrements the rounds-in-flight gauge however the round ends.
+struct RoundInFlight(Metrics);
+
+impl RoundInFlight {
+    fn start(metrics: &Metrics) -> Self {
+        metrics.rounds_in_flight.add(1, &[]);
+        Self(metrics.clone())
+    }
+}
+
+impl Drop for RoundInFlight {
+    fn drop(&mut self) {
+        self.0.rounds_in_flight.add(-1, &[]);
+    }
+}
+
+/// Scores one validated response under the published calibration.
+pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
+    let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
+    let ks = &catalogues.ks_2018;
+    let ks_2018 = validated
+        .ks_2018
+        .as_ref()
+        .map(|values| convert::ks_results(ks, &maturity::score_areas(ks, values, ks.min_coverage)));
+    let riksrevisjonen_2015 = validated
+        .riksrevisjonen_2015
+        .as_ref()
+        .map(|levels| convert::service_results(&catalogues.riksrevisjonen_2015, levels));
+    convert::indicator_results(&validated.respondent, results.as_ref(), ks_2018, riksrevisjonen_2015)
+}
+
+#[tonic::async_trait]
+impl IndicatorService for IndicatorApi {
+    async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
+        let request = request.into_inner();
+        let validated = match validate::survey_response(request.response.as_ref(), "response", &self.catalogues) {
+            Ok(v) => v,
+            Err(violations) => {
+                self.count("Score", 0, 1);
+                return Err(invalid_argument(violations));
+            }
+        };
+        let span = tracing::Span::current();
+        span.record("records", 1);
+        if let Some(m) = validated.respondent.municipality {
+            span.record("municipality", tracing::field::display(m));
+        }
+        self.count("Score", 1, 0);
+        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated, &self.catalogues)) }))
+    }
+
+    async fn get_methodology(
+        &self,
+        request: Request<pb::GetMethodologyRequest>,
+    ) -> Result<Response<pb::GetMethodologyResponse>, Status> {
+        let id = request.into_inner().methodology_id;
+        let methodologies: Vec<_> =
+            self.methodologies.iter().filter(|m| id.is_empty() || m.id == id).cloned().collect();
+        if methodologies.is_empty() {
+            let known: Vec<&str> = self.methodologies.iter().map(|m| m.id.as_str()).collect();
+            let mut v = Violations::default();
+            v.add("methodology_id", format!("unknown methodology {id:?}; known: {}", known.join(", ")));
+            return Err(invalid_argument(v));
+        }
+        Ok(Response::new(pb::GetMethodologyResponse { methodologies }))
+    }
+
+    type ScoreStreamStream = ResponseStream<pb::ScoreStreamResponse>;
+
+    /// One output per input, produced as the client reads: a client that stops
+    /// reading stops the server reading its requests (HTTP/2 flow control), so
+    /// nothing piles up in memory.
+    async fn score_stream(
+        &self,
+        request: Request<Streaming<pb::ScoreStreamRequest>>,
+    ) -> Result<Response<Self::ScoreStreamStream>, Status> {
+        let inbound = request.into_inner();
+        let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
+        let outbound = inbound.enumerate().map(move |(sequence, message)| {
+            let out = message.map(|m| match take_undecodable() {
+                Some(problem) => undecodable_record(sequence as u64, m.record_id, problem),
+                None => score_stream_record(sequence as u64, m, &tally.api.catalogues),
+            })?;
+            tally.note(&out);
+            Ok(out)
+        });
+        Ok(Response::new(Box::pin(outbound)))
+    }
+
+    type ScoreRoundStream = ResponseStream<pb::ScoreRoundResponse>;
+
+    /// Reads the whole round first (so a failing round emits nothing), then
+    /// streams score cards and the summary as the client reads them.
+    async fn score_round(
+        &self,
+        request: Request<Streaming<pb::ScoreRoundRequest>>,
+    ) -> Result<Response<Self::ScoreRoundStream>, Status> {
+        let in_flight = RoundInFlight::start(&self.metrics);
+        let (report, reservation) =
+            fold_round_reserving(request.into_inner(), self.round_limits, &self.catalogues, &self.budget)
+                .await
+                .map_err(Status::from)?;
+        drop(in_flight);
+        self.count("ScoreRound", report.scored, report.rejections.len() as u64);
+        tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
+        // The round's state stays reserved until its last message is sent.
+        let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
+        let outbound = futures::stream::iter(output).map(move |m| {
+            let _held = &reservation;
+            Ok(m)
+        });
+        Ok(Response::new(Box::pin(outbound)))
+    }
+}
+
+/// Counts a ScoreStream's records; records them on the call's span and the
+/// metrics when the stream ends, however it ends.
+struct StreamTally {
+    span: tracing::Span,
+    api: IndicatorApi,
+    scored: u64,
+    rejected: u64,
+}
+
+impl StreamTally {
+    fn note(&mut self, out: &pb::ScoreStreamResponse) {
+        match out.outcome {
+            Some(pb::score_stream_response::Outcome::Results(_)) => self.scored += 1,
+            _ => self.rejected += 1,
+        }
+    }
+}
+
+impl Drop for StreamTally {
+    fn drop(&mut self) {
+        self.span.record("records", self.scored + self.rejected);
+        self.api.count("ScoreStream", self.scored, self.rejected);
+    }
+}

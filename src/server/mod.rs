@@ -1,0 +1,20 @@
+//! The server around the service: plain settings (each default defined once),
+//! who may call what (bearer tokens, client certificates, scopes), the tower
+//! layer around every call (one concern a section: admission,
+//! deadlines, idle calls, memory reservations, spans and metrics, panics),
+//! logging and OpenTelemetry, and start-up and drain.
+//!
+//! May import everything below it: [`crate::grpc`], [`crate::memory`],
+//! [`crate::proto`], [`crate::catalogue`], [`crate::round`].
+
+pub mod auth;
+pub mod middleware;
+pub mod settings;
+mod startup;
+pub mod telemetry;
+
+pub use settings::{
+    AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
+    defaults,
+};
+pub use startup::{Deadlines, StartupError, run, shutdown_signal};

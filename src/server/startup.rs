@@ -1,0 +1,285 @@
+//! Assembles the gRPC server (indicator service, health, reflection) and runs
+//! it on a listener until a shutdown future completes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio::time::Sleep;
+use tonic::transport::server::{Connected, TcpConnectInfo};
+
+use tokio::net::TcpListener;
+use tonic::codec::CompressionEncoding;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+use tonic_health::server::HealthReporter;
+
+use crate::grpc::IndicatorApi;
+use crate::grpc::Metrics;
+use crate::memory::MemoryBudget;
+use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
+use crate::server::auth::{AuthError, AuthLayer};
+use crate::server::middleware::{CallLimits, RpcLayer};
+use crate::server::settings::ServerSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("reflection descriptors: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("authorization: {0}")]
+    Auth(#[from] AuthError),
+}
+
+/// Every descriptor set reflection serves: ours, health, and the rich-error types.
+const DESCRIPTOR_SETS: [&[u8]; 3] =
+    [proto::FILE_DESCRIPTOR_SET, tonic_health::pb::FILE_DESCRIPTOR_SET, tonic_types::pb::FILE_DESCRIPTOR_SET];
+
+/// Serves on `listener` until `shutdown` completes, then drains as Kubernetes
+/// expects: health turns NOT_SERVING at once while new connections are still
+/// accepted for `settings.drain_delay` (load balancers and readiness probes
+/// move traffic away first); then accepting stops and in-flight calls get up
+/// to `settings.shutdown_grace` to finish.
+pub async fn run(
+    listener: TcpListener,
+    settings: ServerSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartupError> {
+    let auth = AuthLayer::new(&settings.auth).await?;
+    let (reporter, health) = tonic_health::server::health_reporter();
+    reporter.set_serving::<IndicatorServiceServer<IndicatorApi>>().await;
+
+    let mut v1 = tonic_reflection::server::Builder::configure();
+    let mut v1alpha = tonic_reflection::server::Builder::configure();
+    for set in DESCRIPTOR_SETS {
+        v1 = v1.register_encoded_file_descriptor_set(set);
+        v1alpha = v1alpha.register_encoded_file_descriptor_set(set);
+    }
+
+    let metrics = Metrics::global();
+    let budget = MemoryBudget::new(settings.memory_budget_bytes);
+    metrics.observe_memory(&budget);
+    let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone(), budget.clone())
+        .with_max_message_bytes(settings.max_message_bytes);
+    let indicators = IndicatorServiceServer::new(api)
+        .max_decoding_message_size(settings.max_message_bytes)
+        .max_encoding_message_size(settings.max_message_bytes)
+        .accept_compressed(CompressionEncoding::Gzip)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .send_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Zstd);
+
+    let local = listener.local_addr().ok();
+    let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut builder = Server::builder()
+        .http2_keepalive_interval(settings.keepalive_interval)
+        .http2_keepalive_timeout(Some(settings.keepalive_timeout))
+        // GOAWAY at the age; the forced close after the grace is the
+        // connection's own deadline (tonic sends no GOAWAY when it is given a
+        // grace as well).
+        .max_connection_age(settings.max_connection_age)
+        .max_concurrent_streams(settings.max_streams_per_connection);
+    if let Some(tls) = &settings.tls {
+        // The deadline covers the whole TLS handshake, not only its first bytes.
+        let mut config = ServerTlsConfig::new()
+            .identity(Identity::from_pem(&tls.cert_pem, &tls.key_pem))
+            .timeout(settings.handshake_timeout);
+        if let Some(ca) = &tls.client_ca_pem {
+            config = config.client_ca_root(Certificate::from_pem(ca));
+        }
+        builder = builder.tls_config(config)?;
+    }
+    let server = builder
+        .layer(RpcLayer::new(
+            CallLimits { max_message_bytes: settings.max_message_bytes, ..settings.call_limits },
+            metrics,
+            budget,
+        ))
+        .layer(auth)
+        .add_service(health)
+        .add_service(v1.build_v1()?)
+        .add_service(v1alpha.build_v1alpha()?)
+        .add_service(indicators)
+        .serve_with_incoming_shutdown(
+            accepted(listener, settings.handshake_timeout, settings.max_connection_age + settings.shutdown_grace),
+            async {
+                let _ = stopped.await;
+            },
+        );
+    tracing::info!(
+        address = ?local,
+        tls = settings.tls.is_some(),
+        mutual_tls = settings.tls.as_ref().is_some_and(|t| t.client_ca_pem.is_some()),
+        "serving indikator.v1.IndicatorService"
+    );
+
+    let mut server = std::pin::pin!(server);
+    tokio::select! {
+        result = &mut server => return result.map_err(Into::into),
+        () = shutdown => {}
+    }
+    drain(&reporter).await;
+    // Still accepting: a load balancer may route here until it sees NOT_SERVING.
+    tokio::select! {
+        result = &mut server => return result.map_err(Into::into),
+        () = tokio::time::sleep(settings.drain_delay) => {}
+    }
+    tracing::info!("drain delay over: no longer accepting connections");
+    let _ = stop_accepting.send(());
+    match tokio::time::timeout(settings.shutdown_grace, server).await {
+        Ok(result) => {
+            tracing::info!("shut down cleanly");
+            result.map_err(Into::into)
+        }
+        Err(_) => {
+            tracing::warn!(grace = ?settings.shutdown_grace, "grace period over; dropping calls still in flight");
+            Ok(())
+        }
+    }
+}
+
+async fn drain(reporter: &HealthReporter) {
+    reporter.set_not_serving::<IndicatorServiceServer<IndicatorApi>>().await;
+    reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+    tracing::info!("shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
+}
+
+/// Pause after a failed accept (out of file descriptors, say), so the accept
+/// loop does not spin a core while connections close and free them.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Accepted connections, each with its [`Deadlines`]: its first bytes (the
+/// HTTP/2 preface, or a TLS client hello, whose handshake tonic then bounds)
+/// within `handshake`, since keepalive and connection age only start after the
+/// handshake and a socket that never speaks would otherwise be held for ever;
+/// and a hard close at `lifetime` (the maximum age, when it got GOAWAY, plus
+/// the grace for its calls to finish).
+fn accepted(
+    listener: TcpListener,
+    handshake: Duration,
+    lifetime: Duration,
+) -> impl futures::Stream<Item = std::io::Result<Deadlines>> {
+    futures::stream::unfold(listener, move |listener| async move {
+        loop {
+            match listener.accept().await {
+                Ok((stream, _)) => {
+                    // Small gRPC responses must not wait for the peer's delayed
+                    // ACK (Nagle): that costs ~40 ms a call on an idle connection.
+                    if let Err(e) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                    }
+                    let deadline = Some(Box::pin(tokio::time::sleep(handshake)));
+                    let closes = Box::pin(tokio::time::sleep(lifetime));
+                    return Some((Ok(Deadlines { stream, deadline, received: 0, closes }), listener));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed; retrying shortly");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            }
+        }
+    })
+}
+
+/// The HTTP/2 client preface is 24 bytes.
+const PREFACE_BYTES: usize = 24;
+
+pin_project_lite::pin_project! {
+    /// A TCP stream that fails its reads if the peer has not sent
+    /// [`PREFACE_BYTES`] before the handshake deadline, and once its lifetime
+    /// is over.
+    pub struct Deadlines {
+        #[pin]
+        stream: TcpStream,
+        deadline: Option<Pin<Box<Sleep>>>,
+        received: usize,
+        closes: Pin<Box<Sleep>>,
+    }
+}
+
+impl AsyncRead for Deadlines {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.project();
+        if let Some(deadline) = this.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            tracing::debug!("closing a connection that sent no handshake in time");
+            return Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "no handshake in time")));
+        }
+        if this.closes.as_mut().poll(cx).is_ready() {
+            tracing::debug!("closing a connection past its maximum age and grace");
+            return Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "past maximum age and grace")));
+        }
+        let before = buf.filled().len();
+        let polled = this.stream.poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = polled {
+            *this.received += buf.filled().len() - before;
+            if *this.received >= PREFACE_BYTES {
+                *this.deadline = None;
+            }
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Deadlines {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write(cx, data)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.project().stream.poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        self.project().stream.poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+impl Connected for Deadlines {
+    type ConnectInfo = TcpConnectInfo;
+
+    fn connect_info(&self) -> Self::ConnectInfo {
+        self.stream.connect_info()
+    }
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

@@ -1,0 +1,43 @@
+//! Shorthands with the shipped catalogues, for tests, fuzz targets, benches
+//! and tools: the library's own functions take the catalogues explicitly.
+//!
+//! May import [`crate::grpc`] and what lies below it.
+
+use futures::Stream;
+use tonic::Status;
+
+use crate::catalogue::Catalogues;
+use crate::grpc::{Validated, Violations};
+use crate::proto::v1 as pb;
+use crate::round::{RoundAggregator, RoundConfig, RoundLimits, RoundReport};
+
+/// [`crate::grpc::validate::survey_response`] against the shipped catalogues.
+pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Result<Validated, Violations> {
+    crate::grpc::validate::survey_response(response, path, Catalogues::shipped())
+}
+
+/// [`crate::grpc::service::score_validated`] with the shipped catalogues.
+pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
+    crate::grpc::service::score_validated(validated, Catalogues::shipped())
+}
+
+/// [`crate::grpc::round::score_stream_record`] with the shipped catalogues.
+pub fn score_stream_record(sequence: u64, request: pb::ScoreStreamRequest) -> pb::ScoreStreamResponse {
+    crate::grpc::round::score_stream_record(sequence, request, Catalogues::shipped())
+}
+
+/// [`crate::grpc::round::fold_round`] with the shipped catalogues, its error
+/// as the status the server would send.
+pub async fn fold_round<S>(inbound: S, limits: RoundLimits) -> Result<RoundReport, Status>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
+{
+    crate::grpc::round::fold_round(inbound, limits, Catalogues::shipped()).await.map_err(Status::from)
+}
+
+/// A round over the shipped catalogues and their minimum coverage.
+pub fn round(config: RoundConfig) -> RoundAggregator {
+    let catalogues = Catalogues::shipped().clone();
+    let min_coverage = catalogues.ks_2018.min_coverage;
+    RoundAggregator::new(config, catalogues, min_coverage)
+}
