@@ -419,3 +419,48 @@ async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log()
     assert_eq!(violated_fields(&status), ["header.round_id"]);
     target.serves_normally().await;
 }
+
+/// With TLS on, connections that send the first bytes of a ClientHello and
+/// then nothing are closed at the handshake deadline, which covers the whole
+/// TLS handshake; a TLS client is served afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls_client_hello_cut_short_is_closed_at_the_handshake_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let pki = crate::production::pki();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+    std::fs::write(&cert, &pki.server_cert).unwrap();
+    std::fs::write(&key, &pki.server_key).unwrap();
+    let server = ServerProcess::start(&[
+        ("INDIKATOR_TLS_CERT", cert.to_str().unwrap()),
+        ("INDIKATOR_TLS_KEY", key.to_str().unwrap()),
+        ("INDIKATOR_HANDSHAKE_TIMEOUT", "1s"),
+    ]);
+    let address = server.address.trim_start_matches("http://").to_owned();
+    // A TLS record header announcing a 512-byte handshake message, and 59 of its bytes.
+    let mut hello = vec![0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03];
+    hello.extend([0u8; 53]);
+    let mut sockets = Vec::new();
+    for _ in 0..20 {
+        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+        socket.write_all(&hello).await.unwrap();
+        sockets.push(socket);
+    }
+    // Each is closed by the server (EOF or reset) well within the bound the test sets.
+    for mut socket in sockets {
+        let mut buf = [0u8; 64];
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+            loop {
+                match socket.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "a cut-short ClientHello was held past 15 s with a 1 s handshake deadline");
+    }
+    let tls = crate::production::tls_channel(&server.address, &pki, false).await.expect("a TLS connection");
+    let results = IndicatorServiceClient::new(tls).score(example_request()).await.unwrap().into_inner();
+    assert_eq!(results.results.unwrap().ssb_2018.unwrap().digital_priority.unwrap().grade, 2);
+}
