@@ -328,33 +328,9 @@ pub fn take_undecodable() -> Option<Undecodable> {
     UNDECODABLE.with(|slot| slot.borrow_mut().take())
 }
 
-/// The string in field 1 of `bytes` (a record id), if it can be read.
-fn field_1_string(mut bytes: &[u8]) -> String {
-    while !bytes.is_empty() {
-        let Some(key) = varint(&mut bytes) else { break };
-        let skip = match key & 7 {
-            0 => varint(&mut bytes).map(|_| 0),
-            1 => Some(8),
-            5 => Some(4),
-            2 => varint(&mut bytes).and_then(|l| usize::try_from(l).ok()),
-            _ => None,
-        };
-        let Some(skip) = skip.filter(|&n| n <= bytes.len()) else { break };
-        let (payload, rest) = bytes.split_at(skip);
-        if key == (1 << 3 | 2) {
-            let mut end = payload.len().min(MAX_RECOVERED_ID_BYTES);
-            while end > 0 && std::str::from_utf8(&payload[..end]).is_err() && payload.len() - end < 4 {
-                end -= 1;
-            }
-            return String::from_utf8_lossy(&payload[..end]).into_owned();
-        }
-        bytes = rest;
-    }
-    String::new()
-}
-
-/// The message at field 2 of `bytes` (a round's record), if present.
-fn field_2_message(mut bytes: &[u8]) -> Option<&[u8]> {
+/// The payload of the first length-delimited field `number` of a message, if
+/// the bytes before it can be read.
+fn length_delimited(mut bytes: &[u8], number: u64) -> Option<&[u8]> {
     while !bytes.is_empty() {
         let key = varint(&mut bytes)?;
         let skip = match key & 7 {
@@ -368,7 +344,7 @@ fn field_2_message(mut bytes: &[u8]) -> Option<&[u8]> {
             return None;
         }
         let (payload, rest) = bytes.split_at(skip);
-        if key == (2 << 3 | 2) {
+        if key == (number << 3 | 2) {
             return Some(payload);
         }
         bytes = rest;
@@ -376,13 +352,20 @@ fn field_2_message(mut bytes: &[u8]) -> Option<&[u8]> {
     None
 }
 
+/// The record id in field 1 of `bytes`, as far as it can be read (bytes that
+/// are not UTF-8 replaced), at most [`MAX_RECOVERED_ID_BYTES`].
+fn record_id(bytes: &[u8]) -> String {
+    let id = length_delimited(bytes, 1).unwrap_or_default();
+    String::from_utf8_lossy(&id[..id.len().min(MAX_RECOVERED_ID_BYTES)]).into_owned()
+}
+
 /// The placeholder for an undecodable streamed record: its id, no response.
 fn placeholder<U: 'static>(streamed: Streamed, bytes: &[u8]) -> Option<U> {
     let boxed: Box<dyn std::any::Any> = match streamed {
         Streamed::No => return None,
-        Streamed::Stream => Box::new(pb::ScoreStreamRequest { record_id: field_1_string(bytes), response: None }),
+        Streamed::Stream => Box::new(pb::ScoreStreamRequest { record_id: record_id(bytes), response: None }),
         Streamed::Round => {
-            let record_id = field_2_message(bytes).map(field_1_string).unwrap_or_default();
+            let record_id = length_delimited(bytes, 2).map(record_id).unwrap_or_default();
             Box::new(pb::ScoreRoundRequest {
                 item: Some(pb::score_round_request::Item::Record(pb::RoundRecord { record_id, response: None })),
             })

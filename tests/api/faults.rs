@@ -18,8 +18,8 @@ use tonic::Code;
 use tonic::transport::Channel;
 
 use crate::helpers::{
-    assert_example_scored, example_request, filler_records, retried_while_shed, served_once_a_permit_is_free,
-    serves_normally, spawn_app, when_all_taken,
+    assert_example_scored, example_request, filler_records, retried_while_shed, round_header as header,
+    served_once_a_permit_is_free, serves_normally, spawn_app, when_all_taken,
 };
 use crate::process::ServerProcess;
 
@@ -49,17 +49,6 @@ fn organisation_numbers(n: usize) -> Vec<String> {
         })
         .take(n)
         .collect()
-}
-
-fn header(round_id: &str) -> pb::ScoreRoundRequest {
-    pb::ScoreRoundRequest {
-        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
-            round_id: round_id.into(),
-            survey_year: 2018,
-            calibration: pb::Calibration::Published as i32,
-            ..Default::default()
-        })),
-    }
 }
 
 /// A small valid record (a state agency, no answers) with a long name and id,

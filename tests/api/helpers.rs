@@ -147,3 +147,15 @@ pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
         .map(|v| v.field)
         .collect()
 }
+
+/// A 2018 round's header (published calibration).
+pub fn round_header(round_id: &str) -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
+            round_id: round_id.into(),
+            survey_year: 2018,
+            calibration: pb::Calibration::Published as i32,
+            ..Default::default()
+        })),
+    }
+}

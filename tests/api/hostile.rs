@@ -12,7 +12,7 @@ use tonic::Code;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Channel;
 
-use crate::helpers::{example_request, violated_fields};
+use crate::helpers::{example_request, round_header as header, violated_fields};
 use crate::process::ServerProcess;
 
 const MIB: u64 = 1024;
@@ -69,17 +69,6 @@ fn with_areas(areas: Vec<i32>) -> pb::ScoreRequest {
     let response = request.response.as_mut().unwrap();
     response.ssb_2018.as_mut().unwrap().strategy = Some(pb::Ssb2018Strategy { has_strategy: true, areas });
     request
-}
-
-fn header(round_id: &str) -> pb::ScoreRoundRequest {
-    pb::ScoreRoundRequest {
-        item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
-            round_id: round_id.into(),
-            survey_year: 2018,
-            calibration: pb::Calibration::Published as i32,
-            ..Default::default()
-        })),
-    }
 }
 
 fn record(id: String, response: Option<pb::SurveyResponse>) -> pb::ScoreRoundRequest {
@@ -320,6 +309,17 @@ async fn raw_call(address: &str, path: &str, headers: &[(&str, &str)], body: Vec
     (headers, data)
 }
 
+/// The messages of a gRPC response body.
+fn messages<M: prost::Message + Default>(mut data: &[u8]) -> Vec<M> {
+    let mut out = Vec::new();
+    while data.len() >= 5 {
+        let len = u32::from_be_bytes(data[1..5].try_into().unwrap()) as usize;
+        out.push(M::decode(&data[5..5 + len]).unwrap());
+        data = &data[5 + len..];
+    }
+    out
+}
+
 fn frame(message: &[u8]) -> Vec<u8> {
     let mut out = vec![0];
     out.extend((message.len() as u32).to_be_bytes());
@@ -356,13 +356,7 @@ async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on()
     let (headers, data) =
         raw_call(&target.server.address, "/indikator.v1.IndicatorService/ScoreStream", &[], body).await;
     assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{headers:?}");
-    let mut answers = Vec::new();
-    let mut rest = &data[..];
-    while rest.len() >= 5 {
-        let len = u32::from_be_bytes(rest[1..5].try_into().unwrap()) as usize;
-        answers.push(<pb::ScoreStreamResponse as prost::Message>::decode(&rest[5..5 + len]).unwrap());
-        rest = &rest[5 + len..];
-    }
+    let answers: Vec<pb::ScoreStreamResponse> = messages(&data);
     let outcomes: Vec<_> = answers
         .iter()
         .map(|a| (a.record_id.as_str(), matches!(a.outcome, Some(pb::score_stream_response::Outcome::Results(_)))))
@@ -390,14 +384,7 @@ async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on()
     let (headers, data) =
         raw_call(&target.server.address, "/indikator.v1.IndicatorService/ScoreRound", &[], body).await;
     assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{headers:?}");
-    let mut messages = Vec::new();
-    let mut rest = &data[..];
-    while rest.len() >= 5 {
-        let len = u32::from_be_bytes(rest[1..5].try_into().unwrap()) as usize;
-        messages.push(<pb::ScoreRoundResponse as prost::Message>::decode(&rest[5..5 + len]).unwrap());
-        rest = &rest[5 + len..];
-    }
-    let accounting = accounting(&messages);
+    let accounting = accounting(&messages::<pb::ScoreRoundResponse>(&data));
     assert_eq!((accounting.received, accounting.scored, accounting.rejected), (3, 2, 1));
     assert_eq!((accounting.rejections[0].record_id.as_str(), accounting.rejections[0].sequence), ("bad", 1));
     target.serves_normally().await;
