@@ -9,4 +9,5 @@
 
 pub mod batch;
 pub mod health;
+pub mod report;
 pub mod token;

@@ -1,0 +1,136 @@
+//! The batch client's output files: never lost on a failed run, CSV exports
+//! equal to the JSON report, the HTML report, and errors a user can act on.
+
+use std::path::Path;
+
+use crate::batch::indikator_batch;
+
+/// Every file in `dir`, name and bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn a_failed_run_leaves_existing_outputs_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    for name in ["report.json", "report.csv", "report.html"] {
+        std::fs::write(dir.path().join(name), format!("the previous {name}\n")).unwrap();
+    }
+    // A round whose eighth line is unreadable: cards are written before it fails.
+    let mut lines: Vec<String> =
+        std::fs::read_to_string(crate::batch::example_round()).unwrap().lines().take(20).map(str::to_owned).collect();
+    lines[7] = "{\"record\": {\"response\": 17}}".into();
+    std::fs::write(dir.path().join("broken.jsonl"), lines.join("\n")).unwrap();
+    let before = snapshot(dir.path());
+
+    let outputs = ["--out", &d("report.json"), "--csv", &d("report.csv"), "--html", &d("report.html")];
+    let failures: [&[&str]; 3] = [
+        &[&d("missing.jsonl")],
+        &[&d("broken.jsonl")],
+        &["examples/round-2018.jsonl", "--server", "http://127.0.0.1:1"],
+    ];
+    for args in failures {
+        let args: Vec<&str> = args.iter().chain(outputs.iter()).copied().collect();
+        let run = indikator_batch(&args).await;
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert_eq!(snapshot(dir.path()), before, "{args:?} changed or left files");
+    }
+
+    // A run that succeeds replaces them.
+    let args: Vec<&str> = ["examples/round-2018.jsonl", "--quiet"].iter().chain(outputs.iter()).copied().collect();
+    let run = indikator_batch(&args).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let after = snapshot(dir.path());
+    assert_eq!(after.len(), before.len(), "no temporary files are left");
+    for (name, bytes) in &after {
+        if name.starts_with("report.") {
+            assert!(bytes.len() > 10_000, "{name} was written");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, csv_path, tables) = (dir.path().join("r.json"), dir.path().join("r.csv"), dir.path().join("tables"));
+    let args = [
+        "examples/round-2018.jsonl",
+        "--quiet",
+        "--out",
+        json.to_str().unwrap(),
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--tables-csv",
+        tables.to_str().unwrap(),
+    ];
+    let run = indikator_batch(&args).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cards = report["scoreCards"].as_array().unwrap();
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    for name in &header {
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{name:?} is not snake_case"
+        );
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), cards.len());
+    assert_eq!(rows.len(), 377);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    for (row, card) in rows.iter().zip(cards) {
+        let results = &card["results"];
+        let ssb = &results["ssb2018"];
+        assert_eq!(row[column("record_id")], *card["recordId"].as_str().unwrap());
+        assert_eq!(row[column("organisation_number")], *results["respondent"]["organisationNumber"].as_str().unwrap());
+        for indicator in ["strategy", "projects", "internalCapacity", "cloud", "procurement", "serviceOffer"] {
+            let snake =
+                indicator.replace("internalCapacity", "internal_capacity").replace("serviceOffer", "service_offer");
+            let score = &ssb[indicator];
+            assert_eq!(row[column(&format!("{snake}_score"))], score["score"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_count"))], score["count"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_label"))], *score["label"].as_str().unwrap());
+        }
+        for (composite, snake) in [
+            ("digitalPriority", "digital_priority"),
+            ("digitalUse", "digital_use"),
+            ("digitalActivity", "digital_activity"),
+        ] {
+            let grade = &ssb[composite];
+            assert_eq!(row[column(&format!("{snake}_grade"))], grade["grade"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_code"))], *grade["code"].as_str().unwrap());
+            assert_eq!(row[column(&format!("{snake}_label_en"))], *grade["labelEn"].as_str().unwrap());
+        }
+    }
+
+    // Every summary table, tidy; the composite grades add up to the JSON summary's.
+    let mut grades = csv::Reader::from_path(tables.join("composite_grades.csv")).unwrap();
+    assert_eq!(grades.headers().unwrap(), vec!["dimension", "group", "group_label", "item", "answer", "n", "share"]);
+    let overall: Vec<String> = grades
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "overall" && &r[3] == "ssb-2018/digital_priority")
+        .map(|r| r[5].to_owned())
+        .collect();
+    let published: Vec<String> = report["summary"]["groups"][0]["composites"][0]["perGrade"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(overall, published);
+    for name in ["simple_scores.csv", "counts.csv", "competence.csv", "calibration.csv", "ks_2018_means.csv"] {
+        let mut table = csv::Reader::from_path(tables.join(name)).unwrap();
+        assert!(table.headers().unwrap().len() >= 7, "{name}");
+    }
+}
