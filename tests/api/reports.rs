@@ -134,3 +134,111 @@ async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_repo
         assert!(table.headers().unwrap().len() >= 7, "{name}");
     }
 }
+
+// ---- errors a user can act on ----
+
+/// The example round as CSV rows (header first), each a line of cells.
+fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
+    use indikator::client::batch::csv_format::{columns, write_row};
+    use indikator::proto::v1 as pb;
+    let mut rows = vec![columns()];
+    for line in std::fs::read_to_string(crate::batch::example_round()).unwrap().lines() {
+        let message: pb::ScoreRoundRequest = serde_json::from_str(line).unwrap();
+        if let Some(pb::score_round_request::Item::Record(record)) = message.item {
+            rows.push(write_row(&record));
+        }
+        if rows.len() > records {
+            break;
+        }
+    }
+    rows
+}
+
+/// Writes rows as CSV with the delimiter and line ending given.
+fn write_csv(path: &Path, rows: &[Vec<String>], delimiter: u8, crlf: bool) {
+    let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_path(path).unwrap();
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+fn failure(run: &crate::batch::BatchRun) -> &str {
+    assert_eq!(run.code, Some(1), "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    &run.stderr
+}
+
+#[tokio::test]
+async fn a_server_address_without_a_scheme_says_to_add_http() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--server", "localhost:50051"]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("http://localhost:50051"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_refused() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--server", "http://127.0.0.1:1"]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(stderr.contains("http://127.0.0.1:1"), "{stderr}");
+}
+
+#[tokio::test]
+async fn csv_errors_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = example_csv_rows(3);
+
+    // An unterminated quote.
+    let quote = dir.path().join("quote.csv");
+    let mut text = String::new();
+    write_csv(&quote, &rows, b',', false);
+    text.push_str(&std::fs::read_to_string(&quote).unwrap());
+    text.push_str("\"never closed,1,2\n");
+    std::fs::write(&quote, text).unwrap();
+    let run = indikator_batch(&[quote.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("quote"), "{stderr}");
+
+    // An empty file.
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let run = indikator_batch(&[empty.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("empty"), "{stderr}");
+
+    // `;` between the cells: the message says so and how to pass it; `--delimiter` reads it.
+    let semicolons = dir.path().join("semicolons.csv");
+    write_csv(&semicolons, &rows, b';', false);
+    let run = indikator_batch(&[semicolons.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("`;`") && stderr.contains("--delimiter ';'"), "{stderr}");
+    let run = indikator_batch(&[semicolons.to_str().unwrap(), "--delimiter", ";", "--quiet"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("3 records: 3 scored"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn line_numbers_are_right_with_crlf_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = example_csv_rows(5);
+    let kind = rows[0].iter().position(|c| c == "kind").unwrap();
+    rows[4][kind] = "no_such_kind".into(); // the fifth line of the file
+    for (crlf, name) in [(false, "lf.csv"), (true, "crlf.csv")] {
+        let path = dir.path().join(name);
+        write_csv(&path, &rows, b',', crlf);
+        let run = indikator_batch(&[path.to_str().unwrap()]).await;
+        let stderr = failure(&run);
+        assert!(stderr.contains(&format!("{name}:5: ")), "{name}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn one_record_is_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    write_csv(&path, &example_csv_rows(1), b',', true);
+    let run = indikator_batch(&[path.to_str().unwrap(), "--quiet"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("1 record: 1 scored, 0 rejected; 1 score card\n"), "{}", run.stderr);
+}

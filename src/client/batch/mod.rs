@@ -62,8 +62,11 @@ pub enum BatchError {
     Input { path: String, line: u64, message: String },
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    #[error("--server {0:?} has no scheme: write http://{0} (or https://{0} for TLS)")]
+    NoScheme(String),
+    /// The server and why it could not be reached (the error's whole chain).
     #[error("cannot reach {0}: {1}")]
-    Connect(String, tonic::transport::Error),
+    Connect(String, String),
     #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
     Remote(tonic::Status),
     #[error("the round failed: {0}")]
@@ -108,18 +111,21 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 }
 
 async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
-    let file = RoundFile::open(&job.input, job.format)?;
+    let file = RoundFile::open(&job.input, job.format)?.with_delimiter(job.delimiter);
     let header = job_header(job);
     let (requests, errors) = file.into_requests(header);
     let mut outputs = Outputs::create(job)?;
 
     let outcome = match &job.server {
         Some(server) => {
+            if !server.contains("://") {
+                return Err(BatchError::NoScheme(server.clone()));
+            }
             let channel = tonic::transport::Endpoint::from_shared(server.clone())
-                .map_err(|e| BatchError::Connect(server.clone(), e))?
+                .map_err(|e| connect_error(server, &e))?
                 .connect()
                 .await
-                .map_err(|e| BatchError::Connect(server.clone(), e))?;
+                .map_err(|e| connect_error(server, &e))?;
             let call_span = tracing::info_span!(
                 target: crate::grpc::propagation::CALL_SPAN_TARGET,
                 "rpc",
@@ -178,6 +184,29 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             .map_err(|e| BatchError::Io("stdout".into(), e))?;
     }
     Ok(outcome)
+}
+
+/// Why `server` could not be reached, in words a user can act on: a refused
+/// connection says so, anything else gives the error's chain of causes.
+fn connect_error(server: &str, error: &(dyn std::error::Error + 'static)) -> BatchError {
+    let mut causes = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return BatchError::Connect(
+                server.to_owned(),
+                "connection refused (is the server running, and listening on that port?)".into(),
+            );
+        }
+        let text = e.to_string();
+        if !causes.contains(&text) {
+            causes.push(text);
+        }
+        next = e.source();
+    }
+    BatchError::Connect(server.to_owned(), causes.join(": "))
 }
 
 fn job_header(job: &BatchJob) -> reader::HeaderOverride {
