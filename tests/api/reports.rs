@@ -242,3 +242,138 @@ async fn one_record_is_one_record() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stderr.contains("1 record: 1 scored, 0 rejected; 1 score card\n"), "{}", run.stderr);
 }
+
+// ---- the HTML report ----
+
+/// Charts in the example round's report: three composite tables, six simple
+/// scores and the county comparison (the example round has no KS answers).
+const EXAMPLE_CHARTS: usize = 10;
+
+/// Where the browser check leaves the report, its screenshot and the browser's
+/// logs (a CI artefact): `target/html-report/`.
+fn artefacts() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("html-report");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn chromium() -> Option<std::path::PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Hosts Chromium itself calls (time, updates, accounts, dictionaries) even
+/// with background networking off; any other URL is the page's.
+fn browser_own(url: &str) -> bool {
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?', ':']).next().unwrap_or("");
+    ["google.com", "googleapis.com", "gvt1.com"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
+/// Runs headless Chromium on `page` with `extra` flags; its stdout and stderr.
+fn run_chromium(browser: &Path, page: &Path, extra: &[String]) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-extensions",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("start chromium");
+    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors_or_fetches() {
+    let dir = artefacts();
+    let page = dir.join("report-2018.html");
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--quiet", "--html", page.to_str().unwrap()]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), EXAMPLE_CHARTS);
+    assert_eq!(html.matches("<title>").count(), EXAMPLE_CHARTS + 1, "every chart has its numbers as a <title>");
+    assert_eq!(html.matches("<article class=\"card\"").count(), 377);
+    for fetch in ["src=", "href=\"http", "url(", "@import", "<link"] {
+        assert!(!html.contains(fetch), "the report fetches nothing: {fetch}");
+    }
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert!(html.contains("Digital prioritering") && html.contains("Digital priority"), "Norwegian and English");
+
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "\n\n!!!!!!!!\n!!!!!!!! CHROMIUM NOT FOUND: the HTML report was NOT opened in a browser \
+             (install Debian's `chromium`; .ci/run does). The file checks above ran.\n!!!!!!!!\n"
+        );
+        return;
+    };
+    let netlog = dir.join("netlog.json");
+    let (dom, log) =
+        run_chromium(&browser, &page, &["--dump-dom".into(), format!("--log-net-log={}", netlog.display())]);
+    std::fs::write(dir.join("chromium.log"), &log).unwrap();
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let netlog_text = std::fs::read_to_string(&netlog).unwrap();
+    let net: serde_json::Value = serde_json::from_str(&netlog_text).unwrap_or_else(|_| {
+        // A net log cut short by the browser's exit lacks its closing brackets.
+        serde_json::from_str(&format!("{}]}}", netlog_text.trim_end().trim_end_matches(','))).unwrap()
+    });
+    let mut urls = Vec::new();
+    for event in net["events"].as_array().unwrap() {
+        if let Some(url) = event["params"]["url"].as_str()
+            && !url.starts_with("file:")
+            && !url.starts_with("data:")
+            && !browser_own(url)
+        {
+            urls.push(url.to_owned());
+        }
+    }
+    assert!(urls.is_empty(), "the page made network requests: {urls:?}");
+    assert_eq!(dom.matches("<svg").count(), EXAMPLE_CHARTS, "charts in the rendered page");
+    assert_eq!(dom.matches("<article class=\"card").count(), 377, "score cards in the rendered page");
+    assert_eq!(dom.matches("<article class=\"card\"").count(), 50, "the script shows the first page of 50 cards");
+    assert!(dom.contains("side 1 / 8 (377 kort / cards)"), "the pager ran");
+
+    let screenshot = dir.join("report-2018.png");
+    run_chromium(
+        &browser,
+        &page,
+        &[format!("--screenshot={}", screenshot.display()), "--window-size=1280,1800".into()],
+    );
+    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "a screenshot at {}", screenshot.display());
+    eprintln!("screenshot: {}", screenshot.display());
+}
+
+#[tokio::test]
+async fn the_html_report_of_a_thousand_respondents_stays_under_ten_megabytes() {
+    use indikator::proto::v1 as pb;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let job = crate::batch::job(&crate::batch::example_round(), Some(json.clone()), None);
+    let outcome = indikator::client::batch::run(&job).await.unwrap();
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cards: Vec<pb::ScoreCard> =
+        report["scoreCards"].as_array().unwrap().iter().map(|c| serde_json::from_value(c.clone()).unwrap()).collect();
+    let thousand: Vec<pb::ScoreCard> = cards.iter().cycle().take(1000).cloned().collect();
+    let html = indikator::client::report::html::render(
+        &outcome.summary,
+        &thousand,
+        indikator::catalogue::Catalogues::shipped(),
+    );
+    assert_eq!(html.matches("<article class=\"card\"").count(), 1000);
+    assert!(html.len() < 10_000_000, "{} bytes", html.len());
+    eprintln!("1,000 score cards: {} bytes", html.len());
+}

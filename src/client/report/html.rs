@@ -37,7 +37,7 @@ fn indicator_names(id: &str) -> (String, String) {
 fn bar_chart(title: &str, categories: &[String], series: &[(&str, RGBColor, Vec<f64>)], width: u32) -> String {
     let mut svg = String::new();
     // Headroom above the bars for the legend.
-    let headroom = if series.len() > 1 { 1.4 } else { 1.1 };
+    let headroom = if series.len() > 1 { 1.6 } else { 1.1 };
     let max = series.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(0.0_f64, f64::max).max(1.0) * headroom;
     let n = categories.len().max(1);
     {
