@@ -1,7 +1,9 @@
 //! `indikator batch`: reads a round from a JSON Lines or CSV file, scores it on
 //! a server (`--server`) or in-process with the same code the server runs,
-//! prints the summary as tables and writes the full report as JSON.
-//! File formats: `docs/batch-formats.md`.
+//! prints the summary as tables and writes the full report as JSON, and on
+//! request the CSV exports and the HTML report ([`crate::client::report`]).
+//! Every output is staged beside its destination and put in place only when
+//! the run succeeded (`output`). File formats: `docs/batch-formats.md`.
 
 pub mod csv_format;
 mod output;
