@@ -377,3 +377,46 @@ async fn the_html_report_of_a_thousand_respondents_stays_under_ten_megabytes() {
     assert!(html.len() < 10_000_000, "{} bytes", html.len());
     eprintln!("1,000 score cards: {} bytes", html.len());
 }
+
+#[tokio::test]
+async fn ks_areas_and_service_levels_reach_the_csv_and_the_score_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let request: serde_json::Value = serde_json::from_str(include_str!("../../examples/score-request.json")).unwrap();
+    let record = serde_json::json!({"record": {"recordId": "oslo", "response": request["response"]}});
+    let round = dir.path().join("oslo.jsonl");
+    std::fs::write(&round, format!("{record}\n")).unwrap();
+    let (csv_path, html) = (dir.path().join("r.csv"), dir.path().join("r.html"));
+    let run = indikator_batch(&[
+        round.to_str().unwrap(),
+        "--quiet",
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"))].to_owned();
+    assert_eq!(cell("county_name"), "Oslo");
+    let ks_scores: Vec<String> = header
+        .iter()
+        .zip(row.iter())
+        .filter(|(h, v)| h.starts_with("ks_") && h.ends_with("_score") && !v.is_empty())
+        .map(|(h, _)| h.to_owned())
+        .collect();
+    assert!(!ks_scores.is_empty(), "some KS area is scored");
+    let area = ks_scores[0].trim_end_matches("_score");
+    assert_eq!(cell(&format!("{area}_national_mean")), cell(&ks_scores[0]), "alone in the round, it is the mean");
+    assert_eq!(cell("services_reported"), "19");
+    assert_eq!(cell("services_none_offered"), "no");
+
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("KS-område <span class=\"en\">KS area</span>"), "the card's målkort");
+    assert!(html.contains("Landsdel <span class=\"en\">region</span>"));
+    assert!(html.contains("Alle tjenester <span class=\"en\">all services</span>"), "the card's service levels");
+    assert!(html.contains("id=\"ks\""), "the round's KS means");
+}

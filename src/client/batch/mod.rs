@@ -248,7 +248,7 @@ async fn collect(
 /// The files a run writes, staged until it succeeds.
 struct Outputs {
     json: Option<ReportWriter>,
-    csv: Option<(output::Staged, report::csv::CardColumns)>,
+    csv: Option<(CsvFile, report::csv::CardColumns)>,
     /// The score cards, kept for the HTML report.
     cards: Option<Vec<pb::ScoreCard>>,
 }
@@ -259,9 +259,9 @@ impl Outputs {
         let json = job.out.as_deref().map(ReportWriter::create).transpose()?;
         let csv = match &job.csv {
             Some(path) => {
-                let mut file = output::Staged::create(path)?;
+                let mut file = CsvFile::create(path)?;
                 let columns = report::csv::CardColumns::new(&job.catalogues);
-                write_csv_row(&mut file, &columns.header())?;
+                file.row(&columns.header())?;
                 Some((file, columns))
             }
             None => None,
@@ -278,7 +278,7 @@ impl Outputs {
             w.card(&card)?;
         }
         if let Some((file, columns)) = self.csv.as_mut() {
-            write_csv_row(file, &columns.row(&card))?;
+            file.row(&columns.row(&card))?;
         }
         if let Some(cards) = self.cards.as_mut() {
             cards.push(card);
@@ -293,16 +293,16 @@ impl Outputs {
             done.push(w.finish(summary)?);
         }
         if let Some((file, _)) = self.csv {
-            done.push(file);
+            done.push(file.finish()?);
         }
         if let Some(dir) = &job.tables_csv {
             for table in report::csv::tables(summary) {
-                let mut file = output::Staged::create(&dir.join(table.name))?;
-                write_csv_row(&mut file, &table.header)?;
+                let mut file = CsvFile::create(&dir.join(table.name))?;
+                file.row(&table.header)?;
                 for row in &table.rows {
-                    write_csv_row(&mut file, row)?;
+                    file.row(row)?;
                 }
-                done.push(file);
+                done.push(file.finish()?);
             }
         }
         if let (Some(path), Some(cards)) = (&job.html, self.cards) {
@@ -315,12 +315,25 @@ impl Outputs {
     }
 }
 
-/// One CSV record (quoted where needed, `\n`-terminated).
-fn write_csv_row<S: AsRef<[u8]>>(file: &mut output::Staged, cells: &[S]) -> Result<(), BatchError> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(cells).expect("writing to memory");
-    let bytes = w.into_inner().expect("writing to memory");
-    file.write_all(&bytes).map_err(|e| BatchError::Io(file.name(), e))
+/// A staged CSV file (RFC 4180 quoting, `\n` line ends).
+struct CsvFile {
+    name: String,
+    writer: csv::Writer<output::Staged>,
+}
+
+impl CsvFile {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let file = output::Staged::create(path)?;
+        Ok(Self { name: file.name(), writer: csv::Writer::from_writer(file) })
+    }
+
+    fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
+        self.writer.write_record(cells).map_err(|e| BatchError::Io(self.name.clone(), e.into()))
+    }
+
+    fn finish(self) -> Result<output::Staged, BatchError> {
+        self.writer.into_inner().map_err(|e| BatchError::Io(self.name, e.into_error()))
+    }
 }
 
 /// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
