@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use futures::Stream;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{BatchError, csv_format};
@@ -94,10 +94,22 @@ impl RoundFile {
     ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
         let (tx, rx) = mpsc::channel::<Result<pb::ScoreRoundRequest, BatchError>>(READ_AHEAD);
         let (error_tx, error_rx) = oneshot::channel();
+        // Records taken by the round so far, for the progress bar's rate.
+        let records = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted_records = records.clone();
         std::thread::spawn(move || {
             let progress = ProgressBar::new(self.len).with_style(
-                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} {records} eta {eta}",
+                )
+                .expect("valid template")
+                .with_key("records", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let n = counted_records.load(std::sync::atomic::Ordering::Relaxed);
+                    let seconds = state.elapsed().as_secs_f64();
+                    let rate = if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
+                    let unit = if n == 1 { "record" } else { "records" };
+                    let _ = write!(w, "{n} {unit} ({rate:.0} records/s)");
+                }),
             );
             let name = self.path.display().to_string();
             let counted = progress.wrap_read(self.file);
@@ -110,17 +122,25 @@ impl RoundFile {
                 let _ = tx.blocking_send(Err(e));
             }
         });
-        let stream = futures::stream::unfold((rx, Some(error_tx)), |(mut rx, mut error_tx)| async move {
-            loop {
-                match rx.recv().await {
-                    Some(Ok(message)) => return Some((message, (rx, error_tx))),
-                    Some(Err(e)) => {
-                        if let Some(tx) = error_tx.take() {
-                            let _ = tx.send(e);
+        let stream = futures::stream::unfold((rx, Some(error_tx)), move |(mut rx, mut error_tx)| {
+            let records = records.clone();
+            async move {
+                loop {
+                    match rx.recv().await {
+                        Some(Ok(message)) => {
+                            if matches!(message.item, Some(Item::Record(_))) {
+                                records.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            return Some((message, (rx, error_tx)));
                         }
-                        futures::future::pending::<()>().await;
+                        Some(Err(e)) => {
+                            if let Some(tx) = error_tx.take() {
+                                let _ = tx.send(e);
+                            }
+                            futures::future::pending::<()>().await;
+                        }
+                        None => return None,
                     }
-                    None => return None,
                 }
             }
         });
