@@ -1,7 +1,8 @@
 //! The clients the binary offers: `indikator batch` (round files scored
 //! in-process through the same round code the server runs, or on a server
 //! through the generated client) and `indikator health` (a probe), each able to send a bearer token
-//! (`--token-file`).
+//! (`--token-file`), and the reports a batch run writes for people and
+//! statistics packages ([`report`]: HTML, CSV).
 //!
 //! May import [`crate::grpc`] (conversions and the round's output),
 //! [`crate::round`], [`crate::proto`] and what lies below them; never
@@ -9,4 +10,5 @@
 
 pub mod batch;
 pub mod health;
+pub mod report;
 pub mod token;

@@ -15,6 +15,10 @@ pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJ
         format: None,
         server,
         out,
+        csv: None,
+        tables_csv: None,
+        html: None,
+        delimiter: None,
         round_id: None,
         survey_year: None,
         calibration: None,
@@ -122,15 +126,15 @@ async fn relative_calibration_is_chosen_on_the_command_line() {
 /// committing it.
 const GOLDEN: &str = "tests/golden/batch-round-2018.txt";
 
-struct BatchRun {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub struct BatchRun {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// Runs `indikator batch ARGS` in the crate's directory (no `INDIKATOR_*` from
 /// the test's environment: `INDIKATOR_SERVER` would pick a server).
-async fn indikator_batch(args: &[&str]) -> BatchRun {
+pub async fn indikator_batch(args: &[&str]) -> BatchRun {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"));
     command.arg("batch").args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
     for (name, _) in std::env::vars_os() {

@@ -5,23 +5,11 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use indikator::client::batch::{self, BatchJob};
+use indikator::client::batch;
 use indikator::proto::v1 as pb;
 
 fn summary_of(file: &str) -> pb::RoundSummary {
-    let job = BatchJob {
-        input: Path::new(env!("CARGO_MANIFEST_DIR")).join(file),
-        format: None,
-        server: None,
-        out: None,
-        round_id: None,
-        survey_year: None,
-        calibration: None,
-        max_records: 1_000_000,
-        catalogues: indikator::catalogue::Catalogues::shipped().clone(),
-        print: false,
-        token_file: None,
-    };
+    let job = crate::batch::job(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file), None, None);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(batch::run(&job)).unwrap().summary
 }

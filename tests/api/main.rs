@@ -13,6 +13,7 @@ mod methodology;
 mod process;
 mod production;
 mod reflection;
+mod reports;
 mod rounds;
 mod score;
 mod shutdown;

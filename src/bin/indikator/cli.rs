@@ -89,6 +89,21 @@ pub struct BatchArgs {
     /// Write the full report (score cards and summary) as JSON here.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write one CSV row per scored respondent here (scores, counts, grades,
+    /// flags, KS areas, service levels; docs/batch-formats.md).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write every summary table as a tidy CSV file (group, item, answer, n,
+    /// share) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub tables_csv: Option<PathBuf>,
+    /// Write the round report as one self-contained HTML file here (charts,
+    /// county comparison, a score card per respondent).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// CSV input: the field delimiter, one ASCII character (`;`, `tab` for a tab).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// Round id (replaces the file's; default: the file name without extension).
     #[arg(long)]
     pub round_id: Option<String>,
@@ -143,6 +158,15 @@ impl From<&HealthArgs> for HealthProbe {
     }
 }
 
+/// `--delimiter`: one ASCII character, or `tab`.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("{s:?} is not one ASCII character (e.g. `;`, or `tab`)")),
+    }
+}
+
 /// The batch job from its flags; loads the catalogues.
 pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
     {
@@ -154,6 +178,10 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             }),
             server: a.server.clone(),
             out: a.out.clone(),
+            csv: a.csv.clone(),
+            tables_csv: a.tables_csv.clone(),
+            html: a.html.clone(),
+            delimiter: a.delimiter,
             round_id: a.round_id.clone(),
             survey_year: a.survey_year,
             calibration: a.calibration.map(|c| match c {

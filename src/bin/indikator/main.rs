@@ -51,6 +51,11 @@ async fn health(args: &HealthArgs) -> std::process::ExitCode {
     }
 }
 
+/// `1 record`, `2 records`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Warnings only on stderr (`INDIKATOR_LOG` to change it); the run's spans
     // are exported when OTLP export is configured.
@@ -64,8 +69,11 @@ async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send 
     let outcome = outcome?;
     let accounting = outcome.summary.accounting.unwrap_or_default();
     eprintln!(
-        "{} records: {} scored, {} rejected; {} score cards",
-        accounting.received, accounting.scored, accounting.rejected, outcome.cards
+        "{}: {} scored, {} rejected; {}",
+        plural(accounting.received, "record", "records"),
+        accounting.scored,
+        accounting.rejected,
+        plural(outcome.cards, "score card", "score cards")
     );
     Ok(())
 }

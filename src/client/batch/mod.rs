@@ -1,15 +1,17 @@
 //! `indikator batch`: reads a round from a JSON Lines or CSV file, scores it on
 //! a server (`--server`) or in-process with the same code the server runs,
-//! prints the summary as tables and writes the full report as JSON.
-//! File formats: `docs/batch-formats.md`.
+//! prints the summary as tables and writes the full report as JSON, and on
+//! request the CSV exports and the HTML report ([`crate::client::report`]).
+//! Every output is staged beside its destination and put in place only when
+//! the run succeeded (`output`). File formats: `docs/batch-formats.md`.
 
 pub mod csv_format;
+mod output;
 mod print;
 mod print_items;
 mod reader;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use futures::{Stream, StreamExt};
@@ -18,6 +20,7 @@ use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::catalogue::Catalogues;
+use crate::client::report;
 use crate::grpc::round::{RoundOutput, fold_round};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
@@ -34,6 +37,14 @@ pub struct BatchJob {
     pub server: Option<String>,
     /// Where to write the full report as JSON.
     pub out: Option<PathBuf>,
+    /// Where to write one CSV row per scored respondent.
+    pub csv: Option<PathBuf>,
+    /// A directory to write every summary table into, as a CSV file each.
+    pub tables_csv: Option<PathBuf>,
+    /// Where to write the HTML report.
+    pub html: Option<PathBuf>,
+    /// CSV input: the field delimiter (`None`: a comma).
+    pub delimiter: Option<u8>,
     /// Header fields that replace (or, for CSV, make) the file's round header.
     pub round_id: Option<String>,
     pub survey_year: Option<u32>,
@@ -55,8 +66,11 @@ pub enum BatchError {
     Input { path: String, line: u64, message: String },
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    #[error("--server {0:?} has no scheme: write http://{0} (or https://{0} for TLS)")]
+    NoScheme(String),
+    /// The server and why it could not be reached (the error's whole chain).
     #[error("cannot reach {0}: {1}")]
-    Connect(String, tonic::transport::Error),
+    Connect(String, String),
     #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
     Remote(tonic::Status),
     #[error("the round failed: {0}")]
@@ -101,21 +115,21 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 }
 
 async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
-    let file = RoundFile::open(&job.input, job.format)?;
+    let file = RoundFile::open(&job.input, job.format)?.with_delimiter(job.delimiter);
     let header = job_header(job);
     let (requests, errors) = file.into_requests(header);
-    let mut writer = match &job.out {
-        Some(path) => Some(ReportWriter::create(path)?),
-        None => None,
-    };
+    let mut outputs = Outputs::create(job)?;
 
     let outcome = match &job.server {
         Some(server) => {
+            if !server.contains("://") {
+                return Err(BatchError::NoScheme(server.clone()));
+            }
             let channel = tonic::transport::Endpoint::from_shared(server.clone())
-                .map_err(|e| BatchError::Connect(server.clone(), e))?
+                .map_err(|e| connect_error(server, &e))?
                 .connect()
                 .await
-                .map_err(|e| BatchError::Connect(server.clone(), e))?;
+                .map_err(|e| connect_error(server, &e))?;
             let call_span = tracing::info_span!(
                 target: crate::grpc::propagation::CALL_SPAN_TARGET,
                 "rpc",
@@ -137,7 +151,7 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             let call = async {
                 let request = super::token::request(requests, job.token_file.as_deref())?;
                 let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Remote)), writer.as_mut()).await
+                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut outputs).await
             };
             let call = async {
                 let outcome = call.await;
@@ -162,17 +176,41 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
                 report = fold => report.map_err(BatchError::Round)?,
                 Ok(error) = errors => return Err(error),
             };
-            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), writer.as_mut()).await
+            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), &mut outputs).await
         }
     }?;
-    if let Some(w) = writer {
-        w.finish(&outcome.summary)?;
+    // Every output is complete before any replaces what was there.
+    for file in outputs.finish(job, &outcome.summary)? {
+        file.commit()?;
     }
     if job.print {
         print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues)
             .map_err(|e| BatchError::Io("stdout".into(), e))?;
     }
     Ok(outcome)
+}
+
+/// Why `server` could not be reached, in words a user can act on: a refused
+/// connection says so, anything else gives the error's chain of causes.
+fn connect_error(server: &str, error: &(dyn std::error::Error + 'static)) -> BatchError {
+    let mut causes = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return BatchError::Connect(
+                server.to_owned(),
+                "connection refused (is the server running, and listening on that port?)".into(),
+            );
+        }
+        let text = e.to_string();
+        if !causes.contains(&text) {
+            causes.push(text);
+        }
+        next = e.source();
+    }
+    BatchError::Connect(server.to_owned(), causes.join(": "))
 }
 
 fn job_header(job: &BatchJob) -> reader::HeaderOverride {
@@ -186,19 +224,17 @@ fn job_header(job: &BatchJob) -> reader::HeaderOverride {
 
 async fn collect(
     mut responses: impl Stream<Item = Result<pb::ScoreRoundResponse, BatchError>> + Unpin,
-    mut writer: Option<&mut ReportWriter>,
+    outputs: &mut Outputs,
 ) -> Result<BatchOutcome, BatchError> {
     let mut cards = 0;
     while let Some(response) = responses.next().await {
         match response?.item {
             Some(pb::score_round_response::Item::ScoreCard(card)) => {
                 cards += 1;
-                if let Some(w) = writer.as_deref_mut() {
-                    w.card(&card)?;
-                }
+                outputs.card(card)?;
             }
             Some(pb::score_round_response::Item::Rejection(rejection)) => {
-                if let Some(w) = writer.as_deref_mut() {
+                if let Some(w) = outputs.json.as_mut() {
                     w.rejection(&rejection)?;
                 }
             }
@@ -211,10 +247,101 @@ async fn collect(
     Err(BatchError::NoSummary)
 }
 
+/// The files a run writes, staged until it succeeds.
+struct Outputs {
+    json: Option<ReportWriter>,
+    csv: Option<(CsvFile, report::csv::CardColumns)>,
+    /// The score cards, kept for the HTML report.
+    cards: Option<Vec<pb::ScoreCard>>,
+}
+
+impl Outputs {
+    /// Creates the temporary files (so an unwritable place fails before the run).
+    fn create(job: &BatchJob) -> Result<Self, BatchError> {
+        let json = job.out.as_deref().map(ReportWriter::create).transpose()?;
+        let csv = match &job.csv {
+            Some(path) => {
+                let mut file = CsvFile::create(path)?;
+                let columns = report::csv::CardColumns::new(&job.catalogues);
+                file.row(&columns.header())?;
+                Some((file, columns))
+            }
+            None => None,
+        };
+        if let Some(dir) = &job.tables_csv {
+            std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
+        }
+        let cards = job.html.as_ref().map(|_| Vec::new());
+        Ok(Self { json, csv, cards })
+    }
+
+    fn card(&mut self, card: pb::ScoreCard) -> Result<(), BatchError> {
+        if let Some(w) = self.json.as_mut() {
+            w.card(&card)?;
+        }
+        if let Some((file, columns)) = self.csv.as_mut() {
+            file.row(&columns.row(&card))?;
+        }
+        if let Some(cards) = self.cards.as_mut() {
+            cards.push(card);
+        }
+        Ok(())
+    }
+
+    /// Every output complete, none yet in place.
+    fn finish(self, job: &BatchJob, summary: &pb::RoundSummary) -> Result<Vec<output::Staged>, BatchError> {
+        let mut done = Vec::new();
+        if let Some(w) = self.json {
+            done.push(w.finish(summary)?);
+        }
+        if let Some((file, _)) = self.csv {
+            done.push(file.finish()?);
+        }
+        if let Some(dir) = &job.tables_csv {
+            for table in report::csv::tables(summary) {
+                let mut file = CsvFile::create(&dir.join(table.name))?;
+                file.row(&table.header)?;
+                for row in &table.rows {
+                    file.row(row)?;
+                }
+                done.push(file.finish()?);
+            }
+        }
+        if let (Some(path), Some(cards)) = (&job.html, self.cards) {
+            let mut file = output::Staged::create(path)?;
+            let html = report::html::render(summary, &cards, &job.catalogues);
+            file.write_all(html.as_bytes()).map_err(|e| BatchError::Io(file.name(), e))?;
+            done.push(file);
+        }
+        Ok(done)
+    }
+}
+
+/// A staged CSV file (RFC 4180 quoting, `\n` line ends).
+struct CsvFile {
+    name: String,
+    writer: csv::Writer<output::Staged>,
+}
+
+impl CsvFile {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let file = output::Staged::create(path)?;
+        Ok(Self { name: file.name(), writer: csv::Writer::from_writer(file) })
+    }
+
+    fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
+        self.writer.write_record(cells).map_err(|e| BatchError::Io(self.name.clone(), e.into()))
+    }
+
+    fn finish(self) -> Result<output::Staged, BatchError> {
+        self.writer.into_inner().map_err(|e| BatchError::Io(self.name, e.into_error()))
+    }
+}
+
 /// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
 struct ReportWriter {
     path: String,
-    out: BufWriter<File>,
+    out: output::Staged,
     /// Entries written to the open array.
     written: u64,
     /// Whether the `rejections` array has been opened.
@@ -223,9 +350,8 @@ struct ReportWriter {
 
 impl ReportWriter {
     fn create(path: &Path) -> Result<Self, BatchError> {
-        let name = path.display().to_string();
-        let file = File::create(path).map_err(|e| BatchError::Io(name.clone(), e))?;
-        let mut w = Self { path: name, out: BufWriter::new(file), written: 0, in_rejections: false };
+        let out = output::Staged::create(path)?;
+        let mut w = Self { path: out.name(), out, written: 0, in_rejections: false };
         w.write(b"{\"scoreCards\":[")?;
         Ok(w)
     }
@@ -258,12 +384,13 @@ impl ReportWriter {
         self.entry(&serde_json::to_vec(rejection).expect("messages serialise"))
     }
 
-    fn finish(mut self, summary: &pb::RoundSummary) -> Result<(), BatchError> {
+    /// The complete report, not yet in place.
+    fn finish(mut self, summary: &pb::RoundSummary) -> Result<output::Staged, BatchError> {
         self.open_rejections()?;
         self.write(b"\n],\n\"summary\":")?;
         let json = serde_json::to_vec_pretty(summary).expect("messages serialise");
         self.write(&json)?;
         self.write(b"}\n")?;
-        self.out.flush().map_err(|e| BatchError::Io(self.path.clone(), e))
+        Ok(self.out)
     }
 }

@@ -92,10 +92,17 @@ pub fn summary(out: &mut impl Write, s: &pb::RoundSummary, catalogues: &Catalogu
     } else {
         writeln!(out, "\nBy group: n")?;
     }
-    for g in s.groups.iter().skip(1) {
-        let grades: Vec<String> = g.composites.iter().map(|c| row(&c.per_grade)).collect();
+    // Columns as wide as their widest figure (at least the usual 6 and 5), so
+    // large counts never run together.
+    let groups = || s.groups.iter().skip(1);
+    let n_width = groups().map(|g| digits(g.n)).max().unwrap_or(0).max(6);
+    let count_width =
+        groups().flat_map(|g| g.composites.iter().flat_map(|c| c.per_grade.iter().map(|&n| digits(n) + 1))).max();
+    let count_width = count_width.unwrap_or(0).max(5);
+    for g in groups() {
+        let grades: Vec<String> = g.composites.iter().map(|c| row_width(&c.per_grade, count_width)).collect();
         let grades = if has_ssb { grades.join(" | ") } else { String::new() };
-        writeln!(out, "{}", format!("  {:<32} n {:>6}  {}", g.label, g.n, grades).trim_end())?;
+        writeln!(out, "{}", format!("  {:<32} n {:>n_width$}  {}", g.label, g.n, grades).trim_end())?;
     }
     Ok(())
 }
@@ -150,7 +157,15 @@ fn cuts(c: &[u32]) -> String {
 }
 
 fn row(v: &[u64]) -> String {
-    v.iter().map(|n| format!("{n:>5}")).collect::<Vec<_>>().join("")
+    row_width(v, 5)
+}
+
+fn row_width(v: &[u64], width: usize) -> String {
+    v.iter().map(|n| format!("{n:>width$}")).collect::<Vec<_>>().join("")
+}
+
+fn digits(n: u64) -> usize {
+    n.to_string().len()
 }
 
 pub(super) fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
@@ -209,5 +224,24 @@ mod tests {
         assert!(beside.lines().any(|l| l.starts_with("  0: ") && l.ends_with("      1     34")), "{beside}");
         assert!(!text[agencies_at..].contains("    34"), "no published column beside other kinds");
         assert!(!text.contains("All respondents"));
+    }
+
+    #[test]
+    fn the_by_group_columns_are_as_wide_as_their_counts() {
+        let big = [606124089, 691203512, 1687456048, 7, 0];
+        let mut county = kind(pb::RespondentKind::Municipality, "Vestland", big);
+        county.dimension = pb::GroupDimension::County as i32;
+        let small = kind(pb::RespondentKind::Municipality, "Kommuner", [1, 2, 3, 4, 5]);
+        let mut all = kind(pb::RespondentKind::Unspecified, "Alle", [1, 2, 0, 0, 7]);
+        all.dimension = pb::GroupDimension::Overall as i32;
+        let summary = pb::RoundSummary { groups: vec![all, small, county], ..Default::default() };
+        let mut out = Vec::new();
+        super::summary(&mut out, &summary, crate::catalogue::Catalogues::shipped()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = text.lines().find(|l| l.trim_start().starts_with("Vestland")).expect(&text);
+        assert!(line.contains(" 606124089  691203512 1687456048 "), "{line}");
+        assert!(line.contains(&format!("n {}", big.iter().sum::<u64>())), "{line}");
+        let small_line = text.lines().rfind(|l| l.trim_start().starts_with("Kommuner ")).expect(&text);
+        assert!(small_line.contains("          1          2"), "the small group's counts line up: {small_line}");
     }
 }

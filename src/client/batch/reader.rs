@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use futures::Stream;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{BatchError, csv_format};
@@ -60,6 +60,8 @@ pub struct RoundFile {
     format: InputFormat,
     file: File,
     len: u64,
+    /// CSV: the field delimiter (a comma unless given).
+    delimiter: Option<u8>,
 }
 
 impl RoundFile {
@@ -74,7 +76,13 @@ impl RoundFile {
                 InputFormat::Jsonl
             }
         });
-        Ok(Self { path: path.to_owned(), format, file, len })
+        Ok(Self { path: path.to_owned(), format, file, len, delimiter: None })
+    }
+
+    /// CSV: read cells separated by `delimiter` (`None`: a comma).
+    pub fn with_delimiter(mut self, delimiter: Option<u8>) -> Self {
+        self.delimiter = delimiter;
+        self
     }
 
     /// The round's messages (header first) as a stream, and a receiver that
@@ -86,33 +94,53 @@ impl RoundFile {
     ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
         let (tx, rx) = mpsc::channel::<Result<pb::ScoreRoundRequest, BatchError>>(READ_AHEAD);
         let (error_tx, error_rx) = oneshot::channel();
+        // Records taken by the round so far, for the progress bar's rate.
+        let records = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counted_records = records.clone();
         std::thread::spawn(move || {
             let progress = ProgressBar::new(self.len).with_style(
-                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} {records} eta {eta}",
+                )
+                .expect("valid template")
+                .with_key("records", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let n = counted_records.load(std::sync::atomic::Ordering::Relaxed);
+                    let seconds = state.elapsed().as_secs_f64();
+                    let rate = if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
+                    let unit = if n == 1 { "record" } else { "records" };
+                    let _ = write!(w, "{n} {unit} ({rate:.0} records/s)");
+                }),
             );
             let name = self.path.display().to_string();
             let counted = progress.wrap_read(self.file);
             let result = match self.format {
                 InputFormat::Jsonl => read_jsonl(&name, counted, &header, &tx),
-                InputFormat::Csv => read_csv(&name, counted, &header, &tx),
+                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &header, &tx),
             };
             progress.finish_and_clear();
             if let Err(e) = result {
                 let _ = tx.blocking_send(Err(e));
             }
         });
-        let stream = futures::stream::unfold((rx, Some(error_tx)), |(mut rx, mut error_tx)| async move {
-            loop {
-                match rx.recv().await {
-                    Some(Ok(message)) => return Some((message, (rx, error_tx))),
-                    Some(Err(e)) => {
-                        if let Some(tx) = error_tx.take() {
-                            let _ = tx.send(e);
+        let stream = futures::stream::unfold((rx, Some(error_tx)), move |(mut rx, mut error_tx)| {
+            let records = records.clone();
+            async move {
+                loop {
+                    match rx.recv().await {
+                        Some(Ok(message)) => {
+                            if matches!(message.item, Some(Item::Record(_))) {
+                                records.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            }
+                            return Some((message, (rx, error_tx)));
                         }
-                        futures::future::pending::<()>().await;
+                        Some(Err(e)) => {
+                            if let Some(tx) = error_tx.take() {
+                                let _ = tx.send(e);
+                            }
+                            futures::future::pending::<()>().await;
+                        }
+                        None => return None,
                     }
-                    None => return None,
                 }
             }
         });
@@ -183,23 +211,104 @@ fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender
     Ok(())
 }
 
-fn read_csv(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) -> Result<(), BatchError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(input);
-    let columns = reader.headers().map_err(|e| input_error(path, 1, e.to_string()))?.clone();
+/// Counts the lines before a byte offset of what it reads, for line numbers
+/// that are right whatever the line ending (the csv crate's own count is one
+/// low after a `\r\n`). Holds only the newlines not yet passed.
+struct LineCounter<R> {
+    inner: R,
+    read: u64,
+    state: std::rc::Rc<std::cell::RefCell<Lines>>,
+}
+
+#[derive(Default)]
+struct Lines {
+    /// Offsets of the newlines read and not yet counted.
+    pending: std::collections::VecDeque<u64>,
+    /// Newlines counted (all at offsets below the last position asked for).
+    counted: u64,
+}
+
+impl Lines {
+    /// The 1-based line of the record starting at `byte`; a position on the
+    /// `\n` of a `\r\n` belongs to the line after it.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.pending.front().is_some_and(|&at| at <= byte) {
+            self.pending.pop_front();
+            self.counted += 1;
+        }
+        self.counted + 1
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.state.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                state.pending.push_back(self.read + i as u64);
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The delimiter a header row that read as one column seems to use.
+fn likely_delimiter(header: &csv::StringRecord) -> Option<char> {
+    if header.len() != 1 {
+        return None;
+    }
+    [';', '\t', '|'].into_iter().find(|d| header[0].contains(*d))
+}
+
+fn read_csv(
+    path: &str,
+    input: impl Read,
+    delimiter: u8,
+    header: &HeaderOverride,
+    tx: &Sender,
+) -> Result<(), BatchError> {
+    let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
+    let input = LineCounter { inner: input, read: 0, state: lines.clone() };
+    let line_at =
+        |position: Option<&csv::Position>, or: u64| position.map_or(or, |p| lines.borrow_mut().line_at(p.byte()));
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(input);
+    let columns = reader.headers().map_err(|e| input_error(path, 1, csv_message(&e)))?.clone();
+    if columns.is_empty() || (columns.len() == 1 && columns[0].is_empty()) {
+        return Err(input_error(
+            path,
+            1,
+            "the file is empty: a CSV round file needs a header row and a row per respondent",
+        ));
+    }
+    if let Some(d) = likely_delimiter(&columns) {
+        let (shown, flag) =
+            if d == '\t' { ("a tab".to_owned(), "tab".to_owned()) } else { (format!("`{d}`"), d.to_string()) };
+        return Err(input_error(
+            path,
+            1,
+            format!(
+                "the header row reads as one column: the cells seem to be separated by {shown}, not by `{}`; pass --delimiter '{flag}'",
+                delimiter as char
+            ),
+        ));
+    }
     let columns = csv_format::CsvHeader::parse(&columns).map_err(|e| input_error(path, 1, e.to_string()))?;
     let mut header_sent = false;
     let mut row = csv::StringRecord::new();
     loop {
-        let line = reader.position().line() + 1;
+        let line = lines.borrow_mut().line_at(reader.position().byte());
         match reader.read_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let at = e.position().map_or(line, |p| p.line());
-                return Err(input_error(path, at, e.to_string()));
+                let at = line_at(e.position(), line);
+                return Err(input_error(path, at, csv_message(&e)));
             }
         }
-        let line = row.position().map_or(line, |p| p.line());
+        let line = line_at(row.position(), line);
         let record = csv_format::parse_row(&columns, &row).map_err(|e| input_error(path, line, e.to_string()))?;
         if !header_sent {
             header_sent = true;
@@ -215,4 +324,20 @@ fn read_csv(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) 
         return Err(input_error(path, 1, "the file has a header row but no records"));
     }
     Ok(())
+}
+
+/// The csv crate's message, with what to do where it is terse.
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            let cells = if *len == 1 { "1 cell".to_owned() } else { format!("{len} cells") };
+            let hint = if len < expected_len {
+                "; if a cell opens a quote `\"` that is never closed, the quote runs the rows after it into that cell"
+            } else {
+                ""
+            };
+            format!("the row has {cells} but the header has {expected_len} columns{hint}")
+        }
+        _ => e.to_string(),
+    }
 }

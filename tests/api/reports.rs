@@ -1,0 +1,422 @@
+//! The batch client's output files: never lost on a failed run, CSV exports
+//! equal to the JSON report, the HTML report, and errors a user can act on.
+
+use std::path::Path;
+
+use crate::batch::indikator_batch;
+
+/// Every file in `dir`, name and bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn a_failed_run_leaves_existing_outputs_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |name: &str| dir.path().join(name).display().to_string();
+    for name in ["report.json", "report.csv", "report.html"] {
+        std::fs::write(dir.path().join(name), format!("the previous {name}\n")).unwrap();
+    }
+    // A round whose eighth line is unreadable: cards are written before it fails.
+    let mut lines: Vec<String> =
+        std::fs::read_to_string(crate::batch::example_round()).unwrap().lines().take(20).map(str::to_owned).collect();
+    lines[7] = "{\"record\": {\"response\": 17}}".into();
+    std::fs::write(dir.path().join("broken.jsonl"), lines.join("\n")).unwrap();
+    let before = snapshot(dir.path());
+
+    let outputs = ["--out", &d("report.json"), "--csv", &d("report.csv"), "--html", &d("report.html")];
+    let failures: [&[&str]; 3] = [
+        &[&d("missing.jsonl")],
+        &[&d("broken.jsonl")],
+        &["examples/round-2018.jsonl", "--server", "http://127.0.0.1:1"],
+    ];
+    for args in failures {
+        let args: Vec<&str> = args.iter().chain(outputs.iter()).copied().collect();
+        let run = indikator_batch(&args).await;
+        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
+        assert_eq!(snapshot(dir.path()), before, "{args:?} changed or left files");
+    }
+
+    // A run that succeeds replaces them.
+    let args: Vec<&str> = ["examples/round-2018.jsonl", "--quiet"].iter().chain(outputs.iter()).copied().collect();
+    let run = indikator_batch(&args).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let after = snapshot(dir.path());
+    assert_eq!(after.len(), before.len(), "no temporary files are left");
+    for (name, bytes) in &after {
+        if name.starts_with("report.") {
+            assert!(bytes.len() > 10_000, "{name} was written");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, csv_path, tables) = (dir.path().join("r.json"), dir.path().join("r.csv"), dir.path().join("tables"));
+    let args = [
+        "examples/round-2018.jsonl",
+        "--quiet",
+        "--out",
+        json.to_str().unwrap(),
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--tables-csv",
+        tables.to_str().unwrap(),
+    ];
+    let run = indikator_batch(&args).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cards = report["scoreCards"].as_array().unwrap();
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    for name in &header {
+        assert!(
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{name:?} is not snake_case"
+        );
+    }
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), cards.len());
+    assert_eq!(rows.len(), 377);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    for (row, card) in rows.iter().zip(cards) {
+        let results = &card["results"];
+        let ssb = &results["ssb2018"];
+        assert_eq!(row[column("record_id")], *card["recordId"].as_str().unwrap());
+        assert_eq!(row[column("organisation_number")], *results["respondent"]["organisationNumber"].as_str().unwrap());
+        for indicator in ["strategy", "projects", "internalCapacity", "cloud", "procurement", "serviceOffer"] {
+            let snake =
+                indicator.replace("internalCapacity", "internal_capacity").replace("serviceOffer", "service_offer");
+            let score = &ssb[indicator];
+            assert_eq!(row[column(&format!("{snake}_score"))], score["score"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_count"))], score["count"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_label"))], *score["label"].as_str().unwrap());
+        }
+        for (composite, snake) in [
+            ("digitalPriority", "digital_priority"),
+            ("digitalUse", "digital_use"),
+            ("digitalActivity", "digital_activity"),
+        ] {
+            let grade = &ssb[composite];
+            assert_eq!(row[column(&format!("{snake}_grade"))], grade["grade"].as_u64().unwrap_or(0).to_string());
+            assert_eq!(row[column(&format!("{snake}_code"))], *grade["code"].as_str().unwrap());
+            assert_eq!(row[column(&format!("{snake}_label_en"))], *grade["labelEn"].as_str().unwrap());
+        }
+    }
+
+    // Every summary table, tidy; the composite grades add up to the JSON summary's.
+    let mut grades = csv::Reader::from_path(tables.join("composite_grades.csv")).unwrap();
+    assert_eq!(grades.headers().unwrap(), vec!["dimension", "group", "group_label", "item", "answer", "n", "share"]);
+    let overall: Vec<String> = grades
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "overall" && &r[3] == "ssb-2018/digital_priority")
+        .map(|r| r[5].to_owned())
+        .collect();
+    let published: Vec<String> = report["summary"]["groups"][0]["composites"][0]["perGrade"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(overall, published);
+    for name in ["simple_scores.csv", "counts.csv", "competence.csv", "calibration.csv", "ks_2018_means.csv"] {
+        let mut table = csv::Reader::from_path(tables.join(name)).unwrap();
+        assert!(table.headers().unwrap().len() >= 7, "{name}");
+    }
+}
+
+// ---- errors a user can act on ----
+
+/// The example round as CSV rows (header first), each a line of cells.
+fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
+    use indikator::client::batch::csv_format::{columns, write_row};
+    use indikator::proto::v1 as pb;
+    let mut rows = vec![columns()];
+    for line in std::fs::read_to_string(crate::batch::example_round()).unwrap().lines() {
+        let message: pb::ScoreRoundRequest = serde_json::from_str(line).unwrap();
+        if let Some(pb::score_round_request::Item::Record(record)) = message.item {
+            rows.push(write_row(&record));
+        }
+        if rows.len() > records {
+            break;
+        }
+    }
+    rows
+}
+
+/// Writes rows as CSV with the delimiter and line ending given.
+fn write_csv(path: &Path, rows: &[Vec<String>], delimiter: u8, crlf: bool) {
+    let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+    let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_path(path).unwrap();
+    for row in rows {
+        writer.write_record(row).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+fn failure(run: &crate::batch::BatchRun) -> &str {
+    assert_eq!(run.code, Some(1), "stdout: {}\nstderr: {}", run.stdout, run.stderr);
+    &run.stderr
+}
+
+#[tokio::test]
+async fn a_server_address_without_a_scheme_says_to_add_http() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--server", "localhost:50051"]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("http://localhost:50051"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_refused() {
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--server", "http://127.0.0.1:1"]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("refused"), "{stderr}");
+    assert!(stderr.contains("http://127.0.0.1:1"), "{stderr}");
+}
+
+#[tokio::test]
+async fn csv_errors_name_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = example_csv_rows(3);
+
+    // An unterminated quote.
+    let quote = dir.path().join("quote.csv");
+    let mut text = String::new();
+    write_csv(&quote, &rows, b',', false);
+    text.push_str(&std::fs::read_to_string(&quote).unwrap());
+    text.push_str("\"never closed,1,2\n");
+    std::fs::write(&quote, text).unwrap();
+    let run = indikator_batch(&[quote.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("quote"), "{stderr}");
+
+    // An empty file.
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let run = indikator_batch(&[empty.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("empty"), "{stderr}");
+
+    // `;` between the cells: the message says so and how to pass it; `--delimiter` reads it.
+    let semicolons = dir.path().join("semicolons.csv");
+    write_csv(&semicolons, &rows, b';', false);
+    let run = indikator_batch(&[semicolons.to_str().unwrap()]).await;
+    let stderr = failure(&run);
+    assert!(stderr.contains("`;`") && stderr.contains("--delimiter ';'"), "{stderr}");
+    let run = indikator_batch(&[semicolons.to_str().unwrap(), "--delimiter", ";", "--quiet"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("3 records: 3 scored"), "{}", run.stderr);
+}
+
+#[tokio::test]
+async fn line_numbers_are_right_with_crlf_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = example_csv_rows(5);
+    let kind = rows[0].iter().position(|c| c == "kind").unwrap();
+    rows[4][kind] = "no_such_kind".into(); // the fifth line of the file
+    for (crlf, name) in [(false, "lf.csv"), (true, "crlf.csv")] {
+        let path = dir.path().join(name);
+        write_csv(&path, &rows, b',', crlf);
+        let run = indikator_batch(&[path.to_str().unwrap()]).await;
+        let stderr = failure(&run);
+        assert!(stderr.contains(&format!("{name}:5: ")), "{name}: {stderr}");
+    }
+}
+
+#[tokio::test]
+async fn one_record_is_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    write_csv(&path, &example_csv_rows(1), b',', true);
+    let run = indikator_batch(&[path.to_str().unwrap(), "--quiet"]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("1 record: 1 scored, 0 rejected; 1 score card\n"), "{}", run.stderr);
+}
+
+// ---- the HTML report ----
+
+/// Charts in the example round's report: three composite tables, six simple
+/// scores and the county comparison (the example round has no KS answers).
+const EXAMPLE_CHARTS: usize = 10;
+
+/// Where the browser check leaves the report, its screenshot and the browser's
+/// logs (a CI artefact): `target/html-report/`.
+fn artefacts() -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("html-report");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn chromium() -> Option<std::path::PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Hosts Chromium itself calls (time, updates, accounts, dictionaries) even
+/// with background networking off; any other URL is the page's.
+fn browser_own(url: &str) -> bool {
+    let host = url.split("://").nth(1).unwrap_or("").split(['/', '?', ':']).next().unwrap_or("");
+    ["google.com", "googleapis.com", "gvt1.com"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
+/// Runs headless Chromium on `page` with `extra` flags; its stdout and stderr.
+fn run_chromium(browser: &Path, page: &Path, extra: &[String]) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-extensions",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("start chromium");
+    assert!(output.status.success(), "chromium failed: {}", String::from_utf8_lossy(&output.stderr));
+    (String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors_or_fetches() {
+    let dir = artefacts();
+    let page = dir.join("report-2018.html");
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--quiet", "--html", page.to_str().unwrap()]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), EXAMPLE_CHARTS);
+    assert_eq!(html.matches("<title>").count(), EXAMPLE_CHARTS + 1, "every chart has its numbers as a <title>");
+    assert_eq!(html.matches("<article class=\"card\"").count(), 377);
+    for fetch in ["src=", "href=\"http", "url(", "@import", "<link"] {
+        assert!(!html.contains(fetch), "the report fetches nothing: {fetch}");
+    }
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert!(html.contains("Digital prioritering") && html.contains("Digital priority"), "Norwegian and English");
+
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "\n\n!!!!!!!!\n!!!!!!!! CHROMIUM NOT FOUND: the HTML report was NOT opened in a browser \
+             (install Debian's `chromium`; .ci/run does). The file checks above ran.\n!!!!!!!!\n"
+        );
+        return;
+    };
+    let netlog = dir.join("netlog.json");
+    let (dom, log) =
+        run_chromium(&browser, &page, &["--dump-dom".into(), format!("--log-net-log={}", netlog.display())]);
+    std::fs::write(dir.join("chromium.log"), &log).unwrap();
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let netlog_text = std::fs::read_to_string(&netlog).unwrap();
+    let net: serde_json::Value = serde_json::from_str(&netlog_text).unwrap_or_else(|_| {
+        // A net log cut short by the browser's exit lacks its closing brackets.
+        serde_json::from_str(&format!("{}]}}", netlog_text.trim_end().trim_end_matches(','))).unwrap()
+    });
+    let mut urls = Vec::new();
+    for event in net["events"].as_array().unwrap() {
+        if let Some(url) = event["params"]["url"].as_str()
+            && !url.starts_with("file:")
+            && !url.starts_with("data:")
+            && !browser_own(url)
+        {
+            urls.push(url.to_owned());
+        }
+    }
+    assert!(urls.is_empty(), "the page made network requests: {urls:?}");
+    assert_eq!(dom.matches("<svg").count(), EXAMPLE_CHARTS, "charts in the rendered page");
+    assert_eq!(dom.matches("<article class=\"card").count(), 377, "score cards in the rendered page");
+    assert_eq!(dom.matches("<article class=\"card\"").count(), 50, "the script shows the first page of 50 cards");
+    assert!(dom.contains("side 1 / 8 (377 kort / cards)"), "the pager ran");
+
+    let screenshot = dir.join("report-2018.png");
+    run_chromium(
+        &browser,
+        &page,
+        &[format!("--screenshot={}", screenshot.display()), "--window-size=1280,1800".into()],
+    );
+    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "a screenshot at {}", screenshot.display());
+    eprintln!("screenshot: {}", screenshot.display());
+}
+
+#[tokio::test]
+async fn the_html_report_of_a_thousand_respondents_stays_under_ten_megabytes() {
+    use indikator::proto::v1 as pb;
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("report.json");
+    let job = crate::batch::job(&crate::batch::example_round(), Some(json.clone()), None);
+    let outcome = indikator::client::batch::run(&job).await.unwrap();
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let cards: Vec<pb::ScoreCard> =
+        report["scoreCards"].as_array().unwrap().iter().map(|c| serde_json::from_value(c.clone()).unwrap()).collect();
+    let thousand: Vec<pb::ScoreCard> = cards.iter().cycle().take(1000).cloned().collect();
+    let html = indikator::client::report::html::render(
+        &outcome.summary,
+        &thousand,
+        indikator::catalogue::Catalogues::shipped(),
+    );
+    assert_eq!(html.matches("<article class=\"card\"").count(), 1000);
+    assert!(html.len() < 10_000_000, "{} bytes", html.len());
+    eprintln!("1,000 score cards: {} bytes", html.len());
+}
+
+#[tokio::test]
+async fn ks_areas_and_service_levels_reach_the_csv_and_the_score_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let request: serde_json::Value = serde_json::from_str(include_str!("../../examples/score-request.json")).unwrap();
+    let record = serde_json::json!({"record": {"recordId": "oslo", "response": request["response"]}});
+    let round = dir.path().join("oslo.jsonl");
+    std::fs::write(&round, format!("{record}\n")).unwrap();
+    let (csv_path, html) = (dir.path().join("r.csv"), dir.path().join("r.html"));
+    let run = indikator_batch(&[
+        round.to_str().unwrap(),
+        "--quiet",
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--html",
+        html.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+
+    let mut reader = csv::Reader::from_path(&csv_path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"))].to_owned();
+    assert_eq!(cell("county_name"), "Oslo");
+    let ks_scores: Vec<String> = header
+        .iter()
+        .zip(row.iter())
+        .filter(|(h, v)| h.starts_with("ks_") && h.ends_with("_score") && !v.is_empty())
+        .map(|(h, _)| h.to_owned())
+        .collect();
+    assert!(!ks_scores.is_empty(), "some KS area is scored");
+    let area = ks_scores[0].trim_end_matches("_score");
+    assert_eq!(cell(&format!("{area}_national_mean")), cell(&ks_scores[0]), "alone in the round, it is the mean");
+    assert_eq!(cell("services_reported"), "19");
+    assert_eq!(cell("services_none_offered"), "no");
+
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("KS-område <span class=\"en\">KS area</span>"), "the card's målkort");
+    assert!(html.contains("Landsdel <span class=\"en\">region</span>"));
+    assert!(html.contains("Alle tjenester <span class=\"en\">all services</span>"), "the card's service levels");
+    assert!(html.contains("id=\"ks\""), "the round's KS means");
+}
