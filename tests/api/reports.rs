@@ -246,8 +246,9 @@ async fn one_record_is_one_record() {
 // ---- the HTML report ----
 
 /// Charts in the example round's report: three composite tables, six simple
-/// scores and the county comparison (the example round has no KS answers).
-const EXAMPLE_CHARTS: usize = 10;
+/// scores, the county comparison and one chart per `ssb-2018` item list of the
+/// municipalities (the example round has no KS answers).
+const EXAMPLE_CHARTS: usize = 16;
 
 /// Where the browser check leaves the report, its screenshot and the browser's
 /// logs (a CI artefact): `target/html-report/`.
@@ -312,6 +313,11 @@ async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors
     }
     assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
     assert!(html.contains("Digital prioritering") && html.contains("Digital priority"), "Norwegian and English");
+    // Item charts mark the published figures beside the round's, and the
+    // figures table sets each one beside the round's value.
+    let items = &html[html.find("id=\"items\"").expect("the item section")..];
+    assert!(items.contains("STRATEGY_AREA_INFORMATION_SECURITY") && items.contains("93,8 %"), "published beside round");
+    assert!(html[html.find("id=\"figures\"").expect("the figures section")..].contains("SSB Rapporter 2019"));
 
     let Some(browser) = chromium() else {
         eprintln!(

@@ -323,6 +323,70 @@ fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
     })
 }
 
+/// The headline group's item distributions, one chart per item list: the share
+/// of each item's base that gave its first answer (ticked, yes, …), with the
+/// published figure beside it where a publication states one for that item
+/// (`docs/method.md` §6).
+fn item_sections(summary: &pb::RoundSummary, g: &pb::GroupTables) -> Vec<Value> {
+    use crate::methodology::figures::{Measure, PUBLISHED_FIGURES};
+    let mut lists: Vec<(&str, &str, Vec<&pb::ItemLayout>)> = Vec::new();
+    for layout in &summary.item_layout {
+        match lists.iter_mut().find(|(m, l, _)| *m == layout.methodology && *l == layout.list) {
+            Some((_, _, items)) => items.push(layout),
+            None => lists.push((&layout.methodology, &layout.list, vec![layout])),
+        }
+    }
+    lists
+        .into_iter()
+        .filter_map(|(methodology, list, items)| {
+            let first = items[0].answers.first()?.clone();
+            let mut categories = Vec::new();
+            let (mut round, mut published, mut rows) = (Vec::new(), Vec::new(), Vec::new());
+            for layout in &items {
+                let d = g.items.iter().find(|d| d.methodology == layout.methodology && d.item == layout.item)?;
+                let at = layout.answers.iter().position(|a| *a == first)?;
+                let share = d.shares.get(at).copied().unwrap_or(0.0);
+                let figure = PUBLISHED_FIGURES.iter().find(|f| {
+                    matches!(f.measure, Measure::Item { methodology: fm, item, answers }
+                        if fm == methodology && item == layout.item && answers.contains(&first.as_str()))
+                });
+                categories.push(layout.item.clone());
+                round.push(100.0 * share);
+                published.push(figure.map_or(0.0, |f| 100.0 * f.value));
+                rows.push(json!({
+                    "item": layout.item, "n": d.n,
+                    "count": d.counts.get(at).copied().unwrap_or(0), "share": format!("{:.1} %", 100.0 * share),
+                    "published": figure.map_or("–", |f| f.published),
+                }));
+            }
+            let base = items[0].base.as_ref().map(|b| b.description.clone()).unwrap_or_default();
+            let title = format!("{methodology} {list}: share answering {first} (%)");
+            let mut series = vec![("Runden / the round", ROUND, round)];
+            if published.iter().any(|&v| v > 0.0) {
+                series.push(("Publisert / published", PUBLISHED, published));
+            }
+            let width = (120 + 46 * categories.len() as u32).clamp(480, 960);
+            Some(json!({
+                "title": title, "base": base, "answer": first,
+                "chart": bar_chart(&title, &categories, &series, width), "rows": rows,
+            }))
+        })
+        .collect()
+}
+
+/// The published figures beside the round's (the summary's check).
+fn figure_rows(summary: &pb::RoundSummary) -> Vec<Value> {
+    summary
+        .published_figures
+        .iter()
+        .map(|f| {
+            json!({"statement": f.statement, "source": f.source, "published": f.published,
+                   "round": if f.round_base > 0 { format!("{} / {}", f.round_count, f.round_base) } else { format!("{:.2}", f.round_value) },
+                   "value": format!("{:.3}", f.round_value), "agrees": if f.agrees { "ja / yes" } else { "nei / no" }})
+        })
+        .collect()
+}
+
 /// The report as one HTML document.
 pub fn render(summary: &pb::RoundSummary, cards: &[pb::ScoreCard], catalogues: &Catalogues) -> String {
     let head = headline(summary);
@@ -337,6 +401,8 @@ pub fn render(summary: &pb::RoundSummary, cards: &[pb::ScoreCard], catalogues: &
         "headline": head.map(|g| json!({"label": g.label, "n": g.n, "published": published,
             "composites": composite_sections(g, published), "scores": score_sections(g)})),
         "counties": county_section(summary),
+        "items": head.map(|g| item_sections(summary, g)).unwrap_or_default(),
+        "figures": figure_rows(summary),
         "ks": ks_section(summary, catalogues),
         "cards": cards.iter().map(|c| card(c, catalogues)).collect::<Vec<_>>(),
         "style": STYLE,
