@@ -121,7 +121,7 @@ pub async fn run(
         result = &mut server => return result.map_err(Into::into),
         () = shutdown => {}
     }
-    drain(&reporter).await;
+    drain(&reporter, settings.drain_delay).await;
     // Still accepting: a load balancer may route here until it sees NOT_SERVING.
     tokio::select! {
         result = &mut server => return result.map_err(Into::into),
@@ -141,10 +141,10 @@ pub async fn run(
     }
 }
 
-async fn drain(reporter: &HealthReporter) {
+async fn drain(reporter: &HealthReporter, delay: Duration) {
     reporter.set_not_serving::<IndicatorServiceServer<IndicatorApi>>().await;
     reporter.set_service_status("", tonic_health::ServingStatus::NotServing).await;
-    tracing::info!("shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
+    tracing::info!(drain_delay = ?delay, "shutdown requested: health NOT_SERVING; accepting until the drain delay is over");
 }
 
 /// Pause after a failed accept (out of file descriptors, say), so the accept

@@ -616,3 +616,19 @@ fn every_row_of_the_readme_configuration_table_is_a_flag_with_its_variable_and_d
     let table: Vec<(String, String)> = VARIABLES.iter().map(|(f, v)| ((*f).to_owned(), (*v).to_owned())).collect();
     assert_eq!(listed, table, "the README's rows, in order, are the ones tested here");
 }
+
+// ---- --drain-delay ----
+
+/// After SIGTERM the server says how long it keeps accepting, and a new
+/// connection in that time is served and told NOT_SERVING.
+#[tokio::test]
+async fn the_drain_delay_comes_from_the_flag_or_the_environment() {
+    for via in BOTH {
+        let mut server = Setup::new().set(via, "--drain-delay", "30s").start();
+        server.sigterm();
+        let line = server.log_line("shutdown requested", Duration::from_secs(10)).await;
+        assert!(line.contains("drain_delay=30s"), "{via:?}: {line}");
+        let channel = Channel::from_shared(server.address.clone()).unwrap().connect().await.expect("still accepting");
+        assert_eq!(health(channel).await, ServingStatus::NotServing, "{via:?}");
+    }
+}
