@@ -12,14 +12,13 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt;
-use indikator::domain::OrganisationNumber;
 use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use tonic::Code;
 use tonic::transport::Channel;
 
 use crate::helpers::{
-    assert_example_scored, example_request, filler_records, retried_while_shed, round_header as header,
-    served_once_a_permit_is_free, serves_normally, spawn_app, when_all_taken,
+    assert_example_scored, example_request, filler_records, organisation_numbers, proc_status_kib, retried_while_shed,
+    round_header as header, served_once_a_permit_is_free, serves_normally, spawn_app, when_all_taken,
 };
 use crate::process::ServerProcess;
 
@@ -31,24 +30,7 @@ async fn connect(address: &str) -> IndicatorServiceClient<Channel> {
 
 /// Resident memory of a process in KiB (Linux).
 fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|n| n.parse().ok())
-        .expect("VmRSS in /proc/<pid>/status")
-}
-
-/// `n` distinct valid organisation numbers.
-fn organisation_numbers(n: usize) -> Vec<String> {
-    (10_000_000u32..)
-        .filter_map(|prefix| {
-            let digits: Vec<u32> = format!("{prefix:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
-            OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
-        })
-        .take(n)
-        .collect()
+    proc_status_kib(pid, "VmRSS:")
 }
 
 /// A small valid record (a state agency, no answers) with a long name and id,

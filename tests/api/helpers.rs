@@ -159,3 +159,40 @@ pub fn round_header(round_id: &str) -> pb::ScoreRoundRequest {
         })),
     }
 }
+
+/// A field of `/proc/<pid>/status` in KiB (Linux), e.g. `VmRSS:` or `VmHWM:`.
+pub fn proc_status_kib(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
+    status
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{key} in /proc/<pid>/status"))
+}
+
+/// Resets a process's peak resident memory (VmHWM) to its current RSS; the RSS.
+pub fn reset_peak(pid: u32) -> u64 {
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").expect("reset VmHWM");
+    proc_status_kib(pid, "VmRSS:")
+}
+
+/// Asserts that the peak resident memory grew less than `bound_kib` since
+/// [`reset_peak`] returned `base`; the growth.
+pub fn assert_peak_below(pid: u32, base: u64, bound_kib: u64, what: &str) -> u64 {
+    let peak = proc_status_kib(pid, "VmHWM:").saturating_sub(base);
+    eprintln!("{what}: peak RSS {peak} KiB above idle (bound {bound_kib} KiB)");
+    assert!(peak < bound_kib, "{what}: peak RSS {peak} KiB above idle, bound {bound_kib} KiB");
+    peak
+}
+
+/// `n` distinct valid organisation numbers.
+pub fn organisation_numbers(n: usize) -> Vec<String> {
+    (10_000_000u32..)
+        .filter_map(|prefix| {
+            let digits: Vec<u32> = format!("{prefix:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
+            indikator::domain::OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
+        })
+        .take(n)
+        .collect()
+}

@@ -12,13 +12,19 @@ use tonic::Code;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Channel;
 
-use crate::helpers::{example_request, round_header as header, violated_fields};
+use crate::helpers::{
+    assert_peak_below, example_request, organisation_numbers, reset_peak, round_header as header, violated_fields,
+};
 use crate::process::ServerProcess;
 
 const MIB: u64 = 1024;
 
 /// The bound for the worst single request at the message limit.
 const ONE_REQUEST_KIB: u64 = 64 * MIB;
+
+/// The bound for attacks of a few small messages or connections: anything
+/// that grew with what the client sent would pass it.
+const SMALL_KIB: u64 = 16 * MIB;
 
 struct Target {
     server: ServerProcess,
@@ -36,25 +42,18 @@ impl Target {
         target
     }
 
-    fn status_kib(&self, key: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.server.child.id())).unwrap();
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("{key} in /proc/<pid>/status"))
+    fn pid(&self) -> u32 {
+        self.server.child.id()
     }
 
     /// Resets the peak (VmHWM) to the current RSS; returns the current RSS.
     fn reset_peak(&self) -> u64 {
-        std::fs::write(format!("/proc/{}/clear_refs", self.server.child.id()), "5").expect("reset VmHWM");
-        self.status_kib("VmRSS:")
+        reset_peak(self.pid())
     }
 
-    /// Peak RSS growth since `reset_peak` returned `base`.
-    fn peak_above(&self, base: u64) -> u64 {
-        self.status_kib("VmHWM:").saturating_sub(base)
+    /// Asserts the peak RSS grew less than `bound_kib` since `reset_peak` gave `base`.
+    fn assert_peak_below(&self, base: u64, bound_kib: u64, what: &str) {
+        assert_peak_below(self.pid(), base, bound_kib, what);
     }
 
     async fn serves_normally(&mut self) {
@@ -110,9 +109,7 @@ async fn a_message_limit_request_of_four_million_unspecified_areas_is_refused_wi
         }
         let status = client.score(request.clone()).await.unwrap_err();
         assert_eq!(violated_fields(&status), ["response.ssb_2018.strategy.areas"], "{encoding:?}");
-        let peak = target.peak_above(base);
-        eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
-        assert!(peak < ONE_REQUEST_KIB, "{encoding:?}: peak RSS {peak} KiB above idle");
+        target.assert_peak_below(base, ONE_REQUEST_KIB, &format!("{encoding:?}"));
         target.serves_normally().await;
     }
 
@@ -125,9 +122,7 @@ async fn a_message_limit_request_of_four_million_unspecified_areas_is_refused_wi
     });
     let codes = futures::future::join_all(calls).await;
     assert!(codes.iter().all(|&c| c == Code::InvalidArgument), "{codes:?}");
-    let peak = target.peak_above(base);
-    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
-    assert!(peak < 4 * ONE_REQUEST_KIB, "four at once: peak RSS {peak} KiB above idle");
+    target.assert_peak_below(base, 4 * ONE_REQUEST_KIB, "four at once");
     target.serves_normally().await;
 }
 
@@ -137,9 +132,7 @@ async fn a_megabyte_of_duplicate_areas_is_one_violation_within_64_mib() {
     let base = target.reset_peak();
     let status = target.client.score(with_areas(vec![1; 1_000_000])).await.unwrap_err();
     assert_eq!(violated_fields(&status), ["response.ssb_2018.strategy.areas"]);
-    let peak = target.peak_above(base);
-    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
-    assert!(peak < ONE_REQUEST_KIB, "peak RSS {peak} KiB above idle");
+    target.assert_peak_below(base, ONE_REQUEST_KIB, "a megabyte of duplicate areas");
 
     // Within the wire bound, validation still names the list once.
     let status = target.client.score(with_areas(vec![1; 1000])).await.unwrap_err();
@@ -162,11 +155,9 @@ async fn rounds_of_rejected_or_empty_records_keep_a_few_bytes_a_record() {
         let answers = round(&mut target.client, messages).await.expect("the round is answered");
         let accounting = accounting(&answers);
         assert_eq!((accounting.received, accounting.rejected), (RECORDS as u64, RECORDS as u64), "{name}");
-        let peak = target.peak_above(base);
-        eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
         // 100,000 rejections: ids, sequences and one shared reason (~4 MB),
         // plus the summary; 13 KB a record before.
-        assert!(peak < 32 * MIB, "{name}: peak RSS {peak} KiB above idle");
+        target.assert_peak_below(base, 32 * MIB, name);
         target.serves_normally().await;
     }
 }
@@ -199,26 +190,15 @@ async fn concurrent_rounds_beyond_the_memory_budget_are_refused_and_the_rest_ser
     let refused = outcomes.iter().filter(|o| matches!(o, Err(s) if s.code() == Code::ResourceExhausted)).count();
     assert_eq!(served + refused, ROUNDS, "{outcomes:?}");
     assert!(served >= 1 && refused >= 1, "served {served}, refused {refused}");
-    let peak = target.peak_above(base);
-    eprintln!("peak RSS above idle: {peak} KiB ({})", line!());
-    assert!(peak < BUDGET_MIB * MIB + 48 * MIB, "peak RSS {peak} KiB above idle with an {BUDGET_MIB} MiB budget");
+    target.assert_peak_below(base, BUDGET_MIB * MIB + 48 * MIB, "rounds with an 8 MiB budget");
     target.serves_normally().await;
-}
-
-fn organisation_numbers(n: usize) -> Vec<String> {
-    (10_000_000u32..)
-        .filter_map(|prefix| {
-            let digits: Vec<u32> = format!("{prefix:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
-            indikator::domain::OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
-        })
-        .take(n)
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_watches_beyond_their_pool_are_refused_while_checks_and_scores_are_served() {
     use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
     let mut target = Target::start(&[("INDIKATOR_MAX_HEALTH_WATCHES", "8")]).await;
+    let base = target.reset_peak();
     let channel = Channel::from_shared(target.server.address.clone()).unwrap().connect().await.unwrap();
     let mut watches = Vec::new();
     let mut refused = 0;
@@ -234,12 +214,14 @@ async fn health_watches_beyond_their_pool_are_refused_while_checks_and_scores_ar
     assert_eq!((watches.len(), refused), (8, 12));
     let check = HealthClient::new(channel).check(HealthCheckRequest::default()).await.unwrap().into_inner();
     assert_eq!(check.status, 1, "SERVING");
+    target.assert_peak_below(base, SMALL_KIB, "20 health watches");
     target.serves_normally().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_advertises_a_per_connection_stream_limit() {
-    let target = Target::start(&[("INDIKATOR_MAX_STREAMS_PER_CONNECTION", "37")]).await;
+    let mut target = Target::start(&[("INDIKATOR_MAX_STREAMS_PER_CONNECTION", "37")]).await;
+    let base = target.reset_peak();
     let tcp = tokio::net::TcpStream::connect(target.server.address.trim_start_matches("http://")).await.unwrap();
     let (mut send, mut connection) = h2::client::handshake(tcp).await.unwrap();
     // One call, so that the server's SETTINGS have been read when it ends.
@@ -255,12 +237,15 @@ async fn the_server_advertises_a_per_connection_stream_limit() {
         c = &mut connection => panic!("the connection ended first: {c:?}"),
     }
     assert_eq!(connection.max_concurrent_send_streams(), 37);
+    target.assert_peak_below(base, SMALL_KIB, "a connection's settings");
+    target.serves_normally().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_streams_holding_every_permit_are_ended_and_other_callers_are_served_again() {
     let mut target =
         Target::start(&[("INDIKATOR_MAX_CONCURRENT_REQUESTS", "12"), ("INDIKATOR_STREAM_IDLE_TIMEOUT", "2s")]).await;
+    let base = target.reset_peak();
     // One client holds every permit with streams that send nothing.
     let mut held = Vec::new();
     let mut senders = Vec::new();
@@ -277,6 +262,7 @@ async fn idle_streams_holding_every_permit_are_ended_and_other_callers_are_serve
         let end = tokio::time::timeout(std::time::Duration::from_secs(30), stream.message()).await.expect("ended");
         assert_eq!(end.unwrap_err().code(), Code::DeadlineExceeded);
     }
+    target.assert_peak_below(base, SMALL_KIB, "12 idle streams");
     target.serves_normally().await;
 }
 
@@ -330,6 +316,7 @@ fn frame(message: &[u8]) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deadlines_larger_than_the_clock_holds_are_clamped_and_the_call_is_answered() {
     let mut target = Target::start(&[]).await;
+    let base = target.reset_peak();
     let body = frame(&prost::Message::encode_to_vec(&example_request()));
     for timeout in ["18446744073709551615S", "9223372036854775807S", "5124095576030431H"] {
         let (headers, _) = raw_call(
@@ -341,12 +328,14 @@ async fn deadlines_larger_than_the_clock_holds_are_clamped_and_the_call_is_answe
         .await;
         assert_eq!(headers.get("grpc-status").map(|v| v.to_str().unwrap()), Some("0"), "{timeout}: {headers:?}");
     }
+    target.assert_peak_below(base, SMALL_KIB, "oversized deadlines");
     target.serves_normally().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on() {
     let mut target = Target::start(&[]).await;
+    let base = target.reset_peak();
     let good = |id: &str| pb::ScoreStreamRequest { record_id: id.into(), response: example_request().response };
     // record_id "bad", then a response whose respondent name is Latin-1 «æ».
     let bad: Vec<u8> = [&[0x0a, 3][..], b"bad", &[0x12, 6, 0x0a, 4, 0x2a, 2, 0x62, 0xe6]].concat();
@@ -387,12 +376,14 @@ async fn an_undecodable_record_is_one_rejection_and_the_stream_and_round_go_on()
     let accounting = accounting(&messages::<pb::ScoreRoundResponse>(&data));
     assert_eq!((accounting.received, accounting.scored, accounting.rejected), (3, 2, 1));
     assert_eq!((accounting.rejections[0].record_id.as_str(), accounting.rejections[0].sequence), ("bad", 1));
+    target.assert_peak_below(base, SMALL_KIB, "undecodable records");
     target.serves_normally().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log() {
     let mut target = Target::start(&[]).await;
+    let base = target.reset_peak();
     let forged =
         "r1\n2026-01-01T00:00:00Z  INFO indikator::server::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
     let answers = round(&mut target.client, std::iter::once(header(forged))).await.unwrap();
@@ -404,6 +395,7 @@ async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log()
     let status =
         round(&mut target.client, std::iter::once(header(&"x".repeat(4 * 1024 * 1024 - 64)))).await.unwrap_err();
     assert_eq!(violated_fields(&status), ["header.round_id"]);
+    target.assert_peak_below(base, ONE_REQUEST_KIB, "a 4 MiB round id");
     target.serves_normally().await;
 }
 
@@ -423,6 +415,7 @@ async fn a_tls_client_hello_cut_short_is_closed_at_the_handshake_deadline() {
         ("INDIKATOR_TLS_KEY", key.to_str().unwrap()),
         ("INDIKATOR_HANDSHAKE_TIMEOUT", "1s"),
     ]);
+    let base = reset_peak(server.child.id());
     let address = server.address.trim_start_matches("http://").to_owned();
     // A TLS record header announcing a 512-byte handshake message, and 59 of its bytes.
     let mut hello = vec![0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03];
@@ -447,6 +440,7 @@ async fn a_tls_client_hello_cut_short_is_closed_at_the_handshake_deadline() {
         .await;
         assert!(closed.is_ok(), "a cut-short ClientHello was held past 15 s with a 1 s handshake deadline");
     }
+    assert_peak_below(server.child.id(), base, SMALL_KIB, "20 cut-short TLS handshakes");
     let tls = crate::production::tls_channel(&server.address, &pki, false).await.expect("a TLS connection");
     let results = IndicatorServiceClient::new(tls).score(example_request()).await.unwrap().into_inner();
     assert_eq!(results.results.unwrap().ssb_2018.unwrap().digital_priority.unwrap().grade, 2);
