@@ -71,8 +71,10 @@
 //! Everything random comes from a SplitMix64 generator seeded with `--seed`
 //! (default 2018), so the output is byte-for-byte reproducible.
 
+#[path = "common/synthetic.rs"]
+mod synthetic;
+
 use std::collections::BTreeSet;
-use std::io::{self, BufWriter, Write};
 
 use clap::Parser;
 use indikator::domain::SizeClass;
@@ -83,6 +85,7 @@ use indikator::round::figures::checks;
 use indikator::round::{CalibrationMode, RoundConfig};
 use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
 use indikator::testing as validate;
+use synthetic::SplitMix64;
 
 /// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
 #[derive(Parser)]
@@ -260,100 +263,13 @@ fn main() {
     };
     lines.push(serde_json::to_string(&header).expect("serialisable"));
     for (municipality, plan) in municipalities.iter().zip(&plans) {
-        let record = pb::ScoreRoundRequest {
-            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
-                record_id: municipality.number.clone(),
-                response: Some(answers(&mut rng, municipality, plan)),
-            })),
-        };
-        lines.push(serde_json::to_string(&record).expect("serialisable"));
+        lines.push(synthetic::record_line(municipality.number.clone(), answers(&mut rng, municipality, plan)));
     }
 
     let summary = verify(&lines);
 
-    let mut out = BufWriter::new(io::stdout().lock());
-    for line in &lines {
-        writeln!(out, "{line}").expect("write to stdout");
-    }
-    out.flush().expect("write to stdout");
+    synthetic::write_round(&lines);
     eprintln!("generate_round: seed {}\n{summary}", args.seed);
-}
-
-// ---------------------------------------------------------------------------------
-// Pseudo-random numbers
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for synthetic data.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `0..n` (rejection sampling, no modulo bias).
-    fn below(&mut self, n: usize) -> usize {
-        assert!(n > 0, "empty range");
-        let n = n as u64;
-        let zone = u64::MAX - u64::MAX % n;
-        loop {
-            let x = self.next_u64();
-            if x < zone {
-                return (x % n) as usize;
-            }
-        }
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn between(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below((hi - lo + 1) as usize) as u32
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = self.below(i + 1);
-            items.swap(i, j);
-        }
-    }
-
-    /// An index drawn with probability proportional to its weight.
-    fn weighted(&mut self, weights: &[f64]) -> usize {
-        let total: f64 = weights.iter().sum();
-        let mut x = self.unit() * total;
-        for (i, &w) in weights.iter().enumerate() {
-            if x < w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.iter().rposition(|&w| w > 0.0).expect("a positive weight")
-    }
-
-    /// `k` distinct indices drawn by weight without replacement, in ascending order.
-    fn weighted_subset(&mut self, weights: &[f64], k: usize) -> Vec<usize> {
-        assert!(k <= weights.len());
-        let mut left = weights.to_vec();
-        let mut picked = Vec::with_capacity(k);
-        for _ in 0..k {
-            let i = self.weighted(&left);
-            left[i] = 0.0;
-            picked.push(i);
-        }
-        picked.sort_unstable();
-        picked
-    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -420,56 +336,16 @@ fn check_cell_tables() {
     assert_eq!(SIZE_QUOTAS.iter().map(|q| q.2).sum::<usize>(), MUNICIPALITIES);
 }
 
-/// The modulus-11 check digit (weights 3,2,7,6,5,4,3,2); `None` when it would be 10.
-fn check_digit(first_eight: &[u32; 8]) -> Option<u32> {
-    const WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
-    let sum: u32 = first_eight.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
-    match 11 - sum % 11 {
-        11 => Some(0),
-        10 => None,
-        digit => Some(digit),
-    }
-}
-
 /// Municipality numbers, organisation numbers and inhabitants, ordered by number.
 fn identities(rng: &mut SplitMix64) -> Vec<Municipality> {
-    let mut numbers = Vec::with_capacity(MUNICIPALITIES);
-    for (county, quota) in COUNTY_QUOTAS {
-        if county == "03" {
-            numbers.push("0301".to_owned());
-            continue;
-        }
-        // Real numbers of a county run from 01 up to about twice its count.
-        let mut suffixes: Vec<usize> = (1..=(2 * quota).clamp(20, 99)).collect();
-        rng.shuffle(&mut suffixes);
-        let mut chosen = suffixes[..quota].to_vec();
-        chosen.sort_unstable();
-        numbers.extend(chosen.into_iter().map(|s| format!("{county}{s:02}")));
-    }
-    numbers.sort();
-
-    let mut organisation_numbers = BTreeSet::new();
-    let mut organisation = || loop {
-        let mut digits = [9; 8];
-        for d in &mut digits[1..] {
-            *d = rng.below(10) as u32;
-        }
-        let Some(check) = check_digit(&digits) else { continue };
-        let raw: String = digits.iter().chain([&check]).map(|d| char::from_digit(*d, 10).unwrap()).collect();
-        if organisation_numbers.insert(raw.clone()) {
-            break raw;
-        }
-    };
-    let organisations: Vec<String> = (0..MUNICIPALITIES).map(|_| organisation()).collect();
+    // Real numbers of a county run from 01 up to about twice its count.
+    let numbers = synthetic::municipality_numbers(rng, &COUNTY_QUOTAS);
+    let organisations = synthetic::organisation_numbers(rng, MUNICIPALITIES);
 
     // Inhabitants: log-uniform inside each size class, dealt at random; Oslo the largest.
     let mut inhabitants = Vec::with_capacity(MUNICIPALITIES);
     for (min, max, quota) in SIZE_QUOTAS {
-        let (lo, hi) = (f64::from(min).ln(), f64::from(max).ln());
-        for _ in 0..quota {
-            let n = (lo + rng.unit() * (hi - lo)).exp().round() as u32;
-            inhabitants.push(n.clamp(min, max));
-        }
+        inhabitants.extend((0..quota).map(|_| synthetic::inhabitants(rng, min, max)));
     }
     rng.shuffle(&mut inhabitants);
     let oslo = numbers.iter().position(|n| n == "0301").expect("Oslo");

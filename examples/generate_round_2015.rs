@@ -24,8 +24,6 @@
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
-use std::io::{self, BufWriter, Write};
-
 use clap::Parser;
 use indikator::catalogue::Catalogues;
 use indikator::proto::v1 as pb;
@@ -194,20 +192,10 @@ fn main() {
             }),
             ..Default::default()
         };
-        let record = pb::ScoreRoundRequest {
-            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
-                record_id: m.number.clone(),
-                response: Some(response),
-            })),
-        };
-        lines.push(serde_json::to_string(&record).expect("serialisable"));
+        lines.push(synthetic::record_line(m.number.clone(), response));
     }
     let summary = verify(&lines);
-    let mut out = BufWriter::new(io::stdout().lock());
-    for line in &lines {
-        writeln!(out, "{line}").expect("write to stdout");
-    }
-    out.flush().expect("write to stdout");
+    synthetic::write_round(&lines);
     eprintln!("generate_round_2015: seed {}\n{summary}", args.seed);
 }
 

@@ -33,8 +33,6 @@
 #[path = "common/synthetic.rs"]
 mod synthetic;
 
-use std::io::{self, BufWriter, Write};
-
 use clap::Parser;
 use indikator::catalogue::{AnswerType, Catalogues, ItemDef};
 use indikator::proto::v1 as pb;
@@ -263,20 +261,10 @@ fn main() {
             ..Default::default()
         };
         let id = r.municipality.clone().unwrap_or_else(|| format!("fylke-{}", r.county));
-        let record = pb::ScoreRoundRequest {
-            item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
-                record_id: format!("{id}-{k}"),
-                response: Some(response),
-            })),
-        };
-        lines.push(serde_json::to_string(&record).expect("serialisable"));
+        lines.push(synthetic::record_line(format!("{id}-{k}"), response));
     }
     let summary = verify(&lines);
-    let mut out = BufWriter::new(io::stdout().lock());
-    for line in &lines {
-        writeln!(out, "{line}").expect("write to stdout");
-    }
-    out.flush().expect("write to stdout");
+    synthetic::write_round(&lines);
     eprintln!("generate_round_ks: seed {}\n{summary}", args.seed);
 }
 

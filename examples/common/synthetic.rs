@@ -1,9 +1,13 @@
 //! Shared by the example round generators: a seeded pseudo-random generator,
-//! organisation numbers with a valid check digit, municipality numbers per county.
+//! organisation numbers with a valid check digit, municipality numbers per
+//! county, and the round's JSON Lines.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
+use std::io::{self, BufWriter, Write};
+
+use indikator::proto::v1 as pb;
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for synthetic data.
 pub struct SplitMix64(u64);
@@ -39,6 +43,11 @@ impl SplitMix64 {
         }
     }
 
+    /// Uniform in `lo..=hi`.
+    pub fn between(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + self.below((hi - lo + 1) as usize) as u32
+    }
+
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = self.below(i + 1);
@@ -57,6 +66,20 @@ impl SplitMix64 {
             x -= w;
         }
         weights.iter().rposition(|&w| w > 0.0).expect("a positive weight")
+    }
+
+    /// `k` distinct indices drawn by weight without replacement, in ascending order.
+    pub fn weighted_subset(&mut self, weights: &[f64], k: usize) -> Vec<usize> {
+        assert!(k <= weights.len());
+        let mut left = weights.to_vec();
+        let mut picked = Vec::with_capacity(k);
+        for _ in 0..k {
+            let i = self.weighted(&left);
+            left[i] = 0.0;
+            picked.push(i);
+        }
+        picked.sort_unstable();
+        picked
     }
 }
 
@@ -106,4 +129,21 @@ pub fn municipality_numbers(rng: &mut SplitMix64, quotas: &[(&str, usize)]) -> V
 pub fn inhabitants(rng: &mut SplitMix64, min: u32, max: u32) -> u32 {
     let (lo, hi) = (f64::from(min).ln(), f64::from(max).ln());
     ((lo + rng.unit() * (hi - lo)).exp().round() as u32).clamp(min, max)
+}
+
+/// One record of a round as a JSON line (`ScoreRoundRequest`, proto3 JSON).
+pub fn record_line(record_id: String, response: pb::SurveyResponse) -> String {
+    let record = pb::ScoreRoundRequest {
+        item: Some(pb::score_round_request::Item::Record(pb::RoundRecord { record_id, response: Some(response) })),
+    };
+    serde_json::to_string(&record).expect("serialisable")
+}
+
+/// Writes the round's lines to stdout.
+pub fn write_round(lines: &[String]) {
+    let mut out = BufWriter::new(io::stdout().lock());
+    for line in lines {
+        writeln!(out, "{line}").expect("write to stdout");
+    }
+    out.flush().expect("write to stdout");
 }
