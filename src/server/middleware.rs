@@ -85,8 +85,6 @@ pub struct CallLimits {
     pub max_health_watches: usize,
     /// A call with no message in either direction for this long is ended.
     pub idle_timeout: Duration,
-    /// Largest message, in bytes (a compressed message may decompress to this).
-    pub max_message_bytes: usize,
 }
 
 impl Default for CallLimits {
@@ -96,7 +94,6 @@ impl Default for CallLimits {
             max_concurrent_calls: defaults::MAX_CONCURRENT_REQUESTS,
             max_health_watches: defaults::MAX_HEALTH_WATCHES,
             idle_timeout: defaults::STREAM_IDLE_TIMEOUT,
-            max_message_bytes: defaults::MAX_MESSAGE_BYTES,
         }
     }
 }
@@ -108,6 +105,8 @@ pub struct RpcLayer {
     limits: CallLimits,
     metrics: Metrics,
     budget: MemoryBudget,
+    /// The server's message limit: what a compressed message may decompress to.
+    max_message_bytes: usize,
 }
 
 impl RpcLayer {
@@ -118,7 +117,14 @@ impl RpcLayer {
             limits,
             metrics,
             budget,
+            max_message_bytes: super::settings::defaults::MAX_MESSAGE_BYTES,
         }
+    }
+
+    /// The message limit the server enforces (request bodies reserve by it).
+    pub fn with_max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
     }
 }
 
@@ -227,7 +233,7 @@ where
         // Health watches are idle by design; their pool bounds them.
         let progress = (!health).then(|| Progress::new(started, limits.idle_timeout));
         let request = {
-            let cost = MessageCost::for_request(request.headers(), limits.max_message_bytes);
+            let cost = MessageCost::for_request(request.headers(), self.layer.max_message_bytes);
             let reservation = (!health).then(|| self.layer.budget.reservation());
             let progress = progress.clone();
             request.map(|body| Body::new(RequestBody::new(body, cost, reservation, progress)))
@@ -400,7 +406,7 @@ pin_project_lite::pin_project! {
         // What complete messages not yet handed on hold.
         complete: usize,
         // A reservation being grown: it waits for memory to be freed.
-        growing: Option<Pin<Box<dyn Future<Output = (Reservation, Result<(), Exhausted>)> + Send>>>,
+        growing: Option<Growing>,
         // A frame held back until its reservation succeeds.
         held: Option<Frame<bytes::Bytes>>,
     }
@@ -462,6 +468,26 @@ fn scan_frames(
     complete
 }
 
+/// A reservation growing while it waits for memory to be freed.
+type Growing = Pin<Box<dyn Future<Output = (Reservation, Result<(), Exhausted>)> + Send>>;
+
+/// Polls a reservation that waits for memory: the frame held back once it has
+/// grown, RESOURCE_EXHAUSTED when it could not.
+fn poll_growing(
+    growing: &mut Option<Growing>,
+    reservation: &mut Option<Reservation>,
+    held: &mut Option<Frame<bytes::Bytes>>,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Result<Frame<bytes::Bytes>, BoxError>>> {
+    let (grown_into, grown) = std::task::ready!(growing.as_mut().expect("a growing reservation").as_mut().poll(cx));
+    *growing = None;
+    *reservation = Some(grown_into);
+    Poll::Ready(match grown {
+        Ok(()) => held.take().map(Ok),
+        Err(exhausted) => Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))),
+    })
+}
+
 impl<B> HttpBody for RequestBody<B>
 where
     B: HttpBody<Data = bytes::Bytes>,
@@ -472,14 +498,8 @@ where
 
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let mut this = self.project();
-        if let Some(growing) = this.growing.as_mut() {
-            let (reservation, grown) = std::task::ready!(growing.as_mut().poll(cx));
-            *this.growing = None;
-            *this.reservation = Some(reservation);
-            if let Err(exhausted) = grown {
-                return Poll::Ready(Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))));
-            }
-            return Poll::Ready(this.held.take().map(Ok));
+        if this.growing.is_some() {
+            return poll_growing(this.growing, this.reservation, this.held, cx);
         }
         // Asked for more: every complete message has been decoded and handed on.
         *this.complete = 0;
@@ -508,25 +528,11 @@ where
         // Wait for memory, holding the frame back.
         let mut reservation = this.reservation.take().expect("checked");
         *this.held = Some(frame);
-        let mut growing: Pin<Box<dyn Future<Output = _> + Send>> = Box::pin(async move {
+        *this.growing = Some(Box::pin(async move {
             let grown = reservation.resize(wanted).await;
             (reservation, grown)
-        });
-        match growing.as_mut().poll(cx) {
-            Poll::Pending => {
-                *this.growing = Some(growing);
-                Poll::Pending
-            }
-            Poll::Ready((reservation, grown)) => {
-                *this.reservation = Some(reservation);
-                match grown {
-                    Ok(()) => Poll::Ready(this.held.take().map(Ok)),
-                    Err(exhausted) => {
-                        Poll::Ready(Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))))
-                    }
-                }
-            }
-        }
+        }));
+        poll_growing(this.growing, this.reservation, this.held, cx)
     }
 
     fn is_end_stream(&self) -> bool {

@@ -21,7 +21,7 @@ use crate::grpc::Metrics;
 use crate::memory::MemoryBudget;
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
 use crate::server::auth::{AuthError, AuthLayer};
-use crate::server::middleware::{CallLimits, RpcLayer};
+use crate::server::middleware::RpcLayer;
 use crate::server::settings::ServerSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -93,11 +93,7 @@ pub async fn run(
         builder = builder.tls_config(config)?;
     }
     let server = builder
-        .layer(RpcLayer::new(
-            CallLimits { max_message_bytes: settings.max_message_bytes, ..settings.call_limits },
-            metrics,
-            budget,
-        ))
+        .layer(RpcLayer::new(settings.call_limits, metrics, budget).with_max_message_bytes(settings.max_message_bytes))
         .layer(auth)
         .add_service(health)
         .add_service(v1.build_v1()?)

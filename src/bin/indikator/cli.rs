@@ -431,7 +431,6 @@ pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
                 max_concurrent_calls: args.max_concurrent_requests.max(1),
                 max_health_watches: args.max_health_watches,
                 idle_timeout: args.stream_idle_timeout.0,
-                max_message_bytes: args.max_message_bytes,
             },
             max_message_bytes: args.max_message_bytes,
             max_streams_per_connection: args.max_streams_per_connection.max(1),
