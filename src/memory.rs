@@ -5,9 +5,12 @@
 //! Two things reserve: a request body while its messages arrive and are
 //! decoded (the server's middleware, from the gRPC frame lengths), and a
 //! ScoreRound's state as it grows (the gRPC layer's round fold, from the
-//! round's footprint). A reservation that
-//! cannot grow waits briefly for memory to be freed, then fails; the call ends
-//! with RESOURCE_EXHAUSTED. Reservations are returned when they are dropped.
+//! round's footprint). A request body that cannot grow waits briefly for
+//! memory to be freed (bodies free theirs as soon as a message is decoded),
+//! then fails; a round fails at once (rounds free theirs only when they end,
+//! so rounds waiting on each other would all time out together). Either way
+//! the call ends with RESOURCE_EXHAUSTED. Reservations are returned when they
+//! are dropped.
 //!
 //! Imports nothing of the crate.
 

@@ -122,6 +122,14 @@ fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(R
     Ok((config, min_coverage))
 }
 
+/// Grows the round's reservation to its footprint. A round does not wait for
+/// memory: rounds free theirs only when they end, so rounds waiting on each
+/// other would all time out together; the one that cannot grow ends at once
+/// and frees what it held for the others.
+fn reserve(reservation: &mut Reservation, round: &RoundAggregator) -> Result<(), RoundError> {
+    reservation.try_resize(round.footprint() + FINISH_ROOM).map_err(|e| RoundError::OutOfMemory(e.to_string()))
+}
+
 fn protocol_error(field: &str, description: &str) -> RoundError {
     RoundError::Protocol(vec![(field.to_owned(), description.to_owned())])
 }
@@ -200,7 +208,7 @@ where
         if let Some(r) = reservation.as_mut()
             && round.received().is_multiple_of(RESERVE_EVERY)
         {
-            r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| RoundError::OutOfMemory(e.to_string()))?;
+            reserve(r, &round)?;
         }
         if round.received() >= limits.max_records {
             return Err(RoundError::TooManyRecords { max: limits.max_records });
@@ -250,7 +258,7 @@ where
     }
     span.record("records", round.received());
     if let Some(r) = reservation.as_mut() {
-        r.resize(round.footprint() + FINISH_ROOM).await.map_err(|e| RoundError::OutOfMemory(e.to_string()))?;
+        reserve(r, &round)?;
     }
     Ok((round.finish(), reservation))
 }
