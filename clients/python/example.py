@@ -42,7 +42,7 @@ def score_one(stub: pb_grpc.IndicatorServiceStub) -> None:
           + "".join(f"; {a.area_id} {a.score:.2f}" for a in scored))
     overall = results.riksrevisjonen_2015.overall
     print(f"  riksrevisjonen-2015: {overall.reported} of {overall.total} services reported,"
-          f" {overall.share_at_least_1:.1%} at least partly digital")
+          f" {overall.share_at_least_1:.1%} offered as online self-service (level >= 1)")
     print(f"  flags: {', '.join(results_pb2.FlagCode.Name(f.code) for f in results.flags) or 'none'}")
 
 
@@ -81,11 +81,14 @@ def score_round(stub: pb_grpc.IndicatorServiceStub) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default=os.environ.get("INDIKATOR_SERVER", "localhost:50051"),
-                        help="host:port of a plain-text gRPC server (default: $INDIKATOR_SERVER or localhost:50051)")
+                        help="the plain-text gRPC server, host:port or http://host:port"
+                        " (default: $INDIKATOR_SERVER or localhost:50051)")
     args = parser.parse_args()
+    # grpcio wants host:port; accept the http://host:port form the other clients use.
+    target = args.server.removeprefix("http://")
     # The round summary can be several megabytes; the server's default limit is higher than grpcio's 4 MiB.
     options = [("grpc.max_receive_message_length", 64 * 1024 * 1024)]
-    with grpc.insecure_channel(args.server, options=options) as channel:
+    with grpc.insecure_channel(target, options=options) as channel:
         stub = pb_grpc.IndicatorServiceStub(channel)
         score_one(stub)
         score_round(stub)
