@@ -10,6 +10,7 @@ pub mod v1 {
     include!(concat!(env!("OUT_DIR"), "/indikator.v1.serde.rs"));
 }
 
+pub mod http;
 pub mod wire;
 
 /// The encoded `FileDescriptorSet` of every `indikator.v1` file, for reflection.

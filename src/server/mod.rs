@@ -2,12 +2,14 @@
 //! who may call what (bearer tokens, client certificates, scopes), the tower
 //! layer around every call (one concern a section: admission,
 //! deadlines, idle calls, memory reservations, spans and metrics, panics),
+//! the JSON/HTTP API transcoded from the gRPC methods' HTTP annotations,
 //! logging and OpenTelemetry, and start-up and drain.
 //!
 //! May import everything below it: [`crate::grpc`], [`crate::memory`],
 //! [`crate::proto`], [`crate::catalogue`], [`crate::round`].
 
 pub mod auth;
+pub mod http;
 pub mod middleware;
 pub mod settings;
 mod startup;

@@ -102,6 +102,9 @@ pub struct ServerSettings {
     pub catalogues: Catalogues,
     /// Who may call what; off by default.
     pub auth: AuthSettings,
+    /// Browser origins (`https://portal.example.no`) allowed to call
+    /// cross-origin (CORS), for gRPC-Web and the JSON API; none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for ServerSettings {
@@ -121,6 +124,7 @@ impl Default for ServerSettings {
             tls: None,
             catalogues: Catalogues::shipped().clone(),
             auth: AuthSettings::default(),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

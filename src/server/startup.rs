@@ -21,6 +21,7 @@ use crate::grpc::Metrics;
 use crate::memory::MemoryBudget;
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
 use crate::server::auth::{AuthError, AuthLayer};
+use crate::server::http::JsonHttpLayer;
 use crate::server::middleware::RpcLayer;
 use crate::server::settings::ServerSettings;
 
@@ -32,6 +33,8 @@ pub enum StartupError {
     Transport(#[from] tonic::transport::Error),
     #[error("authorization: {0}")]
     Auth(#[from] AuthError),
+    #[error("CORS: {0}")]
+    Cors(String),
 }
 
 /// Every descriptor set reflection serves: ours, health, and the rich-error types.
@@ -92,7 +95,14 @@ pub async fn run(
         }
         builder = builder.tls_config(config)?;
     }
+    let cors = cors(&settings.cors_allowed_origins)?;
     let server = builder
+        // HTTP/1.1 too: gRPC-Web and the JSON API; HTTP/2 gRPC as before.
+        .accept_http1(true)
+        .layer(tower::util::option_layer(cors))
+        // Before gRPC-Web, which refuses HTTP/1.1 requests that are not gRPC-Web.
+        .layer(JsonHttpLayer::new(settings.max_message_bytes, budget.clone()))
+        .layer(tonic_web::GrpcWebLayer::new())
         .layer(RpcLayer::new(settings.call_limits, metrics, budget).with_max_message_bytes(settings.max_message_bytes))
         .layer(auth)
         .add_service(health)
@@ -135,6 +145,39 @@ pub async fn run(
             Ok(())
         }
     }
+}
+
+/// Cross-origin calls from browsers at `origins`: gRPC-Web and the JSON API,
+/// with the headers they send (a bearer token, a deadline, trace context)
+/// and the gRPC status headers readable. `None` when no origin is allowed.
+fn cors(origins: &[String]) -> Result<Option<tower_http::cors::CorsLayer>, StartupError> {
+    use http::{HeaderName, HeaderValue, Method};
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let origins = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o).map_err(|_| StartupError::Cors(format!("{o:?} is not a valid origin"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let headers = |names: &[&'static str]| names.iter().map(|n| HeaderName::from_static(n)).collect::<Vec<_>>();
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers(headers(&[
+                "authorization",
+                "content-type",
+                "grpc-timeout",
+                "x-grpc-web",
+                "x-user-agent",
+                "traceparent",
+                "tracestate",
+                "connect-protocol-version",
+            ]))
+            .expose_headers(headers(&["grpc-status", "grpc-message", "grpc-status-details-bin"]))
+            .max_age(Duration::from_secs(24 * 3600)),
+    ))
 }
 
 async fn drain(reporter: &HealthReporter, delay: Duration) {

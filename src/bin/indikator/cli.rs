@@ -255,6 +255,12 @@ pub struct ServeArgs {
     pub tls: TlsArgs,
     #[command(flatten)]
     pub auth: AuthArgs,
+    /// Browser origins allowed to call cross-origin (CORS) with gRPC-Web or
+    /// the JSON API, e.g. https://portal.example.no; repeat the flag or give
+    /// a comma-separated list. None by default: only same-origin and
+    /// non-browser callers.
+    #[arg(long = "cors-allowed-origin", env = "INDIKATOR_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
     /// A directory of catalogue TOML files (format: `catalogues/*.toml`); one
     /// whose id is `ks-2018` or `riksrevisjonen-2015` replaces the shipped one.
     /// A broken catalogue stops the server with an error naming file, entry and problem.
@@ -442,6 +448,7 @@ pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
             tls: args.tls.load()?,
             catalogues: Catalogues::load(args.catalogue_dir.as_deref())?,
             auth: args.auth.settings()?,
+            cors_allowed_origins: args.cors_allowed_origins.iter().map(|o| o.trim().to_owned()).collect(),
         })
     }
 }

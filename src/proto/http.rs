@@ -1,0 +1,320 @@
+//! The JSON/HTTP form of the service: the route table generated from the
+//! methods' `google.api.http` annotations, proto3 JSON ⇄ protobuf for each
+//! route's messages, bounds on JSON bodies (the same element limits the wire
+//! codec enforces, checked before anything is built), and the OpenAPI
+//! document generated from the same descriptors.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::wire::{MAX_ELEMENTS, MAX_LIST};
+
+/// The OpenAPI 3.1 document of the JSON/HTTP API (also `docs/openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
+
+include!(concat!(env!("OUT_DIR"), "/http_routes.rs"));
+
+/// One HTTP binding of an RPC method.
+#[derive(Debug)]
+pub struct Route {
+    /// `GET`, `POST`, …
+    pub verb: &'static str,
+    /// The path template: literal segments and `{field}` variables.
+    pub template: &'static str,
+    /// Whether the body is the request message (or, for streams, JSON Lines of them).
+    pub body: bool,
+    /// The gRPC method's path, `/package.Service/Method`.
+    pub grpc_path: &'static str,
+    pub request_stream: bool,
+    pub response_stream: bool,
+    /// Proto3 JSON (and the path's variables, and the query's fields) to the
+    /// request message's protobuf encoding.
+    pub request: fn(&[u8], &[(Cow<'_, str>, Cow<'_, str>)]) -> Result<Vec<u8>, JsonError>,
+    /// A response message's protobuf encoding to proto3 JSON.
+    pub response: fn(&[u8]) -> Result<Vec<u8>, JsonError>,
+}
+
+/// What a request's method and path resolve to.
+#[derive(Debug)]
+pub enum Resolved<'p> {
+    /// The route, with the path's variables (percent-decoded).
+    Route(&'static Route, Vec<(Cow<'static, str>, Cow<'p, str>)>),
+    /// The path exists for these other verbs.
+    WrongVerb(Vec<&'static str>),
+    NotFound,
+}
+
+/// The route for `verb` and `path`.
+pub fn resolve<'p>(verb: &str, path: &'p str) -> Resolved<'p> {
+    let mut verbs = Vec::new();
+    for route in ROUTES {
+        let Some(variables) = matches(route.template, path) else { continue };
+        if route.verb == verb {
+            return Resolved::Route(route, variables);
+        }
+        if !verbs.contains(&route.verb) {
+            verbs.push(route.verb);
+        }
+    }
+    if verbs.is_empty() { Resolved::NotFound } else { Resolved::WrongVerb(verbs) }
+}
+
+fn matches<'p>(template: &'static str, path: &'p str) -> Option<Vec<(Cow<'static, str>, Cow<'p, str>)>> {
+    let mut wanted = template.split('/');
+    let mut given = path.split('/');
+    let mut variables = Vec::new();
+    loop {
+        match (wanted.next(), given.next()) {
+            (None, None) => return Some(variables),
+            (Some(w), Some(g)) => match w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                Some(name) if !g.is_empty() => variables.push((Cow::Borrowed(name), percent_decode(g)?)),
+                Some(_) => return None,
+                None if w == g => {}
+                None => return None,
+            },
+            _ => return None,
+        }
+    }
+}
+
+/// `%XX` escapes decoded; `None` when they do not make UTF-8.
+fn percent_decode(segment: &str) -> Option<Cow<'_, str>> {
+    if !segment.contains('%') {
+        return Some(Cow::Borrowed(segment));
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+/// A JSON body the route cannot turn into its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// Where: a JSON path (`$.response.ssb2018`) or `body`.
+    pub field: String,
+    pub description: String,
+}
+
+impl JsonError {
+    fn body(description: impl fmt::Display) -> Self {
+        Self { field: "body".into(), description: description.to_string() }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.description)
+    }
+}
+
+fn request_json<M>(body: &[u8], params: &[(Cow<'_, str>, Cow<'_, str>)]) -> Result<Vec<u8>, JsonError>
+where
+    M: prost::Message + serde::de::DeserializeOwned,
+{
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    check_bounds(body)?;
+    let message: M = if params.is_empty() {
+        serde_json::from_slice(body).map_err(JsonError::body)?
+    } else {
+        let mut object = match serde_json::from_slice(body).map_err(JsonError::body)? {
+            serde_json::Value::Object(object) => object,
+            _ => return Err(JsonError::body("expected a JSON object")),
+        };
+        for (name, value) in params {
+            if object.insert(name.clone().into_owned(), serde_json::Value::String(value.clone().into_owned())).is_some() {
+                return Err(JsonError { field: name.clone().into_owned(), description: "is given twice".into() });
+            }
+        }
+        serde_json::from_value(serde_json::Value::Object(object)).map_err(JsonError::body)?
+    };
+    Ok(message.encode_to_vec())
+}
+
+fn response_json<M>(bytes: &[u8]) -> Result<Vec<u8>, JsonError>
+where
+    M: prost::Message + Default + serde::Serialize,
+{
+    let message = M::decode(bytes).map_err(JsonError::body)?;
+    serde_json::to_vec(&message).map_err(JsonError::body)
+}
+
+/// Rejects a JSON body with a list of more than [`MAX_LIST`] elements, or more
+/// than [`MAX_ELEMENTS`] list elements in all, naming the list: the bounds
+/// the wire codec puts on protobuf requests, checked here by walking the text
+/// without building anything, so that a small body cannot decode into a
+/// large message.
+pub fn check_bounds(json: &[u8]) -> Result<(), JsonError> {
+    let mut walk = Walk { path: Vec::new(), elements: 0, exceeded: None };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let walked = (&mut walk).deserialize(&mut deserializer).and_then(|()| deserializer.end());
+    match (walk.exceeded, walked) {
+        (Some(exceeded), _) => Err(exceeded),
+        (None, Err(e)) => Err(JsonError::body(e)),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
+struct Walk {
+    /// Object keys and list indices down to the value being walked.
+    path: Vec<String>,
+    elements: usize,
+    exceeded: Option<JsonError>,
+}
+
+impl Walk {
+    fn here(&self) -> String {
+        let mut path = String::from("$");
+        for step in &self.path {
+            path.push_str(step);
+        }
+        path
+    }
+
+    fn exceed<E: de::Error>(&mut self, description: String) -> E {
+        let error = JsonError { field: self.here(), description };
+        let message = error.to_string();
+        self.exceeded = Some(error);
+        E::custom(message)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Walk {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Walk {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0usize;
+        loop {
+            if index == MAX_LIST {
+                return Err(self.exceed(format!("a list may hold at most {MAX_LIST} elements")));
+            }
+            if self.elements == MAX_ELEMENTS {
+                return Err(self.exceed(format!("a request may hold at most {MAX_ELEMENTS} list elements in all")));
+            }
+            self.path.push(format!("[{index}]"));
+            let more = seq.next_element_seed(&mut *self)?;
+            self.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            index += 1;
+            self.elements += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            self.path.push(format!(".{key}"));
+            map.next_value_seed(&mut *self)?;
+            self.path.pop();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_literal_segments_and_variables() {
+        let Resolved::Route(route, vars) = resolve("GET", "/v1/methodologies/ks-2018") else { panic!("a route") };
+        assert_eq!(route.template, "/v1/methodologies/{methodology_id}");
+        assert_eq!(vars, [(Cow::Borrowed("methodology_id"), Cow::Borrowed("ks-2018"))]);
+        assert!(matches!(resolve("GET", "/v1/methodologies"), Resolved::Route(r, v) if v.is_empty() && r.template == "/v1/methodologies"));
+        assert!(matches!(resolve("POST", "/v1/rounds:score"), Resolved::Route(r, _) if r.response_stream));
+        assert!(matches!(resolve("GET", "/v1/score"), Resolved::WrongVerb(v) if v == ["POST"]));
+        assert!(matches!(resolve("GET", "/v1/methodologies/"), Resolved::NotFound));
+        assert!(matches!(resolve("GET", "/v1/methodologies/a/b"), Resolved::NotFound));
+        assert!(matches!(resolve("GET", "/v2/score"), Resolved::NotFound));
+    }
+
+    #[test]
+    fn path_variables_are_percent_decoded_and_bad_escapes_match_nothing() {
+        let Resolved::Route(_, vars) = resolve("GET", "/v1/methodologies/ks%2D2018") else { panic!("a route") };
+        assert_eq!(vars[0].1, "ks-2018");
+        assert!(matches!(resolve("GET", "/v1/methodologies/%ZZ"), Resolved::NotFound));
+        assert!(matches!(resolve("GET", "/v1/methodologies/%FF"), Resolved::NotFound));
+    }
+
+    #[test]
+    fn a_list_longer_than_the_wire_limit_is_named_by_its_path() {
+        let json = format!(r#"{{"a": {{"b": [{}]}}}}"#, vec!["1"; MAX_LIST + 1].join(","));
+        let error = check_bounds(json.as_bytes()).unwrap_err();
+        assert_eq!(error.field, format!("$.a.b[{MAX_LIST}]"));
+        assert!(error.description.contains("at most 1024"), "{error}");
+        let at_limit = format!(r#"{{"a": [{}]}}"#, vec!["{}"; MAX_LIST].join(","));
+        check_bounds(at_limit.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn many_short_lists_are_bounded_in_all() {
+        let list = format!("[{}]", vec!["0"; 1000].join(","));
+        let json = format!("[{}]", vec![list.as_str(); 5].join(","));
+        let error = check_bounds(json.as_bytes()).unwrap_err();
+        assert!(error.description.contains("in all"), "{error}");
+    }
+
+    #[test]
+    fn malformed_json_is_reported_with_its_position() {
+        let error = check_bounds(b"{\"a\": }").unwrap_err();
+        assert_eq!(error.field, "body");
+        assert!(error.description.contains("line 1 column 7"), "{error}");
+        assert!(check_bounds(b"{} {}").is_err());
+    }
+
+    #[test]
+    fn every_route_names_a_method_of_the_service() {
+        for route in ROUTES {
+            assert!(route.grpc_path.starts_with("/indikator.v1.IndicatorService/"), "{route:?}");
+        }
+        let document: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
+        assert_eq!(document["openapi"], "3.1.0");
+        for route in ROUTES {
+            assert!(document["paths"][route.template][route.verb.to_lowercase()].is_object(), "{route:?}");
+        }
+    }
+}
