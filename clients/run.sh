@@ -153,10 +153,12 @@ else
   else
     cat "$work/node.out"
     expect "gRPC-Web client" "$work/node.out" \
-      "Score: Oslo kommune (0301, Oslo, Østlandet)" \
+      "Score (answered as application/grpc-web+proto): Oslo kommune (0301, Oslo, Østlandet)" \
       "ssb-2018 digital priority: grade 2 (Comprehensive strategy, few areas affected by projects)" \
       "ks-2018 areas scored: 2 of 8; brukeren-i-sentrum 3.75; digital-kompetanse-og-deltakelse 2.86" \
       "GetMethodology: 3 methodologies" \
+      "ks-2018: Digital maturity in the municipal sector (catalogue: 8 areas, 63 items)" \
+      "riksrevisjonen-2015: Digital first choice in municipal services (catalogue: 3 areas, 19 services)" \
       "Health/Check indikator.v1.IndicatorService: SERVING" \
       "Health/Watch (server stream), first message: SERVING" \
       || status=1

@@ -15,16 +15,20 @@ import { ScoreRequestSchema } from "./src/gen/indikator/v1/indikator_service_pb.
 import { FlagCode } from "./src/gen/indikator/v1/results_pb.js";
 import { HealthCheckResponse_ServingStatus as ServingStatus } from "./src/gen/grpc/health/v1/health_pb.js";
 
-const baseUrl = process.argv[2] ?? process.env.INDIKATOR_URL ?? "http://localhost:50051";
+const baseUrl = process.argv[2] ?? process.env.INDIKATOR_SERVER ?? "http://localhost:50051";
 const { indicators, health } = createIndikatorClients(baseUrl);
 console.log(`gRPC-Web (HTTP/1.1) to ${baseUrl}`);
 
 async function score() {
   const json = JSON.parse(readFileSync(new URL("../../examples/score-request.json", import.meta.url), "utf8"));
-  const { results } = await indicators.score(fromJson(ScoreRequestSchema, json), { timeoutMs: 30_000 });
+  let contentType = "";
+  const { results } = await indicators.score(fromJson(ScoreRequestSchema, json), {
+    timeoutMs: 30_000,
+    onHeader: (headers) => (contentType = headers.get("content-type")),
+  });
   const who = results.respondent;
   const ssb = results.ssb2018;
-  console.log(`Score: ${who.name} (${who.municipalityNumber}, ${who.countyName}, ${who.region})`);
+  console.log(`Score (answered as ${contentType}): ${who.name} (${who.municipalityNumber}, ${who.countyName}, ${who.region})`);
   console.log(`  ssb-2018 digital priority: grade ${ssb.digitalPriority.grade} (${ssb.digitalPriority.labelEn})`);
   console.log(`  ssb-2018 digital activity: grade ${ssb.digitalActivity.grade} (${ssb.digitalActivity.labelEn})`);
   const scored = results.ks2018.areas.filter((a) => a.score !== undefined);
@@ -39,7 +43,11 @@ async function methodology() {
   const { methodologies } = await indicators.getMethodology({}, { timeoutMs: 30_000 });
   console.log(`GetMethodology: ${methodologies.length} methodologies`);
   for (const m of methodologies) {
-    console.log(`  ${m.id}: ${m.nameEn || m.name} (${m.itemLists.length} item lists)`);
+    const c = m.catalogue;
+    const detail = c
+      ? `catalogue: ${c.areas.length} areas, ${c.items.length ? `${c.items.length} items` : `${c.services.length} services`}`
+      : `${m.itemLists.length} item lists, ${m.countIndicators.length} count indicators, ${m.composites.length} composites`;
+    console.log(`  ${m.id}: ${m.nameEn || m.name} (${detail})`);
   }
 }
 

@@ -18,10 +18,11 @@ DEFAULT_OUT = HERE / "build"
 
 
 def generate(out_dir: Path = DEFAULT_OUT) -> Path:
-    """Writes *_pb2.py and *_pb2_grpc.py for every indikator.v1 proto into
-    out_dir (as the package indikator.v1) and returns out_dir."""
+    """Writes *_pb2.py and *_pb2_grpc.py for every proto under proto/ into
+    out_dir (the packages indikator.v1 and the vendored google.api that its
+    HTTP annotations import) and returns out_dir."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in (PROTO_ROOT / "indikator" / "v1").glob("*.proto"))
+    protos = sorted(str(p.relative_to(PROTO_ROOT)) for p in PROTO_ROOT.rglob("*.proto"))
     # grpc_tools ships the well-known types (google/protobuf/*.proto).
     well_known = Path(protoc.__file__).resolve().parent / "_proto"
     args = [
