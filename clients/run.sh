@@ -94,6 +94,7 @@ fi
 echo "server at $url: SERVING"
 
 status=0
+ran=() skipped=()
 
 echo "== clients: Python (grpcio) — clients/python/example.py"
 python=""
@@ -109,6 +110,7 @@ if ! python_ready; then
 fi
 if [ ! -x "$venv/bin/pip" ]; then
   banner "Python 3 with venv/pip cannot be installed: the Python client (clients/python) did NOT run"
+  skipped+=("Python (gRPC)")
 elif ! "$venv/bin/pip" install --quiet --disable-pip-version-check -r clients/python/requirements.txt; then
   echo "FAILED: pip install -r clients/python/requirements.txt" >&2
   status=1
@@ -119,6 +121,7 @@ else
     status=1
   else
     cat "$work/python.out"
+    ran+=("Python (gRPC)")
     expect "Python client" "$work/python.out" \
       "Score: Oslo kommune (0301, Oslo, Østlandet)" \
       "ssb-2018 digital priority: grade 2 (Comprehensive strategy, few areas affected by projects)" \
@@ -139,8 +142,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   banner "Node.js with npm cannot be installed: the gRPC-Web client (clients/node) did NOT run"
+  skipped+=("Node.js (gRPC-Web)")
 elif [ "$(node_major)" -lt 20 ]; then
   banner "Node.js $(node --version) is older than 20 (Connect needs 20): the gRPC-Web client (clients/node) did NOT run"
+  skipped+=("Node.js (gRPC-Web)")
 else
   if ! (cd clients/node && npm ci --silent --no-audit --no-fund && npx --no-install buf generate) >"$work/node-setup.out" 2>&1; then
     echo "FAILED: npm ci / buf generate in clients/node; output:" >&2
@@ -152,6 +157,7 @@ else
     status=1
   else
     cat "$work/node.out"
+    ran+=("Node.js (gRPC-Web)")
     expect "gRPC-Web client" "$work/node.out" \
       "Score (answered as application/grpc-web+proto): Oslo kommune (0301, Oslo, Østlandet)" \
       "ssb-2018 digital priority: grade 2 (Comprehensive strategy, few areas affected by projects)" \
@@ -172,4 +178,7 @@ if [ "$status" != 0 ]; then
   echo "FAILED: the example clients" >&2
   exit 1
 fi
-echo "== clients: passed"
+echo "== clients: passed: ${ran[*]:-none}"
+if [ "${#skipped[@]}" -gt 0 ]; then
+  echo "!!!! clients: SKIPPED (see the banners above): ${skipped[*]} !!!!" >&2
+fi
