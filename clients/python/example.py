@@ -7,7 +7,6 @@ The stubs are generated from ../../proto into build/ first (generate.py).
 """
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
@@ -28,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 
 def score_one(stub: pb_grpc.IndicatorServiceStub) -> None:
     """Score: examples/score-request.json, parsed from proto3 JSON."""
-    request = json_format.Parse((EXAMPLES / "score-request.json").read_text(), pb.ScoreRequest())
+    request = json_format.Parse((EXAMPLES / "score-request.json").read_text(encoding="utf-8"), pb.ScoreRequest())
     results = stub.Score(request, timeout=30).results
 
     who = results.respondent
