@@ -66,7 +66,7 @@ stop_server() {
 trap 'stop_server; rm -rf "$work"' EXIT
 
 echo "== clients: start the server on a free loopback port"
-"$bin" serve --listen 127.0.0.1:0 --drain-delay 0s --shutdown-grace 1s >"$work/server.log" 2>&1 &
+"$bin" serve --listen 127.0.0.1:0 --log-format text --log-level info --drain-delay 0s --shutdown-grace 1s >"$work/server.log" 2>&1 &
 server_pid=$!
 addr=""
 for _ in $(seq 1 300); do
