@@ -54,7 +54,8 @@ pub fn http_bindings(pool: &DescriptorPool, package: &str) -> Result<Vec<Binding
                 }));
             }
             for rule in rules {
-                let (verb, template) = pattern(&rule).ok_or_else(|| format!("{}: an HTTP rule without a pattern", method.full_name()))?;
+                let (verb, template) =
+                    pattern(&rule).ok_or_else(|| format!("{}: an HTTP rule without a pattern", method.full_name()))?;
                 let body = string_field(&rule, "body");
                 let binding = Binding {
                     verb,

@@ -50,10 +50,12 @@ pub fn generate(bindings: &[Binding]) -> Result<String, String> {
         "paths": paths,
         "components": {"schemas": components},
     });
-    serde_json::to_string_pretty(&document).map(|mut s| {
-        s.push('\n');
-        s
-    }).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&document)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| e.to_string())
 }
 
 fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
@@ -98,20 +100,18 @@ fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
             }));
         }
     } else {
-        op.insert(
-            "requestBody".into(),
-            json!({"required": true, "content": {media: {"schema": input}}}),
-        );
+        op.insert("requestBody".into(), json!({"required": true, "content": {media: {"schema": input}}}));
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
     }
-    let error = |what: &str| {
-        json!({"description": what, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{STATUS}")}}}})
-    };
+    let error = |what: &str| json!({"description": what, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{STATUS}")}}}});
     let mut responses = Map::new();
     responses.insert("200".into(), json!({"description": "OK", "content": {media: {"schema": output}}}));
-    responses.insert("400".into(), error("INVALID_ARGUMENT: the request is malformed or invalid; BadRequest details name the fields"));
+    responses.insert(
+        "400".into(),
+        error("INVALID_ARGUMENT: the request is malformed or invalid; BadRequest details name the fields"),
+    );
     responses.insert("401".into(), error("UNAUTHENTICATED: a bearer token is needed, or the one given is not valid"));
     responses.insert("403".into(), error("PERMISSION_DENIED: the caller lacks the scope the method needs"));
     responses.insert("404".into(), error("NOT_FOUND"));

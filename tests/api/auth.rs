@@ -22,7 +22,7 @@ use crate::helpers::{example_request, spawn_app_with};
 use crate::production::{pki, tls_channel};
 
 pub const ISSUER: &str = "https://issuer.test/";
-const AUDIENCE: &str = "https://indikator.test/";
+pub const AUDIENCE: &str = "https://indikator.test/";
 
 /// An RSA key pair made for the tests, and its `kid`.
 pub struct TestKey {

@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 28] = [
+const VARIABLES: [(&str, &str); 29] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
@@ -55,6 +55,7 @@ const VARIABLES: [(&str, &str); 28] = [
     ("--auth-algorithms", "INDIKATOR_AUTH_ALGORITHMS"),
     ("--auth-scope", "INDIKATOR_AUTH_SCOPES"),
     ("--auth-client-cert", "INDIKATOR_AUTH_CLIENT_CERTS"),
+    ("--cors-allowed-origin", "INDIKATOR_CORS_ALLOWED_ORIGINS"),
 ];
 
 fn variable(flag: &str) -> &'static str {
@@ -615,6 +616,34 @@ fn every_row_of_the_readme_configuration_table_is_a_flag_with_its_variable_and_d
     }
     let table: Vec<(String, String)> = VARIABLES.iter().map(|(f, v)| ((*f).to_owned(), (*v).to_owned())).collect();
     assert_eq!(listed, table, "the README's rows, in order, are the ones tested here");
+    // And every flag of `serve --help` has a row.
+    for line in help.lines().map(str::trim_start).filter(|l| l.starts_with("--")) {
+        let flag = line.split([' ', '=']).next().unwrap();
+        if !["--help", "--token-file"].contains(&flag) {
+            assert!(listed.iter().any(|(f, _)| f == flag), "{flag} of serve --help has no row in the README's table");
+        }
+    }
+}
+
+// ---- --cors-allowed-origin ----
+
+#[tokio::test]
+async fn cors_origins_come_from_the_flag_or_a_comma_separated_variable() {
+    let preflight = |address: String, origin: &'static str| async move {
+        let headers = [("origin", origin), ("access-control-request-method", "POST")];
+        crate::http::call(&address, "OPTIONS", "/v1/score", &headers, "").await
+    };
+    let allowed = |answer: &crate::http::Answer| {
+        answer.headers.get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_owned())
+    };
+    let server = Setup::new().flag("--cors-allowed-origin", "https://a.example").start();
+    let answer = preflight(server.address.clone(), "https://a.example").await;
+    assert_eq!(allowed(&answer).as_deref(), Some("https://a.example"));
+    let server = Setup::new().env("--cors-allowed-origin", "https://a.example, https://b.example").start();
+    for origin in ["https://a.example", "https://b.example"] {
+        assert_eq!(allowed(&preflight(server.address.clone(), origin).await).as_deref(), Some(origin));
+    }
+    assert_eq!(allowed(&preflight(server.address.clone(), "https://c.example").await), None);
 }
 
 // ---- --drain-delay ----

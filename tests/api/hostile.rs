@@ -445,3 +445,47 @@ async fn a_tls_client_hello_cut_short_is_closed_at_the_handshake_deadline() {
     let results = IndicatorServiceClient::new(tls).score(example_request()).await.unwrap().into_inner();
     assert_eq!(results.results.unwrap().ssb_2018.unwrap().digital_priority.unwrap().grade, 2);
 }
+
+/// The JSON API's bodies: a message-limit body of empty objects in one list
+/// and one of nested arrays are refused before anything is built; a JSON
+/// Lines round of 100,000 empty records is read a line at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_bodies_at_the_message_limit_are_refused_or_streamed_within_their_bounds() {
+    use crate::http::call;
+    const JSON: (&str, &str) = ("content-type", "application/json");
+    let mut target = Target::start(&[]).await;
+    let address = target.server.address.clone();
+
+    let objects = format!(r#"{{"response": {{"ks2018": {{"areas": [{}]}}}}}}"#, vec!["{}"; 1_300_000].join(","));
+    assert!(objects.len() < 4 * 1024 * 1024);
+    let base = target.reset_peak();
+    let answer = call(&address, "POST", "/v1/score", &[JSON], objects).await;
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    assert!(answer.text().contains("$.response.ks2018.areas"), "{}", answer.text());
+    target.assert_peak_below(base, ONE_REQUEST_KIB, "1,300,000 empty objects");
+
+    let nested = "[".repeat(4_000_000);
+    let base = target.reset_peak();
+    let answer = call(&address, "POST", "/v1/score", &[JSON], nested).await;
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    assert!(answer.text().contains("recursion limit"), "{}", answer.text());
+    target.assert_peak_below(base, ONE_REQUEST_KIB, "4,000,000 nested lists");
+    target.serves_normally().await;
+
+    const RECORDS: usize = 100_000;
+    let mut lines = String::from(
+        "{\"header\": {\"roundId\": \"empty\", \"surveyYear\": 2018, \"calibration\": \"CALIBRATION_PUBLISHED\"}}\n",
+    );
+    for i in 0..RECORDS {
+        lines.push_str(&format!("{{\"record\": {{\"recordId\": \"r{i}\"}}}}\n"));
+    }
+    let base = target.reset_peak();
+    let answer = call(&address, "POST", "/v1/rounds:score", &[("content-type", "application/x-ndjson")], lines).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let summary: serde_json::Value = serde_json::from_str(answer.text().lines().last().unwrap()).unwrap();
+    let accounting = &summary["summary"]["accounting"];
+    assert_eq!((accounting["received"].as_str(), accounting["rejected"].as_str()), (Some("100000"), Some("100000")));
+    // As the gRPC round of empty records above, plus the JSON answer.
+    target.assert_peak_below(base, 32 * MIB, "a JSON Lines round of 100,000 empty records");
+    target.serves_normally().await;
+}

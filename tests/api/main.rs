@@ -8,6 +8,7 @@ mod figures;
 mod health;
 mod helpers;
 mod hostile;
+mod http;
 mod maturity;
 mod methodology;
 mod process;

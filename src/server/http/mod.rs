@@ -37,7 +37,8 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub const OPENAPI_PATH: &str = "/openapi.json";
 
 /// Media types a JSON Lines body may be sent as.
-const JSON_LINES: [&str; 4] = ["application/x-ndjson", "application/jsonl", "application/json-lines", "application/json"];
+const JSON_LINES: [&str; 4] =
+    ["application/x-ndjson", "application/jsonl", "application/json-lines", "application/json"];
 
 #[derive(Clone)]
 pub struct JsonHttpLayer {
@@ -69,10 +70,7 @@ pub struct JsonHttp<S> {
 }
 
 fn is_grpc(headers: &http::HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/grpc"))
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/grpc"))
 }
 
 impl<S, B> Service<http::Request<B>> for JsonHttp<S>
@@ -130,7 +128,7 @@ where
             return status::error_response(&status);
         }
     };
-    if let Err(refused) = check_content_type(route, &parts.headers) {
+    if let Some(refused) = content_type_refusal(route, &parts.headers) {
         return refused;
     }
     let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> =
@@ -157,22 +155,23 @@ where
     }
 }
 
-fn check_content_type(route: &Route, headers: &http::HeaderMap) -> Result<(), http::Response<Body>> {
+/// 415 when the body is not of a media type the route reads; `None` when it is.
+fn content_type_refusal(route: &Route, headers: &http::HeaderMap) -> Option<http::Response<Body>> {
     if !route.body {
-        return Ok(());
+        return None;
     }
-    let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(()) };
+    let value = headers.get(header::CONTENT_TYPE)?;
     let media = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let accepted: &[&str] = if route.request_stream { &JSON_LINES } else { &["application/json"] };
     if accepted.contains(&media.as_str()) {
-        return Ok(());
+        return None;
     }
     let status = Status::invalid_argument(format!(
         "content-type {} is not accepted here; send {}",
         crate::grpc::LogSafe(&media),
         accepted.join(" or ")
     ));
-    Err(status::error_response_as(StatusCode::UNSUPPORTED_MEDIA_TYPE, &status))
+    Some(status::error_response_as(StatusCode::UNSUPPORTED_MEDIA_TYPE, &status))
 }
 
 fn wrong_verb(method: &Method, path: &str, allowed: &[&str]) -> http::Response<Body> {

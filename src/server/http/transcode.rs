@@ -5,7 +5,6 @@
 //! it: a call that fails before answering gets its error status, one that
 //! fails later ends with a line `{"error": …}`).
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -22,7 +21,7 @@ use tonic_types::{ErrorDetails, StatusExt as _};
 use super::BoxError;
 use super::status::{error_response, error_response_as, json_response, status_json};
 use crate::memory::MemoryBudget;
-use crate::proto::http::{JsonError, Route};
+use crate::proto::http::{JsonError, Params, RequestFn, ResponseFn, Route};
 
 const NDJSON: &str = "application/x-ndjson";
 
@@ -91,7 +90,7 @@ pub async fn unary<C, F, B>(
     parts: http::request::Parts,
     body: B,
     route: &'static Route,
-    params: &[(Cow<'_, str>, Cow<'_, str>)],
+    params: &Params<'_>,
     max_bytes: usize,
     budget: &MemoryBudget,
 ) -> http::Response<Body>
@@ -153,7 +152,8 @@ where
     B::Error: Into<BoxError>,
 {
     let too_large = || {
-        let status = Status::resource_exhausted(format!("the body is larger than the message limit of {max_bytes} bytes"));
+        let status =
+            Status::resource_exhausted(format!("the body is larger than the message limit of {max_bytes} bytes"));
         error_response_as(StatusCode::PAYLOAD_TOO_LARGE, &status)
     };
     if body.size_hint().lower() > max_bytes as u64 {
@@ -239,19 +239,12 @@ where
             None => break,
         }
     }
-    if buf.is_empty() {
-        if let Some(status) = trailers.as_ref().and_then(grpc_status).filter(|s| s.code() != Code::Ok) {
-            return error_response(&failed(status));
-        }
+    if buf.is_empty()
+        && let Some(status) = trailers.as_ref().and_then(grpc_status).filter(|s| s.code() != Code::Ok)
+    {
+        return error_response(&failed(status));
     }
-    let lines = FramesToLines {
-        inner: body,
-        convert: route.response,
-        buf,
-        trailers,
-        failure,
-        done: false,
-    };
+    let lines = FramesToLines { inner: body, convert: route.response, buf, trailers, failure, done: false };
     let mut response = http::Response::new(Body::new(lines));
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
     response
@@ -261,7 +254,7 @@ pin_project_lite::pin_project! {
     /// A JSON Lines body as gRPC frames, one line at a time.
     struct LinesToFrames<B> {
         inner: Pin<Box<B>>,
-        convert: fn(&[u8], &[(Cow<'_, str>, Cow<'_, str>)]) -> Result<Vec<u8>, JsonError>,
+        convert: RequestFn,
         buf: BytesMut,
         // How much of `buf` holds no newline.
         scanned: usize,
@@ -301,7 +294,10 @@ impl<B> LinesToFrames<B> {
             }
             let field = format!("line {}", self.line);
             if text.len() > self.max_bytes {
-                return Some(Err(invalid(&field, &format!("is longer than the message limit of {} bytes", self.max_bytes))));
+                return Some(Err(invalid(
+                    &field,
+                    &format!("is longer than the message limit of {} bytes", self.max_bytes),
+                )));
             }
             return Some(match (self.convert)(text, &[]) {
                 Ok(message) => Ok(frame(&message)),
@@ -357,7 +353,7 @@ pin_project_lite::pin_project! {
     struct FramesToLines {
         #[pin]
         inner: Body,
-        convert: fn(&[u8]) -> Result<Vec<u8>, JsonError>,
+        convert: ResponseFn,
         buf: BytesMut,
         trailers: Option<http::HeaderMap>,
         failure: Failure,
