@@ -56,6 +56,7 @@ RUN mkdir -p src/bin/indikator tests/api tools/loadtest/src \
 # 2. The crate itself: only what the release binary is built from
 #    (build.rs compiles proto/; src/ embeds data/ and catalogues/).
 COPY build.rs ./
+COPY build ./build
 COPY proto ./proto
 COPY data ./data
 COPY catalogues ./catalogues

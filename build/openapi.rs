@@ -70,7 +70,7 @@ fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
     if b.client_streaming || b.server_streaming {
         description.push_str(" JSON Lines: one message per line");
         if b.server_streaming {
-            description.push_str("; an error after the first line is a last line {\"error\": google.rpc.Status}");
+            description.push_str("; an error after the first line is a last line {\"@error\": google.rpc.Status}");
         }
         description.push('.');
     }
@@ -100,7 +100,9 @@ fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
             }));
         }
     } else {
-        op.insert("requestBody".into(), json!({"required": true, "content": {media: {"schema": input}}}));
+        // An empty JSON Lines body is an empty stream; a unary body is required.
+        let required = !b.client_streaming;
+        op.insert("requestBody".into(), json!({"required": required, "content": {media: {"schema": input}}}));
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
@@ -148,7 +150,7 @@ impl Schemas {
             self.done.insert(name.clone(), Value::Null);
             let mut properties = Map::new();
             for field in message.fields() {
-                let schema = self.field(&field);
+                let schema = nullable(self.field(&field));
                 properties.insert(field.json_name().to_owned(), schema);
             }
             let mut schema = Map::new();
@@ -214,6 +216,29 @@ impl Schemas {
             Kind::Enum(e) => enum_schema(&e),
             Kind::Message(m) => self.message(&m),
         }
+    }
+}
+
+/// Proto3 JSON reads `null` as a field's default: the field's schema, or null.
+fn nullable(schema: Value) -> Value {
+    match schema {
+        Value::Object(mut s) if s.contains_key("type") => {
+            let kind = s["type"].clone();
+            s.insert("type".into(), json!([kind, "null"]));
+            if let Some(Value::Array(values)) = s.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            Value::Object(s)
+        }
+        Value::Object(mut s) => {
+            let description = s.remove("description");
+            let mut any = json!({"anyOf": [Value::Object(s), {"type": "null"}]});
+            if let Some(d) = description {
+                any["description"] = d;
+            }
+            any
+        }
+        other => other,
     }
 }
 

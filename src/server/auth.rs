@@ -305,7 +305,7 @@ impl Bearer {
         if settings.algorithms.is_empty() {
             return Err(AuthError::NoAlgorithms);
         }
-        let keys = load(&settings.jwks)
+        let keys = load(&settings.jwks, settings.jwks_ca_pem.as_deref())
             .await
             .map_err(|error| AuthError::Jwks { location: describe(&settings.jwks), error })?;
         tracing::info!(jwks = %describe(&settings.jwks), keys = keys.count(), issuer = %settings.issuer, "bearer tokens required");
@@ -325,7 +325,7 @@ impl Bearer {
     /// Reads the set again; keeps the last good one when that fails.
     async fn refresh(&self, why: &'static str) {
         let _one = self.fetching.lock().await;
-        match load(&self.settings.jwks).await {
+        match load(&self.settings.jwks, self.settings.jwks_ca_pem.as_deref()).await {
             Ok(keys) => {
                 tracing::debug!(keys = keys.count(), why, "key set refreshed");
                 *self.keys.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(keys);
@@ -429,8 +429,9 @@ fn describe(source: &JwksSource) -> String {
     }
 }
 
-/// The key set from `source`.
-async fn load(source: &JwksSource) -> Result<KeySet, JwksError> {
+/// The key set from `source`; an https URL is trusted by the web PKI's roots
+/// and the certificates of `ca_pem`.
+async fn load(source: &JwksSource, ca_pem: Option<&[u8]>) -> Result<KeySet, JwksError> {
     let bytes = match source {
         JwksSource::File(path) => {
             let bytes = tokio::fs::read(path).await?;
@@ -440,15 +441,15 @@ async fn load(source: &JwksSource) -> Result<KeySet, JwksError> {
             bytes
         }
         JwksSource::Url(url) => {
-            tokio::time::timeout(FETCH_TIMEOUT, fetch(url)).await.map_err(|_| JwksError::Timeout)??
+            tokio::time::timeout(FETCH_TIMEOUT, fetch(url, ca_pem)).await.map_err(|_| JwksError::Timeout)??
         }
     };
     KeySet::parse(&bytes)
 }
 
-/// GET `url` over HTTP/1.1: https with the web PKI's roots, or plain http to
-/// a loopback address.
-async fn fetch(url: &str) -> Result<Vec<u8>, JwksError> {
+/// GET `url` over HTTP/1.1: https with the web PKI's roots (and those of
+/// `ca_pem`), or plain http to a loopback address.
+async fn fetch(url: &str, ca_pem: Option<&[u8]>) -> Result<Vec<u8>, JwksError> {
     use hyper_util::rt::TokioIo;
     use tokio_rustls::rustls;
 
@@ -474,7 +475,10 @@ async fn fetch(url: &str) -> Result<Vec<u8>, JwksError> {
         .body(Empty)
         .map_err(|e| JwksError::Http(e.to_string()))?;
     if https {
-        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        if let Some(pem) = ca_pem {
+            add_private_roots(&mut roots, pem)?;
+        }
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()
             .map_err(|e| JwksError::Tls(e.to_string()))?
@@ -490,6 +494,21 @@ async fn fetch(url: &str) -> Result<Vec<u8>, JwksError> {
     } else {
         get(TokioIo::new(tcp), request).await
     }
+}
+
+/// The certificates of a PEM bundle as trust anchors.
+fn add_private_roots(roots: &mut tokio_rustls::rustls::RootCertStore, pem: &[u8]) -> Result<(), JwksError> {
+    use tokio_rustls::rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut added = 0;
+    for certificate in CertificateDer::pem_slice_iter(pem) {
+        let certificate = certificate.map_err(|e| JwksError::Tls(format!("the JWKS CA bundle: {e}")))?;
+        roots.add(certificate).map_err(|e| JwksError::Tls(format!("the JWKS CA bundle: {e}")))?;
+        added += 1;
+    }
+    if added == 0 {
+        return Err(JwksError::Tls("the JWKS CA bundle holds no certificate".into()));
+    }
+    Ok(())
 }
 
 /// A request body with nothing in it.
@@ -577,7 +596,16 @@ impl Authorizer {
     fn certificate(&self, der: &[u8]) -> Result<Caller, Refusal> {
         let (_, certificate) = x509_parser::parse_x509_certificate(der).map_err(|_| Refusal::Certificate)?;
         let names = certificate_names(&certificate);
-        let allowed = self.certificates.iter().find(|a| names.contains(&a.name)).ok_or(Refusal::Certificate)?;
+        let subject = subject_attributes(certificate.subject());
+        let allowed = self
+            .certificates
+            .iter()
+            .find(|a| match a.subject() {
+                // The whole DN, in the certificate's order or RFC 4514's (reversed).
+                Some(dn) => dn == subject || dn.iter().rev().eq(subject.iter()),
+                None => names.contains(&a.name),
+            })
+            .ok_or(Refusal::Certificate)?;
         Ok(Caller::Certificate {
             subject: LogSafe(&certificate.subject().to_string()).to_string(),
             scopes: allowed.scopes.clone(),
@@ -607,6 +635,20 @@ fn certificate_names(certificate: &x509_parser::certificate::X509Certificate<'_>
         }
     }
     names
+}
+
+/// The subject's attributes in the certificate's order: (short type name
+/// upper-cased, or the dotted OID; value).
+fn subject_attributes(subject: &x509_parser::x509::X509Name<'_>) -> Vec<(String, String)> {
+    let registry = x509_parser::objects::oid_registry();
+    subject
+        .iter_attributes()
+        .map(|attribute| {
+            let kind = x509_parser::objects::oid2abbrev(attribute.attr_type(), registry)
+                .map_or_else(|_| attribute.attr_type().to_id_string(), |abbrev| abbrev.to_ascii_uppercase());
+            (kind, attribute.as_str().unwrap_or("").to_owned())
+        })
+        .collect()
 }
 
 /// The token of `authorization: Bearer <token>`.

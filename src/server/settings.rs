@@ -174,6 +174,9 @@ pub struct BearerSettings {
     pub refresh: Duration,
     /// Least time between fetches started by an unknown `kid`.
     pub min_refetch: Duration,
+    /// PEM certificates trusted, besides the web PKI's roots, for an https
+    /// JWKS URL (an issuer inside the organisation, with a private CA).
+    pub jwks_ca_pem: Option<Vec<u8>>,
 }
 
 impl BearerSettings {
@@ -187,6 +190,7 @@ impl BearerSettings {
             algorithms: defaults::AUTH_ALGORITHMS.to_vec(),
             refresh: defaults::AUTH_JWKS_REFRESH,
             min_refetch: defaults::AUTH_JWKS_MIN_REFETCH,
+            jwks_ca_pem: None,
         }
     }
 }
@@ -277,23 +281,82 @@ impl std::str::FromStr for SigningAlgorithm {
 /// subject alternative names, or its subject's common name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedCertificate {
+    /// A DNS or URI subject alternative name or the subject's CN; or a whole
+    /// subject DN in braces, `{CN=batch,O=Statistisk sentralbyrå,C=NO}`.
     pub name: String,
     /// The scopes it holds; `None`: every scope.
     pub scopes: Option<Vec<String>>,
 }
 
+impl AllowedCertificate {
+    /// The subject DN's attributes (type upper-cased, value), when the name is
+    /// a DN in braces.
+    pub fn subject(&self) -> Option<Vec<(String, String)>> {
+        let dn = self.name.strip_prefix('{')?.strip_suffix('}')?;
+        parse_dn(dn)
+    }
+}
+
+/// `CN=a,O=b\, c,C=NO` → `[("CN", "a"), ("O", "b, c"), ("C", "NO")]`; `None`
+/// when an attribute is not `TYPE=value`.
+pub fn parse_dn(dn: &str) -> Option<Vec<(String, String)>> {
+    let mut attributes = Vec::new();
+    let mut current = String::new();
+    let mut escaped = false;
+    let mut parts = Vec::new();
+    for c in dn.chars() {
+        match (escaped, c) {
+            (true, c) => {
+                current.push(c);
+                escaped = false;
+            }
+            (false, '\\') => escaped = true,
+            (false, ',') => parts.push(std::mem::take(&mut current)),
+            (false, c) => current.push(c),
+        }
+    }
+    parts.push(current);
+    for part in parts {
+        let (kind, value) = part.split_once('=')?;
+        let (kind, value) = (kind.trim(), value.trim());
+        if kind.is_empty() || value.is_empty() {
+            return None;
+        }
+        attributes.push((kind.to_ascii_uppercase(), value.to_owned()));
+    }
+    Some(attributes)
+}
+
 impl std::str::FromStr for AllowedCertificate {
     type Err = String;
 
-    /// `NAME` (every scope) or `NAME=scope scope…`.
+    /// `NAME` (every scope) or `NAME=scope scope…`; a subject DN in braces,
+    /// `{CN=…,O=…}` or `{CN=…,O=…}=scope scope…`.
     fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let trimmed = raw.trim();
+        if trimmed.starts_with('{') {
+            let close = trimmed.find('}').ok_or_else(|| format!("{raw:?}: a subject DN in braces lacks its `}}`"))?;
+            let (name, rest) = trimmed.split_at(close + 1);
+            let scopes = match rest.trim() {
+                "" => None,
+                rest => match rest.strip_prefix('=') {
+                    Some(scopes) => Some(scopes.split_whitespace().map(str::to_owned).collect()),
+                    None => return Err(format!("{raw:?}: after the subject DN comes nothing or `=SCOPES`")),
+                },
+            };
+            let allowed = Self { name: name.to_owned(), scopes };
+            if allowed.subject().is_none_or(|attributes| attributes.is_empty()) {
+                return Err(format!("{raw:?}: a subject DN is TYPE=value attributes separated by commas"));
+            }
+            return Ok(allowed);
+        }
         let (name, scopes) = match raw.rsplit_once('=') {
             Some((name, scopes)) => (name, Some(scopes.split_whitespace().map(str::to_owned).collect())),
             None => (raw, None),
         };
         let name = name.trim();
         if name.is_empty() {
-            return Err(format!("{raw:?}: a certificate name is needed (a DNS or URI SAN, or the subject CN)"));
+            return Err(format!("{raw:?}: a certificate name is needed (a DNS or URI SAN, the subject CN, or {{DN}})"));
         }
         Ok(Self { name: name.to_owned(), scopes })
     }

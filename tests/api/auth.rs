@@ -381,6 +381,74 @@ async fn with_mutual_tls_an_allowed_certificate_is_served_with_its_scopes_and_ot
     let other = start("someone-else.example").await;
     refused(score(&other, None).await, Code::Unauthenticated, "certificate");
     other.clone().get_methodology(pb::GetMethodologyRequest::default()).await.expect("open methods stay open");
+
+    // The subject's common name, and the whole subject DN in either order.
+    score(&start("batch-client").await, None).await.expect("the subject CN");
+    score(&start("{CN=batch-client,O=Testetaten,C=NO}").await, None).await.expect("the DN in RFC 4514 order");
+    score(&start("{C=NO, O=Testetaten, CN=batch-client}").await, None)
+        .await
+        .expect("the DN in the certificate's order");
+    let scoped = start("{cn=batch-client,o=Testetaten,c=NO}=indikator:rounds").await;
+    refused(score(&scoped, None).await, Code::PermissionDenied, "indikator:score");
+    for dn in
+        ["{CN=batch-client,O=Other,C=NO}", "{CN=batch-client,O=Testetaten}", "{O=Testetaten,CN=batch-client,C=NO}"]
+    {
+        refused(score(&start(dn).await, None).await, Code::Unauthenticated, "certificate");
+    }
+}
+
+#[tokio::test]
+async fn an_https_jwks_signed_by_a_private_ca_is_read_when_the_ca_is_given_and_refused_otherwise() {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject as _;
+    let pki = pki();
+    // An issuer serving its key set over https with a certificate of the private CA.
+    let certs: Vec<_> = rustls::pki_types::CertificateDer::pem_slice_iter(pki.server_cert.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(pki.server_key.as_bytes()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://localhost:{}/jwks.json", listener.local_addr().unwrap().port());
+    let body = jwks(&[primary()]);
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else { return };
+            let (acceptor, body) = (acceptor.clone(), body.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(socket).await else { return };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+
+    let without_ca = AuthSettings { bearer: Some(bearer(JwksSource::Url(url.clone()))), ..AuthSettings::default() };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let error = indikator::server::run(listener, settings(without_ca), std::future::pending()).await.unwrap_err();
+    assert!(error.to_string().to_lowercase().contains("certificate"), "{error}");
+
+    let with_ca = BearerSettings { jwks_ca_pem: Some(pki.ca.clone().into_bytes()), ..bearer(JwksSource::Url(url)) };
+    let app = spawn_app_with(settings(AuthSettings { bearer: Some(with_ca), ..AuthSettings::default() })).await;
+    score(&app.client, Some(&primary().sign(&claims("indikator:score")))).await.expect("keys read over https");
 }
 
 mod arbitrary_authorization {

@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 29] = [
+const VARIABLES: [(&str, &str); 30] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
@@ -51,6 +51,7 @@ const VARIABLES: [(&str, &str); 29] = [
     ("--auth-issuer", "INDIKATOR_AUTH_ISSUER"),
     ("--auth-audience", "INDIKATOR_AUTH_AUDIENCE"),
     ("--auth-leeway", "INDIKATOR_AUTH_LEEWAY"),
+    ("--auth-jwks-ca", "INDIKATOR_AUTH_JWKS_CA"),
     ("--auth-jwks-refresh", "INDIKATOR_AUTH_JWKS_REFRESH"),
     ("--auth-algorithms", "INDIKATOR_AUTH_ALGORITHMS"),
     ("--auth-scope", "INDIKATOR_AUTH_SCOPES"),

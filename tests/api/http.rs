@@ -244,7 +244,7 @@ async fn a_bad_json_line_fails_a_round_before_it_answers_and_ends_a_stream_with_
     assert_eq!(lines.len(), 3, "{}", answer.text());
     assert_eq!(lines[0]["recordId"], requests[0].record_id.as_str());
     assert_eq!(lines[1]["recordId"], requests[1].record_id.as_str());
-    let error = &lines[2]["error"];
+    let error = &lines[2]["@error"];
     assert_eq!(error["code"], 3, "{error}");
     assert_eq!(error["details"][0]["fieldViolations"][0]["field"], "line 4", "{error}");
 }
@@ -264,10 +264,12 @@ async fn the_openapi_document_is_served_and_is_the_committed_one() {
     assert_eq!(document["openapi"], "3.1.0");
     let score = &document["paths"]["/v1/score"]["post"];
     assert_eq!(score["x-grpc-method"], "/indikator.v1.IndicatorService/Score");
-    // proto3 JSON: enum names as strings, 64-bit integers as strings.
+    // proto3 JSON: enum names as strings, 64-bit integers as strings, null for a default.
     let schemas = &document["components"]["schemas"];
-    assert_eq!(schemas["indikator.v1.Respondent"]["properties"]["kind"]["type"], "string");
-    assert_eq!(schemas["indikator.v1.RoundAccounting"]["properties"]["received"]["type"], "string");
+    let string_or_null = serde_json::json!(["string", "null"]);
+    assert_eq!(schemas["indikator.v1.Respondent"]["properties"]["kind"]["type"], string_or_null);
+    assert_eq!(schemas["indikator.v1.RoundAccounting"]["properties"]["received"]["type"], string_or_null);
+    assert_eq!(schemas["indikator.v1.RoundAccounting"]["properties"]["received"]["format"], "uint64");
 }
 
 #[tokio::test]

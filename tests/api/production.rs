@@ -119,7 +119,8 @@ pub struct Pki {
     pub client_key: String,
 }
 
-/// A CA, a server certificate for `localhost` and a client certificate it signed.
+/// A CA, a server certificate for `localhost` and a client certificate it
+/// signed (SAN `client.example`, subject `C=NO, O=Testetaten, CN=batch-client`).
 pub fn pki() -> Pki {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
     let ca_key = KeyPair::generate().unwrap();
@@ -131,8 +132,13 @@ pub fn pki() -> Pki {
     let server_cert =
         CertificateParams::new(vec!["localhost".to_owned()]).unwrap().signed_by(&server_key, &issuer).unwrap();
     let client_key = KeyPair::generate().unwrap();
-    let client_cert =
-        CertificateParams::new(vec!["client.example".to_owned()]).unwrap().signed_by(&client_key, &issuer).unwrap();
+    let mut client_params = CertificateParams::new(vec!["client.example".to_owned()]).unwrap();
+    let mut subject = rcgen::DistinguishedName::new();
+    subject.push(rcgen::DnType::CountryName, "NO");
+    subject.push(rcgen::DnType::OrganizationName, "Testetaten");
+    subject.push(rcgen::DnType::CommonName, "batch-client");
+    client_params.distinguished_name = subject;
+    let client_cert = client_params.signed_by(&client_key, &issuer).unwrap();
     Pki {
         ca: ca_cert.pem(),
         server_cert: server_cert.pem(),

@@ -371,3 +371,60 @@ async fn a_batch_run_against_a_server_is_one_trace_across_client_and_server() {
         );
     }
 }
+
+#[tokio::test]
+async fn refusals_are_counted_by_reason_and_each_call_span_names_the_caller_and_the_outcome() {
+    use crate::auth::{ISSUER, claims, jwks, primary};
+    let (receiver, endpoint) = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jwks.json");
+    std::fs::write(&path, jwks(&[primary()])).unwrap();
+    let server = ServerProcess::start(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+        ("INDIKATOR_AUTH_JWKS", path.to_str().unwrap()),
+        ("INDIKATOR_AUTH_ISSUER", ISSUER),
+    ]);
+    let client = client(&server).await;
+    let with = |authorization: Option<String>| {
+        let mut request = tonic::Request::new(example_request());
+        if let Some(value) = authorization {
+            request.metadata_mut().insert("authorization", value.parse().unwrap());
+        }
+        let mut client = client.clone();
+        async move { client.score(request).await.map(|_| ()) }
+    };
+    let allowed = format!("Bearer {}", primary().sign(&claims("indikator:score")));
+    let scoped = format!("Bearer {}", primary().sign(&claims("indikator:rounds")));
+    with(Some(allowed)).await.expect("a valid token");
+    assert_eq!(with(None).await.unwrap_err().code(), tonic::Code::Unauthenticated);
+    assert_eq!(with(None).await.unwrap_err().code(), tonic::Code::Unauthenticated);
+    assert_eq!(with(Some("Bearer not.a.jwt".into())).await.unwrap_err().code(), tonic::Code::Unauthenticated);
+    assert_eq!(with(Some(scoped)).await.unwrap_err().code(), tonic::Code::PermissionDenied);
+    drop(client);
+    stop(server).await;
+
+    let metrics = receiver.metrics();
+    let refusals: Vec<&ReceivedMetric> = metrics.iter().filter(|m| m.name == "indikator.auth.refusals").collect();
+    let mut reasons: Vec<&str> =
+        refusals.iter().flat_map(|m| m.points.iter()).filter_map(|p| get(p, "reason")).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    assert_eq!(reasons, ["malformed", "missing", "scope"], "{refusals:?}");
+    for point in refusals.iter().flat_map(|m| m.points.iter()) {
+        assert_eq!(point.len(), 1, "only the reason: {point:?}");
+    }
+
+    let spans = receiver.spans();
+    let score: Vec<_> = spans.iter().filter(|s| s.name == "indikator.v1.IndicatorService/Score").collect();
+    assert_eq!(score.len(), 5, "{spans:?}");
+    let outcomes: Vec<_> = score.iter().filter_map(|s| get(&s.attributes, "auth.outcome")).collect();
+    assert_eq!(outcomes.iter().filter(|o| **o == "allowed").count(), 1, "{outcomes:?}");
+    let allowed = score.iter().find(|s| get(&s.attributes, "auth.outcome") == Some("allowed")).unwrap();
+    assert_eq!(get(&allowed.attributes, "caller.organisation"), Some("974760673"), "{allowed:?}");
+    assert_eq!(get(&allowed.attributes, "caller.client_id"), Some("0c7a5b3e-test-client"), "{allowed:?}");
+    let denied = score.iter().find(|s| get(&s.attributes, "rpc.grpc.status_code") == Some("7")).unwrap();
+    assert_eq!(get(&denied.attributes, "caller.organisation"), Some("974760673"), "the refused caller is named too");
+    for span in &score {
+        assert!(span.attributes.iter().all(|(_, v)| !v.contains("eyJ")), "no token in a span: {span:?}");
+    }
+}

@@ -27,6 +27,8 @@ pub enum CliError {
     Catalogue(#[from] CatalogueError),
     #[error("--auth-scope {0:?}: expected METHOD=SCOPE (an empty SCOPE opens the method)")]
     Scope(String),
+    #[error("--auth-client-cert {0}")]
+    ClientCert(String),
 }
 
 /// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
@@ -301,6 +303,10 @@ pub struct AuthArgs {
     /// Clock skew allowed on a token's `exp` and `nbf`.
     #[arg(long, env = "INDIKATOR_AUTH_LEEWAY", default_value_t = Wait(defaults::AUTH_LEEWAY))]
     pub auth_leeway: Wait,
+    /// A PEM bundle of CA certificates trusted, besides the web PKI's roots,
+    /// for an https --auth-jwks URL (an issuer with a private CA).
+    #[arg(long, env = "INDIKATOR_AUTH_JWKS_CA", requires = "auth_jwks")]
+    pub auth_jwks_ca: Option<PathBuf>,
     /// How often the JWKS is read again (0 = only at start and on an unknown `kid`).
     #[arg(long, env = "INDIKATOR_AUTH_JWKS_REFRESH", default_value_t = Wait(defaults::AUTH_JWKS_REFRESH))]
     pub auth_jwks_refresh: Wait,
@@ -319,10 +325,11 @@ pub struct AuthArgs {
     #[arg(long, env = "INDIKATOR_AUTH_SCOPES", value_delimiter = ',')]
     pub auth_scope: Vec<String>,
     /// NAME or NAME=SCOPE SCOPE…: with mutual TLS, a client certificate
-    /// (a DNS or URI SAN, or the subject CN) that identifies a caller, with
-    /// the scopes it holds (every scope without). Repeatable.
-    #[arg(long, env = "INDIKATOR_AUTH_CLIENT_CERTS", value_delimiter = ',', requires = "tls_client_ca")]
-    pub auth_client_cert: Vec<AllowedCertificate>,
+    /// (a DNS or URI SAN, the subject CN, or the whole subject DN in braces,
+    /// {CN=…,O=…,C=NO}) that identifies a caller, with the scopes it holds
+    /// (every scope without). Repeatable; commas outside braces separate entries.
+    #[arg(long, env = "INDIKATOR_AUTH_CLIENT_CERTS", requires = "tls_client_ca")]
+    pub auth_client_cert: Vec<String>,
 }
 
 /// The service whose methods may be named without it in `--auth-scope`.
@@ -347,11 +354,22 @@ impl AuthArgs {
                 leeway: self.auth_leeway.0,
                 algorithms: self.auth_algorithms.clone(),
                 refresh: self.auth_jwks_refresh.0,
+                jwks_ca_pem: match &self.auth_jwks_ca {
+                    Some(path) => {
+                        Some(std::fs::read(path).map_err(|source| CliError::Read { path: path.clone(), source })?)
+                    }
+                    None => None,
+                },
                 ..BearerSettings::new(jwks.clone(), issuer.clone())
             }),
             _ => None,
         };
-        settings.client_certificates = self.auth_client_cert.clone();
+        settings.client_certificates = self
+            .auth_client_cert
+            .iter()
+            .flat_map(|raw| split_outside_braces(raw))
+            .map(|entry| entry.parse::<AllowedCertificate>().map_err(CliError::ClientCert))
+            .collect::<Result<_, _>>()?;
         Ok(settings)
     }
 }
@@ -453,6 +471,27 @@ pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
     }
 }
 
+/// `a, {CN=b,O=c}=s` → `["a", "{CN=b,O=c}=s"]`: the entries of a list whose
+/// subject DNs (in braces) hold commas of their own.
+fn split_outside_braces(raw: &str) -> Vec<&str> {
+    let mut entries = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in raw.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                entries.push(raw[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    entries.push(raw[start..].trim());
+    entries.retain(|e| !e.is_empty());
+    entries
+}
+
 /// Parses `250ms`, `30s`, `5m` or a bare number of seconds.
 pub fn parse_duration(raw: &str) -> Result<Duration, String> {
     let raw = raw.trim();
@@ -471,6 +510,23 @@ pub fn parse_duration(raw: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_certificate_lists_split_on_commas_outside_subject_dns() {
+        assert_eq!(
+            split_outside_braces("a.example, {CN=b,O=Org\\, AS,C=NO}=indikator:rounds,,c"),
+            ["a.example", "{CN=b,O=Org\\, AS,C=NO}=indikator:rounds", "c"]
+        );
+        let dn: AllowedCertificate = "{CN=b,O=Org\\, AS,C=NO}=indikator:rounds".parse().unwrap();
+        assert_eq!(
+            dn.subject().unwrap(),
+            [("CN".into(), "b".into()), ("O".into(), "Org, AS".into()), ("C".into(), "NO".into())]
+        );
+        assert_eq!(dn.scopes, Some(vec!["indikator:rounds".to_owned()]));
+        assert!("{CN=b".parse::<AllowedCertificate>().is_err());
+        assert!("{CN}".parse::<AllowedCertificate>().is_err());
+        assert!("{CN=b}x".parse::<AllowedCertificate>().is_err());
+    }
 
     #[test]
     fn durations_parse_with_units() {

@@ -3,7 +3,7 @@
 //! whole body in memory); the response's messages become a JSON object or
 //! JSON Lines, its status the HTTP status (the first line of a stream decides
 //! it: a call that fails before answering gets its error status, one that
-//! fails later ends with a line `{"error": …}`).
+//! fails later ends with a line `{"@error": …}`, a key no message has).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -349,7 +349,7 @@ where
 
 pin_project_lite::pin_project! {
     /// A gRPC response body as JSON Lines; a failed call's status as a last
-    /// line `{"error": …}`.
+    /// line `{"@error": …}`.
     struct FramesToLines {
         #[pin]
         inner: Body,
@@ -370,7 +370,7 @@ impl FramesToLines {
     fn error_line(&mut self, status: Status) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
         self.done = true;
         let status = self.failure.lock().expect("not poisoned").take().unwrap_or(status);
-        let json = serde_json::json!({"error": status_json(&status)});
+        let json = serde_json::json!({"@error": status_json(&status)});
         Poll::Ready(Some(Ok(Frame::data(line(json.to_string().into_bytes())))))
     }
 }
