@@ -89,7 +89,7 @@ fn matches<'p>(template: &'static str, path: &'p str) -> Option<Vec<(Cow<'static
 }
 
 /// `%XX` escapes decoded; `None` when they do not make UTF-8.
-fn percent_decode(segment: &str) -> Option<Cow<'_, str>> {
+pub fn percent_decode(segment: &str) -> Option<Cow<'_, str>> {
     if !segment.contains('%') {
         return Some(Cow::Borrowed(segment));
     }

@@ -26,7 +26,7 @@ use tonic::{Code, Status};
 use tower::{Layer, Service, ServiceExt as _};
 
 use crate::memory::MemoryBudget;
-use crate::proto::http::{OPENAPI_JSON, Resolved, Route, resolve};
+use crate::proto::http::{OPENAPI_JSON, Resolved, Route, percent_decode, resolve};
 
 pub use status::{http_status, status_json};
 
@@ -192,23 +192,7 @@ fn bad_request(field: &str, description: &str) -> http::Response<Body> {
 
 /// `a=1&b=x%20y` → pairs, `+` as a space; `None` when an escape is not UTF-8.
 fn query_pairs(query: &str) -> Option<Vec<(String, String)>> {
-    let decode = |s: &str| -> Option<String> {
-        let s = s.replace('+', " ");
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).ok()
-    };
+    let decode = |s: &str| percent_decode(&s.replace('+', " ")).map(Cow::into_owned);
     query
         .split('&')
         .filter(|pair| !pair.is_empty())
