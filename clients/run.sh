@@ -4,6 +4,8 @@
 #   - clients/python/example.py (plain gRPC, grpcio): Score and ScoreRound, and
 #   - clients/node/example.js (gRPC-Web over HTTP/1.1, Connect): Score,
 #     GetMethodology and the health service's Check and Watch,
+#   - the README's curl calls to the JSON/HTTP API and its buf curl calls
+#     (gRPC-Web, and gRPC over plain-text HTTP/2),
 # checks that their output holds the expected results, and stops the server.
 #
 # Needs cargo, Python 3 with venv and pip, Node.js 20 or newer with npm, and
@@ -169,6 +171,59 @@ else
       "Health/Watch (server stream), first message: SERVING" \
       || status=1
   fi
+fi
+
+echo "== clients: JSON over HTTP (curl) and buf curl — the README's commands"
+if ! command -v curl >/dev/null; then
+  echo "no curl: installing it with apt-get"
+  apt_install curl || true
+fi
+if ! command -v curl >/dev/null; then
+  banner "curl cannot be installed: the README's JSON/HTTP calls did NOT run"
+  skipped+=("curl (JSON/HTTP)")
+else
+  {
+    curl -sS -X POST "$url/v1/score" -H 'content-type: application/json' -d @examples/score-request.json
+    echo
+    curl -sS -X POST "$url/v1/rounds:score" -H 'content-type: application/x-ndjson' \
+      --data-binary @examples/round-2018.jsonl | wc -l
+    curl -sS -i -X POST "$url/v1/score" -H 'content-type: application/json' \
+      -d '{"response": {"respondent": {"organisationNumber": "123"}}}'
+    echo
+    curl -sS "$url/v1/methodology"
+    echo
+  } >"$work/curl.out" 2>&1
+  ran+=("curl (JSON/HTTP)")
+  expect "curl (JSON/HTTP)" "$work/curl.out" \
+    '"digitalPriority":{"grade":2,"code":"digital_priority.2"' \
+    '378' \
+    'HTTP/1.1 400 Bad Request' \
+    '{"description":"\"123\" must be exactly 9 digits","field":"response.respondent.organisation_number"}' \
+    '{"code":5,"message":"no route GET /v1/methodology; the routes are in /openapi.json"}' \
+    || status=1
+fi
+buf=""
+for candidate in clients/node/node_modules/.bin/buf "${TMPDIR:-/tmp}/indikator-ci-tools/node_modules/.bin/buf"; do
+  [ -x "$candidate" ] && { buf=$candidate; break; }
+done
+if [ -z "$buf" ]; then
+  banner "no buf (npm @bufbuild/buf): the README's buf curl calls did NOT run"
+  skipped+=("buf curl")
+else
+  {
+    "$buf" curl --protocol grpcweb --list-methods "$url"
+    "$buf" curl --protocol grpcweb -d '{"methodologyId": "nope"}' "$url/indikator.v1.IndicatorService/GetMethodology" || true
+    "$buf" curl --protocol grpcweb -d @examples/score-request.json "$url/indikator.v1.IndicatorService/Score"
+    "$buf" curl --protocol grpc --http2-prior-knowledge -d @examples/score-request.json \
+      "$url/indikator.v1.IndicatorService/Score" | sed 's/^/grpc: /'
+  } >"$work/buf.out" 2>&1
+  ran+=("buf curl")
+  expect "buf curl" "$work/buf.out" \
+    "indikator.v1.IndicatorService/ScoreRound" \
+    '"code": "invalid_argument"' \
+    '"code": "digital_priority.2"' \
+    'grpc:         "code": "digital_priority.2"' \
+    || status=1
 fi
 
 stop_server
