@@ -9,6 +9,7 @@
 //! the server.
 
 pub mod batch;
+pub mod compare;
 pub mod health;
 pub mod report;
 pub mod token;

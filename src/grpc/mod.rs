@@ -7,6 +7,7 @@
 //! May import `proto`, `memory`, `round`, `scoring`, `catalogue`,
 //! `methodology` and `domain`; never `server` or `client`.
 
+pub mod compare;
 pub mod convert;
 pub mod describe;
 mod log_safe;

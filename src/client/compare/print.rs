@@ -1,0 +1,245 @@
+//! A comparison as plain text: who was matched, the transition tables, and
+//! the largest changes.
+
+use std::io::{self, Write};
+
+use crate::catalogue::Catalogues;
+use crate::methodology::ssb2018 as m;
+use crate::proto::v1 as pb;
+use crate::scoring::ssb2018::COMPOSITES;
+
+/// Respondents and item answers listed among the largest changes.
+const LARGEST: usize = 10;
+
+fn group_name(g: &pb::GroupComparison) -> String {
+    format!("{} ({})", g.label, g.key)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
+}
+
+fn transition_table(out: &mut impl Write, t: &pb::TransitionTable) -> io::Result<()> {
+    let name = COMPOSITES
+        .iter()
+        .find(|c| t.indicator == format!("{}/{}", m::ID, c.id))
+        .map_or(t.indicator.as_str(), |c| c.name);
+    writeln!(
+        out,
+        "{name} ({}): n = {}; rose {} ({}), stayed {} ({}), fell {} ({})",
+        t.indicator,
+        t.n,
+        t.rose,
+        pct(t.share_rose),
+        t.stayed,
+        pct(t.share_stayed),
+        t.fell,
+        pct(t.share_fell)
+    )?;
+    let width = t.cells.iter().map(|n| n.to_string().len()).max().unwrap_or(1).max(3);
+    write!(out, "  then \\ now")?;
+    for now in 0..5 {
+        write!(out, " {now:>width$}")?;
+    }
+    writeln!(out)?;
+    for then in 0..5 {
+        write!(out, "  {then:>10}")?;
+        for now in 0..5 {
+            write!(out, " {:>width$}", t.cells.get(then * 5 + now).copied().unwrap_or(0))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn side(out: &mut impl Write, name: &str, s: &pb::RoundSide) -> io::Result<()> {
+    let used = s.calibration.as_ref().map_or(pb::Calibration::Unspecified, |c| c.used());
+    writeln!(
+        out,
+        "{name}: {} (survey year {}): {} received, {} scored, {} rejected; {}",
+        s.round_id,
+        s.survey_year,
+        s.received,
+        s.scored,
+        s.rejected,
+        used.as_str_name()
+    )
+}
+
+/// The identity a card shows: the current respondent's, or the baseline's.
+fn who(card: &pb::ComparisonCard) -> String {
+    let profile = card.current.as_ref().or(card.baseline.as_ref()).and_then(|r| r.respondent.as_ref());
+    match profile {
+        Some(p) if !p.municipality_number.is_empty() => format!("{} ({})", p.name, p.municipality_number),
+        Some(p) => format!("{} ({})", p.name, p.organisation_number),
+        None => String::new(),
+    }
+}
+
+fn grade_moves(card: &pb::ComparisonCard) -> (f64, String) {
+    let mut total = 0.0;
+    let mut parts = Vec::new();
+    for composite in COMPOSITES {
+        let id = format!("{}/{}", m::ID, composite.id);
+        if let Some(c) = card.ssb_2018.iter().find(|c| c.indicator == id)
+            && let (Some(then), Some(now)) = (c.then, c.now)
+        {
+            total += (now - then).abs();
+            parts.push(format!("{} {then}→{now}", composite.id));
+        }
+    }
+    (total, parts.join(", "))
+}
+
+/// The comparison report: both rounds, the matching, the transition tables
+/// of the overall group and the municipalities, and the largest changes.
+pub fn report(
+    out: &mut impl Write,
+    s: &pb::ComparisonSummary,
+    cards: &[pb::ComparisonCard],
+    _catalogues: &Catalogues,
+) -> io::Result<()> {
+    if let Some(b) = &s.baseline {
+        side(out, "Baseline", b)?;
+    }
+    if let Some(c) = &s.current {
+        side(out, "Current ", c)?;
+    }
+    let by = match s.match_by() {
+        pb::MatchBy::MunicipalityNumber => "municipality number",
+        _ => "organisation number",
+    };
+    writeln!(out, "Matched by {by}; {} correspondence line(s)", s.correspondence_lines)?;
+    let merged = cards.iter().filter(|c| c.predecessors > 1).count();
+    let successors = cards.iter().filter(|c| c.predecessors > 1).map(|c| c.current_record_id.as_str());
+    let mut successors: Vec<&str> = successors.collect();
+    successors.dedup();
+    let headline: Vec<&pb::GroupComparison> = s
+        .groups
+        .iter()
+        .filter(|g| {
+            g.dimension() == pb::GroupDimension::Overall
+                || (g.dimension() == pb::GroupDimension::RespondentKind
+                    && g.key == pb::RespondentKind::Municipality.as_str_name())
+        })
+        .collect();
+    if let Some(all) = headline.first() {
+        writeln!(
+            out,
+            "Respondents: {} matched pair(s), {merged} of them merged into {} respondent(s); {} entered, {} left",
+            all.matched,
+            successors.len(),
+            all.entered,
+            all.left
+        )?;
+    }
+    // The headline is the municipalities' group (docs/method.md §5), else the overall one.
+    if let Some(g) = headline.last() {
+        writeln!(out, "\nTransitions, {}: grade then (rows) × grade now (columns)", group_name(g))?;
+        for t in &g.transitions {
+            transition_table(out, t)?;
+        }
+    }
+    if let Some(g) = headline.last() {
+        writeln!(out, "\nMean score, {}", group_name(g))?;
+        writeln!(out, "  {:<32} {:>6} {:>6} {:>7}", "indicator", "then", "now", "change")?;
+        for sc in &g.scores {
+            if let Some(mean) = &sc.mean_score
+                && let (Some(then), Some(now)) = (mean.then, mean.now)
+            {
+                writeln!(out, "  {:<32} {:>6.2} {:>6.2} {:>+7.2}", sc.indicator, then, now, now - then)?;
+            }
+        }
+        let mut shifts: Vec<(f64, String)> = Vec::new();
+        for shift in &g.items {
+            let Some(layout) = s.item_layout.get(shift.item as usize) else { continue };
+            for (a, answer) in layout.answers.iter().enumerate() {
+                if let (Some(&change), Some(then), Some(now)) =
+                    (shift.change_points.get(a), shift.share_then.get(a), shift.share_now.get(a))
+                    && change.abs() >= 0.05
+                {
+                    shifts.push((
+                        change,
+                        format!(
+                            "{} {}: {answer}: {then:.1} % → {now:.1} % ({change:+.1} pp; n {} → {})",
+                            layout.methodology, layout.item, shift.base_then, shift.base_now
+                        ),
+                    ));
+                }
+            }
+        }
+        shifts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        if !shifts.is_empty() {
+            writeln!(out, "\nLargest changes in item shares, {}", group_name(g))?;
+            for (_, line) in shifts.iter().take(LARGEST) {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        if !g.ks_2018.is_empty() {
+            writeln!(out, "\nKS area means, {}", group_name(g))?;
+            for a in &g.ks_2018 {
+                let show = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.2}"));
+                let change = a.change.map_or("–".to_owned(), |x| format!("{x:+.2}"));
+                writeln!(out, "  {:<48} {:>6} {:>6} {:>7}", a.indicator, show(a.then), show(a.now), change)?;
+            }
+        }
+        if let Some(r) = &g.riksrevisjonen_2015 {
+            let show = |c: &Option<pb::IndicatorChange>| {
+                c.as_ref().map_or(String::new(), |c| {
+                    let f = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.1}"));
+                    format!(
+                        "{} → {} ({})",
+                        f(c.then),
+                        f(c.now),
+                        c.change.map_or("–".to_owned(), |x| format!("{x:+.1}"))
+                    )
+                })
+            };
+            writeln!(out, "\nThe Auditor General's figures, {}", group_name(g))?;
+            writeln!(out, "  pairs at level ≥ 1 (%): {}", show(&r.share_pairs_at_least_1))?;
+            writeln!(out, "  municipalities with none: {}", show(&r.with_none))?;
+            writeln!(out, "  with none (%): {}", show(&r.share_with_none))?;
+        }
+    }
+    let mut moves: Vec<(f64, String)> = cards
+        .iter()
+        .filter(|c| c.presence() == pb::Presence::Both)
+        .map(|c| {
+            let (total, parts) = grade_moves(c);
+            (total, format!("{}: {parts}", who(c)))
+        })
+        .filter(|(total, _)| *total > 0.0)
+        .collect();
+    moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+    if !moves.is_empty() {
+        writeln!(out, "\nLargest changes in composite grades (matched respondents)")?;
+        for (_, line) in moves.iter().take(LARGEST) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    let listed = |presence: pb::Presence| -> Vec<String> {
+        cards.iter().filter(|c| c.presence() == presence).map(who).collect()
+    };
+    for (presence, name) in [(pb::Presence::Entered, "Entered"), (pb::Presence::Left, "Left")] {
+        let names = listed(presence);
+        if !names.is_empty() {
+            let more = names.len().saturating_sub(LARGEST);
+            let shown: Vec<&str> = names.iter().take(LARGEST).map(String::as_str).collect();
+            let tail = if more > 0 { format!(" … and {more} more") } else { String::new() };
+            writeln!(out, "{name}: {}{tail}", shown.join("; "))?;
+        }
+    }
+    let merged: Vec<String> = cards
+        .iter()
+        .filter(|c| c.predecessors > 1)
+        .map(|c| {
+            let then =
+                c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
+            format!("{then} → {}", who(c))
+        })
+        .collect();
+    if !merged.is_empty() {
+        writeln!(out, "Merged: {}", merged.join("; "))?;
+    }
+    Ok(())
+}
