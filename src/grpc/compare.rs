@@ -131,13 +131,17 @@ where
     let baseline_header = round_header(header, "baseline")?;
     let baseline_config = side_config(&baseline_header, catalogues, "baseline.header.round")?;
 
+    let unique_municipalities = match_by == MatchBy::MunicipalityNumber;
     let mut next_header = None;
     let start = futures::stream::iter([Ok(pb::ScoreRoundRequest {
         item: Some(pb::score_round_request::Item::Header(baseline_header)),
     })]);
     let side = Side { inbound: &mut inbound, next_header: &mut next_header, ended: false };
-    let options =
-        FoldOptions { correspondence: (!correspondence.is_empty()).then_some(&correspondence), side: Some("baseline") };
+    let options = FoldOptions {
+        correspondence: (!correspondence.is_empty()).then_some(&correspondence),
+        side: Some("baseline"),
+        unique_municipalities,
+    };
     let (baseline, baseline_reserved) = fold_side(start.chain(side), limits, catalogues, budget, options).await?;
 
     let Some(header) = next_header.take() else {
@@ -163,7 +167,7 @@ where
         item: Some(pb::score_round_request::Item::Header(current_header)),
     })]);
     let side = Side { inbound: &mut inbound, next_header: &mut next_header, ended: false };
-    let options = FoldOptions { correspondence: None, side: Some("current") };
+    let options = FoldOptions { correspondence: None, side: Some("current"), unique_municipalities };
     let (current, current_reserved) = fold_side(start.chain(side), limits, catalogues, budget, options).await?;
     if next_header.is_some() {
         return Err(invalid("header", "a comparison has two rounds; a third header arrived"));

@@ -175,6 +175,9 @@ pub(super) struct FoldOptions<'a> {
     /// Field paths are prefixed with this side's name (`baseline`, `current`),
     /// and a repeated organisation number fails the whole call.
     pub side: Option<&'static str>,
+    /// A municipality number given by two municipalities fails the whole
+    /// call (matching by municipality number).
+    pub unique_municipalities: bool,
 }
 
 /// The header a comparison side starts with, checked like ScoreRound's.
@@ -239,6 +242,8 @@ where
     tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
     let mut round = RoundAggregator::new(config, catalogues.clone(), min_coverage);
     let mut reservation = budget.map(MemoryBudget::reservation);
+    // At most one entry per municipality number.
+    let mut municipalities: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
     while let Some(message) = inbound.next().await.transpose().map_err(inbound_error)? {
         if let Some(problem) = take_undecodable() {
             let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field };
@@ -284,16 +289,41 @@ where
                             ),
                         )]));
                     }
-                    Ok(v) => round.add(
-                        &record.record_id,
-                        &options.correspondence.and_then(|c| c.apply(&v.respondent)).unwrap_or(v.respondent),
-                        RecordAnswers {
-                            ssb_2018: v.ssb_2018.as_ref(),
-                            ks_2018: v.ks_2018.as_deref(),
-                            ks_2018_chosen: v.ks_2018_chosen.as_ref(),
-                            riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
-                        },
-                    ),
+                    Ok(v)
+                        if options.unique_municipalities
+                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                            && let Some(number) = v.respondent.municipality
+                            && let Some(first) = municipalities.get(&number.value()) =>
+                    {
+                        let side = options.side.unwrap_or_default();
+                        return Err(RoundError::Protocol(vec![(
+                            format!("{side}.records[{}].response.respondent.municipality_number", round.received()),
+                            format!(
+                                "municipality number {number} is given by two respondents of the {side} round \
+                                 (records {first:?} and {:?}): matching by municipality number needs one \
+                                 respondent per municipality",
+                                validate::clip(&record.record_id, 64)
+                            ),
+                        )]));
+                    }
+                    Ok(v) => {
+                        if options.unique_municipalities
+                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                            && let Some(number) = v.respondent.municipality
+                        {
+                            municipalities.insert(number.value(), validate::clip(&record.record_id, 64));
+                        }
+                        round.add(
+                            &record.record_id,
+                            &options.correspondence.and_then(|c| c.apply(&v.respondent)).unwrap_or(v.respondent),
+                            RecordAnswers {
+                                ssb_2018: v.ssb_2018.as_ref(),
+                                ks_2018: v.ks_2018.as_deref(),
+                                ks_2018_chosen: v.ks_2018_chosen.as_ref(),
+                                riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+                            },
+                        )
+                    }
                     Err(violations) => {
                         let message = violations.message();
                         let pairs = violations

@@ -325,9 +325,10 @@ pub fn footprint(baseline: u64, current: u64) -> usize {
 
 impl Comparison {
     /// Matches the two rounds and counts every group's transitions. Fails,
-    /// naming the records, when matching by municipality number finds one
-    /// number twice in one round, or when both rounds have scored respondents
-    /// but no methodology in common.
+    /// naming the records, when two current respondents have one matching key
+    /// (the fold refuses them first), or when both rounds have scored
+    /// respondents but no methodology in common. Baseline respondents may
+    /// share a key: a merger.
     pub fn new(
         baseline: RoundReport,
         current: RoundReport,
@@ -365,17 +366,6 @@ impl Comparison {
         keys.sort_unstable();
         if let Some(w) = keys.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(duplicate(&current, &current_at, "current", w[0].1 as usize, w[1].1 as usize));
-        }
-        if match_by == MatchBy::MunicipalityNumber {
-            let mut seen: HashMap<u64, usize> = HashMap::new();
-            for (i, r) in baseline.stored.records.iter().enumerate() {
-                if r.kind == RespondentKind::Municipality
-                    && r.municipality.is_some()
-                    && let Some(first) = seen.insert(key(r, match_by), i)
-                {
-                    return Err(duplicate(&baseline, &baseline_at, "baseline", first, i));
-                }
-            }
         }
         let mut pairs = Vec::new();
         let mut left = Vec::new();

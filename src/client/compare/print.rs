@@ -150,23 +150,26 @@ pub fn report(
                 writeln!(out, "  {:<32} {:>6.2} {:>6.2} {:>+7.2}", sc.indicator, then, now, now - then)?;
             }
         }
+        // Per item, the answer that moved most (the first of equals: for a yes/no
+        // item, the other answer moved as much the other way).
         let mut shifts: Vec<(f64, String)> = Vec::new();
         for shift in &g.items {
             let Some(layout) = s.item_layout.get(shift.item as usize) else { continue };
-            for (a, answer) in layout.answers.iter().enumerate() {
-                if let (Some(&change), Some(then), Some(now)) =
-                    (shift.change_points.get(a), shift.share_then.get(a), shift.share_now.get(a))
-                    && change.abs() >= 0.05
-                {
-                    shifts.push((
-                        change,
-                        format!(
-                            "{} {}: {answer}: {then:.1} % → {now:.1} % ({change:+.1} pp; n {} → {})",
-                            layout.methodology, layout.item, shift.base_then, shift.base_now
-                        ),
-                    ));
+            let mut most: Option<(f64, usize)> = None;
+            for (a, &change) in shift.change_points.iter().enumerate() {
+                if change.abs() >= 0.05 && most.is_none_or(|(m, _)| change.abs() > m.abs()) {
+                    most = Some((change, a));
                 }
             }
+            let Some((change, a)) = most else { continue };
+            let (then, now) = (shift.share_then[a], shift.share_now[a]);
+            shifts.push((
+                change,
+                format!(
+                    "{} {}: {}: {then:.1} % → {now:.1} % ({change:+.1} pp; n {} → {})",
+                    layout.methodology, layout.item, layout.answers[a], shift.base_then, shift.base_now
+                ),
+            ));
         }
         shifts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
         if !shifts.is_empty() {
@@ -229,17 +232,20 @@ pub fn report(
             writeln!(out, "{name}: {}{tail}", shown.join("; "))?;
         }
     }
-    let merged: Vec<String> = cards
-        .iter()
-        .filter(|c| c.predecessors > 1)
-        .map(|c| {
-            let then =
-                c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
-            format!("{then} → {}", who(c))
-        })
-        .collect();
-    if !merged.is_empty() {
-        writeln!(out, "Merged: {}", merged.join("; "))?;
+    // Mergers: the predecessors' names, then the municipality they became.
+    let mut mergers: Vec<(String, Vec<String>)> = Vec::new();
+    for c in cards.iter().filter(|c| c.predecessors > 1) {
+        let then = c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
+        match mergers.last_mut() {
+            Some((now, names)) if *now == who(c) => names.push(then),
+            _ => mergers.push((who(c), vec![then])),
+        }
+    }
+    if !mergers.is_empty() {
+        writeln!(out, "Merged:")?;
+        for (now, names) in &mergers {
+            writeln!(out, "  {} → {now}", names.join(" + "))?;
+        }
     }
     Ok(())
 }
