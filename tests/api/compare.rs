@@ -205,7 +205,7 @@ async fn hand_built_rounds_give_the_transition_tables_worked_out_by_hand() {
     assert_eq!(strategy.indicator, "ssb-2018/strategy");
     assert_eq!((strategy.n_then, strategy.n_now), (4, 3));
     assert_eq!(strategy.share_then, [25.0, 25.0, 0.0, 25.0, 25.0]);
-    let third = 100.0 / 3.0;
+    let third = 100.0 * (1.0 / 3.0);
     assert_eq!(strategy.share_now, [0.0, third, 0.0, third, third]);
     let mean = strategy.mean_score.as_ref().unwrap();
     assert_eq!((mean.then, mean.now), (Some(2.0), Some(8.0 / 3.0)));
