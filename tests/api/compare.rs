@@ -391,14 +391,15 @@ async fn the_compare_client_gives_byte_identical_reports_in_process_and_remote()
     assert_eq!(std::fs::read(&local).unwrap(), std::fs::read(&remote).unwrap());
     let print = |o: &compare::CompareOutcome| {
         let mut text = Vec::new();
-        compare::report(&mut text, &o.summary, &o.cards, Catalogues::shipped()).unwrap();
+        compare::report(&mut text, &o.summary, &o.highlights, Catalogues::shipped()).unwrap();
         String::from_utf8(text).unwrap()
     };
     assert_eq!(print(&here), print(&there));
     // The shipped pair: four mergers, two left, two entered.
     let all = here.summary.groups.iter().find(|g| g.dimension() == pb::GroupDimension::Overall).unwrap();
     assert_eq!((all.entered, all.left), (2, 2));
-    assert_eq!(here.cards.iter().filter(|c| c.predecessors == 2).count(), 8);
+    assert_eq!(here.highlights.mergers.len(), 4);
+    assert!(here.highlights.mergers.iter().all(|(_, names)| names.len() == 2));
 }
 
 /// A correspondence file with a line mapped twice is refused, naming the line.

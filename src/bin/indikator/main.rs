@@ -88,6 +88,6 @@ async fn compare(args: &CompareArgs) -> Result<(), Box<dyn std::error::Error + S
     let outcome = indikator::client::compare::run(&cli::compare_job(args)?).await;
     telemetry.shutdown().await;
     let outcome = outcome?;
-    eprintln!("{}", plural(outcome.cards.len() as u64, "comparison card", "comparison cards"));
+    eprintln!("{}", plural(outcome.highlights.cards, "comparison card", "comparison cards"));
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceCli
 use crate::round::RoundLimits;
 use crate::round::compare::Correspondence;
 
-pub use print::report;
+pub use print::{Highlights, report};
 
 /// Everything `indikator compare` was asked to do.
 #[derive(Debug, Clone)]
@@ -42,11 +42,11 @@ pub struct CompareJob {
     pub token_file: Option<PathBuf>,
 }
 
-/// What a comparison produced.
+/// What a comparison produced: the summary and what the report shows of the cards.
 #[derive(Debug)]
 pub struct CompareOutcome {
     pub summary: pb::ComparisonSummary,
-    pub cards: Vec<pb::ComparisonCard>,
+    pub highlights: Highlights,
 }
 
 /// Reads a correspondence file: one `old,new` pair of municipality numbers per
@@ -140,6 +140,7 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
             else => futures::future::pending().await,
         }
     };
+    let mut out = job.out.as_deref().map(JsonLines::create).transpose()?;
     let outcome = match &job.server {
         Some(server) => {
             if !server.contains("://") {
@@ -156,7 +157,7 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
             let call = async {
                 let request = crate::client::token::request(requests, job.token_file.as_deref())?;
                 let responses = client.compare_rounds(request).await.map_err(BatchError::Remote)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Remote))).await
+                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut out).await
             };
             tokio::select! {
                 result = call => result,
@@ -172,14 +173,14 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
                 folded = fold => folded.map_err(BatchError::Round)?,
                 error = errors => return Err(error),
             };
-            collect(futures::stream::iter(CompareOutput::new(comparison).map(Ok))).await
+            collect(futures::stream::iter(CompareOutput::new(comparison).map(Ok)), &mut out).await
         }
     }?;
-    if let Some(path) = &job.out {
-        write_jsonl(path, &outcome)?;
+    if let Some(out) = out {
+        out.commit()?;
     }
     if job.print {
-        report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.cards, &job.catalogues)
+        report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues)
             .map_err(|e| BatchError::Io("stdout".into(), e))?;
     }
     Ok(outcome)
@@ -200,13 +201,18 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 async fn collect(
     mut responses: impl Stream<Item = Result<pb::CompareRoundsResponse, BatchError>> + Unpin,
+    out: &mut Option<JsonLines>,
 ) -> Result<CompareOutcome, BatchError> {
-    let mut cards = Vec::new();
+    let mut highlights = Highlights::default();
     while let Some(response) = responses.next().await {
-        match response?.item {
-            Some(pb::compare_rounds_response::Item::Card(card)) => cards.push(card),
+        let response = response?;
+        if let Some(out) = out.as_mut() {
+            out.line(&response)?;
+        }
+        match response.item {
+            Some(pb::compare_rounds_response::Item::Card(card)) => highlights.add(&card),
             Some(pb::compare_rounds_response::Item::Summary(summary)) => {
-                return Ok(CompareOutcome { summary, cards });
+                return Ok(CompareOutcome { summary, highlights });
             }
             None => {}
         }
@@ -214,31 +220,38 @@ async fn collect(
     Err(BatchError::NoSummary)
 }
 
-/// Every card, then the summary, one JSON message per line; written beside
-/// `path` and renamed into place once complete.
-fn write_jsonl(path: &Path, outcome: &CompareOutcome) -> Result<(), BatchError> {
-    let name = path.display().to_string();
-    let partial = path.with_file_name(format!(
-        ".{}.partial",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-    ));
-    let io = |e| BatchError::Io(name.clone(), e);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(io)?);
-    for card in &outcome.cards {
-        serde_json::to_writer(
-            &mut out,
-            &pb::CompareRoundsResponse { item: Some(pb::compare_rounds_response::Item::Card(card.clone())) },
-        )
-        .map_err(|e| io(e.into()))?;
-        out.write_all(b"\n").map_err(io)?;
+/// Every message of the comparison, one JSON object per line, written beside
+/// its destination and renamed into place once the comparison succeeded.
+struct JsonLines {
+    path: PathBuf,
+    partial: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl JsonLines {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = path.with_file_name(format!(".{name}.partial"));
+        let file = std::fs::File::create(&partial).map_err(|e| BatchError::Io(path.display().to_string(), e))?;
+        Ok(Self { path: path.to_owned(), partial, file: std::io::BufWriter::new(file) })
     }
-    serde_json::to_writer(
-        &mut out,
-        &pb::CompareRoundsResponse { item: Some(pb::compare_rounds_response::Item::Summary(outcome.summary.clone())) },
-    )
-    .map_err(|e| io(e.into()))?;
-    out.write_all(b"\n").map_err(io)?;
-    out.flush().map_err(io)?;
-    drop(out);
-    std::fs::rename(&partial, path).map_err(io)
+
+    fn line(&mut self, message: &pb::CompareRoundsResponse) -> Result<(), BatchError> {
+        let io = |e| BatchError::Io(self.path.display().to_string(), e);
+        serde_json::to_writer(&mut self.file, message).map_err(|e| io(e.into()))?;
+        self.file.write_all(b"\n").map_err(io)
+    }
+
+    fn commit(mut self) -> Result<(), BatchError> {
+        let name = self.path.display().to_string();
+        self.file.flush().map_err(|e| BatchError::Io(name.clone(), e))?;
+        std::fs::rename(&self.partial, &self.path).map_err(|e| BatchError::Io(name, e))
+    }
+}
+
+impl Drop for JsonLines {
+    fn drop(&mut self) {
+        // Committed: the partial file is gone and this does nothing.
+        let _ = std::fs::remove_file(&self.partial);
+    }
 }

@@ -91,12 +91,60 @@ fn grade_moves(card: &pb::ComparisonCard) -> (f64, String) {
     (total, parts.join(", "))
 }
 
+/// What the report shows of the cards, taken as they arrive (a comparison of
+/// a million respondents is not held in memory).
+#[derive(Debug, Default)]
+pub struct Highlights {
+    /// Cards seen.
+    pub cards: u64,
+    /// The matched respondents whose composite grades moved most (at most
+    /// [`LARGEST`], the earlier of equals first): total move and line.
+    moves: Vec<(f64, String)>,
+    /// The first entered and left respondents, and how many there were.
+    entered: (Vec<String>, u64),
+    left: (Vec<String>, u64),
+    /// Per merged respondent: the predecessors' names.
+    pub mergers: Vec<(String, Vec<String>)>,
+}
+
+impl Highlights {
+    pub fn add(&mut self, c: &pb::ComparisonCard) {
+        self.cards += 1;
+        match c.presence() {
+            pb::Presence::Both => {
+                let (total, parts) = grade_moves(c);
+                if total > 0.0 {
+                    self.moves.push((total, format!("{}: {parts}", who(c))));
+                    self.moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    self.moves.truncate(LARGEST);
+                }
+            }
+            pb::Presence::Entered | pb::Presence::Left => {
+                let (names, n) = if c.presence() == pb::Presence::Entered { &mut self.entered } else { &mut self.left };
+                *n += 1;
+                if names.len() < LARGEST {
+                    names.push(who(c));
+                }
+            }
+            pb::Presence::Unspecified => {}
+        }
+        if c.predecessors > 1 {
+            let then =
+                c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
+            match self.mergers.last_mut() {
+                Some((now, names)) if *now == who(c) => names.push(then),
+                _ => self.mergers.push((who(c), vec![then])),
+            }
+        }
+    }
+}
+
 /// The comparison report: both rounds, the matching, the transition tables
-/// of the overall group and the municipalities, and the largest changes.
+/// of the municipalities (or, without them, of everyone), and the largest changes.
 pub fn report(
     out: &mut impl Write,
     s: &pb::ComparisonSummary,
-    cards: &[pb::ComparisonCard],
+    h: &Highlights,
     _catalogues: &Catalogues,
 ) -> io::Result<()> {
     if let Some(b) = &s.baseline {
@@ -110,10 +158,7 @@ pub fn report(
         _ => "organisation number",
     };
     writeln!(out, "Matched by {by}; {} correspondence line(s)", s.correspondence_lines)?;
-    let merged = cards.iter().filter(|c| c.predecessors > 1).count();
-    let successors = cards.iter().filter(|c| c.predecessors > 1).map(|c| c.current_record_id.as_str());
-    let mut successors: Vec<&str> = successors.collect();
-    successors.dedup();
+    let merged: usize = h.mergers.iter().map(|(_, names)| names.len()).sum();
     let headline: Vec<&pb::GroupComparison> = s
         .groups
         .iter()
@@ -128,7 +173,7 @@ pub fn report(
             out,
             "Respondents: {} matched pair(s), {merged} of them merged into {} respondent(s); {} entered, {} left",
             all.matched,
-            successors.len(),
+            h.mergers.len(),
             all.entered,
             all.left
         )?;
@@ -204,46 +249,23 @@ pub fn report(
             writeln!(out, "  with none (%): {}", show(&r.share_with_none))?;
         }
     }
-    let mut moves: Vec<(f64, String)> = cards
-        .iter()
-        .filter(|c| c.presence() == pb::Presence::Both)
-        .map(|c| {
-            let (total, parts) = grade_moves(c);
-            (total, format!("{}: {parts}", who(c)))
-        })
-        .filter(|(total, _)| *total > 0.0)
-        .collect();
-    moves.sort_by(|a, b| b.0.total_cmp(&a.0));
-    if !moves.is_empty() {
+    if !h.moves.is_empty() {
         writeln!(out, "\nLargest changes in composite grades (matched respondents)")?;
-        for (_, line) in moves.iter().take(LARGEST) {
+        for (_, line) in &h.moves {
             writeln!(out, "  {line}")?;
         }
     }
-    let listed = |presence: pb::Presence| -> Vec<String> {
-        cards.iter().filter(|c| c.presence() == presence).map(who).collect()
-    };
-    for (presence, name) in [(pb::Presence::Entered, "Entered"), (pb::Presence::Left, "Left")] {
-        let names = listed(presence);
+    for ((names, n), name) in [(&h.entered, "Entered"), (&h.left, "Left")] {
         if !names.is_empty() {
-            let more = names.len().saturating_sub(LARGEST);
-            let shown: Vec<&str> = names.iter().take(LARGEST).map(String::as_str).collect();
+            let more = n.saturating_sub(names.len() as u64);
             let tail = if more > 0 { format!(" … and {more} more") } else { String::new() };
-            writeln!(out, "{name}: {}{tail}", shown.join("; "))?;
+            writeln!(out, "{name}: {}{tail}", names.join("; "))?;
         }
     }
     // Mergers: the predecessors' names, then the municipality they became.
-    let mut mergers: Vec<(String, Vec<String>)> = Vec::new();
-    for c in cards.iter().filter(|c| c.predecessors > 1) {
-        let then = c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
-        match mergers.last_mut() {
-            Some((now, names)) if *now == who(c) => names.push(then),
-            _ => mergers.push((who(c), vec![then])),
-        }
-    }
-    if !mergers.is_empty() {
+    if !h.mergers.is_empty() {
         writeln!(out, "Merged:")?;
-        for (now, names) in &mergers {
+        for (now, names) in &h.mergers {
             writeln!(out, "  {} → {now}", names.join(" + "))?;
         }
     }
