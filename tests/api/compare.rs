@@ -455,3 +455,20 @@ async fn indikator_compare_prints_what_the_readme_shows() {
         .expect("the README's compare example");
     assert_eq!(printed, shown);
 }
+
+/// Both rounds' state and the matching are reserved from the server's memory
+/// budget: a comparison that does not fit is refused with RESOURCE_EXHAUSTED
+/// before emitting, and the server goes on serving.
+#[tokio::test]
+async fn a_comparison_beyond_the_memory_budget_is_refused() {
+    use indikator::server::ServerSettings;
+    let settings = ServerSettings {
+        drain_delay: std::time::Duration::ZERO,
+        memory_budget_bytes: 6 * 1024 * 1024,
+        ..ServerSettings::default()
+    };
+    let mut app = crate::helpers::spawn_app_with(settings).await;
+    let status = app.client.compare_rounds(futures::stream::iter(hand_built())).await.err().expect("refused");
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
+    crate::helpers::serves_normally(&mut app.client).await;
+}
