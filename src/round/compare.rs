@@ -432,7 +432,7 @@ impl Comparison {
     /// baseline respondents that left.
     pub fn next_pairing(&self, cursor: &mut PairCursor) -> Option<Pairing<'_>> {
         let records = self.current.stored.records.len();
-        while cursor.current < records {
+        if cursor.current < records {
             let c = cursor.current;
             let here = |p: usize| self.pairs.get(p).is_some_and(|&(pc, _)| pc as usize == c);
             if here(cursor.pair) {

@@ -468,7 +468,9 @@ async fn a_comparison_beyond_the_memory_budget_is_refused() {
         ..ServerSettings::default()
     };
     let mut app = crate::helpers::spawn_app_with(settings).await;
-    let status = app.client.compare_rounds(futures::stream::iter(hand_built())).await.err().expect("refused");
+    let Err(status) = app.client.compare_rounds(futures::stream::iter(hand_built())).await else {
+        panic!("the comparison is refused")
+    };
     assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
     crate::helpers::serves_normally(&mut app.client).await;
 }
