@@ -180,19 +180,28 @@ pub fn report(
     }
     // The headline is the municipalities' group (docs/method.md §5), else the overall one.
     if let Some(g) = headline.last() {
-        writeln!(out, "\nTransitions, {}: grade then (rows) × grade now (columns)", group_name(g))?;
-        for t in &g.transitions {
-            transition_table(out, t)?;
+        let tables: Vec<&pb::TransitionTable> = g.transitions.iter().filter(|t| t.n > 0).collect();
+        if !tables.is_empty() {
+            writeln!(out, "\nTransitions, {}: grade then (rows) × grade now (columns)", group_name(g))?;
+            for t in tables {
+                transition_table(out, t)?;
+            }
         }
     }
     if let Some(g) = headline.last() {
-        writeln!(out, "\nMean score, {}", group_name(g))?;
-        writeln!(out, "  {:<32} {:>6} {:>6} {:>7}", "indicator", "then", "now", "change")?;
-        for sc in &g.scores {
-            if let Some(mean) = &sc.mean_score
-                && let (Some(then), Some(now)) = (mean.then, mean.now)
-            {
-                writeln!(out, "  {:<32} {:>6.2} {:>6.2} {:>+7.2}", sc.indicator, then, now, now - then)?;
+        let means: Vec<(&str, f64, f64)> = g
+            .scores
+            .iter()
+            .filter_map(|sc| {
+                let mean = sc.mean_score.as_ref()?;
+                Some((sc.indicator.as_str(), mean.then?, mean.now?))
+            })
+            .collect();
+        if !means.is_empty() {
+            writeln!(out, "\nMean score, {}", group_name(g))?;
+            writeln!(out, "  {:<32} {:>6} {:>6} {:>7}", "indicator", "then", "now", "change")?;
+            for (indicator, then, now) in means {
+                writeln!(out, "  {indicator:<32} {then:>6.2} {now:>6.2} {:>+7.2}", now - then)?;
             }
         }
         // Per item, the answer that moved most (the first of equals: for a yes/no
