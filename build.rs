@@ -24,6 +24,7 @@ const PROTOS: &[&str] = &[
     "proto/indikator/v1/maturity.proto",
     "proto/indikator/v1/survey.proto",
     "proto/indikator/v1/round.proto",
+    "proto/indikator/v1/compare.proto",
     "proto/indikator/v1/indikator_service.proto",
 ];
 

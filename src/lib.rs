@@ -11,12 +11,13 @@
 //! methodology  the methodologies as data: item lists, scales, bands, composite tables, labels, provenance
 //! catalogue    the ks-2018 and riksrevisjonen-2015 catalogues as TOML data: loading and validation
 //! scoring      the pure core: validated answers in, scores and grades out
-//! round        whole rounds, pure: compact state per respondent, calibration, tables, its own errors
+//! round        whole rounds, pure: compact state per respondent, calibration, tables, comparing two
+//!              rounds (matching, transitions), its own errors
 //! memory       the server-wide memory budget (a leaf)
 //! proto        generated indikator.v1 code, descriptors, the codec that bounds requests on the wire (a leaf)
 //! grpc         proto <-> domain (validation, conversion), the service, the one place errors become Status
 //! server       plain settings (defaults defined once), middleware, telemetry, start-up and drain
-//! client       indikator batch (in-process or remote) and the health probe
+//! client       indikator batch and indikator compare (in-process or remote) and the health probe
 //! testing      shorthands with the shipped catalogues, for tests, fuzz targets, benches and tools
 //! ```
 //!

@@ -1,6 +1,8 @@
 //! The clients the binary offers: `indikator batch` (round files scored
 //! in-process through the same round code the server runs, or on a server
-//! through the generated client) and `indikator health` (a probe), each able to send a bearer token
+//! through the generated client), `indikator compare` (two round files
+//! compared the same two ways, docs/method.md §7) and `indikator health` (a
+//! probe), each able to send a bearer token
 //! (`--token-file`), and the reports a batch run writes for people and
 //! statistics packages ([`report`]: HTML, CSV).
 //!
@@ -9,6 +11,7 @@
 //! the server.
 
 pub mod batch;
+pub mod compare;
 pub mod health;
 pub mod report;
 pub mod token;

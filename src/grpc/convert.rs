@@ -5,7 +5,7 @@ use crate::domain::{Respondent, RespondentKind, SizeClass};
 use crate::methodology::{GradeLabel, ssb2018 as m};
 use crate::proto::v1 as pb;
 use crate::scoring::maturity::{self, AreaScore, ServiceCoverage};
-use crate::scoring::ssb2018::{Count, Flag, RecruitmentStatus, Results, SourcingGroup};
+use crate::scoring::ssb2018::{COMPOSITES, Count, Flag, RecruitmentStatus, Results, SourcingGroup};
 
 /// Indicators of `ssb-2018` and the answer blocks each needs.
 pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
@@ -268,7 +268,23 @@ pub fn ssb_2018_results(r: &Results) -> pb::Ssb2018Results {
         digital_use: composite(r.digital_use, &m::DIGITAL_USE.grades),
         digital_activity: composite(r.digital_activity, &m::DIGITAL_ACTIVITY.grades),
         service_modes_unknown: u32::from(r.service_modes_unknown),
+        fragile_grades: fragile_grades(r),
     }
+}
+
+/// Grade robustness (docs/method.md §7): each composite and the moves that change it.
+pub fn fragile_grades(r: &Results) -> Vec<pb::FragileGrade> {
+    COMPOSITES
+        .iter()
+        .enumerate()
+        .flat_map(|(k, composite)| {
+            r.robustness.moves(k).map(move |(count, step)| pb::FragileGrade {
+                composite: format!("{}/{}", m::ID, composite.id),
+                indicator: format!("{}/{}", m::ID, count.indicator().id),
+                count_change: i32::from(step),
+            })
+        })
+        .collect()
 }
 
 fn flags(r: &Results) -> Vec<pb::Flag> {

@@ -122,6 +122,16 @@ fn ssb_2018_rules() -> Vec<pb::MethodRule> {
                 .into(),
             Provenance::Reconstructed,
         ),
+        comparing_rounds(),
+        rule(
+            "grade_robustness",
+            "A composite grade is fragile when moving one count indicator across its nearest cut (one area \
+             more or fewer) would change it. Score cards list each fragile grade with the indicator and the \
+             direction; a round summary gives, per composite, the share of fragile grades and how many grades \
+             differ between the published and the relative calibration of the same round."
+                .into(),
+            Provenance::Reconstructed,
+        ),
         rule(
             "comparison_base",
             "The published 2018 tables (Tabell 3.1, 5.1, 5.2) and medians count municipalities only: a round is \
@@ -131,6 +141,23 @@ fn ssb_2018_rules() -> Vec<pb::MethodRule> {
             Provenance::Published,
         ),
     ]
+}
+
+/// Comparing rounds (docs/method.md §7), the same for every methodology.
+fn comparing_rounds() -> pb::MethodRule {
+    rule(
+        "comparing_rounds",
+        "CompareRounds compares two rounds of the same calibration respondent by respondent, matched by \
+         organisation number or, for municipalities, by municipality number through a correspondence table \
+         (old number → new number, many-to-one for mergers), and group by group in the current county \
+         structure: per composite the transition table (grade then × grade now) with the shares that rose, \
+         stayed and fell; per simple score, item answer and KS area the change in percentage points or \
+         points; for the Auditor General's figures the change in pair share and in municipalities with none. \
+         A respondent present in one round only is counted as entered or left, never dropped. The source \
+         wishes for this («følge endringer i svarfordelingene fremover»), it does not define it."
+            .into(),
+        Provenance::Reconstructed,
+    )
 }
 
 /// The rules of a catalogue-driven methodology (docs/method.md §2, §3).
@@ -153,6 +180,7 @@ fn catalogue_rules(id: &str) -> Vec<pb::MethodRule> {
                     .into(),
                 Provenance::Reconstructed,
             ),
+            comparing_rounds(),
         ],
         RIKSREVISJONEN_2015 => vec![
             rule(
@@ -171,6 +199,7 @@ fn catalogue_rules(id: &str) -> Vec<pb::MethodRule> {
                     .into(),
                 Provenance::Published,
             ),
+            comparing_rounds(),
         ],
         _ => Vec::new(),
     }

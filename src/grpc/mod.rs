@@ -1,12 +1,13 @@
 //! The gRPC layer: validates protobuf requests into domain values
 //! ([`validate`]), renders core results and methodology tables as protobuf
 //! ([`convert`], [`describe`]), and implements `indikator.v1.IndicatorService`
-//! ([`service`]). All scoring happens in [`crate::scoring`]; every error
+//! ([`service`]; the round RPCs in [`round`] and [`compare`]). All scoring happens in [`crate::scoring`]; every error
 //! becomes a `tonic::Status` in one place ([`status`]).
 //!
 //! May import `proto`, `memory`, `round`, `scoring`, `catalogue`,
 //! `methodology` and `domain`; never `server` or `client`.
 
+pub mod compare;
 pub mod convert;
 pub mod describe;
 mod log_safe;

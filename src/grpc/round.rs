@@ -11,11 +11,12 @@ use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::proto::wire::{Undecodable, take_undecodable};
+use crate::round::compare::Correspondence;
 use crate::round::figures;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
-    AreaCard, CalibrationMode, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
-    RoundAggregator, RoundConfig, RoundError, RoundLimits, RoundReport,
+    AreaCard, CalibrationMode, CalibrationUsed, Card, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION,
+    RecordAnswers, Rejection, RoundAggregator, RoundConfig, RoundError, RoundLimits, RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;
@@ -146,7 +147,7 @@ where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    fold(inbound, limits, catalogues, None).await.map(|(report, _)| report)
+    fold(inbound, limits, catalogues, None, FoldOptions::default()).await.map(|(report, _)| report)
 }
 
 /// [`fold_round`], with the round's state reserved from `budget` as it
@@ -162,7 +163,53 @@ where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let (report, reservation) = fold(inbound, limits, catalogues, Some(budget)).await?;
+    let (report, reservation) = fold(inbound, limits, catalogues, Some(budget), FoldOptions::default()).await?;
+    Ok((report, reservation.expect("a budget gives a reservation")))
+}
+
+/// How one side of a comparison is folded (docs/method.md §7).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct FoldOptions<'a> {
+    /// Baseline municipalities are folded under their current number.
+    pub correspondence: Option<&'a Correspondence>,
+    /// Field paths are prefixed with this side's name (`baseline`, `current`),
+    /// and a repeated organisation number fails the whole call.
+    pub side: Option<&'static str>,
+    /// A municipality number given by two municipalities fails the whole
+    /// call (matching by municipality number).
+    pub unique_municipalities: bool,
+}
+
+/// The header a comparison side starts with, checked like ScoreRound's.
+pub(super) fn side_config(
+    header: &pb::RoundHeader,
+    catalogues: &Catalogues,
+    prefix: &str,
+) -> Result<(RoundConfig, f64), RoundError> {
+    header_config(header, catalogues).map_err(|e| match e {
+        RoundError::Protocol(pairs) => RoundError::Protocol(
+            pairs
+                .into_iter()
+                .map(|(f, d)| (format!("{prefix}.{}", f.strip_prefix("header.").unwrap_or(&f)), d))
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
+/// [`fold_round_reserving`] for one side of a comparison.
+pub(super) async fn fold_side<S, E>(
+    inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+    budget: &MemoryBudget,
+    options: FoldOptions<'_>,
+) -> Result<(RoundReport, Reservation), RoundError>
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let (report, reservation) = fold(inbound, limits, catalogues, Some(budget), options).await?;
     Ok((report, reservation.expect("a budget gives a reservation")))
 }
 
@@ -171,6 +218,7 @@ async fn fold<S, E>(
     limits: RoundLimits,
     catalogues: &Catalogues,
     budget: Option<&MemoryBudget>,
+    options: FoldOptions<'_>,
 ) -> Result<(RoundReport, Option<Reservation>), RoundError>
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
@@ -185,12 +233,17 @@ where
     if let Some(problem) = take_undecodable() {
         return Err(protocol_error("header", &format!("the round's first message {}", problem.description)));
     }
-    let (config, min_coverage) = header_config(&header, catalogues)?;
+    let (config, min_coverage) = match options.side {
+        Some(side) => side_config(&header, catalogues, &format!("{side}.header.round"))?,
+        None => header_config(&header, catalogues)?,
+    };
     let span = tracing::Span::current();
     span.record("round_id", tracing::field::display(LogSafe(&config.round_id)));
     tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
     let mut round = RoundAggregator::new(config, catalogues.clone(), min_coverage);
     let mut reservation = budget.map(MemoryBudget::reservation);
+    // At most one entry per municipality number.
+    let mut municipalities: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
     while let Some(message) = inbound.next().await.transpose().map_err(inbound_error)? {
         if let Some(problem) = take_undecodable() {
             let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field };
@@ -224,16 +277,53 @@ where
             }
             Some(pb::score_round_request::Item::Record(record)) => {
                 match validate::survey_response(record.response.as_ref(), "response", catalogues) {
-                    Ok(v) => round.add(
-                        &record.record_id,
-                        &v.respondent,
-                        RecordAnswers {
-                            ssb_2018: v.ssb_2018.as_ref(),
-                            ks_2018: v.ks_2018.as_deref(),
-                            ks_2018_chosen: v.ks_2018_chosen.as_ref(),
-                            riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
-                        },
-                    ),
+                    Ok(v) if options.side.is_some() && round.has_scored(v.respondent.organisation_number) => {
+                        let side = options.side.unwrap_or_default();
+                        return Err(RoundError::Protocol(vec![(
+                            format!("{side}.records[{}].response.respondent.organisation_number", round.received()),
+                            format!(
+                                "organisation number {} appears twice in the {side} round (again in record {:?}); \
+                                 nothing was compared",
+                                v.respondent.organisation_number,
+                                validate::clip(&record.record_id, 64)
+                            ),
+                        )]));
+                    }
+                    Ok(v)
+                        if options.unique_municipalities
+                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                            && let Some(number) = v.respondent.municipality
+                            && let Some(first) = municipalities.get(&number.value()) =>
+                    {
+                        let side = options.side.unwrap_or_default();
+                        return Err(RoundError::Protocol(vec![(
+                            format!("{side}.records[{}].response.respondent.municipality_number", round.received()),
+                            format!(
+                                "municipality number {number} is given by two respondents of the {side} round \
+                                 (records {first:?} and {:?}): matching by municipality number needs one \
+                                 respondent per municipality",
+                                validate::clip(&record.record_id, 64)
+                            ),
+                        )]));
+                    }
+                    Ok(v) => {
+                        if options.unique_municipalities
+                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                            && let Some(number) = v.respondent.municipality
+                        {
+                            municipalities.insert(number.value(), validate::clip(&record.record_id, 64));
+                        }
+                        round.add(
+                            &record.record_id,
+                            &options.correspondence.and_then(|c| c.apply(&v.respondent)).unwrap_or(v.respondent),
+                            RecordAnswers {
+                                ssb_2018: v.ssb_2018.as_ref(),
+                                ks_2018: v.ks_2018.as_deref(),
+                                ks_2018_chosen: v.ks_2018_chosen.as_ref(),
+                                riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+                            },
+                        )
+                    }
                     Err(violations) => {
                         let message = violations.message();
                         let pairs = violations
@@ -315,21 +405,29 @@ fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaSc
         .collect()
 }
 
+/// A round's score card as `IndicatorResults` (scored under the round's calibration).
+pub(super) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::IndicatorResults {
+    let catalogues = &report.catalogues;
+    let ks_results = card.ks_2018.as_ref().map(|areas| {
+        let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
+        convert::ks_results(&catalogues.ks_2018, &scores)
+    });
+    let services =
+        card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
+    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services)
+}
+
 impl Iterator for RoundOutput {
     type Item = pb::ScoreRoundResponse;
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(card) = self.report.next_card(&mut self.next_card) {
-            let catalogues = &self.report.catalogues;
-            let ks = &catalogues.ks_2018;
-            let ks_results = card.ks_2018.as_ref().map(|areas| {
-                let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
-                convert::ks_results(ks, &scores)
-            });
-            let services =
-                card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
-            let results = convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services);
-            let ks_2018 = card.ks_2018.as_ref().map(|areas| area_score_cards(ks, areas)).unwrap_or_default();
+            let results = card_results(&self.report, &card);
+            let ks_2018 = card
+                .ks_2018
+                .as_ref()
+                .map(|areas| area_score_cards(&self.report.catalogues.ks_2018, areas))
+                .unwrap_or_default();
             return Some(pb::ScoreRoundResponse {
                 item: Some(pb::score_round_response::Item::ScoreCard(pb::ScoreCard {
                     record_id: card.record_id.to_owned(),
@@ -379,8 +477,32 @@ pub fn summary(report: &RoundReport, rejections_budget: usize) -> pb::RoundSumma
             spent <= rejections_budget
         })
         .collect();
-    let c = &report.calibration;
-    let calibration = pb::CalibrationReport {
+    let calibration = calibration_report(&report.calibration);
+    pb::RoundSummary {
+        round_id: report.config.round_id.clone(),
+        survey_year: u32::from(report.config.survey_year),
+        accounting: Some(pb::RoundAccounting {
+            received: report.received,
+            scored: report.scored,
+            rejected: report.rejections.len() as u64,
+            rejections: listed,
+            parts: report
+                .tables
+                .get(GroupKey::Overall)
+                .map(|g| round_report::parts(g, &report.items))
+                .unwrap_or_default(),
+        }),
+        calibration: Some(calibration),
+        groups: report.tables.groups().map(|(key, g)| group_tables(key, g, report)).collect(),
+        min_coverage: report.min_coverage,
+        published_figures: round_report::figures(&figures::checks(&report.tables, &report.items, &report.catalogues)),
+        item_layout: round_report::item_layout(&report.items),
+    }
+}
+
+/// The calibration a round used, beside the published and the derived cuts.
+pub fn calibration_report(c: &CalibrationUsed) -> pb::CalibrationReport {
+    pb::CalibrationReport {
         used: calibration_enum(c.mode) as i32,
         indicators: Count::ALL
             .iter()
@@ -401,26 +523,6 @@ pub fn summary(report: &RoundReport, rejections_budget: usize) -> pb::RoundSumma
             })
             .collect(),
         base: CALIBRATION_BASE.into(),
-    };
-    pb::RoundSummary {
-        round_id: report.config.round_id.clone(),
-        survey_year: u32::from(report.config.survey_year),
-        accounting: Some(pb::RoundAccounting {
-            received: report.received,
-            scored: report.scored,
-            rejected: report.rejections.len() as u64,
-            rejections: listed,
-            parts: report
-                .tables
-                .get(GroupKey::Overall)
-                .map(|g| round_report::parts(g, &report.items))
-                .unwrap_or_default(),
-        }),
-        calibration: Some(calibration),
-        groups: report.tables.groups().map(|(key, g)| group_tables(key, g, report)).collect(),
-        min_coverage: report.min_coverage,
-        published_figures: round_report::figures(&figures::checks(&report.tables, &report.items, &report.catalogues)),
-        item_layout: round_report::item_layout(&report.items),
     }
 }
 
@@ -459,9 +561,9 @@ fn service_tables(s: &ServiceTables, catalogue: &Catalogue) -> Option<pb::Servic
     })
 }
 
-fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::GroupTables {
-    let catalogues = &report.catalogues;
-    let (dimension, key, label) = match key {
+/// A group's dimension, key and human-readable label.
+pub fn group_label(key: GroupKey) -> (pb::GroupDimension, String, String) {
+    match key {
         GroupKey::Overall => (pb::GroupDimension::Overall, "all".to_owned(), "Alle".to_owned()),
         GroupKey::Kind(kind) => {
             let label = match kind {
@@ -481,7 +583,12 @@ fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::Gro
             let name = crate::domain::regions()[usize::from(region)];
             (pb::GroupDimension::Region, name.to_owned(), name.to_owned())
         }
-    };
+    }
+}
+
+fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::GroupTables {
+    let catalogues = &report.catalogues;
+    let (dimension, key, label) = group_label(key);
     let composites = [&m::DIGITAL_PRIORITY, &m::DIGITAL_USE, &m::DIGITAL_ACTIVITY];
     let hindrance_rows = || m::HINDRANCE_GROUPS.iter().map(|i| i.key.to_uppercase()).collect::<Vec<_>>();
     pb::GroupTables {
@@ -506,10 +613,16 @@ fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::Gro
         composites: composites
             .iter()
             .enumerate()
-            .map(|(i, c)| pb::GradeDistribution {
-                indicator: format!("{}/{}", m::ID, c.id),
-                n: g.per_grade[i].iter().sum(),
-                per_grade: g.per_grade[i].to_vec(),
+            .map(|(i, c)| {
+                let n = g.per_grade[i].iter().sum();
+                pb::GradeDistribution {
+                    indicator: format!("{}/{}", m::ID, c.id),
+                    n,
+                    per_grade: g.per_grade[i].to_vec(),
+                    fragile: g.fragile[i],
+                    share_fragile: share(g.fragile[i], n),
+                    differ_between_calibrations: g.differ_between_calibrations[i],
+                }
             })
             .collect(),
         competence: Some(pb::CompetenceTables {

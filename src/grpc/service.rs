@@ -13,6 +13,7 @@ use crate::scoring::maturity;
 use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
+use super::compare::{CompareOutput, fold_comparison};
 use super::round::{RoundOutput, fold_round_reserving, score_stream_record, undecodable_record};
 use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
@@ -173,6 +174,36 @@ impl IndicatorService for IndicatorApi {
         let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
         let outbound = futures::stream::iter(output).map(move |m| {
             let _held = &reservation;
+            Ok(m)
+        });
+        Ok(Response::new(Box::pin(outbound)))
+    }
+
+    type CompareRoundsStream = ResponseStream<pb::CompareRoundsResponse>;
+
+    /// Reads both rounds first (so a failing comparison emits nothing), then
+    /// streams comparison cards and the summary as the client reads them.
+    async fn compare_rounds(
+        &self,
+        request: Request<Streaming<pb::CompareRoundsRequest>>,
+    ) -> Result<Response<Self::CompareRoundsStream>, Status> {
+        let in_flight = RoundInFlight::start(&self.metrics);
+        let (comparison, reservations) =
+            fold_comparison(request.into_inner(), self.round_limits, &self.catalogues, &self.budget)
+                .await
+                .map_err(Status::from)?;
+        drop(in_flight);
+        let (baseline, current) = (&comparison.baseline, &comparison.current);
+        self.count(
+            "CompareRounds",
+            baseline.scored + current.scored,
+            (baseline.rejections.len() + current.rejections.len()) as u64,
+        );
+        let (matched, entered, left) = comparison.totals();
+        tracing::info!(matched, entered, left, "rounds compared");
+        // Both rounds' state stays reserved until the last message is sent.
+        let outbound = futures::stream::iter(CompareOutput::new(comparison)).map(move |m| {
+            let _held = &reservations;
             Ok(m)
         });
         Ok(Response::new(Box::pin(outbound)))

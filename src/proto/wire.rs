@@ -302,6 +302,8 @@ fn bounded_root<U: 'static>() -> Option<(usize, Streamed)> {
         (".indikator.v1.ScoreStreamRequest", Streamed::Stream)
     } else if id == TypeId::of::<pb::ScoreRoundRequest>() {
         (".indikator.v1.ScoreRoundRequest", Streamed::Round)
+    } else if id == TypeId::of::<pb::CompareRoundsRequest>() {
+        (".indikator.v1.CompareRoundsRequest", Streamed::Compare)
     } else {
         return None;
     };
@@ -313,6 +315,8 @@ enum Streamed {
     No,
     Stream,
     Round,
+    /// CompareRounds: records as in a round (field 2), headers in field 1.
+    Compare,
 }
 
 thread_local! {
@@ -368,6 +372,12 @@ fn placeholder<U: 'static>(streamed: Streamed, bytes: &[u8]) -> Option<U> {
             let record_id = length_delimited(bytes, 2).map(record_id).unwrap_or_default();
             Box::new(pb::ScoreRoundRequest {
                 item: Some(pb::score_round_request::Item::Record(pb::RoundRecord { record_id, response: None })),
+            })
+        }
+        Streamed::Compare => {
+            let record_id = length_delimited(bytes, 2).map(record_id).unwrap_or_default();
+            Box::new(pb::CompareRoundsRequest {
+                item: Some(pb::compare_rounds_request::Item::Record(pb::RoundRecord { record_id, response: None })),
             })
         }
     };
@@ -458,7 +468,9 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
         let problem = Undecodable {
             // Paths of records are relative to the record, like validation's.
             field: match streamed {
-                Streamed::Round => problem.field.strip_prefix("record.").unwrap_or(&problem.field).to_owned(),
+                Streamed::Round | Streamed::Compare => {
+                    problem.field.strip_prefix("record.").unwrap_or(&problem.field).to_owned()
+                }
                 _ => problem.field,
             },
             description: problem.description,

@@ -163,6 +163,13 @@ impl SeenNumbers {
     }
 
     /// Marks `number` as seen; `false` when it already was.
+    /// Whether `number` was inserted.
+    pub fn contains(&self, number: OrganisationNumber) -> bool {
+        let bit = (number.value() / 10) as usize;
+        let (page, bit) = (bit / BITS_PER_PAGE, bit % BITS_PER_PAGE);
+        self.pages.get(page).and_then(Option::as_ref).is_some_and(|words| words[bit / 64] & 1u64 << (bit % 64) != 0)
+    }
+
     pub fn insert(&mut self, number: OrganisationNumber) -> bool {
         let bit = (number.value() / 10) as usize;
         let (page, bit) = (bit / BITS_PER_PAGE, bit % BITS_PER_PAGE);

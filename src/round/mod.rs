@@ -22,6 +22,7 @@
 //! own ([`RoundError`]), turned into statuses by the gRPC layer.
 
 mod compact;
+pub mod compare;
 pub mod figures;
 pub mod items;
 pub mod tables;
@@ -453,6 +454,11 @@ impl RoundAggregator {
         self.received
     }
 
+    /// Whether a respondent with this organisation number was already scored.
+    pub fn has_scored(&self, number: OrganisationNumber) -> bool {
+        self.seen.contains(number)
+    }
+
     /// Folds a record that passed validation. It is still rejected when its
     /// survey year is not the round's or its respondent was already scored.
     pub fn add_valid(&mut self, record_id: &str, respondent: &Respondent, answers: Option<&Answers>) {
@@ -601,6 +607,13 @@ impl RoundAggregator {
                 Calibrations(std::array::from_fn(|i| derived[i].unwrap_or(published.0[i])))
             }
         };
+        // The other calibration, graded in the same pass to count the grades it
+        // would change (docs/method.md §7).
+        let other = match self.config.calibration {
+            CalibrationMode::Published => Calibrations(std::array::from_fn(|i| derived[i].unwrap_or(used.0[i]))),
+            CalibrationMode::Relative => Calibrations::published(),
+        };
+        let other = (other != used).then_some(other);
         let calibration =
             CalibrationUsed { mode: self.config.calibration, used, derived, medians, median_base, nonzero };
         let areas = shape.ks_areas;
@@ -622,7 +635,10 @@ impl RoundAggregator {
                 levels::unpack(packed, shape.services(), &mut unpacked);
                 unpacked.as_slice()
             });
-            tables.add(tables::Graded { record, results: results.as_ref(), ks, levels }, &shape);
+            let other_grades = other
+                .filter(|_| record.has(SSB_2018))
+                .map(|other| ssb2018::grade(&record.measures(), &other).composites());
+            tables.add(tables::Graded { record, results: results.as_ref(), ks, levels, other_grades }, &shape);
             if let Some(scores) = ks {
                 let region = record.county.map_or("", |c| c.county().region.as_str());
                 let sums = ks_regions.entry(region).or_insert_with(|| vec![(0.0, 0); areas]);

@@ -51,6 +51,11 @@ pub struct GroupTables {
     pub median_zeros: [u64; 6],
     /// Per composite (priority, use, activity): respondents per grade 0–4.
     pub per_grade: [[u64; 5]; 3],
+    /// Per composite: fragile grades (docs/method.md §7, grade robustness).
+    pub fragile: [u64; 3],
+    /// Per composite: grades that differ under the round's other calibration
+    /// (published ↔ relative).
+    pub differ_between_calibrations: [u64; 3],
     /// Per [`RecruitmentStatus`].
     pub recruitment: [u64; 3],
     /// Per hindrance group (low, neither, high, unknown).
@@ -186,11 +191,14 @@ pub struct Graded<'a> {
     pub ks: Option<&'a [Option<f64>]>,
     /// Service levels (255 = not reported); `None` without the block.
     pub levels: Option<&'a [u8]>,
+    /// The composite grades under the round's other calibration; `None` when
+    /// both calibrations are the same (or without the block).
+    pub other_grades: Option<[Option<u8>; 3]>,
 }
 
 impl GroupTables {
     fn add(&mut self, graded: Graded<'_>, shape: &Shape) {
-        let Graded { record, results, ks, levels } = graded;
+        let Graded { record, results, ks, levels, other_grades } = graded;
         self.n += 1;
         if let Some(scores) = ks {
             self.ks.resize(shape.ks_areas, (0.0, 0));
@@ -219,9 +227,13 @@ impl GroupTables {
                 self.median_zeros[count as usize] += 1;
             }
         }
-        for (i, grade) in [r.digital_priority, r.digital_use, r.digital_activity].into_iter().enumerate() {
+        for (i, grade) in r.composites().into_iter().enumerate() {
             if let Some(g) = grade {
                 self.per_grade[i][usize::from(g)] += 1;
+                self.fragile[i] += u64::from(r.robustness.is_fragile(i));
+            }
+            if let Some(other) = other_grades {
+                self.differ_between_calibrations[i] += u64::from(other[i] != grade);
             }
         }
         if let Some(status) = r.recruitment {

@@ -195,9 +195,89 @@ pub struct Results {
     pub sourcing_group: Option<SourcingGroup>,
     pub service_modes_unknown: u8,
     pub flags: Flags,
+    /// Which composite grades one count more or fewer would change
+    /// (docs/method.md §7, grade robustness).
+    pub robustness: Robustness,
+}
+
+/// The three composites, in the order results and tables list them.
+pub const COMPOSITES: [&m::Composite; 3] = [&m::DIGITAL_PRIORITY, &m::DIGITAL_USE, &m::DIGITAL_ACTIVITY];
+
+/// Grade robustness (docs/method.md §7): per composite (priority, use,
+/// activity), the count indicators that, moved one count across their nearest
+/// cut, would change the grade. A grade is fragile when any would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Robustness {
+    /// Per composite: bit `c` set = one count more on [`Count`] `c` changes the grade.
+    up: [u8; 3],
+    /// Per composite: bit `c` set = one count fewer on [`Count`] `c` changes the grade.
+    down: [u8; 3],
+}
+
+impl Robustness {
+    /// Whether composite `composite` (index into [`COMPOSITES`]) is fragile.
+    pub fn is_fragile(&self, composite: usize) -> bool {
+        self.up[composite] | self.down[composite] != 0
+    }
+
+    /// The moves that change composite `composite`: (indicator, +1 or −1), in
+    /// [`Count`] order, the increase first.
+    pub fn moves(&self, composite: usize) -> impl Iterator<Item = (Count, i8)> + '_ {
+        Count::ALL.into_iter().flat_map(move |count| {
+            let bit = 1 << count as u8;
+            let up = (self.up[composite] & bit != 0).then_some((count, 1));
+            let down = (self.down[composite] & bit != 0).then_some((count, -1));
+            up.into_iter().chain(down)
+        })
+    }
+}
+
+/// The composite grades (priority, use, activity) of a set of simple scores.
+fn composites(score: [Option<u8>; 6]) -> [Option<u8>; 3] {
+    let both = |a: Option<u8>, b: Option<u8>| a.zip(b);
+    let s = |count: Count| score[count as usize];
+    let priority = both(s(Count::Strategy), s(Count::Projects)).map(|(s, p)| m::DIGITAL_PRIORITY.table.grade(s, p));
+    let digital_use = both(s(Count::Cloud), s(Count::Procurement)).map(|(c, d)| m::DIGITAL_USE.table.grade(c, d));
+    let activity = both(digital_use, s(Count::ServiceOffer)).map(|(u, o)| m::DIGITAL_ACTIVITY.table.grade(u, o));
+    [priority, digital_use, activity]
+}
+
+/// Grade robustness of `simple` under `calibrations`: every count moved one
+/// up and one down (within 0..=max), regraded through the composite tables.
+fn robustness(simple: &[Option<Simple>; 6], calibrations: &Calibrations) -> Robustness {
+    let scores = simple.map(|s| s.map(|s| s.score));
+    let grades = composites(scores);
+    let mut r = Robustness::default();
+    for count in Count::ALL {
+        let Some(Simple { score, count: n }) = simple[count as usize] else { continue };
+        let max = count.indicator().max_count;
+        for (step, moved) in [(1i8, u32::from(n) + 1), (-1, u32::from(n).wrapping_sub(1))] {
+            if moved > max {
+                continue;
+            }
+            let moved_score = calibrations.get(count).score(moved);
+            if moved_score == score {
+                continue;
+            }
+            let mut changed = scores;
+            changed[count as usize] = Some(moved_score);
+            for (k, grade) in composites(changed).into_iter().enumerate() {
+                if grade != grades[k] {
+                    let masks = if step > 0 { &mut r.up } else { &mut r.down };
+                    masks[k] |= 1 << count as u8;
+                }
+            }
+        }
+    }
+    r
 }
 
 impl Results {
+    /// The composite grades, in [`COMPOSITES`] order.
+    pub fn composites(&self) -> [Option<u8>; 3] {
+        [self.digital_priority, self.digital_use, self.digital_activity]
+    }
+
     pub fn simple(&self, count: Count) -> Option<Simple> {
         self.simple[count as usize]
     }
@@ -288,14 +368,7 @@ pub fn grade(measures: &Measures, calibrations: &Calibrations) -> Results {
         measures.counts[count as usize].map(|n| Simple { score: calibrations.get(count).score(u32::from(n)), count: n })
     });
     let score = |count: Count| simple[count as usize].map(|s| s.score);
-    let both = |a: Option<u8>, b: Option<u8>| a.zip(b);
-
-    let digital_priority =
-        both(score(Count::Strategy), score(Count::Projects)).map(|(s, p)| m::DIGITAL_PRIORITY.table.grade(s, p));
-    let digital_use =
-        both(score(Count::Cloud), score(Count::Procurement)).map(|(c, d)| m::DIGITAL_USE.table.grade(c, d));
-    let digital_activity =
-        both(digital_use, score(Count::ServiceOffer)).map(|(u, o)| m::DIGITAL_ACTIVITY.table.grade(u, o));
+    let [digital_priority, digital_use, digital_activity] = composites(simple.map(|s| s.map(|s| s.score)));
     let sourcing_group = score(Count::InternalCapacity)
         .map(|s| if s >= INTERNAL_SOURCING_MIN_SCORE { SourcingGroup::Internal } else { SourcingGroup::External });
 
@@ -309,6 +382,7 @@ pub fn grade(measures: &Measures, calibrations: &Calibrations) -> Results {
         sourcing_group,
         service_modes_unknown: measures.service_modes_unknown,
         flags: measures.flags,
+        robustness: robustness(&simple, calibrations),
     }
 }
 
@@ -507,5 +581,134 @@ mod tests {
         assert_eq!(r.competence_profile(), Some((SourcingGroup::Internal, RecruitmentStatus::Struggled)));
         assert_eq!(r.hindrance, Some(Hindrance::High));
         assert_eq!(r.service_modes_unknown, 1);
+    }
+
+    /// Measures with the given counts (others absent) graded under the published bands.
+    fn graded(counts: &[(Count, u32)]) -> Results {
+        let mut measures = Measures::default();
+        for &(count, n) in counts {
+            measures.counts[count as usize] = Some(n as u8);
+        }
+        grade(&measures, &Calibrations::published())
+    }
+
+    /// A count scoring `score` one count below its next cut (`up`) or at the
+    /// bottom of its band (`!up`); `None` when no cut lies that way.
+    fn beside_cut(count: Count, score: u8, up: bool) -> Option<u32> {
+        let indicator = count.indicator();
+        let band = indicator.published.bands(indicator.max_count)[usize::from(score)];
+        match (up, score) {
+            (true, 4) | (false, 0) => None,
+            (true, _) => Some(band.max_count),
+            (false, _) => Some(band.min_count),
+        }
+    }
+
+    fn moved(r: &Results, composite: usize, count: Count, step: i8) -> bool {
+        r.robustness.moves(composite).any(|m| m == (count, step))
+    }
+
+    /// docs/method.md §7: for every cell of the digital priority and digital use
+    /// tables, a response one count below or above a cut on the row or the column
+    /// indicator is flagged on that indicator exactly when the neighbouring cell's
+    /// grade differs.
+    #[test]
+    fn fragile_exactly_where_the_neighbouring_cell_differs_in_the_simple_composites() {
+        let tables = [
+            (0, &m::DIGITAL_PRIORITY, Count::Strategy, Count::Projects),
+            (1, &m::DIGITAL_USE, Count::Cloud, Count::Procurement),
+        ];
+        let mut checked = 0;
+        for (k, composite, rows, columns) in tables {
+            for (r, c, grade) in composite.table.cells() {
+                for (axis, up) in [(rows, true), (rows, false), (columns, true), (columns, false)] {
+                    let on_rows = axis == rows;
+                    let (score, other, other_score) = if on_rows { (r, columns, c) } else { (c, rows, r) };
+                    let Some(n) = beside_cut(axis, score, up) else { continue };
+                    let m = beside_cut(other, other_score, false).unwrap_or(0);
+                    let results = graded(&[(axis, n), (other, m)]);
+                    assert_eq!(results.composites()[k], Some(grade));
+                    let next = if up { score + 1 } else { score - 1 };
+                    let neighbour =
+                        if on_rows { composite.table.grade(next, c) } else { composite.table.grade(r, next) };
+                    let step = if up { 1 } else { -1 };
+                    assert_eq!(
+                        moved(&results, k, axis, step),
+                        neighbour != grade,
+                        "{} cell ({r}, {c}), {axis:?} {step:+}",
+                        composite.id
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        // Each 5×5 table has 2 × 2 × 20 edges between neighbouring cells.
+        assert_eq!(checked, 2 * 80);
+    }
+
+    /// The activity table's rows are the use grade: for every use cell and every
+    /// service-offer score, moving cloud or procurement one count across a cut is
+    /// flagged on the activity grade exactly when the activity cell it leads to
+    /// differs; moving the service offer, exactly when the neighbouring column differs.
+    #[test]
+    fn fragile_exactly_where_the_neighbouring_cell_differs_in_digital_activity() {
+        let (activity, digital_use) = (&m::DIGITAL_ACTIVITY.table, &m::DIGITAL_USE.table);
+        let mut cells = std::collections::BTreeSet::new();
+        for (c, d, u) in digital_use.cells() {
+            for o in 0..5u8 {
+                let grade = activity.grade(u, o);
+                for (axis, up) in [
+                    (Count::Cloud, true),
+                    (Count::Cloud, false),
+                    (Count::Procurement, true),
+                    (Count::Procurement, false),
+                    (Count::ServiceOffer, true),
+                    (Count::ServiceOffer, false),
+                ] {
+                    let score = match axis {
+                        Count::Cloud => c,
+                        Count::Procurement => d,
+                        _ => o,
+                    };
+                    let Some(n) = beside_cut(axis, score, up) else { continue };
+                    let next = if up { score + 1 } else { score - 1 };
+                    let at =
+                        |count: Count, s: u8| if count == axis { n } else { beside_cut(count, s, false).unwrap_or(0) };
+                    let results = graded(&[
+                        (Count::Cloud, at(Count::Cloud, c)),
+                        (Count::Procurement, at(Count::Procurement, d)),
+                        (Count::ServiceOffer, at(Count::ServiceOffer, o)),
+                    ]);
+                    assert_eq!(results.digital_activity, Some(grade));
+                    let neighbour = match axis {
+                        Count::Cloud => activity.grade(digital_use.grade(next, d), o),
+                        Count::Procurement => activity.grade(digital_use.grade(c, next), o),
+                        _ => activity.grade(u, next),
+                    };
+                    let step = if up { 1 } else { -1 };
+                    assert_eq!(
+                        moved(&results, 2, axis, step),
+                        neighbour != grade,
+                        "use cell ({c}, {d}) = {u}, offer {o}, {axis:?} {step:+}"
+                    );
+                    cells.insert((u, o));
+                }
+            }
+        }
+        assert_eq!(cells.len(), 25, "every cell of the activity table is reached");
+    }
+
+    #[test]
+    fn a_grade_deep_inside_its_bands_is_not_fragile() {
+        // Strategy 11 (score 3, band 10–11) and projects 8 (score 3, band 7–8):
+        // grade 4 (S ≥ 3 and P ≥ 3). Strategy 12 scores 4 and projects 9 scores 4,
+        // both still grade 4; strategy 10 and projects 7 stay in their bands.
+        let r = graded(&[(Count::Strategy, 11), (Count::Projects, 8)]);
+        assert_eq!(r.digital_priority, Some(4));
+        assert!(!r.robustness.is_fragile(0));
+        // Strategy 10 is the bottom of band 3: one fewer (9) is score 2, grade 3.
+        let r = graded(&[(Count::Strategy, 10), (Count::Projects, 8)]);
+        assert!(r.robustness.is_fragile(0));
+        assert_eq!(r.robustness.moves(0).collect::<Vec<_>>(), vec![(Count::Strategy, -1)]);
     }
 }

@@ -601,6 +601,15 @@ mod panicking {
         ) -> Result<Response<Self::ScoreRoundStream>, Status> {
             Err(Status::unimplemented("test service"))
         }
+
+        type CompareRoundsStream = Out<pb::CompareRoundsResponse>;
+
+        async fn compare_rounds(
+            &self,
+            _: Request<Streaming<pb::CompareRoundsRequest>>,
+        ) -> Result<Response<Self::CompareRoundsStream>, Status> {
+            Err(Status::unimplemented("test service"))
+        }
     }
 }
 

@@ -129,7 +129,7 @@ async fn each_unary_json_route_answers_what_its_grpc_method_answers() {
 }
 
 #[tokio::test]
-async fn json_lines_rounds_and_streams_answer_what_the_grpc_streams_answer() {
+async fn json_lines_rounds_streams_and_comparisons_answer_what_the_grpc_streams_answer() {
     let app = spawn_app_with(settings()).await;
     let mut client = app.client.clone();
 
@@ -155,6 +155,29 @@ async fn json_lines_rounds_and_streams_answer_what_the_grpc_streams_answer() {
     }
     assert_eq!(lines::<pb::ScoreStreamResponse>(&answer.body), expected);
     assert_eq!(expected.len(), requests.len());
+
+    // CompareRounds: the example round against itself.
+    let side = lines::<pb::ScoreRoundRequest>(ROUND.as_bytes()).into_iter().map(|m| pb::CompareRoundsRequest {
+        item: Some(match m.item.unwrap() {
+            pb::score_round_request::Item::Header(round) => {
+                pb::compare_rounds_request::Item::Header(pb::CompareRoundHeader {
+                    round: Some(round),
+                    ..Default::default()
+                })
+            }
+            pb::score_round_request::Item::Record(record) => pb::compare_rounds_request::Item::Record(record),
+        }),
+    });
+    let requests: Vec<pb::CompareRoundsRequest> = side.clone().chain(side).collect();
+    let answer = call(&app.address, "POST", "/v1/rounds:compare", &[NDJSON], to_lines(&requests)).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let mut grpc = client.compare_rounds(futures::stream::iter(requests)).await.unwrap().into_inner();
+    let mut expected = Vec::new();
+    while let Some(m) = grpc.message().await.unwrap() {
+        expected.push(m);
+    }
+    assert_eq!(lines::<pb::CompareRoundsResponse>(&answer.body), expected);
+    assert_eq!(expected.len(), 377 + 1, "a card per respondent, then the summary");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 
 mod auth;
 mod batch;
+mod compare;
 mod configuration;
 mod faults;
 mod figures;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use indikator::catalogue::{CatalogueError, Catalogues};
 use indikator::client::batch::{BatchJob, InputFormat};
+use indikator::client::compare::CompareJob;
 use indikator::client::health::HealthProbe;
 use indikator::proto::v1 as pb;
 use indikator::round::RoundLimits;
@@ -74,6 +75,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Score a round file on a server, or in-process without `--server`.
     Batch(BatchArgs),
+    /// Compare two round files respondent by respondent (docs/method.md §7),
+    /// on a server or in-process without `--server`.
+    Compare(CompareArgs),
     /// Check a server's gRPC health; exits 0 when SERVING (for probes).
     Health(HealthArgs),
 }
@@ -129,6 +133,53 @@ pub struct BatchArgs {
     /// as `authorization: Bearer …`.
     #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
     pub token_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    /// The baseline round file (JSON Lines or CSV, as for `batch`).
+    pub baseline: PathBuf,
+    /// The current round file.
+    pub current: PathBuf,
+    /// A correspondence file: `old,new` municipality numbers per line (e.g.
+    /// the 2020 reform's mergers); municipalities then match by number.
+    #[arg(long, value_name = "FILE")]
+    pub correspondence: Option<PathBuf>,
+    /// Server to compare on, e.g. `http://localhost:50051`; in-process without it.
+    #[arg(long, env = "INDIKATOR_SERVER")]
+    pub server: Option<String>,
+    /// Write every comparison card and the summary as JSON Lines here.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// In-process only: most records each round may carry.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub max_round_records: u64,
+    /// In-process only: a directory of catalogue TOML files replacing the
+    /// shipped `ks-2018` / `riksrevisjonen-2015` (as `serve --catalogue-dir`).
+    #[arg(long)]
+    pub catalogue_dir: Option<PathBuf>,
+    /// Do not print the report.
+    #[arg(long)]
+    pub quiet: bool,
+    /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
+    /// as `authorization: Bearer …`.
+    #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// The compare job from its flags; loads the catalogues.
+pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
+    Ok(CompareJob {
+        baseline: a.baseline.clone(),
+        current: a.current.clone(),
+        correspondence: a.correspondence.clone(),
+        server: a.server.clone(),
+        out: a.out.clone(),
+        max_records: a.max_round_records,
+        catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
+        print: !a.quiet,
+        token_file: a.token_file.clone(),
+    })
 }
 
 /// `--format`.

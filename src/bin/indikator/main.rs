@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{BatchArgs, Cli, Command, HealthArgs, ServeArgs};
+use cli::{BatchArgs, Cli, Command, CompareArgs, HealthArgs, ServeArgs};
 use indikator::server::telemetry::{LogFormat, LogSettings};
 use indikator::server::{self, telemetry};
 
@@ -15,6 +15,7 @@ async fn main() -> std::process::ExitCode {
         None => serve(cli.serve).await,
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Batch(args)) => batch(&args).await,
+        Some(Command::Compare(args)) => compare(&args).await,
         Some(Command::Health(args)) => return health(&args).await,
     };
     match result {
@@ -75,5 +76,18 @@ async fn batch(args: &BatchArgs) -> Result<(), Box<dyn std::error::Error + Send 
         accounting.rejected,
         plural(outcome.cards, "score card", "score cards")
     );
+    Ok(())
+}
+
+async fn compare(args: &CompareArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let log = LogSettings {
+        format: LogFormat::Text,
+        filter: std::env::var("INDIKATOR_LOG").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "warn".into()),
+    };
+    let telemetry = telemetry::init(&log)?;
+    let outcome = indikator::client::compare::run(&cli::compare_job(args)?).await;
+    telemetry.shutdown().await;
+    let outcome = outcome?;
+    eprintln!("{}", plural(outcome.highlights.cards, "comparison card", "comparison cards"));
     Ok(())
 }

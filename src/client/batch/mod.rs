@@ -25,7 +25,7 @@ use crate::grpc::round::{RoundOutput, fold_round};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
 
-pub use reader::{InputFormat, RoundFile};
+pub use reader::{HeaderOverride, InputFormat, RoundFile};
 
 /// Everything `indikator batch` was asked to do.
 #[derive(Debug, Clone)]

@@ -1,0 +1,257 @@
+//! `indikator compare`: reads two round files (the baseline, then the current
+//! round; JSON Lines or CSV, read by the batch reader) and a correspondence
+//! file, compares them on a server (`--server`) or in-process with the same
+//! code the server runs (docs/method.md §7), prints the transition tables and
+//! the largest changes, and on request writes every message as JSON Lines.
+
+mod print;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use futures::{Stream, StreamExt};
+
+use crate::catalogue::Catalogues;
+use crate::client::batch::{BatchError, HeaderOverride, InputFormat, RoundFile};
+use crate::grpc::compare::{CompareOutput, fold_comparison};
+use crate::memory::MemoryBudget;
+use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use crate::round::RoundLimits;
+use crate::round::compare::Correspondence;
+
+pub use print::{Highlights, report};
+
+/// Everything `indikator compare` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CompareJob {
+    pub baseline: PathBuf,
+    pub current: PathBuf,
+    /// A correspondence file: `old,new` municipality numbers per line.
+    pub correspondence: Option<PathBuf>,
+    /// `None`: compare in-process.
+    pub server: Option<String>,
+    /// Where to write every message of the comparison as JSON Lines.
+    pub out: Option<PathBuf>,
+    /// In-process only: the round size limit (per round).
+    pub max_records: u64,
+    /// In-process: the catalogues answers are scored against.
+    pub catalogues: Catalogues,
+    /// Print the transition tables and largest changes to stdout.
+    pub print: bool,
+    /// With a server: a file holding the access token to send.
+    pub token_file: Option<PathBuf>,
+}
+
+/// What a comparison produced: the summary and what the report shows of the cards.
+#[derive(Debug)]
+pub struct CompareOutcome {
+    pub summary: pb::ComparisonSummary,
+    pub highlights: Highlights,
+}
+
+/// Reads a correspondence file: one `old,new` pair of municipality numbers per
+/// line (a comma, semicolon or tab between them); blank lines, lines starting
+/// with `#` and a first line that is not numbers (a heading) are skipped.
+/// Checked here, so an error names the file's line.
+pub fn read_correspondence(path: &Path) -> Result<Vec<pb::Correspondence>, BatchError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+    let mut lines = Vec::new();
+    let mut numbers = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.split([',', ';', '\t']).map(str::trim);
+        let (old, new) = (fields.next().unwrap_or_default(), fields.next().unwrap_or_default());
+        if lines.is_empty() && numbers.is_empty() && !old.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        if new.is_empty() || fields.next().is_some() {
+            return Err(BatchError::Input {
+                path: name,
+                line: i as u64 + 1,
+                message: "expected two municipality numbers: old,new".into(),
+            });
+        }
+        numbers.push(i as u64 + 1);
+        lines.push(pb::Correspondence { old_number: old.to_owned(), new_number: new.to_owned() });
+    }
+    Correspondence::parse(lines.iter().map(|c| (c.old_number.as_str(), c.new_number.as_str())), |i| {
+        format!("line {}", numbers[i])
+    })
+    .map_err(|e| {
+        let text = e.to_string();
+        let line = text
+            .strip_prefix("line ")
+            .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        BatchError::Input { path: name.clone(), line, message: text }
+    })?;
+    Ok(lines)
+}
+
+fn header_override(path: &Path) -> HeaderOverride {
+    HeaderOverride {
+        default_round_id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        ..HeaderOverride::default()
+    }
+}
+
+/// One round file as CompareRounds messages; the first header carries the
+/// correspondence when given.
+fn side(
+    path: &Path,
+    correspondence: Vec<pb::Correspondence>,
+) -> Result<
+    (impl Stream<Item = pb::CompareRoundsRequest> + Send + 'static, tokio::sync::oneshot::Receiver<BatchError>),
+    BatchError,
+> {
+    let format = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")).then_some(InputFormat::Csv);
+    let (requests, errors) = RoundFile::open(path, format)?.into_requests(header_override(path));
+    let mut correspondence = Some(correspondence);
+    let requests = requests.map(move |m| pb::CompareRoundsRequest {
+        item: m.item.map(|item| match item {
+            pb::score_round_request::Item::Header(round) => {
+                pb::compare_rounds_request::Item::Header(pb::CompareRoundHeader {
+                    round: Some(round),
+                    correspondence: correspondence.take().unwrap_or_default(),
+                    match_by: 0,
+                })
+            }
+            pb::score_round_request::Item::Record(r) => pb::compare_rounds_request::Item::Record(r),
+        }),
+    });
+    Ok((requests, errors))
+}
+
+/// Runs a comparison end to end.
+pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
+    let correspondence = job.correspondence.as_deref().map(read_correspondence).transpose()?.unwrap_or_default();
+    let (baseline, baseline_errors) = side(&job.baseline, correspondence)?;
+    let (current, current_errors) = side(&job.current, Vec::new())?;
+    let requests = baseline.chain(current);
+    let errors = async {
+        tokio::select! {
+            Ok(e) = baseline_errors => e,
+            Ok(e) = current_errors => e,
+            else => futures::future::pending().await,
+        }
+    };
+    let mut out = job.out.as_deref().map(JsonLines::create).transpose()?;
+    let outcome = match &job.server {
+        Some(server) => {
+            if !server.contains("://") {
+                return Err(BatchError::NoScheme(server.clone()));
+            }
+            let channel = tonic::transport::Endpoint::from_shared(server.clone())
+                .map_err(|e| BatchError::Connect(server.clone(), e.to_string()))?
+                .connect()
+                .await
+                .map_err(|e| BatchError::Connect(server.clone(), error_chain(&e)))?;
+            let mut client = IndicatorServiceClient::new(channel)
+                .max_decoding_message_size(64 * 1024 * 1024)
+                .max_encoding_message_size(64 * 1024 * 1024);
+            let call = async {
+                let request = crate::client::token::request(requests, job.token_file.as_deref())?;
+                let responses = client.compare_rounds(request).await.map_err(BatchError::Remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut out).await
+            };
+            tokio::select! {
+                result = call => result,
+                error = errors => Err(error),
+            }
+        }
+        None => {
+            let limits = RoundLimits { max_records: job.max_records };
+            let budget = MemoryBudget::new(usize::MAX / 2);
+            let fold =
+                fold_comparison(requests.map(Ok::<_, std::convert::Infallible>), limits, &job.catalogues, &budget);
+            let (comparison, _reserved) = tokio::select! {
+                folded = fold => folded.map_err(BatchError::Round)?,
+                error = errors => return Err(error),
+            };
+            collect(futures::stream::iter(CompareOutput::new(comparison).map(Ok)), &mut out).await
+        }
+    }?;
+    if let Some(out) = out {
+        out.commit()?;
+    }
+    if job.print {
+        report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues)
+            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+    }
+    Ok(outcome)
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !causes.contains(&text) {
+            causes.push(text);
+        }
+        next = e.source();
+    }
+    causes.join(": ")
+}
+
+async fn collect(
+    mut responses: impl Stream<Item = Result<pb::CompareRoundsResponse, BatchError>> + Unpin,
+    out: &mut Option<JsonLines>,
+) -> Result<CompareOutcome, BatchError> {
+    let mut highlights = Highlights::default();
+    while let Some(response) = responses.next().await {
+        let response = response?;
+        if let Some(out) = out.as_mut() {
+            out.line(&response)?;
+        }
+        match response.item {
+            Some(pb::compare_rounds_response::Item::Card(card)) => highlights.add(&card),
+            Some(pb::compare_rounds_response::Item::Summary(summary)) => {
+                return Ok(CompareOutcome { summary, highlights });
+            }
+            None => {}
+        }
+    }
+    Err(BatchError::NoSummary)
+}
+
+/// Every message of the comparison, one JSON object per line, written beside
+/// its destination and renamed into place once the comparison succeeded.
+struct JsonLines {
+    path: PathBuf,
+    partial: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+impl JsonLines {
+    fn create(path: &Path) -> Result<Self, BatchError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = path.with_file_name(format!(".{name}.partial"));
+        let file = std::fs::File::create(&partial).map_err(|e| BatchError::Io(path.display().to_string(), e))?;
+        Ok(Self { path: path.to_owned(), partial, file: std::io::BufWriter::new(file) })
+    }
+
+    fn line(&mut self, message: &pb::CompareRoundsResponse) -> Result<(), BatchError> {
+        let io = |e| BatchError::Io(self.path.display().to_string(), e);
+        serde_json::to_writer(&mut self.file, message).map_err(|e| io(e.into()))?;
+        self.file.write_all(b"\n").map_err(io)
+    }
+
+    fn commit(mut self) -> Result<(), BatchError> {
+        let name = self.path.display().to_string();
+        self.file.flush().map_err(|e| BatchError::Io(name.clone(), e))?;
+        std::fs::rename(&self.partial, &self.path).map_err(|e| BatchError::Io(name, e))
+    }
+}
+
+impl Drop for JsonLines {
+    fn drop(&mut self) {
+        // Committed: the partial file is gone and this does nothing.
+        let _ = std::fs::remove_file(&self.partial);
+    }
+}

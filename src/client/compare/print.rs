@@ -1,0 +1,282 @@
+//! A comparison as plain text: who was matched, the transition tables, and
+//! the largest changes.
+
+use std::io::{self, Write};
+
+use crate::catalogue::Catalogues;
+use crate::methodology::ssb2018 as m;
+use crate::proto::v1 as pb;
+use crate::scoring::ssb2018::COMPOSITES;
+
+/// Respondents and item answers listed among the largest changes.
+const LARGEST: usize = 10;
+
+fn group_name(g: &pb::GroupComparison) -> String {
+    format!("{} ({})", g.label, g.key)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
+}
+
+fn transition_table(out: &mut impl Write, t: &pb::TransitionTable) -> io::Result<()> {
+    let name = COMPOSITES
+        .iter()
+        .find(|c| t.indicator == format!("{}/{}", m::ID, c.id))
+        .map_or(t.indicator.as_str(), |c| c.name);
+    writeln!(
+        out,
+        "{name} ({}): n = {}; rose {} ({}), stayed {} ({}), fell {} ({})",
+        t.indicator,
+        t.n,
+        t.rose,
+        pct(t.share_rose),
+        t.stayed,
+        pct(t.share_stayed),
+        t.fell,
+        pct(t.share_fell)
+    )?;
+    let width = t.cells.iter().map(|n| n.to_string().len()).max().unwrap_or(1).max(3);
+    write!(out, "  then \\ now")?;
+    for now in 0..5 {
+        write!(out, " {now:>width$}")?;
+    }
+    writeln!(out)?;
+    for then in 0..5 {
+        write!(out, "  {then:>10}")?;
+        for now in 0..5 {
+            write!(out, " {:>width$}", t.cells.get(then * 5 + now).copied().unwrap_or(0))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn side(out: &mut impl Write, name: &str, s: &pb::RoundSide) -> io::Result<()> {
+    let used = s.calibration.as_ref().map_or(pb::Calibration::Unspecified, |c| c.used());
+    writeln!(
+        out,
+        "{name}: {} (survey year {}): {} received, {} scored, {} rejected; {}",
+        s.round_id,
+        s.survey_year,
+        s.received,
+        s.scored,
+        s.rejected,
+        used.as_str_name()
+    )
+}
+
+/// The identity a card shows: the current respondent's, or the baseline's.
+fn who(card: &pb::ComparisonCard) -> String {
+    let profile = card.current.as_ref().or(card.baseline.as_ref()).and_then(|r| r.respondent.as_ref());
+    match profile {
+        Some(p) if !p.municipality_number.is_empty() => format!("{} ({})", p.name, p.municipality_number),
+        Some(p) => format!("{} ({})", p.name, p.organisation_number),
+        None => String::new(),
+    }
+}
+
+fn grade_moves(card: &pb::ComparisonCard) -> (f64, String) {
+    let mut total = 0.0;
+    let mut parts = Vec::new();
+    for composite in COMPOSITES {
+        let id = format!("{}/{}", m::ID, composite.id);
+        if let Some(c) = card.ssb_2018.iter().find(|c| c.indicator == id)
+            && let (Some(then), Some(now)) = (c.then, c.now)
+        {
+            total += (now - then).abs();
+            parts.push(format!("{} {then}→{now}", composite.id));
+        }
+    }
+    (total, parts.join(", "))
+}
+
+/// What the report shows of the cards, taken as they arrive (a comparison of
+/// a million respondents is not held in memory).
+#[derive(Debug, Default)]
+pub struct Highlights {
+    /// Cards seen.
+    pub cards: u64,
+    /// The matched respondents whose composite grades moved most (at most
+    /// [`LARGEST`], the earlier of equals first): total move and line.
+    moves: Vec<(f64, String)>,
+    /// The first entered and left respondents, and how many there were.
+    entered: (Vec<String>, u64),
+    left: (Vec<String>, u64),
+    /// Per merged respondent: the predecessors' names.
+    pub mergers: Vec<(String, Vec<String>)>,
+}
+
+impl Highlights {
+    pub fn add(&mut self, c: &pb::ComparisonCard) {
+        self.cards += 1;
+        match c.presence() {
+            pb::Presence::Both => {
+                let (total, parts) = grade_moves(c);
+                if total > 0.0 {
+                    self.moves.push((total, format!("{}: {parts}", who(c))));
+                    self.moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+                    self.moves.truncate(LARGEST);
+                }
+            }
+            pb::Presence::Entered | pb::Presence::Left => {
+                let (names, n) = if c.presence() == pb::Presence::Entered { &mut self.entered } else { &mut self.left };
+                *n += 1;
+                if names.len() < LARGEST {
+                    names.push(who(c));
+                }
+            }
+            pb::Presence::Unspecified => {}
+        }
+        if c.predecessors > 1 {
+            let then =
+                c.baseline.as_ref().and_then(|r| r.respondent.as_ref()).map_or(String::new(), |p| p.name.clone());
+            match self.mergers.last_mut() {
+                Some((now, names)) if *now == who(c) => names.push(then),
+                _ => self.mergers.push((who(c), vec![then])),
+            }
+        }
+    }
+}
+
+/// The comparison report: both rounds, the matching, the transition tables
+/// of the municipalities (or, without them, of everyone), and the largest changes.
+pub fn report(
+    out: &mut impl Write,
+    s: &pb::ComparisonSummary,
+    h: &Highlights,
+    _catalogues: &Catalogues,
+) -> io::Result<()> {
+    if let Some(b) = &s.baseline {
+        side(out, "Baseline", b)?;
+    }
+    if let Some(c) = &s.current {
+        side(out, "Current ", c)?;
+    }
+    let by = match s.match_by() {
+        pb::MatchBy::MunicipalityNumber => "municipality number",
+        _ => "organisation number",
+    };
+    writeln!(out, "Matched by {by}; {} correspondence line(s)", s.correspondence_lines)?;
+    let merged: usize = h.mergers.iter().map(|(_, names)| names.len()).sum();
+    let headline: Vec<&pb::GroupComparison> = s
+        .groups
+        .iter()
+        .filter(|g| {
+            g.dimension() == pb::GroupDimension::Overall
+                || (g.dimension() == pb::GroupDimension::RespondentKind
+                    && g.key == pb::RespondentKind::Municipality.as_str_name())
+        })
+        .collect();
+    if let Some(all) = headline.first() {
+        writeln!(
+            out,
+            "Respondents: {} matched pair(s), {merged} of them merged into {} respondent(s); {} entered, {} left",
+            all.matched,
+            h.mergers.len(),
+            all.entered,
+            all.left
+        )?;
+    }
+    // The headline is the municipalities' group (docs/method.md §5), else the overall one.
+    if let Some(g) = headline.last() {
+        let tables: Vec<&pb::TransitionTable> = g.transitions.iter().filter(|t| t.n > 0).collect();
+        if !tables.is_empty() {
+            writeln!(out, "\nTransitions, {}: grade then (rows) × grade now (columns)", group_name(g))?;
+            for t in tables {
+                transition_table(out, t)?;
+            }
+        }
+    }
+    if let Some(g) = headline.last() {
+        let means: Vec<(&str, f64, f64)> = g
+            .scores
+            .iter()
+            .filter_map(|sc| {
+                let mean = sc.mean_score.as_ref()?;
+                Some((sc.indicator.as_str(), mean.then?, mean.now?))
+            })
+            .collect();
+        if !means.is_empty() {
+            writeln!(out, "\nMean score, {}", group_name(g))?;
+            writeln!(out, "  {:<32} {:>6} {:>6} {:>7}", "indicator", "then", "now", "change")?;
+            for (indicator, then, now) in means {
+                writeln!(out, "  {indicator:<32} {then:>6.2} {now:>6.2} {:>+7.2}", now - then)?;
+            }
+        }
+        // Per item, the answer that moved most (the first of equals: for a yes/no
+        // item, the other answer moved as much the other way).
+        let mut shifts: Vec<(f64, String)> = Vec::new();
+        for shift in &g.items {
+            let Some(layout) = s.item_layout.get(shift.item as usize) else { continue };
+            let mut most: Option<(f64, usize)> = None;
+            for (a, &change) in shift.change_points.iter().enumerate() {
+                if change.abs() >= 0.05 && most.is_none_or(|(m, _)| change.abs() > m.abs()) {
+                    most = Some((change, a));
+                }
+            }
+            let Some((change, a)) = most else { continue };
+            let (then, now) = (shift.share_then[a], shift.share_now[a]);
+            shifts.push((
+                change,
+                format!(
+                    "{} {}: {}: {then:.1} % → {now:.1} % ({change:+.1} pp; n {} → {})",
+                    layout.methodology, layout.item, layout.answers[a], shift.base_then, shift.base_now
+                ),
+            ));
+        }
+        shifts.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        if !shifts.is_empty() {
+            writeln!(out, "\nLargest changes in item shares, {}", group_name(g))?;
+            for (_, line) in shifts.iter().take(LARGEST) {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        if !g.ks_2018.is_empty() {
+            writeln!(out, "\nKS area means, {}", group_name(g))?;
+            for a in &g.ks_2018 {
+                let show = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.2}"));
+                let change = a.change.map_or("–".to_owned(), |x| format!("{x:+.2}"));
+                writeln!(out, "  {:<48} {:>6} {:>6} {:>7}", a.indicator, show(a.then), show(a.now), change)?;
+            }
+        }
+        if let Some(r) = &g.riksrevisjonen_2015 {
+            let show = |c: &Option<pb::IndicatorChange>| {
+                c.as_ref().map_or(String::new(), |c| {
+                    let f = |x: Option<f64>| x.map_or("–".to_owned(), |x| format!("{x:.1}"));
+                    format!(
+                        "{} → {} ({})",
+                        f(c.then),
+                        f(c.now),
+                        c.change.map_or("–".to_owned(), |x| format!("{x:+.1}"))
+                    )
+                })
+            };
+            writeln!(out, "\nThe Auditor General's figures, {}", group_name(g))?;
+            writeln!(out, "  pairs at level ≥ 1 (%): {}", show(&r.share_pairs_at_least_1))?;
+            writeln!(out, "  municipalities with none: {}", show(&r.with_none))?;
+            writeln!(out, "  with none (%): {}", show(&r.share_with_none))?;
+        }
+    }
+    if !h.moves.is_empty() {
+        writeln!(out, "\nLargest changes in composite grades (matched respondents)")?;
+        for (_, line) in &h.moves {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    for ((names, n), name) in [(&h.entered, "Entered"), (&h.left, "Left")] {
+        if !names.is_empty() {
+            let more = n.saturating_sub(names.len() as u64);
+            let tail = if more > 0 { format!(" … and {more} more") } else { String::new() };
+            writeln!(out, "{name}: {}{tail}", names.join("; "))?;
+        }
+    }
+    // Mergers: the predecessors' names, then the municipality they became.
+    if !h.mergers.is_empty() {
+        writeln!(out, "Merged:")?;
+        for (now, names) in &h.mergers {
+            writeln!(out, "  {} → {now}", names.join(" + "))?;
+        }
+    }
+    Ok(())
+}
