@@ -176,7 +176,11 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
                 report = fold => report.map_err(BatchError::Round)?,
                 Ok(error) = errors => return Err(error),
             };
-            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), &mut outputs).await
+            let mut output = RoundOutput::new(report);
+            let cards = outputs.cards_in_parallel(&mut output)?;
+            collect(futures::stream::iter(output.map(Ok)), &mut outputs)
+                .await
+                .map(|outcome| BatchOutcome { cards: outcome.cards + cards, ..outcome })
         }
     }?;
     // Every output is complete before any replaces what was there.
@@ -288,6 +292,67 @@ impl Outputs {
         Ok(())
     }
 
+    /// Builds and writes the score cards not yet taken from `output`, in
+    /// chunks on every core (each thread grades, converts and renders a chunk,
+    /// this one writes them in order): the same bytes as [`Outputs::card`] one
+    /// at a time. Returns the cards written.
+    fn cards_in_parallel(&mut self, output: &mut RoundOutput) -> Result<u64, BatchError> {
+        let chunks = output.take_card_chunks(CARD_CHUNK);
+        let report = output.report();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
+        if threads == 0 {
+            return Ok(0);
+        }
+        let json = self.json.is_some();
+        let csv = self.csv.as_ref().map(|(_, columns)| columns);
+        let keep = self.cards.is_some();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Rendered)>(2 * threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, chunks) = (&next, &chunks);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(start, len)) = chunks.get(i) else { return };
+                        let rendered = Rendered::of(crate::grpc::round::score_cards(report, start, len), json, csv, keep);
+                        if tx.send((i, rendered)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // Chunks arrive out of order; they are written in order.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut written = 0;
+            let mut cards = 0;
+            for (i, rendered) in rx {
+                waiting.insert(i, rendered);
+                while let Some(rendered) = waiting.remove(&written) {
+                    written += 1;
+                    cards += rendered.cards;
+                    self.write_rendered(rendered)?;
+                }
+            }
+            Ok(cards)
+        })
+    }
+
+    fn write_rendered(&mut self, rendered: Rendered) -> Result<(), BatchError> {
+        if let Some(w) = self.json.as_mut() {
+            w.rendered_cards(&rendered.json, rendered.cards)?;
+        }
+        if let Some((file, _)) = self.csv.as_mut() {
+            file.raw(&rendered.csv)?;
+        }
+        if let Some(cards) = self.cards.as_mut() {
+            cards.extend(rendered.kept);
+        }
+        Ok(())
+    }
+
     /// Every output complete, none yet in place.
     fn finish(self, job: &BatchJob, summary: &pb::RoundSummary) -> Result<Vec<output::Staged>, BatchError> {
         let mut done = Vec::new();
@@ -317,6 +382,49 @@ impl Outputs {
     }
 }
 
+/// Score cards per chunk built on one thread.
+const CARD_CHUNK: usize = 1024;
+
+/// A chunk of score cards as the outputs write them.
+struct Rendered {
+    cards: u64,
+    /// Each card as a JSON report entry: `,\n` and the card.
+    json: Vec<u8>,
+    /// The cards' CSV rows.
+    csv: Vec<u8>,
+    /// The cards themselves, for the HTML report.
+    kept: Vec<pb::ScoreCard>,
+}
+
+impl Rendered {
+    fn of(
+        cards: impl Iterator<Item = pb::ScoreCard>,
+        json: bool,
+        csv: Option<&report::csv::CardColumns>,
+        keep: bool,
+    ) -> Self {
+        let mut rendered = Rendered { cards: 0, json: Vec::new(), csv: Vec::new(), kept: Vec::new() };
+        let mut rows = csv.map(|_| csv::Writer::from_writer(Vec::new()));
+        for card in cards {
+            rendered.cards += 1;
+            if json {
+                rendered.json.extend_from_slice(b",\n");
+                serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
+            }
+            if let (Some(rows), Some(columns)) = (rows.as_mut(), csv) {
+                rows.write_record(columns.row(&card)).expect("writing to memory");
+            }
+            if keep {
+                rendered.kept.push(card);
+            }
+        }
+        if let Some(rows) = rows {
+            rendered.csv = rows.into_inner().expect("writing to memory");
+        }
+        rendered
+    }
+}
+
 /// A staged CSV file (RFC 4180 quoting, `\n` line ends).
 struct CsvFile {
     name: String,
@@ -331,6 +439,12 @@ impl CsvFile {
 
     fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
         self.writer.write_record(cells).map_err(|e| BatchError::Io(self.name.clone(), e.into()))
+    }
+
+    /// Rows already in CSV form.
+    fn raw(&mut self, rows: &[u8]) -> Result<(), BatchError> {
+        self.writer.flush().map_err(|e| BatchError::Io(self.name.clone(), e))?;
+        self.writer.get_mut().write_all(rows).map_err(|e| BatchError::Io(self.name.clone(), e))
     }
 
     fn finish(self) -> Result<output::Staged, BatchError> {
@@ -368,6 +482,17 @@ impl ReportWriter {
 
     fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
         self.entry(&serde_json::to_vec(card).expect("messages serialise"))
+    }
+
+    /// `count` cards rendered as entries (each `,\n` and the card).
+    fn rendered_cards(&mut self, entries: &[u8], count: u64) -> Result<(), BatchError> {
+        if count == 0 {
+            return Ok(());
+        }
+        // The first entry of the array has no comma.
+        let entries = if self.written == 0 { &entries[1..] } else { entries };
+        self.written += count;
+        self.write(entries)
     }
 
     fn open_rejections(&mut self) -> Result<(), BatchError> {
