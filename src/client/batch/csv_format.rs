@@ -396,9 +396,12 @@ fn key_table<E: Keyed>() -> Vec<(Box<str>, i32)> {
 /// A non-empty key → its number, matched case-insensitively byte by byte against the
 /// enum's keys; `unspecified` is no answer, so it is refused too.
 fn parse_key<E: Keyed>(column: &str, raw: &str) -> Result<i32, CsvError> {
-    E::key_table()
+    let table = E::key_table();
+    // Keys are mostly written as they are listed: an exact match first.
+    table
         .iter()
-        .find(|(key, _)| key.len() == raw.len() && key.as_bytes().eq_ignore_ascii_case(raw.as_bytes()))
+        .find(|(key, _)| key.as_bytes() == raw.as_bytes())
+        .or_else(|| table.iter().find(|(key, _)| key.as_bytes().eq_ignore_ascii_case(raw.as_bytes())))
         .map(|&(_, value)| value)
         .ok_or_else(|| CsvError::UnknownValue {
             column: column.to_owned(),

@@ -5,6 +5,7 @@
 //! Every output is staged beside its destination and put in place only when
 //! the run succeeded (`output`). File formats: `docs/batch-formats.md`.
 
+mod card_json;
 pub mod csv_format;
 mod output;
 mod print;
@@ -304,19 +305,36 @@ impl Outputs {
             return Ok(0);
         }
         let json = self.json.is_some();
-        let csv = self.csv.as_ref().map(|(_, columns)| columns);
+        let columns = self.csv.as_ref().map(|(_, columns)| columns.clone());
+        let csv = columns.as_ref();
         let keep = self.cards.is_some();
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Rendered)>(2 * threads);
+        // Chunks written so far: a thread starts a chunk only within
+        // `2 × threads` of it, so a thread held up (on a busy machine) cannot
+        // leave the others piling chunks up in memory.
+        let progress = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+        let ahead = 2 * threads;
+        // The JSON buffers written, for the threads to fill again (allocating
+        // and freeing half a megabyte a chunk costs page faults).
+        let pool = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Rendered)>(threads);
         std::thread::scope(|scope| {
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (next, chunks) = (&next, &chunks);
+                let (next, chunks, progress, pool) = (&next, &chunks, &progress, &pool);
                 scope.spawn(move || {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&(start, len)) = chunks.get(i) else { return };
-                        let rendered = Rendered::of(crate::grpc::round::score_cards(report, start, len), json, csv, keep);
+                        let (written, turn) = progress;
+                        let written = written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let written = turn
+                            .wait_while(written, |written| i >= *written + ahead)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        drop(written);
+                        let buffer = pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+                        let cards = crate::grpc::round::score_cards(report, start, len);
+                        let rendered = Rendered::of(cards, buffer, json, csv, keep);
                         if tx.send((i, rendered)).is_err() {
                             return;
                         }
@@ -328,29 +346,42 @@ impl Outputs {
             let mut waiting = std::collections::BTreeMap::new();
             let mut written = 0;
             let mut cards = 0;
-            for (i, rendered) in rx {
-                waiting.insert(i, rendered);
-                while let Some(rendered) = waiting.remove(&written) {
-                    written += 1;
-                    cards += rendered.cards;
-                    self.write_rendered(rendered)?;
+            let result = (|| {
+                for (i, rendered) in rx {
+                    waiting.insert(i, rendered);
+                    while let Some(rendered) = waiting.remove(&written) {
+                        written += 1;
+                        *progress.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = written;
+                        progress.1.notify_all();
+                        cards += rendered.cards;
+                        let buffer = self.write_rendered(rendered)?;
+                        pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(buffer);
+                    }
                 }
-            }
-            Ok(cards)
+                Ok(cards)
+            })();
+            // On an error the threads still waiting go on and find no receiver.
+            *progress.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = usize::MAX / 2;
+            progress.1.notify_all();
+            result
         })
     }
 
-    fn write_rendered(&mut self, rendered: Rendered) -> Result<(), BatchError> {
+    /// Writes a chunk; gives back its JSON buffer, emptied.
+    fn write_rendered(&mut self, mut rendered: Rendered) -> Result<Vec<u8>, BatchError> {
         if let Some(w) = self.json.as_mut() {
             w.rendered_cards(&rendered.json, rendered.cards)?;
         }
         if let Some((file, _)) = self.csv.as_mut() {
-            file.raw(&rendered.csv)?;
+            for row in &rendered.csv {
+                file.row(row)?;
+            }
         }
         if let Some(cards) = self.cards.as_mut() {
             cards.extend(rendered.kept);
         }
-        Ok(())
+        rendered.json.clear();
+        Ok(rendered.json)
     }
 
     /// Every output complete, none yet in place.
@@ -383,7 +414,10 @@ impl Outputs {
 }
 
 /// Score cards per chunk built on one thread.
-const CARD_CHUNK: usize = 1024;
+const CARD_CHUNK: usize = 256;
+
+/// Bytes a score card takes in the JSON report, about (to size buffers).
+const CARD_JSON_BYTES: usize = 2048;
 
 /// A chunk of score cards as the outputs write them.
 struct Rendered {
@@ -391,35 +425,37 @@ struct Rendered {
     /// Each card as a JSON report entry: `,\n` and the card.
     json: Vec<u8>,
     /// The cards' CSV rows.
-    csv: Vec<u8>,
+    csv: Vec<Vec<String>>,
     /// The cards themselves, for the HTML report.
     kept: Vec<pb::ScoreCard>,
 }
 
 impl Rendered {
+    /// `buffer`: one to write the JSON into, if there is one to reuse.
     fn of(
         cards: impl Iterator<Item = pb::ScoreCard>,
+        buffer: Option<Vec<u8>>,
         json: bool,
         csv: Option<&report::csv::CardColumns>,
         keep: bool,
     ) -> Self {
-        let mut rendered = Rendered { cards: 0, json: Vec::new(), csv: Vec::new(), kept: Vec::new() };
-        let mut rows = csv.map(|_| csv::Writer::from_writer(Vec::new()));
+        let json_bytes = if json { CARD_CHUNK * CARD_JSON_BYTES } else { 0 };
+        let buffer = buffer.unwrap_or_else(|| Vec::with_capacity(json_bytes));
+        let mut rendered = Rendered { cards: 0, json: buffer, csv: Vec::new(), kept: Vec::new() };
         for card in cards {
             rendered.cards += 1;
             if json {
                 rendered.json.extend_from_slice(b",\n");
-                serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
+                if !card_json::write(&mut rendered.json, &card) {
+                    serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
+                }
             }
-            if let (Some(rows), Some(columns)) = (rows.as_mut(), csv) {
-                rows.write_record(columns.row(&card)).expect("writing to memory");
+            if let Some(columns) = csv {
+                rendered.csv.push(columns.row(&card));
             }
             if keep {
                 rendered.kept.push(card);
             }
-        }
-        if let Some(rows) = rows {
-            rendered.csv = rows.into_inner().expect("writing to memory");
         }
         rendered
     }
@@ -439,12 +475,6 @@ impl CsvFile {
 
     fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
         self.writer.write_record(cells).map_err(|e| BatchError::Io(self.name.clone(), e.into()))
-    }
-
-    /// Rows already in CSV form.
-    fn raw(&mut self, rows: &[u8]) -> Result<(), BatchError> {
-        self.writer.flush().map_err(|e| BatchError::Io(self.name.clone(), e))?;
-        self.writer.get_mut().write_all(rows).map_err(|e| BatchError::Io(self.name.clone(), e))
     }
 
     fn finish(self) -> Result<output::Staged, BatchError> {
@@ -481,7 +511,11 @@ impl ReportWriter {
     }
 
     fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
-        self.entry(&serde_json::to_vec(card).expect("messages serialise"))
+        let mut json = Vec::with_capacity(2048);
+        if !card_json::write(&mut json, card) {
+            serde_json::to_writer(&mut json, card).expect("messages serialise");
+        }
+        self.entry(&json)
     }
 
     /// `count` cards rendered as entries (each `,\n` and the card).

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
@@ -268,11 +268,8 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                state.pending.push_back(self.read + i as u64);
-            }
-        }
+        let read = self.read;
+        state.pending.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| read + i as u64));
         self.read += n as u64;
         Ok(n)
     }
