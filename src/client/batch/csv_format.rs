@@ -191,7 +191,7 @@ pub fn parse_row(header: &CsvHeader, row: &csv::StringRecord) -> Result<pb::Roun
     if row.len() != header.len {
         return Err(CsvError::CellCount { expected: header.len, found: row.len() });
     }
-    let cell = |position: Option<usize>| position.and_then(|i| row.get(i)).map_or("", str::trim);
+    let cell = |position: Option<usize>| position.and_then(|i| row.get(i)).map_or("", trim);
 
     let respondent = pb::Respondent {
         organisation_number: cell(header.organisation_number).to_owned(),
@@ -400,7 +400,10 @@ fn parse_key<E: Keyed>(column: &str, raw: &str) -> Result<i32, CsvError> {
     // Keys are mostly written as they are listed: an exact match first.
     table
         .iter()
-        .find(|(key, _)| key.as_bytes() == raw.as_bytes())
+        .find(|(key, _)| {
+            let (key, raw) = (key.as_bytes(), raw.as_bytes());
+            key.len() == raw.len() && key.first() == raw.first() && key.last() == raw.last() && key == raw
+        })
         .or_else(|| table.iter().find(|(key, _)| key.as_bytes().eq_ignore_ascii_case(raw.as_bytes())))
         .map(|&(_, value)| value)
         .ok_or_else(|| CsvError::UnknownValue {
@@ -417,11 +420,28 @@ fn optional_key<E: Keyed>(column: &str, raw: &str) -> Result<Option<i32>, CsvErr
 
 /// `;`-separated keys → their numbers, in the order given (duplicates kept).
 fn list<E: Keyed>(column: &str, raw: &str) -> Result<Vec<i32>, CsvError> {
-    raw.split(LIST_SEPARATOR)
-        .map(str::trim)
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut from = 0;
+    let ends = memchr::memchr_iter(LIST_SEPARATOR as u8, raw.as_bytes()).chain([raw.len()]);
+    ends.map(|end| {
+        let item = &raw[from..end];
+        from = end + 1;
+        item
+    })
+    .map(trim)
         .filter(|item| !item.is_empty())
         .map(|item| parse_key::<E>(column, item))
         .collect()
+}
+
+/// `str::trim`, without looking further when the ends are visible ASCII.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// An empty cell → `None`, else `yes` or `no`.
