@@ -14,8 +14,8 @@ use crate::proto::wire::{Undecodable, take_undecodable};
 use crate::round::figures;
 use crate::round::tables::{ServiceTables, share};
 use crate::round::{
-    AreaCard, CalibrationMode, Card, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers, Rejection,
-    RoundAggregator, RoundConfig, RoundError, RoundLimits, RoundReport,
+    AreaCard, CalibrationMode, Card, Cursor, GroupKey, GroupTables, MAX_VIOLATIONS_PER_REJECTION, RecordAnswers,
+    Rejection, RoundAggregator, RoundConfig, RoundError, RoundLimits, RoundReport,
 };
 use crate::scoring::maturity::AreaScore;
 use crate::scoring::ssb2018::Count;

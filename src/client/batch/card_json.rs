@@ -72,7 +72,12 @@ impl<'a> Object<'a> {
         Some(())
     }
 
-    fn message<T>(&mut self, name: &str, value: Option<&T>, write: impl Fn(&mut Object, &T) -> Option<()>) -> Option<()> {
+    fn message<T>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+        write: impl Fn(&mut Object, &T) -> Option<()>,
+    ) -> Option<()> {
         if let Some(value) = value {
             let out = self.name(name);
             write(&mut Object::open(out), value)?;

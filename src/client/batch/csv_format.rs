@@ -431,9 +431,9 @@ fn list<E: Keyed>(column: &str, raw: &str) -> Result<Vec<i32>, CsvError> {
         item
     })
     .map(trim)
-        .filter(|item| !item.is_empty())
-        .map(|item| parse_key::<E>(column, item))
-        .collect()
+    .filter(|item| !item.is_empty())
+    .map(|item| parse_key::<E>(column, item))
+    .collect()
 }
 
 /// `str::trim`, without looking further when the ends are visible ASCII.
