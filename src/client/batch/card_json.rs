@@ -111,7 +111,7 @@ impl Drop for Object<'_> {
 fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
-    if !bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\') {
+    if !needs_escape(bytes) {
         out.extend_from_slice(bytes);
     } else {
         let mut from = 0;
@@ -139,6 +139,25 @@ fn string(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(&bytes[from..]);
     }
     out.push(b'"');
+}
+
+/// Whether any byte is one JSON escapes (a control character, `"` or `\`),
+/// eight bytes at a time. A word's test can be true for a word without one (it
+/// never misses one); the escaping loop then finds nothing to escape.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    // A byte of `x` below `n` (n ≤ 128) or equal to `v` leaves its high bit set.
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS;
+    let equal = |x: u64, v: u8| below(x ^ (ONES * u64::from(v)), 1);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let x = u64::from_ne_bytes(word.try_into().expect("eight bytes"));
+        if (below(x, 0x20) | equal(x, b'"') | equal(x, b'\\')) != 0 {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn number(out: &mut Vec<u8>, mut n: u64) {
@@ -353,6 +372,28 @@ mod tests {
         };
         assert!(same_as_serde(&card));
         assert!(same_as_serde(&pb::ScoreCard::default()));
+    }
+
+    #[test]
+    fn every_byte_that_needs_escaping_is_found_at_every_offset() {
+        for len in 0..20 {
+            for at in 0..len {
+                for b in (0u8..0x20).chain([b'"', b'\\']) {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert!(needs_escape(&bytes), "{b:#x} at {at} of {len}");
+                }
+                let mut bytes = vec![b'a'; len];
+                for b in [0x20, 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
+                    bytes[at] = b;
+                    let mut out = Vec::new();
+                    string(&mut out, &String::from_utf8_lossy(&bytes));
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    assert_eq!(out, serde_json::to_vec(&text).unwrap());
+                }
+            }
+        }
+        assert!(!needs_escape("Har enten strategi eller IKT-prosjekter i gang, «høy»".as_bytes()));
     }
 
     #[test]
