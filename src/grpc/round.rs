@@ -417,24 +417,54 @@ pub(super) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::Indicat
     convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services)
 }
 
+/// One graded record of a round as its score card message.
+pub fn score_card(report: &RoundReport, card: Card<'_>) -> pb::ScoreCard {
+    let results = card_results(report, &card);
+    let ks_2018 =
+        card.ks_2018.as_ref().map(|areas| area_score_cards(&report.catalogues.ks_2018, areas)).unwrap_or_default();
+    pb::ScoreCard { record_id: card.record_id.to_owned(), results: Some(results), sequence: card.sequence, ks_2018 }
+}
+
+/// Score cards `start` onwards, `len` of them at most, as messages.
+pub fn score_cards(report: &RoundReport, start: Cursor, len: usize) -> impl Iterator<Item = pb::ScoreCard> + '_ {
+    let mut cursor = start;
+    (0..len).map_while(move |_| report.next_card(&mut cursor).map(|card| score_card(report, card)))
+}
+
+impl RoundOutput {
+    /// The round's report.
+    pub fn report(&self) -> &RoundReport {
+        &self.report
+    }
+
+    /// Takes the score cards not yet sent as chunks of `every` cards (the
+    /// position of each chunk's first card and its length), for building them
+    /// on several threads ([`score_cards`]); the iterator then goes on with the
+    /// rejections and the summary.
+    pub fn take_card_chunks(&mut self, every: usize) -> Vec<(Cursor, usize)> {
+        let every = every.max(1);
+        let mut chunks = Vec::new();
+        loop {
+            let start = self.next_card;
+            let mut len = 0;
+            while len < every && self.report.skip_card(&mut self.next_card) {
+                len += 1;
+            }
+            if len == 0 {
+                return chunks;
+            }
+            chunks.push((start, len));
+        }
+    }
+}
+
 impl Iterator for RoundOutput {
     type Item = pb::ScoreRoundResponse;
 
     fn next(&mut self) -> Option<Self::Item> {
         if let Some(card) = self.report.next_card(&mut self.next_card) {
-            let results = card_results(&self.report, &card);
-            let ks_2018 = card
-                .ks_2018
-                .as_ref()
-                .map(|areas| area_score_cards(&self.report.catalogues.ks_2018, areas))
-                .unwrap_or_default();
             return Some(pb::ScoreRoundResponse {
-                item: Some(pb::score_round_response::Item::ScoreCard(pb::ScoreCard {
-                    record_id: card.record_id.to_owned(),
-                    results: Some(results),
-                    sequence: card.sequence,
-                    ks_2018,
-                })),
+                item: Some(pb::score_round_response::Item::ScoreCard(score_card(&self.report, card))),
             });
         }
         if let Some(r) = self.report.rejections.get(self.next_rejection) {

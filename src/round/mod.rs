@@ -681,6 +681,13 @@ impl RoundReport {
         std::iter::from_fn(move || self.next_card(&mut cursor))
     }
 
+    /// Moves `cursor` past the next score card without grading it; `false`
+    /// when there is none. With it, cards can be built from several positions
+    /// at once.
+    pub fn skip_card(&self, cursor: &mut Cursor) -> bool {
+        self.stored.next(cursor, &self.shape, &self.rejections).is_some()
+    }
+
     /// The score card at `cursor` (start from `Cursor::default()`), moving it on.
     pub fn next_card(&self, cursor: &mut Cursor) -> Option<Card<'_>> {
         let e = self.stored.next(cursor, &self.shape, &self.rejections)?;

@@ -85,15 +85,49 @@ pub fn columns() -> Vec<String> {
 /// Names are matched exactly after trimming surrounding whitespace (and a leading
 /// byte-order mark, as spreadsheets write one). Columns other than the identity
 /// columns may be left out: their cells read as empty.
+///
+/// The header is resolved once: every field a row is read into keeps the position of
+/// its cell (or `None` when the header lacks the column), so reading a row looks
+/// nothing up by name.
 #[derive(Debug, Clone)]
 pub struct CsvHeader {
-    positions: HashMap<String, usize>,
     len: usize,
+    record_id: Option<usize>,
+    organisation_number: Option<usize>,
+    kind: Option<usize>,
+    municipality_number: Option<usize>,
+    county_number: Option<usize>,
+    name: Option<usize>,
+    inhabitants: Option<usize>,
+    survey_year: Option<usize>,
+    has_strategy: Option<usize>,
+    strategy_areas: Option<usize>,
+    has_projects: Option<usize>,
+    project_areas: Option<usize>,
+    sourcing: Vec<ItemColumn>,
+    tried_to_recruit: Option<usize>,
+    recruitment_difficulties: Option<usize>,
+    hindrance: Option<usize>,
+    uses_cloud: Option<usize>,
+    cloud_areas: Option<usize>,
+    procurement: Vec<ItemColumn>,
+    service: Vec<ItemColumn>,
 }
+
+/// One per-item column of the header: the item, its cell's position, its name.
+#[derive(Debug, Clone)]
+struct ItemColumn {
+    item: i32,
+    position: Option<usize>,
+    column: &'static str,
+}
+
+/// The column names in canonical order, made once.
+static COLUMNS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(columns);
 
 impl CsvHeader {
     pub fn parse(header: &csv::StringRecord) -> Result<CsvHeader, CsvError> {
-        let known = columns();
+        let known: &'static [String] = &COLUMNS;
         let mut positions = HashMap::with_capacity(header.len());
         for (i, raw) in header.iter().enumerate() {
             let name = if i == 0 { raw.trim_start_matches('\u{feff}') } else { raw }.trim();
@@ -107,7 +141,40 @@ impl CsvHeader {
         if let Some(missing) = IDENTITY.into_iter().find(|c| !positions.contains_key(*c)) {
             return Err(CsvError::MissingColumn { column: missing.to_owned() });
         }
-        Ok(CsvHeader { positions, len: header.len() })
+        let at = |name: &str| positions.get(name).copied();
+        fn items<I: Keyed>(prefix: &str, at: &dyn Fn(&str) -> Option<usize>) -> Vec<ItemColumn> {
+            values::<I>()
+                .into_iter()
+                .map(|item| {
+                    let name = format!("{prefix}{}", key(item));
+                    let column = COLUMNS.iter().find(|c| **c == name).expect("a canonical column").as_str();
+                    ItemColumn { item: item.into(), position: at(column), column }
+                })
+                .collect()
+        }
+        Ok(CsvHeader {
+            len: header.len(),
+            record_id: at(RECORD_ID),
+            organisation_number: at(ORGANISATION_NUMBER),
+            kind: at(KIND),
+            municipality_number: at(MUNICIPALITY_NUMBER),
+            county_number: at(COUNTY_NUMBER),
+            name: at(NAME),
+            inhabitants: at(INHABITANTS),
+            survey_year: at(SURVEY_YEAR),
+            has_strategy: at(HAS_STRATEGY),
+            strategy_areas: at(STRATEGY_AREAS),
+            has_projects: at(HAS_PROJECTS),
+            project_areas: at(PROJECT_AREAS),
+            sourcing: items::<pb::IctFunction>(SOURCING_PREFIX, &at),
+            tried_to_recruit: at(TRIED_TO_RECRUIT),
+            recruitment_difficulties: at(RECRUITMENT_DIFFICULTIES),
+            hindrance: at(HINDRANCE),
+            uses_cloud: at(USES_CLOUD),
+            cloud_areas: at(CLOUD_AREAS),
+            procurement: items::<pb::ProcurementActivity>(PROCUREMENT_PREFIX, &at),
+            service: items::<pb::ServiceMode>(SERVICE_PREFIX, &at),
+        })
     }
 }
 
@@ -116,58 +183,66 @@ impl CsvHeader {
 /// The respondent is always present; `ssb_2018` is absent when every one of its
 /// blocks is. Keys and `yes`/`no` are read case-insensitively; empty items in a list
 /// (`a;;b`, a trailing `;`) are skipped.
+///
+/// A valid row allocates only what the message holds (its strings and lists): keys
+/// are matched byte-wise against tables made once per enum, and messages naming a
+/// column are made only for a bad cell.
 pub fn parse_row(header: &CsvHeader, row: &csv::StringRecord) -> Result<pb::RoundRecord, CsvError> {
     if row.len() != header.len {
         return Err(CsvError::CellCount { expected: header.len, found: row.len() });
     }
-    let cells = Cells { header, row };
+    let cell = |position: Option<usize>| position.and_then(|i| row.get(i)).map_or("", trim);
 
     let respondent = pb::Respondent {
-        organisation_number: cells.get(ORGANISATION_NUMBER).to_owned(),
-        kind: optional_key::<pb::RespondentKind>(KIND, cells.get(KIND))?.map_or(0, i32::from),
-        municipality_number: cells.get(MUNICIPALITY_NUMBER).to_owned(),
-        county_number: cells.get(COUNTY_NUMBER).to_owned(),
-        name: cells.get(NAME).to_owned(),
-        inhabitants: number(INHABITANTS, cells.get(INHABITANTS))?,
-        survey_year: number(SURVEY_YEAR, cells.get(SURVEY_YEAR))?,
+        organisation_number: cell(header.organisation_number).to_owned(),
+        kind: optional_key::<pb::RespondentKind>(KIND, cell(header.kind))?.unwrap_or(0),
+        municipality_number: cell(header.municipality_number).to_owned(),
+        county_number: cell(header.county_number).to_owned(),
+        name: cell(header.name).to_owned(),
+        inhabitants: number(INHABITANTS, cell(header.inhabitants))?,
+        survey_year: number(SURVEY_YEAR, cell(header.survey_year))?,
     };
 
     let answers = pb::Ssb2018Answers {
-        strategy: answered_list::<pb::StrategyArea>(&cells, HAS_STRATEGY, STRATEGY_AREAS)?
-            .map(|(has_strategy, areas)| pb::Ssb2018Strategy { has_strategy, areas }),
-        projects: answered_list::<pb::ProjectEffectArea>(&cells, HAS_PROJECTS, PROJECT_AREAS)?
-            .map(|(has_projects, areas)| pb::Ssb2018Projects { has_projects, areas }),
-        sourcing: per_item::<pb::IctFunction, pb::Sourcing>(&cells, SOURCING_PREFIX)?.map(|answers| {
-            pb::Ssb2018Sourcing {
-                functions: answers
-                    .into_iter()
-                    .map(|(function, sourcing)| pb::IctFunctionAnswer { function, sourcing })
-                    .collect(),
-            }
-        }),
-        recruitment: answered_list::<pb::RecruitmentDifficulty>(&cells, TRIED_TO_RECRUIT, RECRUITMENT_DIFFICULTIES)?
-            .map(|(tried_to_recruit, difficulties)| pb::Ssb2018Recruitment { tried_to_recruit, difficulties }),
-        hindrance: optional_key::<pb::HindranceDegree>(HINDRANCE, cells.get(HINDRANCE))?
-            .map(|degree| pb::Ssb2018Hindrance { degree: degree.into() }),
-        cloud: answered_list::<pb::CloudArea>(&cells, USES_CLOUD, CLOUD_AREAS)?
-            .map(|(uses_cloud, areas)| pb::Ssb2018Cloud { uses_cloud, areas }),
-        procurement: per_item::<pb::ProcurementActivity, pb::ProcurementAnswer>(&cells, PROCUREMENT_PREFIX)?.map(
-            |answers| pb::Ssb2018Procurement {
-                activities: answers
-                    .into_iter()
-                    .map(|(activity, answer)| pb::ProcurementActivityAnswer { activity, answer })
-                    .collect(),
-            },
-        ),
-        service_offer: per_item::<pb::ServiceMode, pb::ServiceExtent>(&cells, SERVICE_PREFIX)?.map(|answers| {
-            pb::Ssb2018ServiceOffer {
-                modes: answers.into_iter().map(|(mode, extent)| pb::ServiceModeAnswer { mode, extent }).collect(),
-            }
-        }),
+        strategy: answered_list::<pb::StrategyArea>(
+            (HAS_STRATEGY, cell(header.has_strategy)),
+            (STRATEGY_AREAS, cell(header.strategy_areas)),
+        )?
+        .map(|(has_strategy, areas)| pb::Ssb2018Strategy { has_strategy, areas }),
+        projects: answered_list::<pb::ProjectEffectArea>(
+            (HAS_PROJECTS, cell(header.has_projects)),
+            (PROJECT_AREAS, cell(header.project_areas)),
+        )?
+        .map(|(has_projects, areas)| pb::Ssb2018Projects { has_projects, areas }),
+        sourcing: per_item::<pb::Sourcing, _>(&header.sourcing, &cell, |function, sourcing| pb::IctFunctionAnswer {
+            function,
+            sourcing,
+        })?
+        .map(|functions| pb::Ssb2018Sourcing { functions }),
+        recruitment: answered_list::<pb::RecruitmentDifficulty>(
+            (TRIED_TO_RECRUIT, cell(header.tried_to_recruit)),
+            (RECRUITMENT_DIFFICULTIES, cell(header.recruitment_difficulties)),
+        )?
+        .map(|(tried_to_recruit, difficulties)| pb::Ssb2018Recruitment { tried_to_recruit, difficulties }),
+        hindrance: optional_key::<pb::HindranceDegree>(HINDRANCE, cell(header.hindrance))?
+            .map(|degree| pb::Ssb2018Hindrance { degree }),
+        cloud: answered_list::<pb::CloudArea>(
+            (USES_CLOUD, cell(header.uses_cloud)),
+            (CLOUD_AREAS, cell(header.cloud_areas)),
+        )?
+        .map(|(uses_cloud, areas)| pb::Ssb2018Cloud { uses_cloud, areas }),
+        procurement: per_item::<pb::ProcurementAnswer, _>(&header.procurement, &cell, |activity, answer| {
+            pb::ProcurementActivityAnswer { activity, answer }
+        })?
+        .map(|activities| pb::Ssb2018Procurement { activities }),
+        service_offer: per_item::<pb::ServiceExtent, _>(&header.service, &cell, |mode, extent| {
+            pb::ServiceModeAnswer { mode, extent }
+        })?
+        .map(|modes| pb::Ssb2018ServiceOffer { modes }),
     };
 
     Ok(pb::RoundRecord {
-        record_id: cells.get(RECORD_ID).to_owned(),
+        record_id: cell(header.record_id).to_owned(),
         response: Some(pb::SurveyResponse {
             respondent: Some(respondent),
             ssb_2018: (answers != pb::Ssb2018Answers::default()).then_some(answers),
@@ -246,23 +321,11 @@ pub fn write_row(record: &pb::RoundRecord) -> Vec<String> {
     columns().into_iter().map(|c| cells.remove(&c).unwrap_or_default()).collect()
 }
 
-/// The cells of one row, looked up by column name.
-struct Cells<'a> {
-    header: &'a CsvHeader,
-    row: &'a csv::StringRecord,
-}
-
-impl<'a> Cells<'a> {
-    /// The trimmed cell; empty when the header has no such column.
-    fn get(&self, column: &str) -> &'a str {
-        self.header.positions.get(column).and_then(|&i| self.row.get(i)).map_or("", str::trim)
-    }
-}
-
 /// A generated protobuf enum, seen through its value names.
 trait Keyed: Copy + TryFrom<i32> + Into<i32> {
     fn proto_name(self) -> &'static str;
-    fn from_proto_name(name: &str) -> Option<Self>;
+    /// Every specified value's key (lower case) and number, made once.
+    fn key_table() -> &'static [(Box<str>, i32)];
 }
 
 macro_rules! keyed {
@@ -271,8 +334,9 @@ macro_rules! keyed {
             fn proto_name(self) -> &'static str {
                 self.as_str_name()
             }
-            fn from_proto_name(name: &str) -> Option<Self> {
-                Self::from_str_name(name)
+            fn key_table() -> &'static [(Box<str>, i32)] {
+                static TABLE: std::sync::LazyLock<Vec<(Box<str>, i32)>> = std::sync::LazyLock::new(key_table::<$enum>);
+                &TABLE
             }
         })*
     };
@@ -324,63 +388,107 @@ fn item_columns<E: Keyed>(prefix: &str) -> impl Iterator<Item = String> {
     values::<E>().into_iter().map(move |item| format!("{prefix}{}", key(item)))
 }
 
-/// A non-empty key → its value; `unspecified` is no answer, so it is refused too.
-fn parse_key<E: Keyed>(column: &str, raw: &str) -> Result<E, CsvError> {
-    let name = format!("{}{}", prefix::<E>(), raw.to_ascii_uppercase());
-    E::from_proto_name(&name).filter(|value| (*value).into() != 0).ok_or_else(|| CsvError::UnknownValue {
-        column: column.to_owned(),
-        value: raw.to_owned(),
-        expected: keys::<E>(),
-    })
+/// Every specified value's key and number (all values from 1 up, gaps skipped).
+fn key_table<E: Keyed>() -> Vec<(Box<str>, i32)> {
+    (1..=i32::from(u8::MAX)).filter_map(|n| E::try_from(n).ok()).map(|v| (key(v).into_boxed_str(), v.into())).collect()
 }
 
-/// An empty cell → `None`, else its key.
-fn optional_key<E: Keyed>(column: &str, raw: &str) -> Result<Option<E>, CsvError> {
-    if raw.is_empty() { Ok(None) } else { parse_key(column, raw).map(Some) }
+/// A non-empty key → its number, matched case-insensitively byte by byte against the
+/// enum's keys; `unspecified` is no answer, so it is refused too.
+fn parse_key<E: Keyed>(column: &str, raw: &str) -> Result<i32, CsvError> {
+    let table = E::key_table();
+    // Keys are mostly written as they are listed: an exact match first.
+    table
+        .iter()
+        .find(|(key, _)| {
+            let (key, raw) = (key.as_bytes(), raw.as_bytes());
+            key.len() == raw.len() && key.first() == raw.first() && key.last() == raw.last() && key == raw
+        })
+        .or_else(|| table.iter().find(|(key, _)| key.as_bytes().eq_ignore_ascii_case(raw.as_bytes())))
+        .map(|&(_, value)| value)
+        .ok_or_else(|| CsvError::UnknownValue {
+            column: column.to_owned(),
+            value: raw.to_owned(),
+            expected: keys::<E>(),
+        })
+}
+
+/// An empty cell → `None`, else its key's number.
+fn optional_key<E: Keyed>(column: &str, raw: &str) -> Result<Option<i32>, CsvError> {
+    if raw.is_empty() { Ok(None) } else { parse_key::<E>(column, raw).map(Some) }
 }
 
 /// `;`-separated keys → their numbers, in the order given (duplicates kept).
 fn list<E: Keyed>(column: &str, raw: &str) -> Result<Vec<i32>, CsvError> {
-    raw.split(LIST_SEPARATOR)
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(|item| parse_key::<E>(column, item).map(Into::into))
-        .collect()
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut from = 0;
+    let ends = memchr::memchr_iter(LIST_SEPARATOR as u8, raw.as_bytes()).chain([raw.len()]);
+    ends.map(|end| {
+        let item = &raw[from..end];
+        from = end + 1;
+        item
+    })
+    .map(trim)
+    .filter(|item| !item.is_empty())
+    .map(|item| parse_key::<E>(column, item))
+    .collect()
+}
+
+/// `str::trim`, without looking further when the ends are visible ASCII.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 /// An empty cell → `None`, else `yes` or `no`.
 fn yes_no(column: &str, raw: &str) -> Result<Option<bool>, CsvError> {
-    match raw.to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        YES => Ok(Some(true)),
-        NO => Ok(Some(false)),
-        _ => Err(CsvError::UnknownValue {
+    if raw.is_empty() {
+        Ok(None)
+    } else if raw.eq_ignore_ascii_case(YES) {
+        Ok(Some(true))
+    } else if raw.eq_ignore_ascii_case(NO) {
+        Ok(Some(false))
+    } else {
+        Err(CsvError::UnknownValue {
             column: column.to_owned(),
             value: raw.to_owned(),
             expected: vec![YES.to_owned(), NO.to_owned()],
-        }),
+        })
     }
 }
 
-/// A yes/no question with its list of keys: absent when the answer cell is empty,
-/// which the list cell must then be too.
-fn answered_list<E: Keyed>(cells: &Cells, answer: &str, column: &str) -> Result<Option<(bool, Vec<i32>)>, CsvError> {
-    let items = list::<E>(column, cells.get(column))?;
-    match yes_no(answer, cells.get(answer))? {
+/// A yes/no question with its list of keys, each as (column, cell): absent when the
+/// answer cell is empty, which the list cell must then be too.
+fn answered_list<E: Keyed>(
+    (answer, answer_cell): (&str, &str),
+    (column, list_cell): (&str, &str),
+) -> Result<Option<(bool, Vec<i32>)>, CsvError> {
+    let items = list::<E>(column, list_cell)?;
+    match yes_no(answer, answer_cell)? {
         Some(yes) => Ok(Some((yes, items))),
         None if items.is_empty() => Ok(None),
         None => Err(CsvError::ListWithoutAnswer { column: column.to_owned(), answer_column: answer.to_owned() }),
     }
 }
 
-/// One column per item of `I` with a key of `V`: the answered items in item order,
-/// or `None` when every cell is empty.
-fn per_item<I: Keyed, V: Keyed>(cells: &Cells, prefix: &str) -> Result<Option<Vec<(i32, i32)>>, CsvError> {
+/// One column per item with a key of `V`: the answered items in item order (each
+/// made by `answer` from the item and the value), or `None` when every cell is empty.
+fn per_item<'a, V: Keyed, A>(
+    columns: &[ItemColumn],
+    cell: &dyn Fn(Option<usize>) -> &'a str,
+    answer: impl Fn(i32, i32) -> A,
+) -> Result<Option<Vec<A>>, CsvError> {
     let mut answers = Vec::new();
-    for item in values::<I>() {
-        let column = format!("{prefix}{}", key(item));
-        if let Some(value) = optional_key::<V>(&column, cells.get(&column))? {
-            answers.push((item.into(), value.into()));
+    for c in columns {
+        if let Some(value) = optional_key::<V>(c.column, cell(c.position))? {
+            if answers.is_empty() {
+                answers.reserve_exact(columns.len());
+            }
+            answers.push(answer(c.item, value));
         }
     }
     Ok((!answers.is_empty()).then_some(answers))

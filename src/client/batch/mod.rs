@@ -5,6 +5,7 @@
 //! Every output is staged beside its destination and put in place only when
 //! the run succeeded (`output`). File formats: `docs/batch-formats.md`.
 
+mod card_json;
 pub mod csv_format;
 mod output;
 mod print;
@@ -176,7 +177,11 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
                 report = fold => report.map_err(BatchError::Round)?,
                 Ok(error) = errors => return Err(error),
             };
-            collect(futures::stream::iter(RoundOutput::new(report).map(Ok)), &mut outputs).await
+            let mut output = RoundOutput::new(report);
+            let cards = outputs.cards_in_parallel(&mut output)?;
+            collect(futures::stream::iter(output.map(Ok)), &mut outputs)
+                .await
+                .map(|outcome| BatchOutcome { cards: outcome.cards + cards, ..outcome })
         }
     }?;
     // Every output is complete before any replaces what was there.
@@ -288,6 +293,101 @@ impl Outputs {
         Ok(())
     }
 
+    /// Builds and writes the score cards not yet taken from `output`, in
+    /// chunks on every core (each thread grades, converts and renders a chunk,
+    /// this one writes them in order): the same bytes as [`Outputs::card`] one
+    /// at a time. Returns the cards written.
+    fn cards_in_parallel(&mut self, output: &mut RoundOutput) -> Result<u64, BatchError> {
+        let chunks = output.take_card_chunks(CARD_CHUNK);
+        let report = output.report();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks.len());
+        if threads == 0 {
+            return Ok(0);
+        }
+        let json = self.json.is_some();
+        let columns = self.csv.as_ref().map(|(_, columns)| columns.clone());
+        let csv = columns.as_ref();
+        let keep = self.cards.is_some();
+        if !json && csv.is_none() && !keep {
+            // No output shows a card: they need not be built.
+            return Ok(chunks.iter().map(|&(_, len)| len as u64).sum());
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        // Chunks written so far: a thread starts a chunk only within
+        // `2 × threads` of it, so a thread held up (on a busy machine) cannot
+        // leave the others piling chunks up in memory.
+        let progress = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
+        let ahead = 2 * threads;
+        // The JSON buffers written, for the threads to fill again (allocating
+        // and freeing half a megabyte a chunk costs page faults).
+        let pool = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Rendered)>(threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, chunks, progress, pool) = (&next, &chunks, &progress, &pool);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(start, len)) = chunks.get(i) else { return };
+                        let (written, turn) = progress;
+                        let written = written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let written = turn
+                            .wait_while(written, |written| i >= *written + ahead)
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        drop(written);
+                        let buffer = pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+                        let cards = crate::grpc::round::score_cards(report, start, len);
+                        let rendered = Rendered::of(cards, buffer, json, csv, keep);
+                        if tx.send((i, rendered)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // Chunks arrive out of order; they are written in order.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut written = 0;
+            let mut cards = 0;
+            let result = (|| {
+                for (i, rendered) in rx {
+                    waiting.insert(i, rendered);
+                    while let Some(rendered) = waiting.remove(&written) {
+                        written += 1;
+                        *progress.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = written;
+                        progress.1.notify_all();
+                        cards += rendered.cards;
+                        let buffer = self.write_rendered(rendered)?;
+                        pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(buffer);
+                    }
+                }
+                Ok(cards)
+            })();
+            // On an error the threads still waiting go on and find no receiver.
+            *progress.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = usize::MAX / 2;
+            progress.1.notify_all();
+            result
+        })
+    }
+
+    /// Writes a chunk; gives back its JSON buffer, emptied.
+    fn write_rendered(&mut self, mut rendered: Rendered) -> Result<Vec<u8>, BatchError> {
+        if let Some(w) = self.json.as_mut() {
+            w.rendered_cards(&rendered.json, rendered.cards)?;
+        }
+        if let Some((file, _)) = self.csv.as_mut() {
+            for row in &rendered.csv {
+                file.row(row)?;
+            }
+        }
+        if let Some(cards) = self.cards.as_mut() {
+            cards.extend(rendered.kept);
+        }
+        rendered.json.clear();
+        Ok(rendered.json)
+    }
+
     /// Every output complete, none yet in place.
     fn finish(self, job: &BatchJob, summary: &pb::RoundSummary) -> Result<Vec<output::Staged>, BatchError> {
         let mut done = Vec::new();
@@ -314,6 +414,54 @@ impl Outputs {
             done.push(file);
         }
         Ok(done)
+    }
+}
+
+/// Score cards per chunk built on one thread.
+const CARD_CHUNK: usize = 256;
+
+/// Bytes a score card takes in the JSON report, about (to size buffers).
+const CARD_JSON_BYTES: usize = 2048;
+
+/// A chunk of score cards as the outputs write them.
+struct Rendered {
+    cards: u64,
+    /// Each card as a JSON report entry: `,\n` and the card.
+    json: Vec<u8>,
+    /// The cards' CSV rows.
+    csv: Vec<Vec<String>>,
+    /// The cards themselves, for the HTML report.
+    kept: Vec<pb::ScoreCard>,
+}
+
+impl Rendered {
+    /// `buffer`: one to write the JSON into, if there is one to reuse.
+    fn of(
+        cards: impl Iterator<Item = pb::ScoreCard>,
+        buffer: Option<Vec<u8>>,
+        json: bool,
+        csv: Option<&report::csv::CardColumns>,
+        keep: bool,
+    ) -> Self {
+        let json_bytes = if json { CARD_CHUNK * CARD_JSON_BYTES } else { 0 };
+        let buffer = buffer.unwrap_or_else(|| Vec::with_capacity(json_bytes));
+        let mut rendered = Rendered { cards: 0, json: buffer, csv: Vec::new(), kept: Vec::new() };
+        for card in cards {
+            rendered.cards += 1;
+            if json {
+                rendered.json.extend_from_slice(b",\n");
+                if !card_json::write(&mut rendered.json, &card) {
+                    serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
+                }
+            }
+            if let Some(columns) = csv {
+                rendered.csv.push(columns.row(&card));
+            }
+            if keep {
+                rendered.kept.push(card);
+            }
+        }
+        rendered
     }
 }
 
@@ -367,7 +515,22 @@ impl ReportWriter {
     }
 
     fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
-        self.entry(&serde_json::to_vec(card).expect("messages serialise"))
+        let mut json = Vec::with_capacity(2048);
+        if !card_json::write(&mut json, card) {
+            serde_json::to_writer(&mut json, card).expect("messages serialise");
+        }
+        self.entry(&json)
+    }
+
+    /// `count` cards rendered as entries (each `,\n` and the card).
+    fn rendered_cards(&mut self, entries: &[u8], count: u64) -> Result<(), BatchError> {
+        if count == 0 {
+            return Ok(());
+        }
+        // The first entry of the array has no comma.
+        let entries = if self.written == 0 { &entries[1..] } else { entries };
+        self.written += count;
+        self.write(entries)
     }
 
     fn open_rejections(&mut self) -> Result<(), BatchError> {

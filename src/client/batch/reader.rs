@@ -5,15 +5,20 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{BatchError, csv_format};
 use crate::proto::v1::{self as pb, score_round_request::Item};
 
-/// Messages read ahead of the round; bounds the reader's memory.
-const READ_AHEAD: usize = 1024;
+/// Messages handed to the round at a time: one wake-up of the round per chunk,
+/// not per record.
+const CHUNK: usize = 512;
+
+/// Chunks read ahead of the round; bounds the reader's memory (with [`CHUNK`],
+/// about as many messages as one at a time used to).
+const READ_AHEAD: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -92,7 +97,7 @@ impl RoundFile {
         self,
         header: HeaderOverride,
     ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
-        let (tx, rx) = mpsc::channel::<Result<pb::ScoreRoundRequest, BatchError>>(READ_AHEAD);
+        let (tx, rx) = mpsc::channel::<Result<Vec<pb::ScoreRoundRequest>, BatchError>>(READ_AHEAD);
         let (error_tx, error_rx) = oneshot::channel();
         // Records taken by the round so far, for the progress bar's rate.
         let records = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -113,13 +118,17 @@ impl RoundFile {
             );
             let name = self.path.display().to_string();
             let counted = progress.wrap_read(self.file);
+            let mut out = Sender { tx, chunk: Vec::with_capacity(CHUNK) };
             let result = match self.format {
-                InputFormat::Jsonl => read_jsonl(&name, counted, &header, &tx),
-                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &header, &tx),
+                InputFormat::Jsonl => read_jsonl(&name, counted, &header, &mut out),
+                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &header, &mut out),
             };
             progress.finish_and_clear();
-            if let Err(e) = result {
-                let _ = tx.blocking_send(Err(e));
+            // What was read before an error still reaches the round first.
+            if out.flush()
+                && let Err(e) = result
+            {
+                let _ = out.tx.blocking_send(Err(e));
             }
         });
         let stream = futures::stream::unfold((rx, Some(error_tx)), move |(mut rx, mut error_tx)| {
@@ -127,11 +136,10 @@ impl RoundFile {
             async move {
                 loop {
                     match rx.recv().await {
-                        Some(Ok(message)) => {
-                            if matches!(message.item, Some(Item::Record(_))) {
-                                records.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            }
-                            return Some((message, (rx, error_tx)));
+                        Some(Ok(chunk)) => {
+                            let n = chunk.iter().filter(|m| matches!(m.item, Some(Item::Record(_)))).count();
+                            records.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                            return Some((futures::stream::iter(chunk), (rx, error_tx)));
                         }
                         Some(Err(e)) => {
                             if let Some(tx) = error_tx.take() {
@@ -144,19 +152,35 @@ impl RoundFile {
                 }
             }
         });
-        (Box::pin(stream), error_rx)
+        (Box::pin(stream.flatten()), error_rx)
     }
 }
 
-type Sender = mpsc::Sender<Result<pb::ScoreRoundRequest, BatchError>>;
+/// Hands the messages read to the round in chunks of [`CHUNK`].
+struct Sender {
+    tx: mpsc::Sender<Result<Vec<pb::ScoreRoundRequest>, BatchError>>,
+    chunk: Vec<pb::ScoreRoundRequest>,
+}
+
+impl Sender {
+    /// Sends what is pending; `false` once the round no longer listens.
+    fn flush(&mut self) -> bool {
+        if self.chunk.is_empty() {
+            return true;
+        }
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        self.tx.blocking_send(Ok(chunk)).is_ok()
+    }
+}
 
 fn input_error(path: &str, line: u64, message: impl Into<String>) -> BatchError {
     BatchError::Input { path: path.to_owned(), line, message: message.into() }
 }
 
-/// Sends one message; `false` once the round no longer listens.
-fn send(tx: &Sender, message: pb::ScoreRoundRequest) -> bool {
-    tx.blocking_send(Ok(message)).is_ok()
+/// Queues one message, sending a full chunk; `false` once the round no longer listens.
+fn send(tx: &mut Sender, message: pb::ScoreRoundRequest) -> bool {
+    tx.chunk.push(message);
+    tx.chunk.len() < CHUNK || tx.flush()
 }
 
 fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundRequest {
@@ -174,7 +198,7 @@ fn header_for(first: &pb::RoundRecord, header: &HeaderOverride) -> pb::ScoreRoun
     pb::ScoreRoundRequest { item: Some(Item::Header(made)) }
 }
 
-fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &Sender) -> Result<(), BatchError> {
+fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &mut Sender) -> Result<(), BatchError> {
     let mut header_sent = false;
     for (index, line) in BufReader::new(input).lines().enumerate() {
         let number = index as u64 + 1;
@@ -244,11 +268,8 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut state = self.state.borrow_mut();
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' {
-                state.pending.push_back(self.read + i as u64);
-            }
-        }
+        let read = self.read;
+        state.pending.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| read + i as u64));
         self.read += n as u64;
         Ok(n)
     }
@@ -267,7 +288,7 @@ fn read_csv(
     input: impl Read,
     delimiter: u8,
     header: &HeaderOverride,
-    tx: &Sender,
+    tx: &mut Sender,
 ) -> Result<(), BatchError> {
     let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
     let input = LineCounter { inner: input, read: 0, state: lines.clone() };

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Times `indikator batch` on a CSV round against the CSV read floor and the polars
+# reference, alternating every job in each repetition (BENCHMARKS.md, "The batch path").
+#
+#   tools/batch_bench.sh ROUND.csv REPEATS POLARS_PYTHON READ_FLOOR_BIN INDIKATOR_BIN...
+#
+# Each line: job, wall seconds, peak RSS in kB, user and system CPU seconds (GNU
+# time's %e %M %U %S). Every indikator binary writes the full JSON report (--out)
+# into a scratch directory that is emptied after each job; `write-floor` writes as
+# many bytes as the last report had into the same directory with `head -c`, the
+# least writing it costs. Pass "-" as POLARS_PYTHON to leave polars out.
+set -eu
+csv=$1 repeats=$2 python=$3 floor=$4
+shift 4
+here=$(dirname "$0")
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+run() {
+    label=$1
+    shift
+    /usr/bin/time -o "$scratch/time" -f "%e %M %U %S" "$@" >/dev/null 2>"$scratch/err" || { cat "$scratch/err" >&2; exit 1; }
+    echo "$label $(cat "$scratch/time")"
+    if [ -f "$scratch/out/report.json" ]; then
+        report_bytes=$(stat -c %s "$scratch/out/report.json")
+    fi
+    rm -rf "$scratch/out"
+}
+report_bytes=0
+i=0
+while [ "$i" -lt "$repeats" ]; do
+    i=$((i + 1))
+    run read-floor "$floor" "$csv"
+    run read-floor-trim "$floor" "$csv" --trim
+    for bin in "$@"; do
+        mkdir -p "$scratch/out"
+        run "$bin" "$bin" batch "$csv" --out "$scratch/out/report.json" --quiet
+    done
+    mkdir -p "$scratch/out"
+    run write-floor sh -c "head -c $report_bytes /dev/zero > $scratch/out/report.json"
+    if [ "$python" != "-" ]; then
+        run polars "$python" "$here/polars_reference.py" "$csv" --out-dir "$scratch/out"
+    fi
+done
