@@ -122,6 +122,16 @@ fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io
             let beside = if published { composite.published_counts[grade].to_string() } else { String::new() };
             writeln!(out, "  {:<84} {:>7} {:>6}", format!("{grade}: {}", label.label), count, beside)?;
         }
+        if table.n > 0 {
+            writeln!(
+                out,
+                "  fragile (one count across a cut changes the grade): {} ({:.1} %); \
+                 differ between the published and the relative calibration: {}",
+                table.fragile,
+                100.0 * table.share_fragile,
+                table.differ_between_calibrations
+            )?;
+        }
     }
     writeln!(out, "\nSimple scores (respondents per score 0–4)")?;
     for d in &g.scores {
