@@ -119,6 +119,14 @@ pub struct BatchArgs {
     /// Calibration (replaces the file's; default: published).
     #[arg(long, value_enum)]
     pub calibration: Option<CalibrationArg>,
+    #[command(flatten)]
+    pub run: RoundClientArgs,
+}
+
+/// What `batch` and `compare` share: in-process limits and catalogues, the
+/// printed report, and the token sent to a server.
+#[derive(Debug, Clone, Args)]
+pub struct RoundClientArgs {
     /// In-process only: most records a round may carry.
     #[arg(long, default_value_t = 10_000_000)]
     pub max_round_records: u64,
@@ -126,7 +134,7 @@ pub struct BatchArgs {
     /// shipped `ks-2018` / `riksrevisjonen-2015` (as `serve --catalogue-dir`).
     #[arg(long)]
     pub catalogue_dir: Option<PathBuf>,
-    /// Do not print the summary tables.
+    /// Do not print the summary tables (`batch`) or the comparison (`compare`).
     #[arg(long)]
     pub quiet: bool,
     /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
@@ -151,20 +159,8 @@ pub struct CompareArgs {
     /// Write every comparison card and the summary as JSON Lines here.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// In-process only: most records each round may carry.
-    #[arg(long, default_value_t = 10_000_000)]
-    pub max_round_records: u64,
-    /// In-process only: a directory of catalogue TOML files replacing the
-    /// shipped `ks-2018` / `riksrevisjonen-2015` (as `serve --catalogue-dir`).
-    #[arg(long)]
-    pub catalogue_dir: Option<PathBuf>,
-    /// Do not print the report.
-    #[arg(long)]
-    pub quiet: bool,
-    /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
-    /// as `authorization: Bearer …`.
-    #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
-    pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RoundClientArgs,
 }
 
 /// The compare job from its flags; loads the catalogues.
@@ -175,10 +171,10 @@ pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
         correspondence: a.correspondence.clone(),
         server: a.server.clone(),
         out: a.out.clone(),
-        max_records: a.max_round_records,
-        catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
-        print: !a.quiet,
-        token_file: a.token_file.clone(),
+        max_records: a.run.max_round_records,
+        catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
+        print: !a.run.quiet,
+        token_file: a.run.token_file.clone(),
     })
 }
 
@@ -241,10 +237,10 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
                 CalibrationArg::Published => pb::Calibration::Published,
                 CalibrationArg::Relative => pb::Calibration::Relative,
             }),
-            max_records: a.max_round_records,
-            catalogues: Catalogues::load(a.catalogue_dir.as_deref())?,
-            print: !a.quiet,
-            token_file: a.token_file.clone(),
+            max_records: a.run.max_round_records,
+            catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
+            print: !a.run.quiet,
+            token_file: a.run.token_file.clone(),
         })
     }
 }
