@@ -177,18 +177,58 @@ pub fn check_bounds(json: &[u8]) -> Result<(), JsonError> {
     }
 }
 
-struct Walk {
-    /// Object keys and list indices down to the value being walked.
-    path: Vec<String>,
+/// An object's key, borrowed from the text unless it has escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+}
+
+/// One step down a JSON document: an object's key or a list's index.
+enum Step<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
+}
+
+struct Walk<'de> {
+    /// The keys and indices down to the value being walked (kept for the
+    /// error's path; keys are borrowed from the text where they can be).
+    path: Vec<Step<'de>>,
     elements: usize,
     exceeded: Option<JsonError>,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn here(&self) -> String {
         let mut path = String::from("$");
         for step in &self.path {
-            path.push_str(step);
+            match step {
+                Step::Key(key) => {
+                    path.push('.');
+                    path.push_str(key);
+                }
+                Step::Index(index) => path.push_str(&format!("[{index}]")),
+            }
         }
         path
     }
@@ -201,7 +241,7 @@ impl Walk {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for &mut Walk {
+impl<'de> DeserializeSeed<'de> for &mut Walk<'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -209,7 +249,7 @@ impl<'de> DeserializeSeed<'de> for &mut Walk {
     }
 }
 
-impl<'de> Visitor<'de> for &mut Walk {
+impl<'de> Visitor<'de> for &mut Walk<'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -238,7 +278,7 @@ impl<'de> Visitor<'de> for &mut Walk {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0usize;
         loop {
-            self.path.push(format!("[{index}]"));
+            self.path.push(Step::Index(index));
             let more = seq.next_element_seed(&mut *self)?;
             self.path.pop();
             if more.is_none() {
@@ -256,8 +296,8 @@ impl<'de> Visitor<'de> for &mut Walk {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            self.path.push(format!(".{key}"));
+        while let Some(key) = map.next_key_seed(Key)? {
+            self.path.push(Step::Key(key));
             map.next_value_seed(&mut *self)?;
             self.path.pop();
         }
@@ -297,6 +337,9 @@ mod tests {
         let json = format!(r#"{{"a": {{"b": [{}]}}}}"#, vec!["1"; MAX_LIST + 1].join(","));
         let error = check_bounds(json.as_bytes()).unwrap_err();
         assert_eq!(error.field, "$.a.b");
+        // A key with escapes is named unescaped.
+        let escaped = format!(r#"{{"a\u0062": [{}]}}"#, vec!["1"; MAX_LIST + 1].join(","));
+        assert_eq!(check_bounds(escaped.as_bytes()).unwrap_err().field, "$.ab");
         assert!(error.description.contains("at most 1024"), "{error}");
         let at_limit = format!(r#"{{"a": [{}]}}"#, vec!["{}"; MAX_LIST].join(","));
         check_bounds(at_limit.as_bytes()).unwrap();

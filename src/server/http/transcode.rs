@@ -63,20 +63,23 @@ fn frame(message: &[u8]) -> Bytes {
     framed.freeze()
 }
 
+/// The length of the whole message at the front of `buf`, prefix included,
+/// once `buf` holds all of it.
+fn whole_message(buf: &[u8]) -> Option<usize> {
+    let prefix = buf.get(..5)?;
+    let len = 5 + u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+    (buf.len() >= len).then_some(len)
+}
+
 /// The next whole message at the front of `buf`, taken off it.
 fn next_message(buf: &mut BytesMut) -> Result<Option<Bytes>, Status> {
-    if buf.len() < 5 {
-        return Ok(None);
-    }
+    let Some(len) = whole_message(buf) else { return Ok(None) };
     if buf[0] != 0 {
         return Err(Status::internal("the response was compressed"));
     }
-    let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
-    if buf.len() < 5 + len {
-        return Ok(None);
-    }
-    buf.advance(5);
-    Ok(Some(buf.split_to(len).freeze()))
+    let mut message = buf.split_to(len);
+    message.advance(5);
+    Ok(Some(message.freeze()))
 }
 
 /// The status a response's headers or trailers carry, if any.
@@ -220,13 +223,7 @@ where
     let mut body = response.into_body();
     let mut buf = BytesMut::new();
     let mut trailers = None;
-    loop {
-        if buf.len() >= 5 {
-            let len = u32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]) as usize;
-            if buf.len() >= 5 + len {
-                break;
-            }
-        }
+    while whole_message(&buf).is_none() {
         match body.frame().await {
             Some(Ok(frame)) => match frame.into_data() {
                 Ok(data) => buf.extend_from_slice(&data),
@@ -276,8 +273,7 @@ impl<B> LinesToFrames<B> {
     /// The frame of the next line, if `buf` holds a whole one.
     fn next_line(&mut self) -> Option<Result<Bytes, Status>> {
         loop {
-            let newline = self.buf[self.scanned..].iter().position(|&b| b == b'\n');
-            let end = match newline {
+            let end = match memchr::memchr(b'\n', &self.buf[self.scanned..]) {
                 Some(at) => self.scanned + at + 1,
                 None if self.ended && !self.buf.is_empty() => self.buf.len(),
                 None => {
@@ -292,21 +288,22 @@ impl<B> LinesToFrames<B> {
             if text.is_empty() {
                 continue;
             }
-            let field = format!("line {}", self.line);
             if text.len() > self.max_bytes {
-                return Some(Err(invalid(
-                    &field,
-                    &format!("is longer than the message limit of {} bytes", self.max_bytes),
-                )));
+                return Some(Err(self.too_long(self.line)));
             }
-            return Some(match (self.convert)(text, &[]) {
-                Ok(message) => Ok(frame(&message)),
-                Err(error) => {
-                    let where_ = if error.field == "body" { field } else { format!("{field}: {}", error.field) };
-                    Err(invalid(&where_, &error.description))
-                }
-            });
+            return Some((self.convert)(text, &[]).map(|message| frame(&message)).map_err(|error| {
+                let field = match error.field.as_str() {
+                    "body" => format!("line {}", self.line),
+                    path => format!("line {}: {path}", self.line),
+                };
+                invalid(&field, &error.description)
+            }));
         }
+    }
+
+    /// Line `line` is over the message limit.
+    fn too_long(&self, line: usize) -> Status {
+        invalid(&format!("line {line}"), &format!("is longer than the message limit of {} bytes", self.max_bytes))
     }
 }
 
@@ -328,11 +325,7 @@ where
                 None => {}
             }
             if this.buf.len() > this.max_bytes {
-                let status = invalid(
-                    &format!("line {}", this.line + 1),
-                    &format!("is longer than the message limit of {} bytes", this.max_bytes),
-                );
-                return this.fail(status);
+                return this.fail(this.too_long(this.line + 1));
             }
             match ready!(this.inner.as_mut().poll_frame(cx)) {
                 Some(Ok(frame)) => {
