@@ -561,7 +561,8 @@ where
 /// Everything the layer decides with.
 struct Authorizer {
     bearer: Option<Bearer>,
-    certificates: Vec<AllowedCertificate>,
+    /// The allow-list, each entry with its subject DN parsed once.
+    certificates: Vec<(AllowedCertificate, Option<Vec<(String, String)>>)>,
     /// By method path without the leading `/`, or by service.
     rules: HashMap<String, Requirement>,
     refusals: Counter<u64>,
@@ -596,14 +597,15 @@ impl Authorizer {
     fn certificate(&self, der: &[u8]) -> Result<Caller, Refusal> {
         let (_, certificate) = x509_parser::parse_x509_certificate(der).map_err(|_| Refusal::Certificate)?;
         let names = certificate_names(&certificate);
-        let subject = subject_attributes(certificate.subject());
-        let allowed = self
+        let by_subject = self.certificates.iter().any(|(_, dn)| dn.is_some());
+        let subject = if by_subject { subject_attributes(certificate.subject()) } else { Vec::new() };
+        let (allowed, _) = self
             .certificates
             .iter()
-            .find(|a| match a.subject() {
+            .find(|(allowed, dn)| match dn {
                 // The whole DN, in the certificate's order or RFC 4514's (reversed).
-                Some(dn) => dn == subject || dn.iter().rev().eq(subject.iter()),
-                None => names.contains(&a.name),
+                Some(dn) => *dn == subject || dn.iter().rev().eq(subject.iter()),
+                None => names.contains(&allowed.name),
             })
             .ok_or(Refusal::Certificate)?;
         Ok(Caller::Certificate {
@@ -698,8 +700,8 @@ impl AuthLayer {
         if !settings.client_certificates.is_empty() {
             tracing::info!(allowed = settings.client_certificates.len(), "client certificates identify callers");
         }
-        let authorizer =
-            Arc::new(Authorizer { bearer, certificates: settings.client_certificates.clone(), rules, refusals });
+        let certificates = settings.client_certificates.iter().map(|a| (a.clone(), a.subject())).collect();
+        let authorizer = Arc::new(Authorizer { bearer, certificates, rules, refusals });
         if let Some(bearer) = &authorizer.bearer {
             refresh_every(Arc::downgrade(&authorizer), bearer.settings.refresh);
         }
