@@ -35,7 +35,9 @@ use tonic::body::Body;
 use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
 use tower::{Layer, Service};
 
-use super::settings::{AllowedCertificate, AuthSettings, BearerSettings, JwksSource, SigningAlgorithm};
+use super::settings::{
+    AllowedCertificate, AuthSettings, BearerSettings, DistinguishedName, JwksSource, SigningAlgorithm,
+};
 use crate::grpc::LogSafe;
 
 /// Target of the one audit line each checked call writes.
@@ -562,7 +564,7 @@ where
 struct Authorizer {
     bearer: Option<Bearer>,
     /// The allow-list, each entry with its subject DN parsed once.
-    certificates: Vec<(AllowedCertificate, Option<Vec<(String, String)>>)>,
+    certificates: Vec<(AllowedCertificate, Option<DistinguishedName>)>,
     /// By method path without the leading `/`, or by service.
     rules: HashMap<String, Requirement>,
     refusals: Counter<u64>,
@@ -641,7 +643,7 @@ fn certificate_names(certificate: &x509_parser::certificate::X509Certificate<'_>
 
 /// The subject's attributes in the certificate's order: (short type name
 /// upper-cased, or the dotted OID; value).
-fn subject_attributes(subject: &x509_parser::x509::X509Name<'_>) -> Vec<(String, String)> {
+fn subject_attributes(subject: &x509_parser::x509::X509Name<'_>) -> DistinguishedName {
     let registry = x509_parser::objects::oid_registry();
     subject
         .iter_attributes()

@@ -288,10 +288,12 @@ pub struct AllowedCertificate {
     pub scopes: Option<Vec<String>>,
 }
 
+/// A subject DN as its attributes in order: (type upper-cased, value).
+pub type DistinguishedName = Vec<(String, String)>;
+
 impl AllowedCertificate {
-    /// The subject DN's attributes (type upper-cased, value), when the name is
-    /// a DN in braces.
-    pub fn subject(&self) -> Option<Vec<(String, String)>> {
+    /// The subject DN's attributes, when the name is a DN in braces.
+    pub fn subject(&self) -> Option<DistinguishedName> {
         let dn = self.name.strip_prefix('{')?.strip_suffix('}')?;
         parse_dn(dn)
     }
@@ -299,7 +301,7 @@ impl AllowedCertificate {
 
 /// `CN=a,O=b\, c,C=NO` → `[("CN", "a"), ("O", "b, c"), ("C", "NO")]`; `None`
 /// when an attribute is not `TYPE=value`.
-pub fn parse_dn(dn: &str) -> Option<Vec<(String, String)>> {
+pub fn parse_dn(dn: &str) -> Option<DistinguishedName> {
     let mut attributes = Vec::new();
     let mut current = String::new();
     let mut escaped = false;
