@@ -87,10 +87,7 @@ fn operation(b: &Binding, schemas: &mut Schemas) -> Value {
             if matches!(field.kind(), Kind::Message(_)) {
                 continue;
             }
-            let mut schema = schemas.scalar(&field);
-            if let Value::Object(s) = &mut schema {
-                s.remove("description");
-            }
+            let schema = schemas.value(&field);
             parameters.push(json!({
                 "name": field.json_name(),
                 "in": "query",
@@ -170,34 +167,24 @@ impl Schemas {
         let mut schema = if field.is_map() {
             let Kind::Message(entry) = field.kind() else { unreachable!("a map field is a message") };
             let value = entry.map_entry_value_field();
-            json!({"type": "object", "additionalProperties": self.single(&value)})
+            json!({"type": "object", "additionalProperties": self.value(&value)})
         } else if field.is_list() {
-            json!({"type": "array", "items": self.single(field)})
+            json!({"type": "array", "items": self.value(field)})
         } else {
-            self.single(field)
+            self.value(field)
         };
         let description = comments(&field.parent_file(), field.path());
-        if !description.is_empty() {
-            if let Some(refd) = schema.get("$ref").cloned() {
-                // A $ref with siblings is allowed in 3.1; keep it readable.
-                schema = json!({"$ref": refd, "description": description});
-            } else if let Value::Object(s) = &mut schema {
-                s.insert("description".into(), json!(description));
-            }
+        // A $ref with siblings is allowed in 3.1.
+        if !description.is_empty()
+            && let Value::Object(s) = &mut schema
+        {
+            s.insert("description".into(), json!(description));
         }
         schema
     }
 
-    /// The schema of one value of the field (an element, for lists).
-    fn single(&mut self, field: &FieldDescriptor) -> Value {
-        match field.kind() {
-            Kind::Message(m) => self.message(&m),
-            Kind::Enum(e) => enum_schema(&e),
-            _ => self.scalar(field),
-        }
-    }
-
-    fn scalar(&mut self, field: &FieldDescriptor) -> Value {
+    /// The schema of one value of the field (an element, for lists and maps).
+    fn value(&mut self, field: &FieldDescriptor) -> Value {
         match field.kind() {
             Kind::Double | Kind::Float => json!({"type": "number"}),
             Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
