@@ -234,31 +234,27 @@ fn ssb_changes(then: Option<&Card<'_>>, now: Option<&Card<'_>>) -> Vec<pb::Indic
 }
 
 fn ks_changes(report: &RoundReport, then: Option<&Card<'_>>, now: Option<&Card<'_>>) -> Vec<pb::IndicatorChange> {
-    let areas = |c: Option<&Card<'_>>| c.and_then(|c| c.ks_2018.clone());
-    let (then, now) = (areas(then), areas(now));
+    let (then, now) = (then.and_then(|c| c.ks_2018.as_deref()), now.and_then(|c| c.ks_2018.as_deref()));
     if then.is_none() && now.is_none() {
         return Vec::new();
     }
-    let mean = |a: &Option<Vec<crate::round::AreaCard>>, i: usize| a.as_ref().and_then(|a| a[i].score.mean);
-    report
-        .catalogues
-        .ks_2018
-        .areas
-        .iter()
-        .enumerate()
-        .map(|(i, area)| {
-            change(format!("{}/{}", crate::catalogue::KS_2018, area.id), Shift::new(mean(&then, i), mean(&now, i)))
-        })
-        .collect()
+    let mean = |a: Option<&[crate::round::AreaCard]>, i: usize| a.and_then(|a| a[i].score.mean);
+    ks_area_changes(report, |i| Shift::new(mean(then, i), mean(now, i)))
+}
+
+/// A change for each `ks-2018` area of the catalogue, `shift(area index)`.
+fn ks_area_changes(report: &RoundReport, shift: impl Fn(usize) -> Shift) -> Vec<pb::IndicatorChange> {
+    let areas = report.catalogues.ks_2018.areas.iter().enumerate();
+    areas.map(|(i, area)| change(format!("{}/{}", crate::catalogue::KS_2018, area.id), shift(i))).collect()
 }
 
 fn service_changes(report: &RoundReport, then: Option<&Card<'_>>, now: Option<&Card<'_>>) -> Vec<pb::IndicatorChange> {
-    let levels = |c: Option<&Card<'_>>| c.and_then(|c| c.riksrevisjonen_2015.clone());
-    let (then, now) = (levels(then), levels(now));
+    let then = then.and_then(|c| c.riksrevisjonen_2015.as_deref());
+    let now = now.and_then(|c| c.riksrevisjonen_2015.as_deref());
     if then.is_none() && now.is_none() {
         return Vec::new();
     }
-    let level = |l: &Option<Vec<Option<u8>>>, i: usize| l.as_ref().and_then(|l| l[i]).map(f64::from);
+    let level = |l: Option<&[Option<u8>]>, i: usize| l.and_then(|l| l[i]).map(f64::from);
     report
         .catalogues
         .riksrevisjonen_2015
@@ -268,7 +264,7 @@ fn service_changes(report: &RoundReport, then: Option<&Card<'_>>, now: Option<&C
         .map(|(i, service)| {
             change(
                 format!("{}/{}", crate::catalogue::RIKSREVISJONEN_2015, service.id),
-                Shift::new(level(&then, i), level(&now, i)),
+                Shift::new(level(then, i), level(now, i)),
             )
         })
         .collect()
@@ -401,19 +397,7 @@ fn group_comparison(c: &Comparison, key: GroupKey, t: &GroupTransitions) -> pb::
         g.and_then(|g| g.ks.get(area)).and_then(|&(sum, n)| (n > 0).then(|| sum / n as f64))
     };
     let ks_2018 = if then.is_some_and(|g| !g.ks.is_empty()) || now.is_some_and(|g| !g.ks.is_empty()) {
-        c.current
-            .catalogues
-            .ks_2018
-            .areas
-            .iter()
-            .enumerate()
-            .map(|(i, area)| {
-                change(
-                    format!("{}/{}", crate::catalogue::KS_2018, area.id),
-                    Shift::new(ks_mean(then, i), ks_mean(now, i)),
-                )
-            })
-            .collect()
+        ks_area_changes(&c.current, |i| Shift::new(ks_mean(then, i), ks_mean(now, i)))
     } else {
         Vec::new()
     };
