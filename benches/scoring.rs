@@ -14,7 +14,9 @@
 //!   grade; "one full response"), `measure` and `grade` alone, validation of the
 //!   whole request, validate + score together, and the per-record server path
 //!   split into its steps (protobuf decode, score every block and convert to
-//!   protobuf, encode) and whole.
+//!   protobuf, encode) and whole; and the server's own reading of a request
+//!   from its bytes (`grpc::decode`) against prost's decode, each with
+//!   validation.
 //! * `round/`: a [`RoundAggregator`] folding 10,000 distinct respondents
 //!   (`add_valid`, `ssb-2018` only; `add` with every block, as the server
 //!   folds the example), then `finish()` (grading and tabulating every record).
@@ -84,12 +86,34 @@ fn ssb2018(c: &mut Criterion) {
     g.bench_function("server_step/decode_request", |b| {
         b.iter(|| pb::ScoreRequest::decode(black_box(encoded.as_slice())).unwrap())
     });
+    // The server reads records straight from their bytes (`grpc::decode`);
+    // the generated service's path decodes them with prost, then validates.
+    let catalogues = indikator::catalogue::Catalogues::shipped();
+    g.bench_function("server_step/decode_and_validate_request", |b| {
+        b.iter(|| {
+            let request = pb::ScoreRequest::decode(black_box(encoded.as_slice())).unwrap();
+            indikator::grpc::validate::survey_response(request.response.as_ref(), "response", catalogues).unwrap()
+        })
+    });
+    g.bench_function("server_step/read_and_validate_request", |b| {
+        b.iter(|| {
+            let view = indikator::grpc::decode::score_request(black_box(encoded.as_slice())).unwrap();
+            indikator::grpc::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap()
+        })
+    });
     g.bench_function("server_step/score_and_convert", |b| b.iter(|| score_validated(black_box(&validated))));
     g.bench_function("server_step/encode_response", |b| b.iter(|| black_box(&response).encode_to_vec()));
     g.bench_function("server_path/decode_validate_score_convert_encode", |b| {
         b.iter(|| {
             let request = pb::ScoreRequest::decode(black_box(encoded.as_slice())).unwrap();
             let v = validate::survey_response(request.response.as_ref(), "response").unwrap();
+            pb::ScoreResponse { results: Some(score_validated(&v)) }.encode_to_vec()
+        })
+    });
+    g.bench_function("server_path/read_validate_score_convert_encode", |b| {
+        b.iter(|| {
+            let view = indikator::grpc::decode::score_request(black_box(encoded.as_slice())).unwrap();
+            let v = indikator::grpc::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap();
             pb::ScoreResponse { results: Some(score_validated(&v)) }.encode_to_vec()
         })
     });

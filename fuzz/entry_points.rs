@@ -61,6 +61,9 @@ pub fn score_request(data: &[u8]) {
 
 /// `IndicatorService/ScoreStream`: one inbound message → exactly one output.
 pub fn score_stream_request(data: &[u8]) {
+    // The server reads records from their bytes; it must answer as prost's decode would.
+    let (read, decoded) = indikator::testing::stream_bytes_both_ways(7, data);
+    assert_eq!(read, decoded, "reading the bytes and decoding them disagree");
     let Ok(request) = pb::ScoreStreamRequest::decode(data) else { return };
     let record_id = request.record_id.clone();
     let out = score_stream_record(7, request);

@@ -310,6 +310,15 @@ impl ItemDef {
     }
 }
 
+/// The position of the element `is` holds for (ids are unique in a
+/// catalogue, so at most one), trying `hint` first.
+fn position<T>(list: &[T], is: impl Fn(&T) -> bool, hint: usize) -> Option<usize> {
+    match list.get(hint) {
+        Some(x) if is(x) => Some(hint),
+        _ => list.iter().position(is),
+    }
+}
+
 impl Catalogue {
     /// Parses and validates one catalogue file; `file_name` is only for messages.
     pub fn parse(file_name: &str, toml_text: &str) -> Result<Catalogue, CatalogueError> {
@@ -323,12 +332,24 @@ impl Catalogue {
 
     /// Index into [`Catalogue::items`] of the item with this id.
     pub fn item_index(&self, id: &str) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+        self.item_index_near(id, 0)
+    }
+
+    /// [`Catalogue::item_index`], looking at `hint` first: answers usually
+    /// come in catalogue order, so a response's item ids are found without
+    /// a scan.
+    pub fn item_index_near(&self, id: &str, hint: usize) -> Option<usize> {
+        position(&self.items, |i| i.id == id, hint)
     }
 
     /// Index into [`Catalogue::services`] of the service with this id.
     pub fn service_index(&self, id: &str) -> Option<usize> {
-        self.services.iter().position(|s| s.id == id)
+        self.service_index_near(id, 0)
+    }
+
+    /// [`Catalogue::service_index`], looking at `hint` first.
+    pub fn service_index_near(&self, id: &str, hint: usize) -> Option<usize> {
+        position(&self.services, |s| s.id == id, hint)
     }
 
     /// A value on 0–5 (as [`ItemDef::value`] gives it) in whole units of

@@ -1,7 +1,10 @@
 //! The gRPC layer: validates protobuf requests into domain values
 //! ([`validate`]), renders core results and methodology tables as protobuf
 //! ([`convert`], [`describe`]), and implements `indikator.v1.IndicatorService`
-//! ([`service`]; the round RPCs in [`round`] and [`compare`]). All scoring happens in [`crate::scoring`]; every error
+//! ([`service`]; the round RPCs in [`round`] and [`compare`]). The server
+//! mounts it as [`IndicatorRoutes`] ([`routes`]), which reads Score,
+//! ScoreStream and ScoreRound records from their wire bytes straight into
+//! validation's view ([`decode`]). All scoring happens in [`crate::scoring`]; every error
 //! becomes a `tonic::Status` in one place ([`status`]).
 //!
 //! May import `proto`, `memory`, `round`, `scoring`, `catalogue`,
@@ -9,18 +12,21 @@
 
 pub mod compare;
 pub mod convert;
+pub mod decode;
 pub mod describe;
 mod log_safe;
 mod metrics;
 pub mod propagation;
 pub mod round;
 pub mod round_report;
+mod routes;
 pub mod service;
 pub mod status;
 pub mod validate;
 
 pub use log_safe::{LogSafe, MAX_LOGGED_BYTES};
 pub use metrics::Metrics;
+pub use routes::IndicatorRoutes;
 pub use service::IndicatorApi;
 pub use validate::{Validated, Violations};
 

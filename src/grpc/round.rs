@@ -10,7 +10,7 @@ use crate::grpc::LogSafe;
 use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
-use crate::proto::wire::{Undecodable, take_undecodable};
+use crate::proto::wire::take_undecodable;
 use crate::round::compare::Correspondence;
 use crate::round::figures;
 use crate::round::tables::{ServiceTables, share};
@@ -23,6 +23,7 @@ use crate::scoring::ssb2018::Count;
 
 use prost::Message;
 
+use super::decode::{Record, Rejected, RoundItem};
 use super::service::score_validated;
 use super::{Violations, convert, round_report, validate};
 
@@ -50,32 +51,57 @@ fn violations_of(v: Violations) -> Vec<pb::FieldViolation> {
     v.into_vec().into_iter().map(|f| pb::FieldViolation { field: f.field, description: f.description }).collect()
 }
 
-/// The output of one ScoreStream record.
+/// The output of one ScoreStream request.
 pub fn score_stream_record(
     sequence: u64,
     request: pb::ScoreStreamRequest,
     catalogues: &Catalogues,
 ) -> pb::ScoreStreamResponse {
-    let outcome = match validate::survey_response(request.response.as_ref(), "response", catalogues) {
+    stream_output(sequence, Record::from_stream_message(request, catalogues), catalogues)
+}
+
+/// The output of one ScoreStream record: its results or why it was not scored.
+pub fn stream_output(sequence: u64, record: Record, catalogues: &Catalogues) -> pb::ScoreStreamResponse {
+    let outcome = match record.outcome {
         Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated(&validated, catalogues)),
-        Err(violations) => pb::score_stream_response::Outcome::Error(pb::RecordError {
+        Err(Rejected::Invalid(violations)) => pb::score_stream_response::Outcome::Error(pb::RecordError {
             code: Code::InvalidArgument as i32,
             message: violations.message(),
             field_violations: violations_of(violations),
         }),
+        Err(Rejected::Undecodable(problem)) => {
+            let field = if problem.field.is_empty() { "request".to_owned() } else { problem.field };
+            pb::score_stream_response::Outcome::Error(pb::RecordError {
+                code: Code::InvalidArgument as i32,
+                message: format!("{field}: {}", problem.description),
+                field_violations: vec![pb::FieldViolation { field, description: problem.description }],
+            })
+        }
     };
-    pb::ScoreStreamResponse { record_id: request.record_id, sequence, outcome: Some(outcome) }
+    pb::ScoreStreamResponse { record_id: record.record_id, sequence, outcome: Some(outcome) }
 }
 
-/// The output of a ScoreStream record that could not be decoded.
-pub fn undecodable_record(sequence: u64, record_id: String, problem: Undecodable) -> pb::ScoreStreamResponse {
-    let field = if problem.field.is_empty() { "request".to_owned() } else { problem.field };
-    let error = pb::RecordError {
-        code: Code::InvalidArgument as i32,
-        message: format!("{field}: {}", problem.description),
-        field_violations: vec![pb::FieldViolation { field, description: problem.description }],
-    };
-    pb::ScoreStreamResponse { record_id, sequence, outcome: Some(pb::score_stream_response::Outcome::Error(error)) }
+/// Decoded ScoreRound messages as round items; the problem with an
+/// undecodable record is taken from the codec in the same poll.
+pub fn round_items<'a, S, E>(
+    inbound: S,
+    catalogues: &'a Catalogues,
+) -> impl Stream<Item = Result<RoundItem, E>> + Unpin + 'a
+where
+    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin + 'a,
+{
+    inbound.map(move |message| {
+        message.map(|m| match take_undecodable() {
+            Some(problem) => {
+                let record_id = match m.item {
+                    Some(pb::score_round_request::Item::Record(r)) => r.record_id,
+                    _ => String::new(),
+                };
+                RoundItem::Record(Record { record_id, outcome: Err(Rejected::Undecodable(problem)) })
+            }
+            None => RoundItem::from_message(m, catalogues),
+        })
+    })
 }
 
 fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), RoundError> {
@@ -147,7 +173,9 @@ where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    fold(inbound, limits, catalogues, None, FoldOptions::default()).await.map(|(report, _)| report)
+    fold(round_items(inbound, catalogues), limits, catalogues, None, FoldOptions::default())
+        .await
+        .map(|(report, _)| report)
 }
 
 /// [`fold_round`], with the round's state reserved from `budget` as it
@@ -161,6 +189,20 @@ pub async fn fold_round_reserving<S, E>(
 ) -> Result<(RoundReport, Reservation), RoundError>
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    fold_items_reserving(round_items(inbound, catalogues), limits, catalogues, budget).await
+}
+
+/// [`fold_round_reserving`] over round items.
+pub async fn fold_items_reserving<S, E>(
+    inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+    budget: &MemoryBudget,
+) -> Result<(RoundReport, Reservation), RoundError>
+where
+    S: Stream<Item = Result<RoundItem, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let (report, reservation) = fold(inbound, limits, catalogues, Some(budget), FoldOptions::default()).await?;
@@ -209,7 +251,8 @@ where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let (report, reservation) = fold(inbound, limits, catalogues, Some(budget), options).await?;
+    let (report, reservation) =
+        fold(round_items(inbound, catalogues), limits, catalogues, Some(budget), options).await?;
     Ok((report, reservation.expect("a budget gives a reservation")))
 }
 
@@ -221,53 +264,78 @@ async fn fold<S, E>(
     options: FoldOptions<'_>,
 ) -> Result<(RoundReport, Option<Reservation>), RoundError>
 where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
+    S: Stream<Item = Result<RoundItem, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let inbound_error = |e: E| RoundError::Inbound(e.into());
     let header = match inbound.next().await.transpose().map_err(inbound_error)? {
-        Some(pb::ScoreRoundRequest { item: Some(pb::score_round_request::Item::Header(h)) }) => h,
+        Some(RoundItem::Header(h)) => h,
         Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
         None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
     };
-    if let Some(problem) = take_undecodable() {
-        return Err(protocol_error("header", &format!("the round's first message {}", problem.description)));
+    let mut fold = RoundFold::start(&header, limits, catalogues, budget, options)?;
+    while let Some(item) = inbound.next().await.transpose().map_err(inbound_error)? {
+        fold.push(item)?;
     }
-    let (config, min_coverage) = match options.side {
-        Some(side) => side_config(&header, catalogues, &format!("{side}.header.round"))?,
-        None => header_config(&header, catalogues)?,
-    };
-    let span = tracing::Span::current();
-    span.record("round_id", tracing::field::display(LogSafe(&config.round_id)));
-    tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
-    let mut round = RoundAggregator::new(config, catalogues.clone(), min_coverage);
-    let mut reservation = budget.map(MemoryBudget::reservation);
-    // At most one entry per municipality number.
-    let mut municipalities: std::collections::HashMap<u16, String> = std::collections::HashMap::new();
-    while let Some(message) = inbound.next().await.transpose().map_err(inbound_error)? {
-        if let Some(problem) = take_undecodable() {
-            let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field };
-            let record_id = match &message.item {
-                Some(pb::score_round_request::Item::Record(r)) => r.record_id.as_str(),
-                _ => "",
-            };
+    fold.finish()
+}
+
+/// A round being folded, one item at a time, after its header.
+pub(super) struct RoundFold<'a> {
+    round: RoundAggregator,
+    reservation: Option<Reservation>,
+    limits: RoundLimits,
+    options: FoldOptions<'a>,
+    /// At most one entry per municipality number.
+    municipalities: std::collections::HashMap<u16, String>,
+}
+
+impl<'a> RoundFold<'a> {
+    pub(super) fn start(
+        header: &pb::RoundHeader,
+        limits: RoundLimits,
+        catalogues: &Catalogues,
+        budget: Option<&MemoryBudget>,
+        options: FoldOptions<'a>,
+    ) -> Result<Self, RoundError> {
+        let (config, min_coverage) = match options.side {
+            Some(side) => side_config(header, catalogues, &format!("{side}.header.round"))?,
+            None => header_config(header, catalogues)?,
+        };
+        let span = tracing::Span::current();
+        span.record("round_id", tracing::field::display(LogSafe(&config.round_id)));
+        tracing::info!(round_id = %LogSafe(&config.round_id), "round started");
+        Ok(Self {
+            round: RoundAggregator::new(config, catalogues.clone(), min_coverage),
+            reservation: budget.map(MemoryBudget::reservation),
+            limits,
+            options,
+            municipalities: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Folds one message after the header.
+    pub(super) fn push(&mut self, item: RoundItem) -> Result<(), RoundError> {
+        let (round, options) = (&mut self.round, self.options);
+        if let RoundItem::Record(Record { record_id, outcome: Err(Rejected::Undecodable(problem)) }) = &item {
+            let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field.clone() };
             round.add_rejected(
                 record_id,
                 format!("{field}: {}", problem.description),
-                vec![(field, problem.description)],
+                vec![(field, problem.description.clone())],
             );
-            continue;
+            return Ok(());
         }
-        if let Some(r) = reservation.as_mut()
+        if let Some(r) = self.reservation.as_mut()
             && round.received().is_multiple_of(RESERVE_EVERY)
         {
-            reserve(r, &round)?;
+            reserve(r, round)?;
         }
-        if round.received() >= limits.max_records {
-            return Err(RoundError::TooManyRecords { max: limits.max_records });
+        if round.received() >= self.limits.max_records {
+            return Err(RoundError::TooManyRecords { max: self.limits.max_records });
         }
-        match message.item {
-            Some(pb::score_round_request::Item::Record(record)) if record.record_id.len() > MAX_RECORD_ID_BYTES => {
+        match item {
+            RoundItem::Record(record) if record.record_id.len() > MAX_RECORD_ID_BYTES => {
                 let description = format!("is longer than {MAX_RECORD_ID_BYTES} bytes");
                 round.add_rejected(
                     &validate::clip(&record.record_id, 64),
@@ -275,82 +343,86 @@ where
                     vec![("record_id".into(), description)],
                 );
             }
-            Some(pb::score_round_request::Item::Record(record)) => {
-                match validate::survey_response(record.response.as_ref(), "response", catalogues) {
-                    Ok(v) if options.side.is_some() && round.has_scored(v.respondent.organisation_number) => {
-                        let side = options.side.unwrap_or_default();
-                        return Err(RoundError::Protocol(vec![(
-                            format!("{side}.records[{}].response.respondent.organisation_number", round.received()),
-                            format!(
-                                "organisation number {} appears twice in the {side} round (again in record {:?}); \
-                                 nothing was compared",
-                                v.respondent.organisation_number,
-                                validate::clip(&record.record_id, 64)
-                            ),
-                        )]));
-                    }
-                    Ok(v)
-                        if options.unique_municipalities
-                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
-                            && let Some(number) = v.respondent.municipality
-                            && let Some(first) = municipalities.get(&number.value()) =>
-                    {
-                        let side = options.side.unwrap_or_default();
-                        return Err(RoundError::Protocol(vec![(
-                            format!("{side}.records[{}].response.respondent.municipality_number", round.received()),
-                            format!(
-                                "municipality number {number} is given by two respondents of the {side} round \
-                                 (records {first:?} and {:?}): matching by municipality number needs one \
-                                 respondent per municipality",
-                                validate::clip(&record.record_id, 64)
-                            ),
-                        )]));
-                    }
-                    Ok(v) => {
-                        if options.unique_municipalities
-                            && v.respondent.kind == crate::domain::RespondentKind::Municipality
-                            && let Some(number) = v.respondent.municipality
-                        {
-                            municipalities.insert(number.value(), validate::clip(&record.record_id, 64));
-                        }
-                        round.add(
-                            &record.record_id,
-                            &options.correspondence.and_then(|c| c.apply(&v.respondent)).unwrap_or(v.respondent),
-                            RecordAnswers {
-                                ssb_2018: v.ssb_2018.as_ref(),
-                                ks_2018: v.ks_2018.as_deref(),
-                                ks_2018_chosen: v.ks_2018_chosen.as_ref(),
-                                riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
-                            },
-                        )
-                    }
-                    Err(violations) => {
-                        let message = violations.message();
-                        let pairs = violations
-                            .into_vec()
-                            .into_iter()
-                            .take(MAX_VIOLATIONS_PER_REJECTION)
-                            .map(|f| (f.field, f.description))
-                            .collect();
-                        round.add_rejected(&record.record_id, message, pairs);
-                    }
+            RoundItem::Record(Record { record_id, outcome }) => match outcome {
+                Ok(v) if options.side.is_some() && round.has_scored(v.respondent.organisation_number) => {
+                    let side = options.side.unwrap_or_default();
+                    return Err(RoundError::Protocol(vec![(
+                        format!("{side}.records[{}].response.respondent.organisation_number", round.received()),
+                        format!(
+                            "organisation number {} appears twice in the {side} round (again in record {:?}); \
+                             nothing was compared",
+                            v.respondent.organisation_number,
+                            validate::clip(&record_id, 64)
+                        ),
+                    )]));
                 }
-            }
-            Some(pb::score_round_request::Item::Header(_)) => {
+                Ok(v)
+                    if options.unique_municipalities
+                        && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                        && let Some(number) = v.respondent.municipality
+                        && let Some(first) = self.municipalities.get(&number.value()) =>
+                {
+                    let side = options.side.unwrap_or_default();
+                    return Err(RoundError::Protocol(vec![(
+                        format!("{side}.records[{}].response.respondent.municipality_number", round.received()),
+                        format!(
+                            "municipality number {number} is given by two respondents of the {side} round \
+                             (records {first:?} and {:?}): matching by municipality number needs one \
+                             respondent per municipality",
+                            validate::clip(&record_id, 64)
+                        ),
+                    )]));
+                }
+                Ok(v) => {
+                    if options.unique_municipalities
+                        && v.respondent.kind == crate::domain::RespondentKind::Municipality
+                        && let Some(number) = v.respondent.municipality
+                    {
+                        self.municipalities.insert(number.value(), validate::clip(&record_id, 64));
+                    }
+                    round.add(
+                        &record_id,
+                        &options.correspondence.and_then(|c| c.apply(&v.respondent)).unwrap_or(v.respondent),
+                        RecordAnswers {
+                            ssb_2018: v.ssb_2018.as_ref(),
+                            ks_2018: v.ks_2018.as_deref(),
+                            ks_2018_chosen: v.ks_2018_chosen.as_ref(),
+                            riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+                        },
+                    )
+                }
+                Err(Rejected::Invalid(violations)) => {
+                    let message = violations.message();
+                    let pairs = violations
+                        .into_vec()
+                        .into_iter()
+                        .take(MAX_VIOLATIONS_PER_REJECTION)
+                        .map(|f| (f.field, f.description))
+                        .collect();
+                    round.add_rejected(&record_id, message, pairs);
+                }
+                Err(Rejected::Undecodable(_)) => unreachable!("folded above"),
+            },
+            RoundItem::Header(_) => {
                 return Err(protocol_error("header", "a round has one header, sent first; a second one arrived"));
             }
-            None => round.add_rejected(
+            RoundItem::Empty => round.add_rejected(
                 "",
                 "item: a round message must be a header or a record".into(),
                 vec![("item".into(), "is required".into())],
             ),
         }
+        Ok(())
     }
-    span.record("records", round.received());
-    if let Some(r) = reservation.as_mut() {
-        reserve(r, &round)?;
+
+    /// The round's report, with its reservation grown to its final state.
+    pub(super) fn finish(mut self) -> Result<(RoundReport, Option<Reservation>), RoundError> {
+        tracing::Span::current().record("records", self.round.received());
+        if let Some(r) = self.reservation.as_mut() {
+            reserve(r, &self.round)?;
+        }
+        Ok((self.round.finish(), self.reservation))
     }
-    Ok((round.finish(), reservation))
 }
 
 /// Score cards, then the summary, built one at a time as the client reads.

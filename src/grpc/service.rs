@@ -14,14 +14,15 @@ use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
 use super::compare::{CompareOutput, fold_comparison};
-use super::round::{RoundOutput, fold_round_reserving, score_stream_record, undecodable_record};
+use super::decode::{Record, Rejected, RoundItem};
+use super::round::{RoundOutput, fold_items_reserving, round_items, stream_output};
 use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::take_undecodable;
 use crate::round::RoundLimits;
 
-type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
+pub(super) type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
 /// The service. Stateless per call: it holds only read-only tables.
 #[derive(Debug, Clone)]
@@ -96,11 +97,13 @@ pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::In
     convert::indicator_results(&validated.respondent, results.as_ref(), ks_2018, riksrevisjonen_2015)
 }
 
-#[tonic::async_trait]
-impl IndicatorService for IndicatorApi {
-    async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
-        let request = request.into_inner();
-        let validated = match validate::survey_response(request.response.as_ref(), "response", &self.catalogues) {
+impl IndicatorApi {
+    /// Score's answer to a response however it was read.
+    pub(super) fn score_response(
+        &self,
+        validated: Result<Validated, Violations>,
+    ) -> Result<Response<pb::ScoreResponse>, Status> {
+        let validated = match validated {
             Ok(v) => v,
             Err(violations) => {
                 self.count("Score", 0, 1);
@@ -114,6 +117,59 @@ impl IndicatorService for IndicatorApi {
         }
         self.count("Score", 1, 0);
         Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated, &self.catalogues)) }))
+    }
+
+    /// ScoreStream over records however they were read: one output per
+    /// input, produced as the client reads; a client that stops reading stops
+    /// the server reading its requests (HTTP/2 flow control), so nothing piles
+    /// up in memory.
+    pub(super) fn score_records<S>(&self, records: S) -> ResponseStream<pb::ScoreStreamResponse>
+    where
+        S: Stream<Item = Result<Record, Status>> + Send + 'static,
+    {
+        let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
+        Box::pin(records.enumerate().map(move |(sequence, record)| {
+            let out = stream_output(sequence as u64, record?, &tally.api.catalogues);
+            tally.note(&out);
+            Ok(out)
+        }))
+    }
+
+    /// ScoreRound over round items however they were read: reads the whole
+    /// round first (so a failing round emits nothing), then streams score
+    /// cards and the summary as the client reads them.
+    pub(super) async fn fold_and_answer<S>(&self, items: S) -> Result<ResponseStream<pb::ScoreRoundResponse>, Status>
+    where
+        S: Stream<Item = Result<RoundItem, Status>> + Unpin,
+    {
+        let in_flight = RoundInFlight::start(&self.metrics);
+        let (report, reservation) = fold_items_reserving(items, self.round_limits, &self.catalogues, &self.budget)
+            .await
+            .map_err(Status::from)?;
+        drop(in_flight);
+        self.count("ScoreRound", report.scored, report.rejections.len() as u64);
+        tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
+        // The round's state stays reserved until its last message is sent.
+        let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
+        Ok(Box::pin(futures::stream::iter(output).map(move |m| {
+            let _held = &reservation;
+            Ok(m)
+        })))
+    }
+
+    pub(super) fn catalogues(&self) -> &Catalogues {
+        &self.catalogues
+    }
+}
+
+/// The generated service's methods, over decoded messages. The server mounts
+/// [`super::IndicatorRoutes`], which reads Score, ScoreStream and ScoreRound
+/// requests from their bytes instead; both give the same answers.
+#[tonic::async_trait]
+impl IndicatorService for IndicatorApi {
+    async fn score(&self, request: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
+        let request = request.into_inner();
+        self.score_response(validate::survey_response(request.response.as_ref(), "response", &self.catalogues))
     }
 
     async fn get_methodology(
@@ -134,49 +190,28 @@ impl IndicatorService for IndicatorApi {
 
     type ScoreStreamStream = ResponseStream<pb::ScoreStreamResponse>;
 
-    /// One output per input, produced as the client reads: a client that stops
-    /// reading stops the server reading its requests (HTTP/2 flow control), so
-    /// nothing piles up in memory.
     async fn score_stream(
         &self,
         request: Request<Streaming<pb::ScoreStreamRequest>>,
     ) -> Result<Response<Self::ScoreStreamStream>, Status> {
-        let inbound = request.into_inner();
-        let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
-        let outbound = inbound.enumerate().map(move |(sequence, message)| {
-            let out = message.map(|m| match take_undecodable() {
-                Some(problem) => undecodable_record(sequence as u64, m.record_id, problem),
-                None => score_stream_record(sequence as u64, m, &tally.api.catalogues),
-            })?;
-            tally.note(&out);
-            Ok(out)
+        let catalogues = self.catalogues.clone();
+        let records = request.into_inner().map(move |message| {
+            message.map(|m| match take_undecodable() {
+                Some(problem) => Record { record_id: m.record_id, outcome: Err(Rejected::Undecodable(problem)) },
+                None => Record::from_stream_message(m, &catalogues),
+            })
         });
-        Ok(Response::new(Box::pin(outbound)))
+        Ok(Response::new(self.score_records(records)))
     }
 
     type ScoreRoundStream = ResponseStream<pb::ScoreRoundResponse>;
 
-    /// Reads the whole round first (so a failing round emits nothing), then
-    /// streams score cards and the summary as the client reads them.
     async fn score_round(
         &self,
         request: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
-        let in_flight = RoundInFlight::start(&self.metrics);
-        let (report, reservation) =
-            fold_round_reserving(request.into_inner(), self.round_limits, &self.catalogues, &self.budget)
-                .await
-                .map_err(Status::from)?;
-        drop(in_flight);
-        self.count("ScoreRound", report.scored, report.rejections.len() as u64);
-        tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
-        // The round's state stays reserved until its last message is sent.
-        let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
-        let outbound = futures::stream::iter(output).map(move |m| {
-            let _held = &reservation;
-            Ok(m)
-        });
-        Ok(Response::new(Box::pin(outbound)))
+        let items = round_items(request.into_inner(), &self.catalogues);
+        self.fold_and_answer(items).await.map(Response::new)
     }
 
     type CompareRoundsStream = ResponseStream<pb::CompareRoundsResponse>;

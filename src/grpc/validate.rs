@@ -1,6 +1,8 @@
 //! Request validation: every problem in a request is collected, each as a field
 //! violation (field path + description), before anything is scored.
 
+use std::borrow::Cow;
+
 use tonic_types::FieldViolation;
 
 use crate::catalogue::{Catalogue, Catalogues, ChosenAnswers, TypedAnswer};
@@ -136,9 +138,107 @@ pub struct Validated {
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
 }
 
+/// A survey response as validation reads it, borrowed from a decoded message
+/// ([`ResponseView::of`]) or straight from a request's wire bytes
+/// (`super::decode`), so both give the same [`Validated`] or violations.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResponseView<'a> {
+    pub respondent: Option<RespondentView<'a>>,
+    pub ssb_2018: Option<Cow<'a, pb::Ssb2018Answers>>,
+    pub ks_2018: Option<Vec<AnswerView<'a>>>,
+    pub riksrevisjonen_2015: Option<Vec<ServiceView<'a>>>,
+}
+
+/// [`pb::Respondent`]'s fields, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RespondentView<'a> {
+    pub organisation_number: &'a str,
+    pub kind: i32,
+    pub municipality_number: &'a str,
+    pub county_number: &'a str,
+    pub name: &'a str,
+    pub inhabitants: u32,
+    pub survey_year: u32,
+}
+
+/// A [`pb::MaturityAnswer`], borrowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerView<'a> {
+    pub item_id: &'a str,
+    pub answer: Option<AnswerValue<'a>>,
+}
+
+/// The `answer` oneof of a [`pb::MaturityAnswer`], borrowed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnswerValue<'a> {
+    Degree(i32),
+    Yes(bool),
+    Choice(&'a str),
+    Choices(Vec<&'a str>),
+    Level(u32),
+    DontKnow(bool),
+}
+
+/// A [`pb::ServiceLevel`], borrowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServiceView<'a> {
+    pub service_id: &'a str,
+    pub level: u32,
+}
+
+impl<'a> ResponseView<'a> {
+    /// The view of a decoded message.
+    pub fn of(response: &'a pb::SurveyResponse) -> Self {
+        use pb::maturity_answer::Answer;
+        Self {
+            respondent: response.respondent.as_ref().map(|r| RespondentView {
+                organisation_number: &r.organisation_number,
+                kind: r.kind,
+                municipality_number: &r.municipality_number,
+                county_number: &r.county_number,
+                name: &r.name,
+                inhabitants: r.inhabitants,
+                survey_year: r.survey_year,
+            }),
+            ssb_2018: response.ssb_2018.as_ref().map(Cow::Borrowed),
+            ks_2018: response.ks_2018.as_ref().map(|block| {
+                block
+                    .answers
+                    .iter()
+                    .map(|a| AnswerView {
+                        item_id: &a.item_id,
+                        answer: a.answer.as_ref().map(|answer| match answer {
+                            Answer::Degree(d) => AnswerValue::Degree(*d),
+                            Answer::Yes(yes) => AnswerValue::Yes(*yes),
+                            Answer::Choice(id) => AnswerValue::Choice(id),
+                            Answer::Choices(list) => {
+                                AnswerValue::Choices(list.option_ids.iter().map(String::as_str).collect())
+                            }
+                            Answer::Level(level) => AnswerValue::Level(*level),
+                            Answer::DontKnow(d) => AnswerValue::DontKnow(*d),
+                        }),
+                    })
+                    .collect()
+            }),
+            riksrevisjonen_2015: response.riksrevisjonen_2015.as_ref().map(|block| {
+                block.services.iter().map(|s| ServiceView { service_id: &s.service_id, level: s.level }).collect()
+            }),
+        }
+    }
+}
+
 /// Validates a survey response found at `path` (e.g. `response`) against `catalogues`.
 pub fn survey_response(
     response: Option<&pb::SurveyResponse>,
+    path: &str,
+    catalogues: &Catalogues,
+) -> Result<Validated, Violations> {
+    survey_response_view(response.map(ResponseView::of).as_ref(), path, catalogues)
+}
+
+/// [`survey_response`] on a view.
+pub fn survey_response_view(
+    response: Option<&ResponseView<'_>>,
     path: &str,
     catalogues: &Catalogues,
 ) -> Result<Validated, Violations> {
@@ -152,12 +252,11 @@ pub fn survey_response(
     let (ks_2018, ks_2018_chosen) = response
         .ks_2018
         .as_ref()
-        .map(|block| ks_2018(block, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
+        .map(|answers| ks_2018(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
         .unzip();
-    let riksrevisjonen_2015 = response
-        .riksrevisjonen_2015
-        .as_ref()
-        .map(|block| services(block, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v));
+    let riksrevisjonen_2015 = response.riksrevisjonen_2015.as_ref().map(|listed| {
+        services(listed, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v)
+    });
     covered_kind(response, path, &mut v);
     v.finish(|| Validated {
         respondent: respondent.expect("no violations means a respondent"),
@@ -172,7 +271,7 @@ pub fn survey_response(
 /// §5): `ks_2018` covers municipalities and county municipalities,
 /// `riksrevisjonen_2015` municipalities only. Read off the request's kind, so an
 /// unspecified or unknown kind is reported once, by the respondent check.
-fn covered_kind(response: &pb::SurveyResponse, path: &str, v: &mut Violations) {
+fn covered_kind(response: &ResponseView<'_>, path: &str, v: &mut Violations) {
     let Some(kind) = response.respondent.as_ref().and_then(|r| pb::RespondentKind::try_from(r.kind).ok()) else {
         return;
     };
@@ -198,23 +297,25 @@ fn covered_kind(response: &pb::SurveyResponse, path: &str, v: &mut Violations) {
 
 /// Values per catalogue item from typed answers keyed by item id.
 fn ks_2018(
-    block: &pb::Ks2018Answers,
+    answers: &[AnswerView<'_>],
     catalogue: &Catalogue,
     path: &str,
     v: &mut Violations,
 ) -> (Vec<Option<f64>>, ChosenAnswers) {
-    use pb::maturity_answer::Answer;
     let mut values = vec![None; catalogue.items.len()];
     let mut chosen = ChosenAnswers::new(catalogue.items.len());
-    if too_long(v, Field(path, "answers"), block.answers.len(), catalogue.items.len(), "items in the catalogue") {
+    if too_long(v, Field(path, "answers"), answers.len(), catalogue.items.len(), "items in the catalogue") {
         return (values, chosen);
     }
     let mut first_at = vec![usize::MAX; catalogue.items.len()];
-    for (i, answer) in block.answers.iter().enumerate() {
+    // Where the next answer's item is looked for first: after the last one found.
+    let mut next = 0;
+    for (i, answer) in answers.iter().enumerate() {
         let element = Element(path, "answers", i);
-        let found = catalogue.item_index(&answer.item_id);
+        let found = catalogue.item_index_near(answer.item_id, next);
+        next = found.map_or(next, |f| f + 1);
         let Some(index) =
-            first_answer(found, &answer.item_id, ("item_id", "an item"), &catalogue.id, element, &mut first_at, v)
+            first_answer(found, answer.item_id, ("item_id", "an item"), &catalogue.id, element, &mut first_at, v)
         else {
             continue;
         };
@@ -223,7 +324,7 @@ fn ks_2018(
                 v.add(element.to_string(), "needs an answer: degree, yes, choice, choices, level or dont_know");
                 continue;
             }
-            Some(Answer::Degree(d)) => match pb::DegreeAnswer::try_from(*d) {
+            Some(AnswerValue::Degree(d)) => match pb::DegreeAnswer::try_from(*d) {
                 Ok(pb::DegreeAnswer::Unspecified) => {
                     v.add(format_args!("{element}.degree"), "must be specified");
                     continue;
@@ -234,19 +335,18 @@ fn ks_2018(
                     continue;
                 }
             },
-            Some(Answer::Yes(yes)) => ("yes", TypedAnswer::YesNo(*yes)),
-            Some(Answer::Choice(id)) => ("choice", TypedAnswer::Choice(id.clone())),
-            Some(Answer::Choices(list)) => {
+            Some(AnswerValue::Yes(yes)) => ("yes", TypedAnswer::YesNo(*yes)),
+            Some(AnswerValue::Choice(id)) => ("choice", TypedAnswer::Choice((*id).to_owned())),
+            Some(AnswerValue::Choices(ids)) => {
                 let options = catalogue.items[index].options.len();
-                if too_long(v, format_args!("{element}.choices.option_ids"), list.option_ids.len(), options, "options")
-                {
+                if too_long(v, format_args!("{element}.choices.option_ids"), ids.len(), options, "options") {
                     continue;
                 }
-                ("choices", TypedAnswer::Choices(list.option_ids.clone()))
+                ("choices", TypedAnswer::Choices(ids.iter().map(|&id| id.to_owned()).collect()))
             }
-            Some(Answer::Level(level)) => ("level", TypedAnswer::Level(*level)),
-            Some(Answer::DontKnow(true)) => ("dont_know", TypedAnswer::DontKnow),
-            Some(Answer::DontKnow(false)) => {
+            Some(AnswerValue::Level(level)) => ("level", TypedAnswer::Level(*level)),
+            Some(AnswerValue::DontKnow(true)) => ("dont_know", TypedAnswer::DontKnow),
+            Some(AnswerValue::DontKnow(false)) => {
                 v.add(format_args!("{element}.dont_know"), "set it only to true («vet ikke»)");
                 continue;
             }
@@ -291,24 +391,20 @@ fn first_answer(
 }
 
 /// Levels per catalogue service.
-fn services(
-    block: &pb::Riksrevisjonen2015Answers,
-    catalogue: &Catalogue,
-    path: &str,
-    v: &mut Violations,
-) -> Vec<Option<u8>> {
+fn services(services: &[ServiceView<'_>], catalogue: &Catalogue, path: &str, v: &mut Violations) -> Vec<Option<u8>> {
     let mut levels = vec![None; catalogue.services.len()];
-    if too_long(v, Field(path, "services"), block.services.len(), catalogue.services.len(), "services in the catalogue")
-    {
+    if too_long(v, Field(path, "services"), services.len(), catalogue.services.len(), "services in the catalogue") {
         return levels;
     }
     let mut first_at = vec![usize::MAX; catalogue.services.len()];
-    for (i, service) in block.services.iter().enumerate() {
+    let mut next = 0;
+    for (i, service) in services.iter().enumerate() {
         let element = Element(path, "services", i);
-        let found = catalogue.service_index(&service.service_id);
+        let found = catalogue.service_index_near(service.service_id, next);
+        next = found.map_or(next, |f| f + 1);
         let Some(index) = first_answer(
             found,
-            &service.service_id,
+            service.service_id,
             ("service_id", "a service"),
             &catalogue.id,
             element,
@@ -326,13 +422,13 @@ fn services(
     levels
 }
 
-fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Option<Respondent> {
+fn respondent(r: Option<&RespondentView<'_>>, path: &str, v: &mut Violations) -> Option<Respondent> {
     let Some(r) = r else {
         v.add(path, "is required");
         return None;
     };
     let before = v.len();
-    let organisation_number = OrganisationNumber::parse(&r.organisation_number)
+    let organisation_number = OrganisationNumber::parse(r.organisation_number)
         .map_err(|e| v.add(format_args!("{path}.organisation_number"), format_args!("{:?} {e}", r.organisation_number)))
         .ok();
     let kind = match pb::RespondentKind::try_from(r.kind) {
@@ -354,7 +450,7 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
     let number_field = |name: &str| format!("{path}.{name}");
     match kind {
         Some(RespondentKind::Municipality) => {
-            match MunicipalityNumber::parse(&r.municipality_number) {
+            match MunicipalityNumber::parse(r.municipality_number) {
                 Ok(n) => {
                     municipality = Some(n);
                     county = Some(n.county());
@@ -372,7 +468,7 @@ fn respondent(r: Option<&pb::Respondent>, path: &str, v: &mut Violations) -> Opt
             if !r.municipality_number.is_empty() {
                 v.add(number_field("municipality_number"), "must be empty for a county municipality");
             }
-            match CountyNumber::parse(&r.county_number) {
+            match CountyNumber::parse(r.county_number) {
                 Ok(n) => county = Some(n),
                 Err(e) => v.add(number_field("county_number"), format!("{:?} {e}", r.county_number)),
             }

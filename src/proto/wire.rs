@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
 
-use bytes::Buf;
+use bytes::{Buf, Bytes};
 use prost::Message;
 use prost_types::field_descriptor_proto::{Label, Type};
 use tonic::Status;
@@ -443,40 +443,101 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
     type Error = Status;
 
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
-        let Some((root, streamed)) = self.root else {
+        if self.root.is_none() {
             return U::decode(buf)
                 .map(Some)
                 .map_err(|e| Status::internal(format!("failed to decode the message: {e}")));
-        };
+        }
         // A message is one contiguous buffer (tonic's decode buffer).
         let bytes = buf.chunk();
         debug_assert_eq!(bytes.len(), buf.remaining());
-        let problem = match schema().check(root, bytes) {
-            Ok(()) => match U::decode(bytes) {
-                Ok(message) => {
-                    buf.advance(buf.remaining());
-                    return Ok(Some(message));
-                }
-                Err(e) => Undecodable { field: String::new(), description: format!("cannot be decoded: {e}") },
-            },
-            Err(problem) => problem,
-        };
-        let Some(record) = placeholder::<U>(streamed, bytes) else {
-            return Err(problem.status());
-        };
+        let decoded = decode_bounded::<U>(bytes);
         buf.advance(buf.remaining());
-        let problem = Undecodable {
-            // Paths of records are relative to the record, like validation's.
-            field: match streamed {
-                Streamed::Round | Streamed::Compare => {
-                    problem.field.strip_prefix("record.").unwrap_or(&problem.field).to_owned()
-                }
-                _ => problem.field,
-            },
-            description: problem.description,
-        };
-        UNDECODABLE.with(|slot| *slot.borrow_mut() = Some(problem));
-        Ok(Some(record))
+        match decoded {
+            Ok(message) => Ok(Some(message)),
+            Err((Some(record), problem)) => {
+                UNDECODABLE.with(|slot| *slot.borrow_mut() = Some(problem));
+                Ok(Some(record))
+            }
+            Err((None, problem)) => Err(problem.status()),
+        }
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::default()
+    }
+}
+
+/// Decodes a request message of type `U` after the wire check, as
+/// [`BoundedCodec`] does. A streamed record that cannot be decoded gives its
+/// placeholder (the record id, no response) with the problem; any other
+/// message only the problem. Messages the codec does not check are decoded
+/// without it.
+pub fn decode_bounded<U: Message + Default + 'static>(bytes: &[u8]) -> Result<U, (Option<U>, Undecodable)> {
+    let Some((root, streamed)) = bounded_root::<U>() else {
+        return U::decode(bytes)
+            .map_err(|e| (None, Undecodable { field: String::new(), description: format!("cannot be decoded: {e}") }));
+    };
+    let problem = match schema().check(root, bytes) {
+        Ok(()) => match U::decode(bytes) {
+            Ok(message) => return Ok(message),
+            Err(e) => Undecodable { field: String::new(), description: format!("cannot be decoded: {e}") },
+        },
+        Err(problem) => problem,
+    };
+    let Some(record) = placeholder::<U>(streamed, bytes) else {
+        return Err((None, problem));
+    };
+    let problem = Undecodable {
+        // Paths of records are relative to the record, like validation's.
+        field: match streamed {
+            Streamed::Round | Streamed::Compare => {
+                problem.field.strip_prefix("record.").unwrap_or(&problem.field).to_owned()
+            }
+            _ => problem.field,
+        },
+        description: problem.description,
+    };
+    Err((Some(record), problem))
+}
+
+/// A codec that hands on each request message's bytes undecoded (the
+/// handler decodes them, see `crate::grpc::decode`) and encodes answers
+/// with prost.
+#[derive(Debug, Clone, Copy)]
+pub struct RawCodec<T>(PhantomData<T>);
+
+impl<T> Default for RawCodec<T> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T: Message + Send + 'static> Codec for RawCodec<T> {
+    type Encode = T;
+    type Decode = Bytes;
+    type Encoder = Encode<T>;
+    type Decoder = RawDecoder;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        Encode(PhantomData)
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawDecoder
+    }
+}
+
+/// A message's bytes, shared with the receive buffer (no copy).
+#[derive(Debug, Clone, Copy)]
+pub struct RawDecoder;
+
+impl Decoder for RawDecoder {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
+        Ok(Some(buf.copy_to_bytes(buf.remaining())))
     }
 
     fn buffer_settings(&self) -> BufferSettings {

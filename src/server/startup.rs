@@ -12,12 +12,11 @@ use tokio::time::Sleep;
 use tonic::transport::server::{Connected, TcpConnectInfo};
 
 use tokio::net::TcpListener;
-use tonic::codec::CompressionEncoding;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::server::HealthReporter;
 
-use crate::grpc::IndicatorApi;
 use crate::grpc::Metrics;
+use crate::grpc::{IndicatorApi, IndicatorRoutes};
 use crate::memory::MemoryBudget;
 use crate::proto::{self, v1::indicator_service_server::IndicatorServiceServer};
 use crate::server::auth::{AuthError, AuthLayer};
@@ -67,13 +66,7 @@ pub async fn run(
     metrics.observe_memory(&budget);
     let api = IndicatorApi::new(settings.round_limits, metrics.clone(), settings.catalogues.clone(), budget.clone())
         .with_max_message_bytes(settings.max_message_bytes);
-    let indicators = IndicatorServiceServer::new(api)
-        .max_decoding_message_size(settings.max_message_bytes)
-        .max_encoding_message_size(settings.max_message_bytes)
-        .accept_compressed(CompressionEncoding::Gzip)
-        .accept_compressed(CompressionEncoding::Zstd)
-        .send_compressed(CompressionEncoding::Gzip)
-        .send_compressed(CompressionEncoding::Zstd);
+    let indicators = IndicatorRoutes::new(api, settings.max_message_bytes);
 
     let local = listener.local_addr().ok();
     let (stop_accepting, stopped) = tokio::sync::oneshot::channel::<()>();
