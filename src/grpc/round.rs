@@ -209,6 +209,96 @@ where
     Ok((report, reservation.expect("a budget gives a reservation")))
 }
 
+/// Messages in one chunk of a round folded at a time.
+const CHUNK_MESSAGES: usize = 256;
+
+/// Bytes after which a chunk is folded (a larger message is folded alone).
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// Chunks folded at once on the whole server: one a core, so many rounds
+/// at a time share the cores instead of crowding them.
+fn fold_slots() -> std::sync::Arc<tokio::sync::Semaphore> {
+    static SLOTS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
+    SLOTS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
+        })
+        .clone()
+}
+
+/// [`fold_items_reserving`] over a round's message bytes, on two cores: this
+/// task reads the stream a chunk at a time (of [`CHUNK_MESSAGES`], or
+/// [`CHUNK_BYTES`]) while the chunk before it is read, validated and folded on
+/// a blocking thread (one hand-over a chunk, not a message). At most two
+/// chunks are held. The result is the same as folding the messages in order
+/// on one task.
+pub async fn fold_bytes_reserving<S, E>(
+    mut inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+    budget: &MemoryBudget,
+) -> Result<(RoundReport, Reservation), RoundError>
+where
+    S: Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let inbound_error = |e: E| RoundError::Inbound(e.into());
+    let first = inbound.next().await.transpose().map_err(inbound_error)?;
+    let header = match first.map(|bytes| RoundItem::from_bytes(&bytes, catalogues)) {
+        Some(RoundItem::Header(h)) => h,
+        Some(_) => return Err(protocol_error("header", "the first message of a round must be its header")),
+        None => return Err(protocol_error("header", "the round is empty: send a header, then the records")),
+    };
+    let fold = RoundFold::start(&header, limits, catalogues, Some(budget), FoldOptions::default())?;
+    let span = tracing::Span::current();
+    let mut folding: Option<tokio::task::JoinHandle<Result<RoundFold<'static>, RoundError>>> = None;
+    let mut fold = Some(fold);
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK_MESSAGES);
+        let mut chunk_bytes = 0;
+        while chunk.len() < CHUNK_MESSAGES && chunk_bytes < CHUNK_BYTES {
+            match inbound.next().await.transpose().map_err(inbound_error)? {
+                Some(message) => {
+                    chunk_bytes += message.len();
+                    chunk.push(message);
+                }
+                None => break,
+            }
+        }
+        let last = chunk.len() < CHUNK_MESSAGES && chunk_bytes < CHUNK_BYTES;
+        if let Some(job) = folding.take() {
+            fold = Some(job.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?);
+        }
+        let mut current = fold.take().expect("the fold is back from its last chunk");
+        let catalogues = catalogues.clone();
+        let work = move || {
+            for bytes in chunk {
+                current.push(RoundItem::from_bytes(&bytes, &catalogues))?;
+            }
+            Ok(current)
+        };
+        if last {
+            let folded = on_a_core(span.clone(), work).await?;
+            let (report, reservation) = on_a_core(span, move || folded.finish()).await?;
+            return Ok((report, reservation.expect("a budget gives a reservation")));
+        }
+        folding = Some(tokio::spawn(on_a_core(span.clone(), work)));
+    }
+}
+
+/// `work` on a blocking thread in one of the [`fold_slots`], in `span`.
+async fn on_a_core<T: Send + 'static>(span: tracing::Span, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let slot = fold_slots().acquire_owned().await.expect("the fold slots are never closed");
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let _slot = slot;
+        work()
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+}
+
 /// How one side of a comparison is folded (docs/method.md §7).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct FoldOptions<'a> {
