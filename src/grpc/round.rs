@@ -350,7 +350,9 @@ where
     if let Some(r) = reservation.as_mut() {
         reserve(r, &round)?;
     }
-    Ok((round.finish(), reservation))
+    let mut report = round.finish();
+    report.codes_only = header.codes_only;
+    Ok((report, reservation))
 }
 
 /// Score cards, then the summary, built one at a time as the client reads.
@@ -388,6 +390,11 @@ fn rejection(r: &Rejection) -> pb::Rejection {
     }
 }
 
+/// Whether `report`'s score cards carry their labels (its header's `codes_only`).
+fn labels(report: &RoundReport) -> convert::Labels {
+    convert::Labels::codes_only(report.codes_only)
+}
+
 fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaScoreCard> {
     catalogue
         .areas
@@ -405,16 +412,18 @@ fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaSc
         .collect()
 }
 
-/// A round's score card as `IndicatorResults` (scored under the round's calibration).
+/// A round's score card as `IndicatorResults` (scored under the round's
+/// calibration; without labels when its header asked for codes only).
 pub(super) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::IndicatorResults {
     let catalogues = &report.catalogues;
+    let labels = labels(report);
     let ks_results = card.ks_2018.as_ref().map(|areas| {
         let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
-        convert::ks_results(&catalogues.ks_2018, &scores)
+        convert::ks_results(&catalogues.ks_2018, &scores, labels)
     });
     let services =
         card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
-    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services)
+    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services, labels)
 }
 
 /// One graded record of a round as its score card message.
