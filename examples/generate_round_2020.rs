@@ -246,6 +246,7 @@ fn main() {
             survey_year: 2020,
             calibration: pb::Calibration::Published as i32,
             min_coverage: 0.0,
+            codes_only: false,
         })),
     };
     let mut lines = vec![serde_json::to_string(&header).expect("serialisable")];

@@ -5,10 +5,15 @@
 #   tools/batch_bench.sh ROUND.csv REPEATS POLARS_PYTHON READ_FLOOR_BIN INDIKATOR_BIN...
 #
 # Each line: job, wall seconds, peak RSS in kB, user and system CPU seconds (GNU
-# time's %e %M %U %S). Every indikator binary writes the full JSON report (--out)
-# into a scratch directory that is emptied after each job; `write-floor` writes as
-# many bytes as the last report had into the same directory with `head -c`, the
-# least writing it costs. Pass "-" as POLARS_PYTHON to leave polars out.
+# time's %e %M %U %S), and for a job that wrote a report (indikator, write-floor)
+# its bytes. Every indikator binary writes the full JSON report (--out) into a
+# scratch directory that is emptied after each job; `write-floor` writes as many
+# bytes as the last report had into the same directory with `head -c`, the least
+# writing it costs. Pass "-" as POLARS_PYTHON to leave polars out. An
+# INDIKATOR_BIN given as
+# `BIN::FLAG[::FLAG…]` runs BIN with those extra batch flags (e.g.
+# `$T/indikator::--codes-only`, beside a plain `$T/indikator`); the job is named
+# by the whole argument.
 set -eu
 csv=$1 repeats=$2 python=$3 floor=$4
 shift 4
@@ -19,10 +24,12 @@ run() {
     label=$1
     shift
     /usr/bin/time -o "$scratch/time" -f "%e %M %U %S" "$@" >/dev/null 2>"$scratch/err" || { cat "$scratch/err" >&2; exit 1; }
-    echo "$label $(cat "$scratch/time")"
+    bytes=""
     if [ -f "$scratch/out/report.json" ]; then
         report_bytes=$(stat -c %s "$scratch/out/report.json")
+        bytes=" $report_bytes"
     fi
+    echo "$label $(cat "$scratch/time")$bytes"
     rm -rf "$scratch/out"
 }
 report_bytes=0
@@ -31,9 +38,16 @@ while [ "$i" -lt "$repeats" ]; do
     i=$((i + 1))
     run read-floor "$floor" "$csv"
     run read-floor-trim "$floor" "$csv" --trim
-    for bin in "$@"; do
+    for spec in "$@"; do
+        bin=${spec%%::*}
+        flags=""
+        case $spec in
+            *::*) flags=$(printf '%s' "${spec#*::}" | sed 's/::/ /g') ;;
+        esac
         mkdir -p "$scratch/out"
-        run "$bin" "$bin" batch "$csv" --out "$scratch/out/report.json" --quiet
+        # $flags unquoted on purpose: one word per flag.
+        # shellcheck disable=SC2086
+        run "$spec" "$bin" batch "$csv" --out "$scratch/out/report.json" --quiet $flags
     done
     mkdir -p "$scratch/out"
     run write-floor sh -c "head -c $report_bytes /dev/zero > $scratch/out/report.json"

@@ -130,6 +130,7 @@ where
     let match_by = match_by(&header, &correspondence)?;
     let baseline_header = round_header(header, "baseline")?;
     let baseline_config = side_config(&baseline_header, catalogues, "baseline.header.round")?;
+    let codes_only = baseline_header.codes_only;
 
     let unique_municipalities = match_by == MatchBy::MunicipalityNumber;
     let mut next_header = None;
@@ -163,6 +164,17 @@ where
         (&current_config.0, current_config.1),
         "current.header.round",
     )?;
+    if current_header.codes_only != codes_only {
+        // A comparison card holds both rounds' results: with labels in both, or in neither.
+        let (baseline, current) = if codes_only { ("sets", "does not") } else { ("does not set", "does") };
+        return Err(invalid(
+            "current.header.round.codes_only",
+            format!(
+                "the baseline's header {baseline} codes_only and this round's {current}: a comparison's cards \
+                 carry labels in both rounds' results or in neither"
+            ),
+        ));
+    }
     let start = futures::stream::iter([Ok(pb::ScoreRoundRequest {
         item: Some(pb::score_round_request::Item::Header(current_header)),
     })]);

@@ -23,6 +23,32 @@ pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
     ("digital_activity", &["cloud", "procurement", "service_offer"]),
 ];
 
+/// Whether results carry the label texts GetMethodology also gives (the
+/// `label`/`label_en` of scores, grades and the competence profile, a KS
+/// area's `name`). A round header's `codes_only` leaves them out: they are
+/// then never built, and proto3 leaves the empty strings off the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Labels {
+    #[default]
+    Included,
+    Omitted,
+}
+
+impl Labels {
+    /// [`Labels::Omitted`] for a round header's `codes_only`.
+    pub fn codes_only(codes_only: bool) -> Self {
+        if codes_only { Labels::Omitted } else { Labels::Included }
+    }
+
+    /// `text` as an owned label, or an empty string (no allocation) when omitted.
+    fn text(self, text: &str) -> String {
+        match self {
+            Labels::Included => text.to_owned(),
+            Labels::Omitted => String::new(),
+        }
+    }
+}
+
 /// Full results of a respondent; each methodology's part is `None` when its
 /// answer block was absent (and is then listed in `unscored`).
 pub fn indicator_results(
@@ -30,6 +56,7 @@ pub fn indicator_results(
     results: Option<&Results>,
     ks_2018: Option<pb::Ks2018Results>,
     riksrevisjonen_2015: Option<pb::ServiceCoverageResult>,
+    labels: Labels,
 ) -> pb::IndicatorResults {
     let mut unscored = Vec::new();
     let ssb_2018 = match results {
@@ -50,7 +77,7 @@ pub fn indicator_results(
                         .push(pb::Unscored { indicator: format!("{}/{indicator}", m::ID), reason: reasons.join("; ") });
                 }
             }
-            Some(ssb_2018_results(r))
+            Some(ssb_2018_results(r, labels))
         }
         None => {
             unscored.push(pb::Unscored { indicator: m::ID.into(), reason: "absent answer block: ssb_2018".into() });
@@ -77,8 +104,8 @@ pub fn indicator_results(
     }
 }
 
-/// KS area results of one respondent.
-pub fn ks_results(catalogue: &Catalogue, scores: &[AreaScore]) -> pb::Ks2018Results {
+/// KS area results of one respondent (the area names as `labels` says).
+pub fn ks_results(catalogue: &Catalogue, scores: &[AreaScore], labels: Labels) -> pb::Ks2018Results {
     pb::Ks2018Results {
         areas: catalogue
             .areas
@@ -86,7 +113,7 @@ pub fn ks_results(catalogue: &Catalogue, scores: &[AreaScore]) -> pb::Ks2018Resu
             .zip(scores)
             .map(|(area, s)| pb::AreaResult {
                 area_id: area.id.clone(),
-                name: area.name_nb.clone(),
+                name: labels.text(&area.name_nb),
                 answered: s.answered,
                 total: s.total,
                 score: s.mean,
@@ -174,26 +201,26 @@ pub fn size_class(class: SizeClass) -> pb::SizeClass {
     pb::SizeClass::try_from(class as i32 + 1).expect("SizeClass and pb::SizeClass list the same classes")
 }
 
-fn simple(r: &Results, count: Count) -> Option<pb::SimpleScore> {
+fn simple(r: &Results, count: Count, labels: Labels) -> Option<pb::SimpleScore> {
     r.simple(count).map(|s| {
         let label = &m::SCORE_LABELS[usize::from(s.score)];
         pb::SimpleScore {
             score: u32::from(s.score),
             count: u32::from(s.count),
-            label: label.label.into(),
-            label_en: label.label_en.into(),
+            label: labels.text(label.label),
+            label_en: labels.text(label.label_en),
         }
     })
 }
 
-fn composite(grade: Option<u8>, labels: &[GradeLabel; 5]) -> Option<pb::CompositeGrade> {
+fn composite(grade: Option<u8>, grades: &[GradeLabel; 5], labels: Labels) -> Option<pb::CompositeGrade> {
     grade.map(|g| {
-        let l = &labels[usize::from(g)];
+        let l = &grades[usize::from(g)];
         pb::CompositeGrade {
             grade: u32::from(g),
             code: l.code.into(),
-            label: l.label.into(),
-            label_en: l.label_en.into(),
+            label: labels.text(l.label),
+            label_en: labels.text(l.label_en),
         }
     })
 }
@@ -222,51 +249,32 @@ pub fn sourcing_group(g: SourcingGroup) -> pb::SourcingGroup {
     }
 }
 
-/// Code and labels of every competence profile, built once: a score card
-/// clones them instead of formatting them.
-static COMPETENCE_PROFILES: std::sync::LazyLock<Vec<Vec<[String; 3]>>> = std::sync::LazyLock::new(|| {
-    m::SOURCING_GROUPS
-        .iter()
-        .map(|g| {
-            m::RECRUITMENT_STATUS
-                .iter()
-                .map(|s| {
-                    [
-                        format!("{}.{}", g.key, s.key),
-                        format!("{}, {}", g.label, s.label.to_lowercase()),
-                        format!("{}, {}", g.label_en, s.label_en.to_lowercase()),
-                    ]
-                })
-                .collect()
-        })
-        .collect()
-});
-
-fn competence_profile(group: SourcingGroup, status: RecruitmentStatus) -> pb::CompetenceProfile {
-    let [code, label, label_en] = &COMPETENCE_PROFILES[group as usize][status as usize];
+fn competence_profile(group: SourcingGroup, status: RecruitmentStatus, labels: Labels) -> pb::CompetenceProfile {
+    let [code, label, label_en] = &m::COMPETENCE_PROFILES[group as usize][status as usize];
     pb::CompetenceProfile {
         sourcing_group: sourcing_group(group) as i32,
         recruitment_status: recruitment_status(status) as i32,
         code: code.clone(),
-        label: label.clone(),
-        label_en: label_en.clone(),
+        label: labels.text(label),
+        label_en: labels.text(label_en),
     }
 }
 
-pub fn ssb_2018_results(r: &Results) -> pb::Ssb2018Results {
+/// The `ssb-2018` results of one respondent (labels as `labels` says).
+pub fn ssb_2018_results(r: &Results, labels: Labels) -> pb::Ssb2018Results {
     pb::Ssb2018Results {
-        strategy: simple(r, Count::Strategy),
-        projects: simple(r, Count::Projects),
-        digital_priority: composite(r.digital_priority, &m::DIGITAL_PRIORITY.grades),
-        internal_capacity: simple(r, Count::InternalCapacity),
+        strategy: simple(r, Count::Strategy, labels),
+        projects: simple(r, Count::Projects, labels),
+        digital_priority: composite(r.digital_priority, &m::DIGITAL_PRIORITY.grades, labels),
+        internal_capacity: simple(r, Count::InternalCapacity, labels),
         recruitment_status: r.recruitment.map_or(pb::RecruitmentStatus::Unspecified, recruitment_status) as i32,
         hindrance_group: r.hindrance.map_or(pb::HindranceGroup::Unspecified, hindrance_group) as i32,
-        competence_profile: r.competence_profile().map(|(g, s)| competence_profile(g, s)),
-        cloud: simple(r, Count::Cloud),
-        procurement: simple(r, Count::Procurement),
-        service_offer: simple(r, Count::ServiceOffer),
-        digital_use: composite(r.digital_use, &m::DIGITAL_USE.grades),
-        digital_activity: composite(r.digital_activity, &m::DIGITAL_ACTIVITY.grades),
+        competence_profile: r.competence_profile().map(|(g, s)| competence_profile(g, s, labels)),
+        cloud: simple(r, Count::Cloud, labels),
+        procurement: simple(r, Count::Procurement, labels),
+        service_offer: simple(r, Count::ServiceOffer, labels),
+        digital_use: composite(r.digital_use, &m::DIGITAL_USE.grades, labels),
+        digital_activity: composite(r.digital_activity, &m::DIGITAL_ACTIVITY.grades, labels),
         service_modes_unknown: u32::from(r.service_modes_unknown),
         fragile_grades: fragile_grades(r),
     }

@@ -378,6 +378,8 @@ pub(super) struct RoundFold<'a> {
     options: FoldOptions<'a>,
     /// At most one entry per municipality number.
     municipalities: std::collections::HashMap<u16, String>,
+    /// The header asked for score cards without labels.
+    codes_only: bool,
 }
 
 impl<'a> RoundFold<'a> {
@@ -401,6 +403,7 @@ impl<'a> RoundFold<'a> {
             limits,
             options,
             municipalities: std::collections::HashMap::new(),
+            codes_only: header.codes_only,
         })
     }
 
@@ -511,7 +514,9 @@ impl<'a> RoundFold<'a> {
         if let Some(r) = self.reservation.as_mut() {
             reserve(r, &self.round)?;
         }
-        Ok((self.round.finish(), self.reservation))
+        let mut report = self.round.finish();
+        report.codes_only = self.codes_only;
+        Ok((report, self.reservation))
     }
 }
 
@@ -550,6 +555,11 @@ fn rejection(r: &Rejection) -> pb::Rejection {
     }
 }
 
+/// Whether `report`'s score cards carry their labels (its header's `codes_only`).
+fn labels(report: &RoundReport) -> convert::Labels {
+    convert::Labels::codes_only(report.codes_only)
+}
+
 fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaScoreCard> {
     catalogue
         .areas
@@ -567,16 +577,18 @@ fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaSc
         .collect()
 }
 
-/// A round's score card as `IndicatorResults` (scored under the round's calibration).
+/// A round's score card as `IndicatorResults` (scored under the round's
+/// calibration; without labels when its header asked for codes only).
 pub(super) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::IndicatorResults {
     let catalogues = &report.catalogues;
+    let labels = labels(report);
     let ks_results = card.ks_2018.as_ref().map(|areas| {
         let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
-        convert::ks_results(&catalogues.ks_2018, &scores)
+        convert::ks_results(&catalogues.ks_2018, &scores, labels)
     });
     let services =
         card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
-    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services)
+    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services, labels)
 }
 
 /// One graded record of a round as its score card message.

@@ -86,15 +86,20 @@ impl Drop for RoundInFlight {
 pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
     let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
     let ks = &catalogues.ks_2018;
-    let ks_2018 = validated
-        .ks_2018
-        .as_ref()
-        .map(|values| convert::ks_results(ks, &maturity::score_areas(ks, values, ks.min_coverage)));
+    let ks_2018 = validated.ks_2018.as_ref().map(|values| {
+        convert::ks_results(ks, &maturity::score_areas(ks, values, ks.min_coverage), convert::Labels::Included)
+    });
     let riksrevisjonen_2015 = validated
         .riksrevisjonen_2015
         .as_ref()
         .map(|levels| convert::service_results(&catalogues.riksrevisjonen_2015, levels));
-    convert::indicator_results(&validated.respondent, results.as_ref(), ks_2018, riksrevisjonen_2015)
+    convert::indicator_results(
+        &validated.respondent,
+        results.as_ref(),
+        ks_2018,
+        riksrevisjonen_2015,
+        convert::Labels::Included,
+    )
 }
 
 impl IndicatorApi {

@@ -530,5 +530,38 @@ pub static SOURCING_GROUPS: [Item; 2] = [
     reconstructed("external", "Overveiende ekstern IKT-kompetanse", "Mainly external ICT capacity"),
 ];
 
+/// Code and labels of every competence profile, per sourcing group (rows, as
+/// [`SOURCING_GROUPS`]) × recruitment status (as [`RECRUITMENT_STATUS`]): the
+/// code (`internal.struggled`), and as each label the sourcing group's, a comma
+/// and the recruitment status's in lower case («Overveiende intern
+/// IKT-kompetanse, hadde vansker med å rekruttere»). Built once: a score card
+/// clones them instead of formatting them.
+pub static COMPETENCE_PROFILES: std::sync::LazyLock<Vec<Vec<[String; 3]>>> = std::sync::LazyLock::new(|| {
+    SOURCING_GROUPS
+        .iter()
+        .map(|g| {
+            RECRUITMENT_STATUS
+                .iter()
+                .map(|s| {
+                    [
+                        format!("{}.{}", g.key, s.key),
+                        format!("{}, {}", g.label, s.label.to_lowercase()),
+                        format!("{}, {}", g.label_en, s.label_en.to_lowercase()),
+                    ]
+                })
+                .collect()
+        })
+        .collect()
+});
+
+/// The labels (bokmål, English) of the competence profile with this code.
+pub fn competence_profile_labels(code: &str) -> Option<(&'static str, &'static str)> {
+    COMPETENCE_PROFILES
+        .iter()
+        .flatten()
+        .find(|[c, ..]| c == code)
+        .map(|[_, label, label_en]| (label.as_str(), label_en.as_str()))
+}
+
 /// The internal-capacity score from which a respondent counts as INTERNAL.
 pub const INTERNAL_SOURCING_MIN_SCORE: u8 = 3;

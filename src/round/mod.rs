@@ -389,6 +389,10 @@ pub struct RoundReport {
     pub catalogues: Catalogues,
     /// How each group's item tallies are laid out.
     pub items: Arc<items::Layout>,
+    /// The round header's `codes_only`: score cards leave out the labels
+    /// GetMethodology gives. How cards are written, not what is computed:
+    /// nothing of the round depends on it.
+    pub codes_only: bool,
     stored: Stored,
     shape: tables::Shape,
     /// Per KS area: national ranks.
@@ -665,6 +669,7 @@ impl RoundAggregator {
             min_coverage: self.min_coverage,
             catalogues: self.catalogues,
             items: self.layout,
+            codes_only: false,
             stored: self.stored,
             shape,
             ks_ranking,

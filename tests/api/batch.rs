@@ -22,6 +22,7 @@ pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJ
         round_id: None,
         survey_year: None,
         calibration: None,
+        codes_only: false,
         max_records: 1_000_000,
         catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
@@ -256,4 +257,83 @@ async fn indikator_batch_calibration_relative_uses_the_derived_cut_points() {
     }
     assert_eq!(relative[0][5], "7/10/12", "strategy");
     assert_ne!(run.stdout, golden);
+}
+
+/// `value` with every `label`, `labelEn` and KS area `name` removed.
+fn strip_labels(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.remove("label");
+            map.remove("labelEn");
+            if let Some(areas) = map.get_mut("ks2018").and_then(|k| k.get_mut("areas")).and_then(|a| a.as_array_mut()) {
+                for area in areas {
+                    area.as_object_mut().unwrap().remove("name");
+                }
+            }
+            map.values_mut().for_each(strip_labels);
+        }
+        serde_json::Value::Array(values) => values.iter_mut().for_each(strip_labels),
+        _ => {}
+    }
+}
+
+/// `--codes-only`, in-process and against a server: the JSON report's cards
+/// are the normal ones without their labels (an ssb-2018 card a third
+/// smaller), and nothing else changes: the printed tables, the CSV export and
+/// the HTML report (which take the labels from the methodology) and the
+/// summary tables are byte for byte those of a normal run.
+#[tokio::test]
+async fn indikator_batch_codes_only_writes_code_only_cards_and_every_other_output_unchanged() {
+    let app = spawn_app().await;
+    for example in ["examples/round-2018.jsonl", "examples/round-ks-2018.jsonl"] {
+        let dir = tempfile::tempdir().unwrap();
+        let runs = [
+            ("normal", &[][..]),
+            ("codes", &["--codes-only"][..]),
+            ("remote", &["--codes-only", "--server", &app.address][..]),
+        ];
+        let mut outputs = Vec::new();
+        for (name, flags) in runs {
+            let out = dir.path().join(name);
+            std::fs::create_dir(&out).unwrap();
+            let path = |file: &str| out.join(file).display().to_string();
+            let (json, csv, html, tables) =
+                (path("report.json"), path("cards.csv"), path("report.html"), path("tables"));
+            let mut args = vec![example, "--out", &json, "--csv", &csv, "--html", &html, "--tables-csv", &tables];
+            args.extend(flags);
+            let run = indikator_batch(&args).await;
+            assert_eq!(run.code, Some(0), "{example} {name}: {}", run.stderr);
+            // Every output but the JSON report, by name.
+            let mut files: Vec<(String, Vec<u8>)> =
+                ["cards.csv", "report.html"].map(|f| (f.to_owned(), std::fs::read(out.join(f)).unwrap())).into();
+            for entry in std::fs::read_dir(out.join("tables")).unwrap() {
+                let table = entry.unwrap().path();
+                let name = format!("tables/{}", table.file_name().unwrap().to_string_lossy());
+                files.push((name, std::fs::read(&table).unwrap()));
+            }
+            files.sort();
+            outputs.push((run.stdout, std::fs::read_to_string(&json).unwrap(), files));
+        }
+        let (normal, codes, remote) = (&outputs[0], &outputs[1], &outputs[2]);
+        assert_eq!(codes.1, remote.1, "{example}: the same report in-process and against a server");
+        for other in [codes, remote] {
+            assert_eq!(other.0, normal.0, "{example}: the printed tables");
+            let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&other.2), names(&normal.2), "{example}");
+            for ((name, a), (_, b)) in other.2.iter().zip(&normal.2) {
+                assert!(a == b, "{example}: {name} differs");
+            }
+        }
+        let (mut normal_json, codes_json): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(&normal.1).unwrap(), serde_json::from_str(&codes.1).unwrap());
+        assert!(!codes.1.contains("\"labelEn\""), "{example}: no card carries a label");
+        assert_eq!(codes_json["summary"], normal_json["summary"]);
+        strip_labels(&mut normal_json["scoreCards"]);
+        assert_eq!(codes_json["scoreCards"], normal_json["scoreCards"], "{example}: the same cards but for the labels");
+        let cards = |report: &str| report.split("\n],\n\"rejections\"").next().unwrap().len() as f64;
+        let saved = 1.0 - cards(&codes.1) / cards(&normal.1);
+        // An ssb-2018 card loses a third; a KS card only its areas' names.
+        let expected = if example.contains("ks") { 0.1 } else { 0.3 };
+        assert!(saved > expected, "{example}: the cards take {saved:.3} less");
+    }
 }

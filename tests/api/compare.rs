@@ -315,6 +315,55 @@ async fn bad_comparisons_fail_before_emitting_and_name_the_field() {
     assert_eq!(refused(messages).await.0, ["current.header"]);
 }
 
+/// `message`, a header, with its round's `codes_only` set.
+fn codes_only(mut message: pb::CompareRoundsRequest) -> pb::CompareRoundsRequest {
+    if let Some(In::Header(h)) = message.item.as_mut() {
+        h.round.as_mut().unwrap().codes_only = true;
+    }
+    message
+}
+
+/// CompareRounds honours `codes_only` when both rounds' headers set it: the
+/// cards' baseline and current results lose their labels and nothing else.
+/// Headers that disagree are refused, as two calibrations are.
+#[tokio::test]
+async fn a_code_only_comparison_s_cards_carry_no_labels_and_both_headers_must_set_it() {
+    let normal = compare_on_server(hand_built()).await.unwrap();
+    let mut messages = hand_built();
+    for i in [0, 6] {
+        messages[i] = codes_only(messages[i].clone());
+    }
+    let codes = compare_on_server(messages).await.unwrap();
+    assert_eq!(codes.summary, normal.summary);
+    assert_eq!(codes.cards.len(), normal.cards.len());
+    let strip = |r: &Option<pb::IndicatorResults>| {
+        r.clone().map(|mut r| {
+            let s = r.ssb_2018.as_mut().unwrap();
+            for score in [&mut s.strategy, &mut s.projects].into_iter().flatten() {
+                (score.label, score.label_en) = Default::default();
+            }
+            if let Some(g) = s.digital_priority.as_mut() {
+                (g.label, g.label_en) = Default::default();
+            }
+            r
+        })
+    };
+    for (n, c) in normal.cards.iter().zip(&codes.cards) {
+        assert_ne!(strip(&n.baseline).or(strip(&n.current)), n.baseline.clone().or(n.current.clone()), "labelled");
+        assert_eq!(c.baseline, strip(&n.baseline));
+        assert_eq!(c.current, strip(&n.current));
+        assert_eq!((&c.ssb_2018, c.presence, &c.current_record_id), (&n.ssb_2018, n.presence, &n.current_record_id));
+    }
+
+    for i in [0, 6] {
+        let mut messages = hand_built();
+        messages[i] = codes_only(messages[i].clone());
+        let (fields, message) = refused(messages).await;
+        assert_eq!(fields, ["current.header.round.codes_only"]);
+        assert!(message.contains("in both rounds' results or in neither"), "{message}");
+    }
+}
+
 /// Grade robustness in a score card: strategy 10 is the bottom of score 3, so
 /// one area fewer (score 2) turns grade 4 into 3; projects 8 is the top of
 /// score 3, and one more (score 4) keeps grade 4.

@@ -36,6 +36,7 @@ fn header(year: u32) -> pb::ScoreRoundRequest {
             survey_year: year,
             calibration: pb::Calibration::Published as i32,
             min_coverage: 0.0,
+            codes_only: false,
         })),
     }
 }

@@ -359,3 +359,113 @@ async fn an_empty_block_in_a_round_is_unscored_flagged_and_left_out_of_the_table
     let internal = all.scores.iter().find(|s| s.indicator == "ssb-2018/internal_capacity").unwrap();
     assert_eq!(internal.n, 0, "both sourcing blocks were empty");
 }
+
+/// The messages of an example round file, with the header's `codes_only` set as given.
+fn example_round(text: &str, codes_only: bool) -> Vec<pb::ScoreRoundRequest> {
+    text.lines()
+        .map(|line| {
+            let mut message: pb::ScoreRoundRequest = serde_json::from_str(line).unwrap();
+            if let Some(In::Header(h)) = message.item.as_mut() {
+                h.codes_only = codes_only;
+            }
+            message
+        })
+        .collect()
+}
+
+/// Every label text of a card's results: scores', grades' and the competence
+/// profile's `label` and `label_en`, and the KS areas' `name`.
+fn labels(r: &pb::IndicatorResults) -> Vec<&str> {
+    let mut texts = Vec::new();
+    if let Some(s) = &r.ssb_2018 {
+        for score in [&s.strategy, &s.projects, &s.internal_capacity, &s.cloud, &s.procurement, &s.service_offer] {
+            texts.extend(score.iter().flat_map(|x| [x.label.as_str(), x.label_en.as_str()]));
+        }
+        for grade in [&s.digital_priority, &s.digital_use, &s.digital_activity] {
+            texts.extend(grade.iter().flat_map(|x| [x.label.as_str(), x.label_en.as_str()]));
+        }
+        texts.extend(s.competence_profile.iter().flat_map(|x| [x.label.as_str(), x.label_en.as_str()]));
+    }
+    texts.extend(r.ks_2018.iter().flat_map(|k| k.areas.iter().map(|a| a.name.as_str())));
+    texts
+}
+
+/// `r` with every text [`labels`] lists emptied.
+fn without_labels(mut r: pb::IndicatorResults) -> pb::IndicatorResults {
+    if let Some(s) = r.ssb_2018.as_mut() {
+        for score in [&mut s.strategy, &mut s.projects, &mut s.internal_capacity, &mut s.cloud, &mut s.procurement]
+            .into_iter()
+            .chain([&mut s.service_offer])
+            .flatten()
+        {
+            (score.label, score.label_en) = Default::default();
+        }
+        for grade in [&mut s.digital_priority, &mut s.digital_use, &mut s.digital_activity].into_iter().flatten() {
+            (grade.label, grade.label_en) = Default::default();
+        }
+        if let Some(c) = s.competence_profile.as_mut() {
+            (c.label, c.label_en) = Default::default();
+        }
+    }
+    for area in r.ks_2018.iter_mut().flat_map(|k| k.areas.iter_mut()) {
+        area.name.clear();
+    }
+    r
+}
+
+/// The round header's `codes_only`: every card is the normal card with its
+/// label texts emptied (record ids, sequences, codes, scores, counts, grades,
+/// KS and service figures, flags all the same), the summary is the same, and
+/// the cards' proto3 JSON is about a third smaller. The JSON route takes it too.
+#[tokio::test]
+async fn a_code_only_round_gives_the_same_ids_codes_scores_and_grades_as_a_normal_round_with_every_label_empty() {
+    for (name, text) in [
+        ("round-2018", include_str!("../../examples/round-2018.jsonl")),
+        ("round-ks-2018", include_str!("../../examples/round-ks-2018.jsonl")),
+        ("round-2015", include_str!("../../examples/round-2015.jsonl")),
+    ] {
+        let normal = run(example_round(text, false)).await;
+        let codes = run(example_round(text, true)).await;
+        assert!(!codes.cards.is_empty(), "{name}: cards");
+        assert_eq!(codes.cards.len(), normal.cards.len(), "{name}");
+        assert_eq!(codes.rejections, normal.rejections, "{name}");
+        assert_eq!(codes.summary, normal.summary, "{name}: the summary does not change");
+        let (mut labelled, mut json_normal, mut json_codes) = (0, 0, 0);
+        for (n, c) in normal.cards.iter().zip(&codes.cards) {
+            let (n_results, c_results) = (n.results.clone().unwrap(), c.results.clone().unwrap());
+            assert!(
+                labels(&c_results).iter().all(|l| l.is_empty()),
+                "{name} {}: {:?}",
+                c.record_id,
+                labels(&c_results)
+            );
+            labelled += labels(&n_results).iter().filter(|l| !l.is_empty()).count();
+            assert_eq!((&c.record_id, c.sequence, &c.ks_2018), (&n.record_id, n.sequence, &n.ks_2018), "{name}");
+            assert_eq!(c_results, without_labels(n_results), "{name} {}", c.record_id);
+            json_normal += serde_json::to_vec(n).unwrap().len();
+            json_codes += serde_json::to_vec(c).unwrap().len();
+        }
+        // The 2015 round's cards hold service results only, which have no label.
+        assert!(labelled > 0 || name == "round-2015", "{name}: the normal cards carry labels");
+        if name == "round-2018" {
+            let saved = 1.0 - json_codes as f64 / json_normal as f64;
+            assert!(saved > 0.3, "{name}: {json_codes} bytes of JSON instead of {json_normal} ({saved:.3} saved)");
+        }
+    }
+
+    // `"codesOnly": true` in a JSON Lines round.
+    let app = spawn_app().await;
+    let text = include_str!("../../examples/round-2018.jsonl");
+    let body: String = example_round(text, true).iter().map(|m| serde_json::to_string(m).unwrap() + "\n").collect();
+    assert!(body.lines().next().unwrap().contains("\"codesOnly\":true"), "the header's JSON name");
+    let answer =
+        crate::http::call(&app.address, "POST", "/v1/rounds:score", &[("content-type", "application/x-ndjson")], body)
+            .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let text = answer.text();
+    let cards: Vec<&str> = text.lines().filter(|l| l.starts_with("{\"scoreCard\"")).collect();
+    assert_eq!(cards.len(), 377);
+    for card in cards {
+        assert!(!card.contains("\"label") && card.contains("\"code\":\"digital_priority."), "{card}");
+    }
+}

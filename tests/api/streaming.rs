@@ -131,6 +131,7 @@ async fn a_malformed_header_names_every_bad_field() {
             survey_year: 18,
             calibration: 0,
             min_coverage: 0.0,
+            codes_only: false,
         })),
     };
     let status = run_round(&mut app, vec![bad]).await.unwrap_err();

@@ -119,6 +119,14 @@ pub struct BatchArgs {
     /// Calibration (replaces the file's; default: published).
     #[arg(long, value_enum)]
     pub calibration: Option<CalibrationArg>,
+    /// Ask for code-only score cards (the round header's `codes_only`): the
+    /// `--out` report's cards then carry codes, scores, counts and grades but no
+    /// label texts (about a third smaller; the labels are in GetMethodology).
+    /// `--csv` and `--html` take the labels from the methodology and are the
+    /// same as without it; the printed tables and `--tables-csv` come from the
+    /// summary, which it does not change.
+    #[arg(long)]
+    pub codes_only: bool,
     #[command(flatten)]
     pub run: RoundClientArgs,
 }
@@ -237,6 +245,7 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
                 CalibrationArg::Published => pb::Calibration::Published,
                 CalibrationArg::Relative => pb::Calibration::Relative,
             }),
+            codes_only: a.codes_only,
             max_records: a.run.max_round_records,
             catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
             print: !a.run.quiet,

@@ -5,7 +5,9 @@
 //! is copied as it is unless it holds a character JSON must escape, and then
 //! escaped as serde_json escapes it.
 //!
-//! It covers the cards of `ssb-2018` answers, every card a CSV round gives.
+//! It covers the cards of `ssb-2018` answers, every card a CSV round gives,
+//! with their labels or code-only (the round header's `codes_only`: the labels
+//! are empty, and an empty string is left out like any field at its default).
 //! [`write`] leaves a card holding anything else (`ks-2018` or
 //! `riksrevisjonen-2015` results, an enum value without a name) to serde and says
 //! so. Every message is taken apart field by field without `..`, so a field
@@ -343,30 +345,66 @@ mod tests {
         written
     }
 
+    /// The score cards of an example round file, code-only when `codes_only`
+    /// (the header's option).
+    fn example_cards(text: &str, codes_only: bool) -> Vec<pb::ScoreCard> {
+        let messages = text.lines().map(|l| {
+            let mut message = serde_json::from_str::<pb::ScoreRoundRequest>(l).expect("a message");
+            if let Some(pb::score_round_request::Item::Header(h)) = message.item.as_mut() {
+                h.codes_only = codes_only;
+            }
+            message
+        });
+        let inbound = futures::stream::iter(messages.map(Ok::<_, std::convert::Infallible>));
+        let report = futures::executor::block_on(crate::grpc::round::fold_round(
+            inbound,
+            crate::round::RoundLimits::default(),
+            crate::catalogue::Catalogues::shipped(),
+        ))
+        .expect("the example round folds");
+        crate::grpc::round::score_cards(&report, Default::default(), usize::MAX).collect()
+    }
+
+    const EXAMPLES: [(&str, &str); 3] = [
+        ("round-2018", include_str!("../../../examples/round-2018.jsonl")),
+        ("round-2015", include_str!("../../../examples/round-2015.jsonl")),
+        ("round-ks-2018", include_str!("../../../examples/round-ks-2018.jsonl")),
+    ];
+
     /// Every card of the example rounds: those this writer takes are byte for
     /// byte serde's; the rest it leaves alone.
     #[test]
     fn the_example_rounds_cards_are_written_as_serde_writes_them() {
-        for (name, text) in [
-            ("round-2018", include_str!("../../../examples/round-2018.jsonl")),
-            ("round-2015", include_str!("../../../examples/round-2015.jsonl")),
-            ("round-ks-2018", include_str!("../../../examples/round-ks-2018.jsonl")),
-        ] {
-            let messages = text.lines().map(|l| serde_json::from_str::<pb::ScoreRoundRequest>(l).expect("a message"));
-            let inbound = futures::stream::iter(messages.map(Ok::<_, std::convert::Infallible>));
-            let report = futures::executor::block_on(crate::grpc::round::fold_round(
-                inbound,
-                crate::round::RoundLimits::default(),
-                crate::catalogue::Catalogues::shipped(),
-            ))
-            .expect("the example round folds");
+        for (name, text) in EXAMPLES {
             let (mut taken, mut left) = (0, 0);
-            for card in crate::grpc::round::score_cards(&report, Default::default(), usize::MAX) {
+            for card in example_cards(text, false) {
                 if same_as_serde(&card) { taken += 1 } else { left += 1 }
             }
             assert!(taken + left > 0, "{name}: cards");
             if name == "round-2018" {
                 assert_eq!(left, 0, "{name}: every ssb-2018 card is written here");
+            }
+        }
+    }
+
+    /// A code-only round's cards (empty labels, which proto3 JSON leaves out)
+    /// are byte for byte serde's too, and hold no label.
+    #[test]
+    fn code_only_cards_are_written_as_serde_writes_them_without_a_label() {
+        for (name, text) in EXAMPLES {
+            let (mut taken, mut left) = (0, 0);
+            for card in example_cards(text, true) {
+                if same_as_serde(&card) {
+                    taken += 1
+                } else {
+                    left += 1
+                }
+                let json = serde_json::to_string(&card).unwrap();
+                assert!(!json.contains("\"label") && !json.contains("\"name\":\"Brukeren"), "{name}: {json}");
+            }
+            assert!(taken + left > 0, "{name}: cards");
+            if name == "round-2018" {
+                assert_eq!((taken, left), (377, 0), "{name}: every ssb-2018 card is written here");
             }
         }
     }

@@ -50,6 +50,12 @@ pub struct BatchJob {
     pub round_id: Option<String>,
     pub survey_year: Option<u32>,
     pub calibration: Option<pb::Calibration>,
+    /// Set the header's `codes_only`: score cards without the labels
+    /// GetMethodology gives. The JSON report's cards are then code-only; the
+    /// CSV export and the HTML report take the labels from the methodology, so
+    /// they are the same either way (a file whose header already sets it is
+    /// scored so too).
+    pub codes_only: bool,
     /// In-process only: the round size limit.
     pub max_records: u64,
     /// In-process: the catalogues KS and service answers are scored against;
@@ -223,6 +229,7 @@ fn job_header(job: &BatchJob) -> reader::HeaderOverride {
         round_id: job.round_id.clone(),
         survey_year: job.survey_year,
         calibration: job.calibration,
+        codes_only: job.codes_only,
         default_round_id: job.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
     }
 }

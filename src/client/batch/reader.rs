@@ -34,6 +34,9 @@ pub struct HeaderOverride {
     pub round_id: Option<String>,
     pub survey_year: Option<u32>,
     pub calibration: Option<pb::Calibration>,
+    /// Ask for code-only score cards (`codes_only`); `false` leaves the
+    /// file's header as it is.
+    pub codes_only: bool,
     /// Round id when neither the file nor the command line gives one.
     pub default_round_id: String,
 }
@@ -54,6 +57,9 @@ impl HeaderOverride {
         }
         if header.calibration == 0 {
             header.calibration = pb::Calibration::Published as i32;
+        }
+        if self.codes_only {
+            header.codes_only = true;
         }
         header
     }

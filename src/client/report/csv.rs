@@ -139,14 +139,20 @@ impl CardColumns {
             ssb.map(|s| [&s.strategy, &s.projects, &s.internal_capacity, &s.cloud, &s.procurement, &s.service_offer]);
         for i in 0..SIMPLE.len() {
             match simple.and_then(|s| s[i].as_ref()) {
-                Some(s) => row.extend([s.score.to_string(), s.count.to_string(), s.label.clone(), s.label_en.clone()]),
+                Some(s) => {
+                    let (label, label_en) = super::score_labels(s);
+                    row.extend([s.score.to_string(), s.count.to_string(), label.to_owned(), label_en.to_owned()]);
+                }
                 None => row.extend(std::iter::repeat_n(String::new(), 4)),
             }
         }
         let composite = ssb.map(|s| [&s.digital_priority, &s.digital_use, &s.digital_activity]);
         for i in 0..COMPOSITE.len() {
             match composite.and_then(|s| s[i].as_ref()) {
-                Some(g) => row.extend([g.grade.to_string(), g.code.clone(), g.label.clone(), g.label_en.clone()]),
+                Some(g) => {
+                    let (label, label_en) = super::grade_labels(m::COMPOSITES[i], g);
+                    row.extend([g.grade.to_string(), g.code.clone(), label.to_owned(), label_en.to_owned()]);
+                }
                 None => row.extend(std::iter::repeat_n(String::new(), 4)),
             }
         }
@@ -156,12 +162,15 @@ impl CardColumns {
                 row.push(unspecified(key(s.recruitment_status().as_str_name(), "RECRUITMENT_STATUS_")));
                 row.push(unspecified(key(s.hindrance_group().as_str_name(), "HINDRANCE_GROUP_")));
                 match &s.competence_profile {
-                    Some(c) => row.extend([
-                        unspecified(key(c.sourcing_group().as_str_name(), "SOURCING_GROUP_")),
-                        c.code.clone(),
-                        c.label.clone(),
-                        c.label_en.clone(),
-                    ]),
+                    Some(c) => {
+                        let (label, label_en) = super::competence_profile_labels(c);
+                        row.extend([
+                            unspecified(key(c.sourcing_group().as_str_name(), "SOURCING_GROUP_")),
+                            c.code.clone(),
+                            label.to_owned(),
+                            label_en.to_owned(),
+                        ]);
+                    }
                     None => row.extend(std::iter::repeat_n(String::new(), 4)),
                 }
                 row.push(s.service_modes_unknown.to_string());

@@ -270,14 +270,16 @@ fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
         ];
         for (indicator, score) in simple {
             if let Some(score) = score {
+                let (label, label_en) = super::score_labels(score);
                 scores.push(json!({"name": indicator.name, "name_en": indicator.name_en, "score": score.score,
-                    "count": score.count, "label": score.label, "label_en": score.label_en}));
+                    "count": score.count, "label": label, "label_en": label_en}));
             }
         }
         for (composite, grade) in m::COMPOSITES.iter().zip([&s.digital_priority, &s.digital_use, &s.digital_activity]) {
             if let Some(g) = grade {
+                let (label, label_en) = super::grade_labels(composite, g);
                 grades.push(json!({"name": composite.name, "name_en": composite.name_en, "grade": g.grade,
-                    "label": g.label, "label_en": g.label_en}));
+                    "label": label, "label_en": label_en}));
             }
         }
     }
