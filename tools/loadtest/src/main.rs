@@ -3,7 +3,7 @@
 //! same server, same settings, same run). BENCHMARKS.md has the figures.
 //!
 //! ```sh
-//! cargo build --release -p loadtest --bin indikator
+//! cargo build --release --bin indikator && cargo build --release -p loadtest
 //! # server in this process (127.0.0.1:0), client and server share the runtime:
 //! target/release/loadtest --duration 10
 //! # server as its own process, for its start-up time and memory (VmRSS, VmHWM):
@@ -31,7 +31,8 @@
 //!   whole round by then) and, with `--spawn`, the server's peak RSS (VmHWM,
 //!   reset through `/proc/PID/clear_refs` just before the round).
 //!   `--round-ssb-only` drops the example's `ks_2018` and `riksrevisjonen_2015`
-//!   blocks from the records.
+//!   blocks from the records; `--round-codes-only` asks for code-only score
+//!   cards (`RoundHeader.codes_only`), of indikator and of the bare stack alike.
 //! * `bare`: beside each of `score`, `stream` and `round`, the same load against
 //!   the bare stack ([`bare`]: a tonic server that answers indikator's own
 //!   answers to these requests, encoded once, without decoding anything), run
@@ -130,6 +131,9 @@ struct Args {
     /// Round and fold records without the example's ks-2018 and riksrevisjonen-2015 blocks.
     #[arg(long)]
     round_ssb_only: bool,
+    /// Ask for code-only score cards (`RoundHeader.codes_only`): cards without labels.
+    #[arg(long)]
+    round_codes_only: bool,
     /// Comma-separated phases: check, score, stream, round, bare (the bare stack beside each of
     /// score, stream and round), fold (the round's core alone, in this process).
     #[arg(long, default_value = "check,score,stream,round,bare")]
@@ -287,6 +291,21 @@ fn find(haystack: &[u8], needle: &[u8]) -> usize {
     at
 }
 
+/// What a round's header and records hold.
+#[derive(Debug, Clone, Copy)]
+struct RoundShape {
+    /// Without the example's `ks_2018` and `riksrevisjonen_2015` blocks.
+    ssb_only: bool,
+    /// The header asks for code-only score cards.
+    codes_only: bool,
+}
+
+impl RoundShape {
+    fn of(args: &Args) -> Self {
+        Self { ssb_only: args.round_ssb_only, codes_only: args.round_codes_only }
+    }
+}
+
 /// A round: the encoded header, then a generator of encoded records.
 struct RoundRequests {
     header: Bytes,
@@ -299,18 +318,18 @@ const ORGANISATION_PLACEHOLDER: &[u8; 9] = b"999999999"; // a valid number itsel
 const ID_PLACEHOLDER: &[u8; 9] = b"#########";
 
 impl RoundRequests {
-    /// `ssb_only`: without the example's `ks_2018` and `riksrevisjonen_2015` blocks.
-    fn new(survey_year: u32, ssb_only: bool) -> Self {
+    fn new(survey_year: u32, shape: RoundShape) -> Self {
         let header = pb::ScoreRoundRequest {
             item: Some(pb::score_round_request::Item::Header(pb::RoundHeader {
                 round_id: "loadtest".into(),
                 survey_year,
                 calibration: pb::Calibration::Published as i32,
+                codes_only: shape.codes_only,
                 ..pb::RoundHeader::default()
             })),
         };
         let mut response = example_request().response.expect("the example has a response");
-        if ssb_only {
+        if shape.ssb_only {
             response.ks_2018 = None;
             response.riksrevisjonen_2015 = None;
         }
@@ -381,10 +400,16 @@ impl ServerProcess {
     }
 
     /// This tool again, serving the bare stack (same environment as the indikator child).
-    async fn start_bare(envs: &[(String, String)], ssb_only: bool) -> Result<Self, String> {
+    async fn start_bare(envs: &[(String, String)], shape: RoundShape) -> Result<Self, String> {
         let me = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
-        let args: &[&str] = if ssb_only { &["--serve-bare", "--round-ssb-only"] } else { &["--serve-bare"] };
-        Ok(Self::launch(&me, args, BARE_LOG_LINE, envs).await?.0)
+        let mut args = vec!["--serve-bare"];
+        if shape.ssb_only {
+            args.push("--round-ssb-only");
+        }
+        if shape.codes_only {
+            args.push("--round-codes-only");
+        }
+        Ok(Self::launch(&me, &args, BARE_LOG_LINE, envs).await?.0)
     }
 
     /// Starts `binary args`, waits for the log line containing `marker` and the address,
@@ -700,11 +725,11 @@ async fn round_load(
     channel: &Channel,
     path: &'static str,
     records: u32,
-    ssb_only: bool,
+    shape: RoundShape,
     server: Option<&ServerProcess>,
 ) -> Result<Round, Status> {
     let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
-    let requests = RoundRequests::new(survey_year, ssb_only);
+    let requests = RoundRequests::new(survey_year, shape);
     let server_rss_before_kb = server.and_then(|s| s.status_kb("VmRSS"));
     let peak_was_reset = server.is_some_and(ServerProcess::reset_peak);
     let mut grpc = Grpc::new(channel.clone());
@@ -807,9 +832,9 @@ fn core_fold(records: u32, ssb_only: bool) -> Fold {
 
 /// The server's round path without the transport: each encoded record decoded with
 /// prost, then `fold_round` (validation, folding, `finish()`), in this process.
-async fn api_fold(records: u32, ssb_only: bool) -> Fold {
+async fn api_fold(records: u32, shape: RoundShape) -> Fold {
     let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
-    let messages = RoundRequests::new(survey_year, ssb_only)
+    let messages = RoundRequests::new(survey_year, shape)
         .stream(records)
         .map(|bytes| pb::ScoreRoundRequest::decode(bytes).map_err(|e| Status::internal(e.to_string())));
     let limits = indikator::round::RoundLimits { max_records: u64::from(records) };
@@ -977,7 +1002,7 @@ fn median(mut xs: Vec<f64>) -> f64 {
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args = Args::parse();
     if args.serve_bare {
-        return serve_bare(args.round_ssb_only).await;
+        return serve_bare(RoundShape::of(&args)).await;
     }
     let phases: Vec<&str> = args.phases.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
     if let Some(unknown) = phases.iter().find(|p| !["check", "score", "stream", "round", "bare", "fold"].contains(p)) {
@@ -1004,7 +1029,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "settings",
         "settings",
         json!({"server": mode, "nodelay_listener": args.nodelay_listener, "server_env": args.server_env, "connections": args.connections, "concurrency": args.concurrency,
-               "duration_s": args.duration, "round_ssb_only": args.round_ssb_only, "warmup_s": args.warmup, "repeat": args.repeat}),
+               "duration_s": args.duration, "round_ssb_only": args.round_ssb_only, "round_codes_only": args.round_codes_only, "warmup_s": args.warmup, "repeat": args.repeat}),
         format!(
             "{mode}{}, {} conn × {} in flight, {} s × {}",
             if args.nodelay_listener { " (TCP_NODELAY)" } else { "" },
@@ -1058,13 +1083,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         None
     } else if let Target::Spawned(_) = &target {
         let envs = server_envs(&args)?;
-        let server = ServerProcess::start_bare(&envs, args.round_ssb_only).await?;
+        let server = ServerProcess::start_bare(&envs, RoundShape::of(&args)).await?;
         let url = server.address.clone();
         Some((Target::Spawned(server), url))
     } else {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
-        let answers = std::sync::Arc::new(bare_answers(args.round_ssb_only).await);
+        let answers = std::sync::Arc::new(bare_answers(RoundShape::of(&args)).await);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(bare::serve(listener, answers, async {
             let _ = stopped.await;
@@ -1096,17 +1121,17 @@ fn server_envs(args: &Args) -> Result<Vec<(String, String)>, String> {
 }
 
 /// The bare stack's answers: what indikator answers to this tool's requests.
-async fn bare_answers(ssb_only: bool) -> bare::Answers {
+async fn bare_answers(shape: RoundShape) -> bare::Answers {
     let survey_year = example_request().response.unwrap().respondent.unwrap().survey_year;
-    let round = RoundRequests::new(survey_year, ssb_only);
+    let round = RoundRequests::new(survey_year, shape);
     let record = Bytes::from(round.template.clone());
     bare::Answers::of_example(example_request(), record, round.header).await
 }
 
 /// `--serve-bare`: the bare stack alone, until SIGTERM or Ctrl-C.
-async fn serve_bare(ssb_only: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn serve_bare(shape: RoundShape) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let answers = std::sync::Arc::new(bare_answers(ssb_only).await);
+    let answers = std::sync::Arc::new(bare_answers(shape).await);
     eprintln!("{BARE_LOG_LINE}{}", listener.local_addr()?);
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     bare::serve(listener, answers, async move {
@@ -1329,7 +1354,7 @@ async fn run_phases(
     if phases.contains(&"fold") {
         eprintln!("fold: {} records in this process", args.round_records);
         let f = core_fold(args.round_records, args.round_ssb_only);
-        let a = api_fold(args.round_records, args.round_ssb_only).await;
+        let a = api_fold(args.round_records, RoundShape::of(args)).await;
         report.row(
             "fold",
             &format!("core fold of {} records{}", f.records, if args.round_ssb_only { " (ssb-2018 only)" } else { "" }),
@@ -1360,7 +1385,12 @@ async fn run_phases(
     }
 
     if phases.contains(&"round") {
-        let ssb = if args.round_ssb_only { " (ssb-2018 only)" } else { "" };
+        let ssb = match (args.round_ssb_only, args.round_codes_only) {
+            (false, false) => "",
+            (true, false) => " (ssb-2018 only)",
+            (false, true) => " (code-only cards)",
+            (true, true) => " (ssb-2018 only, code-only cards)",
+        };
         let mut times = Vec::new();
         for (key, label, path, on, process) in [
             ("round", "ScoreRound", SCORE_ROUND, &channels, server),
@@ -1368,7 +1398,7 @@ async fn run_phases(
         ] {
             let Some(channel) = on.first() else { continue };
             eprintln!("{label}: {} records", args.round_records);
-            let r = round_load(channel, path, args.round_records, args.round_ssb_only, process).await?;
+            let r = round_load(channel, path, args.round_records, RoundShape::of(args), process).await?;
             if r.scored != u64::from(r.records) || r.cards != u64::from(r.records) {
                 return Err(format!(
                     "{label}: {} scored, {} rejected, {} cards of {}",
