@@ -520,6 +520,52 @@ impl<'a> RoundFold<'a> {
     }
 }
 
+/// Messages of a round's answer built at a time on the thread ahead of the
+/// call's task.
+const ANSWER_CHUNK: usize = 256;
+
+/// Chunks built ahead of the one being sent, at most.
+const ANSWER_CHUNKS_AHEAD: usize = 2;
+
+/// `answer`'s messages built on a blocking thread, [`ANSWER_CHUNK`] at a
+/// time and at most [`ANSWER_CHUNKS_AHEAD`] chunks ahead, while the call's
+/// task encodes and sends the ones before: building a round's score cards
+/// and sending them run on two cores. A client that stops reading stops the
+/// building. Should the building fail, the stream ends with an INTERNAL
+/// status rather than short.
+pub fn built_ahead<I>(answer: I) -> impl Stream<Item = Result<I::Item, tonic::Status>> + Send + 'static
+where
+    I: Iterator + Send + 'static,
+    I::Item: Send + 'static,
+{
+    // `None`: every message was built.
+    let (built, received) = tokio::sync::mpsc::channel::<Option<Vec<I::Item>>>(ANSWER_CHUNKS_AHEAD);
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut answer = answer;
+        loop {
+            let chunk: Vec<I::Item> = answer.by_ref().take(ANSWER_CHUNK).collect();
+            let done = chunk.is_empty();
+            if built.blocking_send((!done).then_some(chunk)).is_err() || done {
+                return;
+            }
+        }
+    });
+    futures::stream::unfold(Some(received), |received| async move {
+        let mut received = received?;
+        match received.recv().await {
+            Some(Some(chunk)) => Some((Ok(chunk), Some(received))),
+            Some(None) => None,
+            None => Some((Err(tonic::Status::internal("the round's answer could not be built")), None)),
+        }
+    })
+    .flat_map(|chunk| match chunk {
+        Ok(messages) => futures::stream::iter(messages.into_iter().map(Ok)).left_stream(),
+        Err(status) => futures::stream::once(async move { Err(status) }).right_stream(),
+    })
+}
+
 /// Score cards, then the summary, built one at a time as the client reads.
 pub struct RoundOutput {
     report: RoundReport,
@@ -872,5 +918,84 @@ fn group_tables(key: GroupKey, g: &GroupTables, report: &RoundReport) -> pb::Gro
         parts: round_report::parts(g, &report.items),
         strategy_by_projects: Some(round_report::strategy_by_projects(g)),
         by_size_class: round_report::by_size_class(g),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A round's messages as the server receives them.
+    fn round_messages(file: &str) -> Vec<pb::ScoreRoundRequest> {
+        let text = std::fs::read_to_string(format!("{}/examples/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+
+    /// Everything a round answers, folded from decoded messages on one task, or
+    /// from their bytes in chunks on blocking threads.
+    async fn answers(
+        messages: &[pb::ScoreRoundRequest],
+        limits: RoundLimits,
+        bytes: bool,
+    ) -> Result<Vec<pb::ScoreRoundResponse>, String> {
+        use crate::grpc::round::{RoundOutput, fold_bytes_reserving, fold_items_reserving, round_items};
+        let catalogues = Catalogues::shipped();
+        let budget = crate::memory::MemoryBudget::new(1 << 30);
+        let folded = if bytes {
+            let inbound = futures::stream::iter(
+                messages.iter().map(|m| Ok::<_, std::convert::Infallible>(bytes::Bytes::from(m.encode_to_vec()))),
+            );
+            fold_bytes_reserving(inbound, limits, catalogues, &budget).await
+        } else {
+            let inbound = futures::stream::iter(messages.iter().cloned().map(Ok::<_, std::convert::Infallible>));
+            fold_items_reserving(round_items(inbound, catalogues), limits, catalogues, &budget).await
+        };
+        folded.map(|(report, _)| RoundOutput::new(report).collect()).map_err(|e| e.to_string())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_round_folded_from_its_bytes_in_chunks_answers_as_one_folded_on_one_task() {
+        let limits = RoundLimits::default();
+        for file in ["round-2018.jsonl", "round-ks-2018.jsonl", "round-2015.jsonl", "round-2020.jsonl"] {
+            let mut messages = round_messages(file);
+            // Past a chunk, with rejections among the records: every record again (repeated organisation numbers).
+            let again: Vec<_> = messages[1..].to_vec();
+            messages.extend(again);
+            assert!(messages.len() > 400, "past one chunk");
+            let one_task = answers(&messages, limits, false).await.unwrap();
+            assert_eq!(answers(&messages, limits, true).await.unwrap(), one_task, "{file}");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_round_folded_from_its_bytes_fails_as_one_folded_on_one_task() {
+        let messages = round_messages("round-2018.jsonl");
+        // Over the record limit, in the second chunk.
+        let limits = RoundLimits { max_records: 300 };
+        let expected = answers(&messages, limits, false).await.unwrap_err();
+        assert!(expected.contains("more than 300 records"), "{expected}");
+        assert_eq!(answers(&messages, limits, true).await.unwrap_err(), expected);
+        // No header; an empty round.
+        for messages in [&messages[1..], &[]] {
+            let expected = answers(messages, RoundLimits::default(), false).await.unwrap_err();
+            assert_eq!(answers(messages, RoundLimits::default(), true).await.unwrap_err(), expected);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn messages_built_ahead_arrive_all_and_in_order() {
+        let got: Vec<u32> = built_ahead(0..10_000u32).map(Result::unwrap).collect().await;
+        assert_eq!(got, (0..10_000).collect::<Vec<_>>());
+        let none: Vec<_> = built_ahead(std::iter::empty::<u32>()).collect().await;
+        assert!(none.is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_answer_whose_building_fails_ends_with_an_internal_status_not_short() {
+        let failing = (0..1_000u32).map(|i| if i == 700 { panic!("building message {i} failed") } else { i });
+        let got: Vec<_> = built_ahead(failing).collect().await;
+        assert_eq!(got.len(), 512 + 1, "the two whole chunks, then the status");
+        assert!(got[..512].iter().all(Result::is_ok));
+        assert_eq!(got[512].as_ref().unwrap_err().code(), tonic::Code::Internal);
     }
 }
