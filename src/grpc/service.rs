@@ -15,7 +15,7 @@ use opentelemetry::KeyValue;
 
 use super::compare::{CompareOutput, fold_comparison};
 use super::decode::{Record, Rejected, RoundItem};
-use super::round::{RoundOutput, built_ahead, fold_bytes_reserving, fold_items_reserving, round_items, stream_output};
+use super::round::{RoundOutput, fold_bytes_reserving, fold_items_reserving, round_items, stream_output};
 use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
@@ -173,9 +173,9 @@ impl IndicatorApi {
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
         // The round's state stays reserved until its last message is sent.
         let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
-        Ok(Box::pin(built_ahead(output).map(move |m| {
+        Ok(Box::pin(futures::stream::iter(output).map(move |m| {
             let _held = &reservation;
-            m
+            Ok(m)
         })))
     }
 
