@@ -15,7 +15,7 @@ use tonic::codegen::{BoxFuture, http};
 use tonic::server::{Grpc, NamedService, StreamingService, UnaryService};
 use tonic::{Request, Response, Status};
 
-use super::decode::{self, Record};
+use super::decode::{self, Record, RoundItem};
 use super::service::{IndicatorApi, ResponseStream};
 use super::validate;
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorServiceServer};
@@ -147,6 +147,10 @@ impl StreamingService<Bytes> for ScoreRound {
 
     fn call(&mut self, request: Request<Streaming<Bytes>>) -> Self::Future {
         let api = self.0.clone();
-        Box::pin(async move { api.fold_bytes_and_answer(request.into_inner()).await.map(Response::new) })
+        Box::pin(async move {
+            let catalogues = api.catalogues().clone();
+            let items = request.into_inner().map(|bytes| bytes.map(|bytes| RoundItem::from_bytes(&bytes, &catalogues)));
+            api.fold_and_answer(items).await.map(Response::new)
+        })
     }
 }

@@ -15,12 +15,12 @@ use opentelemetry::KeyValue;
 
 use super::compare::{CompareOutput, fold_comparison};
 use super::decode::{Record, Rejected, RoundItem};
-use super::round::{RoundOutput, fold_bytes_reserving, fold_items_reserving, round_items, stream_output};
+use super::round::{RoundOutput, fold_items_reserving, round_items, stream_output};
 use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::take_undecodable;
-use crate::round::{RoundError, RoundLimits};
+use crate::round::RoundLimits;
 
 pub(super) type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
@@ -147,27 +147,10 @@ impl IndicatorApi {
     where
         S: Stream<Item = Result<RoundItem, Status>> + Unpin,
     {
-        self.answer_round(fold_items_reserving(items, self.round_limits, &self.catalogues, &self.budget)).await
-    }
-
-    /// [`Self::fold_and_answer`] over the round's message bytes, read on
-    /// this task and folded on a second core.
-    pub(super) async fn fold_bytes_and_answer<S>(
-        &self,
-        messages: S,
-    ) -> Result<ResponseStream<pb::ScoreRoundResponse>, Status>
-    where
-        S: Stream<Item = Result<bytes::Bytes, Status>> + Unpin,
-    {
-        self.answer_round(fold_bytes_reserving(messages, self.round_limits, &self.catalogues, &self.budget)).await
-    }
-
-    async fn answer_round(
-        &self,
-        fold: impl Future<Output = Result<(crate::round::RoundReport, crate::memory::Reservation), RoundError>>,
-    ) -> Result<ResponseStream<pb::ScoreRoundResponse>, Status> {
         let in_flight = RoundInFlight::start(&self.metrics);
-        let (report, reservation) = fold.await.map_err(Status::from)?;
+        let (report, reservation) = fold_items_reserving(items, self.round_limits, &self.catalogues, &self.budget)
+            .await
+            .map_err(Status::from)?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");

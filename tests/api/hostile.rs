@@ -189,7 +189,7 @@ async fn concurrent_rounds_beyond_the_memory_budget_are_refused_and_the_rest_ser
     let served = outcomes.iter().filter(|o| matches!(o, Ok(n) if *n == RECORDS + 1)).count();
     let refused = outcomes.iter().filter(|o| matches!(o, Err(s) if s.code() == Code::ResourceExhausted)).count();
     assert_eq!(served + refused, ROUNDS, "{outcomes:?}");
-    assert!(served >= 1 && refused >= 1, "served {served}, refused {refused}: {outcomes:?}");
+    assert!(served >= 1 && refused >= 1, "served {served}, refused {refused}");
     target.assert_peak_below(base, BUDGET_MIB * MIB + 48 * MIB, "rounds with an 8 MiB budget");
     target.serves_normally().await;
 }

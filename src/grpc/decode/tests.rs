@@ -1,5 +1,4 @@
 use super::*;
-use crate::round::RoundLimits;
 
 /// Every record of the example rounds (all four methodologies' blocks).
 fn example_records() -> Vec<pb::RoundRecord> {
@@ -160,61 +159,4 @@ fn a_score_request_is_read_like_its_decoded_message() {
     assert!(view.is_none());
     let bytes = request.encode_to_vec();
     assert_eq!(score_request(&bytes).unwrap(), request.response.as_ref().map(ResponseView::of));
-}
-
-/// A round's messages as the server receives them.
-fn round_messages(file: &str) -> Vec<pb::ScoreRoundRequest> {
-    let text = std::fs::read_to_string(format!("{}/examples/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-}
-
-/// Everything a round answers, folded from decoded messages on one task, or
-/// from their bytes in chunks on blocking threads.
-async fn answers(
-    messages: &[pb::ScoreRoundRequest],
-    limits: RoundLimits,
-    bytes: bool,
-) -> Result<Vec<pb::ScoreRoundResponse>, String> {
-    use crate::grpc::round::{RoundOutput, fold_bytes_reserving, fold_items_reserving, round_items};
-    let catalogues = Catalogues::shipped();
-    let budget = crate::memory::MemoryBudget::new(1 << 30);
-    let folded = if bytes {
-        let inbound = futures::stream::iter(
-            messages.iter().map(|m| Ok::<_, std::convert::Infallible>(bytes::Bytes::from(m.encode_to_vec()))),
-        );
-        fold_bytes_reserving(inbound, limits, catalogues, &budget).await
-    } else {
-        let inbound = futures::stream::iter(messages.iter().cloned().map(Ok::<_, std::convert::Infallible>));
-        fold_items_reserving(round_items(inbound, catalogues), limits, catalogues, &budget).await
-    };
-    folded.map(|(report, _)| RoundOutput::new(report).collect()).map_err(|e| e.to_string())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_round_folded_from_its_bytes_in_chunks_answers_as_one_folded_on_one_task() {
-    let limits = RoundLimits::default();
-    for file in ["round-2018.jsonl", "round-ks-2018.jsonl", "round-2015.jsonl", "round-2020.jsonl"] {
-        let mut messages = round_messages(file);
-        // Past a chunk, with rejections among the records: every record again (repeated organisation numbers).
-        let again: Vec<_> = messages[1..].to_vec();
-        messages.extend(again);
-        assert!(messages.len() > 400, "past one chunk");
-        let one_task = answers(&messages, limits, false).await.unwrap();
-        assert_eq!(answers(&messages, limits, true).await.unwrap(), one_task, "{file}");
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_round_folded_from_its_bytes_fails_as_one_folded_on_one_task() {
-    let messages = round_messages("round-2018.jsonl");
-    // Over the record limit, in the second chunk.
-    let limits = RoundLimits { max_records: 300 };
-    let expected = answers(&messages, limits, false).await.unwrap_err();
-    assert!(expected.contains("more than 300 records"), "{expected}");
-    assert_eq!(answers(&messages, limits, true).await.unwrap_err(), expected);
-    // No header; an empty round.
-    for messages in [&messages[1..], &[]] {
-        let expected = answers(messages, RoundLimits::default(), false).await.unwrap_err();
-        assert_eq!(answers(messages, RoundLimits::default(), true).await.unwrap_err(), expected);
-    }
 }
