@@ -1,31 +1,27 @@
 //! Request records read straight from their wire bytes into the view that
 //! validation reads ([`ResponseView`]), borrowing every id and text from the
-//! message buffer: a valid record allocates its answer lists and nothing per
-//! answer, where decoding it into protobuf messages first builds a `String`
-//! per item id and option.
+//! message buffer: a valid record allocates its KS answer and service lists
+//! and nothing per answer (the `ssb_2018` lists are kept inline, see
+//! [`List`]), where decoding it into protobuf messages first builds a
+//! `String` per item id and option and a `Vec` per list.
 //!
 //! The reader takes the encoding every protobuf library writes: each field
 //! once, known field numbers and wire types, UTF-8 text, values in range,
-//! lists within [`MAX_LIST`] / [`MAX_ELEMENTS`]. Anything else (a repeated
+//! lists within [`MAX_LIST`] / [`MAX_ELEMENTS`] (`ssb_2018` lists within
+//! [`INLINE_LIST`](validate::INLINE_LIST)). Anything else (a repeated
 //! singular field, an unknown field, malformed bytes, …) is left to the
 //! general path: the bounded prost decode of [`decode_bounded`] and the same
 //! validation, which gives the same results and the same errors for every
 //! message, so the reader never needs to explain a refusal itself. A test
 //! and a fuzz target hold the two paths to the same view.
 
-use std::borrow::Cow;
-
-use prost::Message;
-
-use super::validate::{self, AnswerValue, AnswerView, RespondentView, ResponseView, ServiceView, Validated};
+use super::validate::{
+    self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, SsbView, Validated,
+};
 use super::{Violations, round::MAX_RECORD_ID_BYTES};
 use crate::catalogue::Catalogues;
 use crate::proto::v1 as pb;
 use crate::proto::wire::{MAX_ELEMENTS, MAX_LIST, Undecodable, decode_bounded};
-
-/// Largest `ssb_2018` block the reader hands to prost (a valid one is under
-/// 200 bytes); a larger one takes the general path and its wire check.
-const MAX_SSB_BLOCK_BYTES: usize = 1024;
 
 /// One streamed record, decoded and validated.
 #[derive(Debug)]
@@ -173,17 +169,94 @@ fn survey_response(bytes: &[u8]) -> Option<ResponseView<'_>> {
         let Value::Bytes(b) = value else { return None };
         match field {
             1 if view.respondent.is_none() => view.respondent = Some(respondent(b)?),
-            2 if view.ssb_2018.is_none() && b.len() <= MAX_SSB_BLOCK_BYTES => {
-                // Its list elements, at most one a byte, count towards the bound.
-                elements.0 += b.len();
-                view.ssb_2018 = Some(Cow::Owned(pb::Ssb2018Answers::decode(b).ok()?))
-            }
+            2 if view.ssb_2018.is_none() => view.ssb_2018 = Some(ssb_2018(b, &mut elements)?),
             3 if view.ks_2018.is_none() => view.ks_2018 = Some(maturity_answers(b, &mut elements)?),
             4 if view.riksrevisjonen_2015.is_none() => view.riksrevisjonen_2015 = Some(services(b, &mut elements)?),
             _ => return None,
         }
     }
-    (elements.0 <= MAX_ELEMENTS).then_some(view)
+    Some(view)
+}
+
+/// `Ssb2018Answers`: eight parts, each a message of its own.
+fn ssb_2018<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<SsbView<'a>> {
+    let mut view = SsbView::default();
+    let mut seen = 0u16;
+    let mut r = Reader::new(bytes);
+    while let Some((field, value)) = r.field()? {
+        let bit = 1u16.checked_shl(field)?;
+        let (false, Value::Bytes(b)) = (seen & bit != 0, value) else { return None };
+        seen |= bit;
+        match field {
+            1 => view.strategy = Some(portfolio(b, elements)?),
+            2 => view.projects = Some(portfolio(b, elements)?),
+            3 => view.sourcing = Some(pairs(b, elements)?),
+            4 => view.recruitment = Some(portfolio(b, elements)?),
+            5 => {
+                let mut degree = None;
+                let mut h = Reader::new(b);
+                while let Some((field, value)) = h.field()? {
+                    let (1, Value::Varint(v), None) = (field, value, degree) else { return None };
+                    degree = Some(enum_value(v)?);
+                }
+                view.hindrance = Some(degree.unwrap_or_default());
+            }
+            6 => view.cloud = Some(portfolio(b, elements)?),
+            7 => view.procurement = Some(pairs(b, elements)?),
+            8 => view.service_offer = Some(pairs(b, elements)?),
+            _ => return None,
+        }
+    }
+    Some(view)
+}
+
+/// `bool … = 1; repeated SomeEnum … = 2;` (packed or not).
+fn portfolio<'a>(bytes: &[u8], elements: &mut Elements) -> Option<PortfolioView<'a>> {
+    let mut p = PortfolioView::default();
+    let mut exists = None;
+    let mut r = Reader::new(bytes);
+    while let Some((field, value)) = r.field()? {
+        match (field, value) {
+            (1, Value::Varint(v)) if exists.is_none() => exists = Some(boolean(v)?),
+            (2, Value::Varint(v)) => {
+                elements.one_more(p.values.as_slice().len())?;
+                p.values.push(enum_value(v)?)?;
+            }
+            (2, Value::Bytes(mut packed)) => {
+                while !packed.is_empty() {
+                    let mut one = Reader::new(packed);
+                    let v = one.varint()?;
+                    packed = one.bytes;
+                    elements.one_more(p.values.as_slice().len())?;
+                    p.values.push(enum_value(v)?)?;
+                }
+            }
+            _ => return None,
+        }
+    }
+    p.exists = exists.unwrap_or_default();
+    Some(p)
+}
+
+/// `repeated { SomeEnum … = 1; OtherEnum … = 2; } … = 1;`
+fn pairs<'a>(bytes: &[u8], elements: &mut Elements) -> Option<List<'a, (i32, i32)>> {
+    let mut list = List::default();
+    let mut r = Reader::new(bytes);
+    while let Some((field, value)) = r.field()? {
+        let (1, Value::Bytes(b)) = (field, value) else { return None };
+        elements.one_more(list.as_slice().len())?;
+        let (mut key, mut answer) = (None, None);
+        let mut e = Reader::new(b);
+        while let Some((field, value)) = e.field()? {
+            match (field, value) {
+                (1, Value::Varint(v)) if key.is_none() => key = Some(enum_value(v)?),
+                (2, Value::Varint(v)) if answer.is_none() => answer = Some(enum_value(v)?),
+                _ => return None,
+            }
+        }
+        list.push((key.unwrap_or_default(), answer.unwrap_or_default()))?;
+    }
+    Some(list)
 }
 
 fn respondent(bytes: &[u8]) -> Option<RespondentView<'_>> {

@@ -2,7 +2,7 @@
 //! ([`validate`]), renders core results and methodology tables as protobuf
 //! ([`convert`], [`describe`]), and implements `indikator.v1.IndicatorService`
 //! ([`service`]; the round RPCs in [`round`] and [`compare`]). The server
-//! mounts it as [`IndicatorRoutes`] ([`routes`]), which reads Score,
+//! mounts it as [`IndicatorRoutes`] (`routes`), which reads Score,
 //! ScoreStream and ScoreRound records from their wire bytes straight into
 //! validation's view ([`decode`]). All scoring happens in [`crate::scoring`]; every error
 //! becomes a `tonic::Status` in one place ([`status`]).

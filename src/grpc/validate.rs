@@ -1,8 +1,6 @@
 //! Request validation: every problem in a request is collected, each as a field
 //! violation (field path + description), before anything is scored.
 
-use std::borrow::Cow;
-
 use tonic_types::FieldViolation;
 
 use crate::catalogue::{Catalogue, Catalogues, ChosenAnswers, TypedAnswer};
@@ -144,9 +142,114 @@ pub struct Validated {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseView<'a> {
     pub respondent: Option<RespondentView<'a>>,
-    pub ssb_2018: Option<Cow<'a, pb::Ssb2018Answers>>,
+    pub ssb_2018: Option<SsbView<'a>>,
     pub ks_2018: Option<Vec<AnswerView<'a>>>,
     pub riksrevisjonen_2015: Option<Vec<ServiceView<'a>>>,
+}
+
+/// [`pb::Ssb2018Answers`]: each part present or not, its lists as slices.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SsbView<'a> {
+    pub strategy: Option<PortfolioView<'a>>,
+    pub projects: Option<PortfolioView<'a>>,
+    /// (function, sourcing) pairs.
+    pub sourcing: Option<List<'a, (i32, i32)>>,
+    /// `tried_to_recruit` and the difficulties.
+    pub recruitment: Option<PortfolioView<'a>>,
+    pub hindrance: Option<i32>,
+    pub cloud: Option<PortfolioView<'a>>,
+    /// (activity, answer) pairs.
+    pub procurement: Option<List<'a, (i32, i32)>>,
+    /// (mode, extent) pairs.
+    pub service_offer: Option<List<'a, (i32, i32)>>,
+}
+
+/// A yes/no question and the enum values listed under it (strategy areas,
+/// project effects, recruitment difficulties, cloud areas).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortfolioView<'a> {
+    pub exists: bool,
+    pub values: List<'a, i32>,
+}
+
+/// Most elements a [`List`] keeps inline; no valid list is longer.
+pub const INLINE_LIST: usize = 16;
+
+/// A list as validation reads it: borrowed from a decoded message, built
+/// from one, or read from wire bytes into a short inline array.
+#[derive(Debug, Clone)]
+pub enum List<'a, T> {
+    Borrowed(&'a [T]),
+    Owned(Vec<T>),
+    Inline { items: [T; INLINE_LIST], len: u8 },
+}
+
+impl<T: Copy + Default> Default for List<'_, T> {
+    fn default() -> Self {
+        Self::Inline { items: [T::default(); INLINE_LIST], len: 0 }
+    }
+}
+
+impl<T: Copy + Default> List<'_, T> {
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            Self::Borrowed(items) => items,
+            Self::Owned(items) => items,
+            Self::Inline { items, len } => &items[..usize::from(*len)],
+        }
+    }
+
+    /// Adds to an inline list; `None` when it is full (or not inline).
+    pub fn push(&mut self, item: T) -> Option<()> {
+        let Self::Inline { items, len } = self else { return None };
+        *items.get_mut(usize::from(*len))? = item;
+        *len += 1;
+        Some(())
+    }
+}
+
+impl<T: Copy + Default + PartialEq> PartialEq for List<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl<'a> SsbView<'a> {
+    /// The view of a decoded block.
+    pub fn of(block: &'a pb::Ssb2018Answers) -> Self {
+        let pairs = |pairs: Vec<(i32, i32)>| List::Owned(pairs);
+        Self {
+            strategy: block
+                .strategy
+                .as_ref()
+                .map(|s| PortfolioView { exists: s.has_strategy, values: List::Borrowed(&s.areas) }),
+            projects: block
+                .projects
+                .as_ref()
+                .map(|p| PortfolioView { exists: p.has_projects, values: List::Borrowed(&p.areas) }),
+            sourcing: block
+                .sourcing
+                .as_ref()
+                .map(|s| pairs(s.functions.iter().map(|f| (f.function, f.sourcing)).collect())),
+            recruitment: block
+                .recruitment
+                .as_ref()
+                .map(|r| PortfolioView { exists: r.tried_to_recruit, values: List::Borrowed(&r.difficulties) }),
+            hindrance: block.hindrance.as_ref().map(|h| h.degree),
+            cloud: block
+                .cloud
+                .as_ref()
+                .map(|c| PortfolioView { exists: c.uses_cloud, values: List::Borrowed(&c.areas) }),
+            procurement: block
+                .procurement
+                .as_ref()
+                .map(|p| pairs(p.activities.iter().map(|a| (a.activity, a.answer)).collect())),
+            service_offer: block
+                .service_offer
+                .as_ref()
+                .map(|s| pairs(s.modes.iter().map(|m| (m.mode, m.extent)).collect())),
+        }
+    }
 }
 
 /// [`pb::Respondent`]'s fields, borrowed.
@@ -200,7 +303,7 @@ impl<'a> ResponseView<'a> {
                 inhabitants: r.inhabitants,
                 survey_year: r.survey_year,
             }),
-            ssb_2018: response.ssb_2018.as_ref().map(Cow::Borrowed),
+            ssb_2018: response.ssb_2018.as_ref().map(SsbView::of),
             ks_2018: response.ks_2018.as_ref().map(|block| {
                 block
                     .answers
@@ -508,28 +611,29 @@ fn respondent(r: Option<&RespondentView<'_>>, path: &str, v: &mut Violations) ->
     })
 }
 
-fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answers {
+fn ssb_2018(block: &SsbView<'_>, path: &str, v: &mut Violations) -> Answers {
     // Field paths are only formatted when a violation is found: validating a
     // valid response allocates nothing per element.
-    let portfolio =
-        |areas: &[i32], exists: bool, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
-            let set = area_set(areas, list, Field(path, sub), v);
-            if !exists && !areas.is_empty() {
-                v.add(format_args!("{path}.{sub}"), format_args!("must be empty when {exists_field} is false"));
-            }
-            Portfolio { exists, areas: set }
-        };
+    let portfolio = |p: &PortfolioView<'_>, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
+        let areas = p.values.as_slice();
+        let set = area_set(areas, list, Field(path, sub), v);
+        if !p.exists && !areas.is_empty() {
+            v.add(format_args!("{path}.{sub}"), format_args!("must be empty when {exists_field} is false"));
+        }
+        Portfolio { exists: p.exists, areas: set }
+    };
     Answers {
         strategy: block
             .strategy
             .as_ref()
-            .map(|s| portfolio(&s.areas, s.has_strategy, &m::STRATEGY_AREAS, "has_strategy", "strategy.areas", v)),
-        projects: block.projects.as_ref().map(|p| {
-            portfolio(&p.areas, p.has_projects, &m::PROJECT_EFFECT_AREAS, "has_projects", "projects.areas", v)
-        }),
+            .map(|s| portfolio(s, &m::STRATEGY_AREAS, "has_strategy", "strategy.areas", v)),
+        projects: block
+            .projects
+            .as_ref()
+            .map(|p| portfolio(p, &m::PROJECT_EFFECT_AREAS, "has_projects", "projects.areas", v)),
         sourcing: block.sourcing.as_ref().map(|s| {
             keyed(
-                s.functions.iter().map(|f| (f.function, f.sourcing)),
+                s.as_slice().iter().copied(),
                 (&m::ICT_FUNCTIONS, "function"),
                 ("sourcing", m::SOURCING.len()),
                 Field(path, "sourcing.functions"),
@@ -538,26 +642,24 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
         }),
         recruitment: block.recruitment.as_ref().map(|r| {
             let field = Field(path, "recruitment.difficulties");
-            let difficulties = area_set(&r.difficulties, &m::RECRUITMENT_DIFFICULTIES, field, v);
-            if !r.tried_to_recruit && !r.difficulties.is_empty() {
+            let listed = r.values.as_slice();
+            let difficulties = area_set(listed, &m::RECRUITMENT_DIFFICULTIES, field, v);
+            if !r.exists && !listed.is_empty() {
                 v.add(field.to_string(), "must be empty when tried_to_recruit is false");
             }
-            Recruitment { tried: r.tried_to_recruit, difficulties: difficulties != 0 }
+            Recruitment { tried: r.exists, difficulties: difficulties != 0 }
         }),
-        hindrance: block.hindrance.as_ref().and_then(|h| match enum_index(h.degree, m::HINDRANCE.len()) {
+        hindrance: block.hindrance.and_then(|degree| match enum_index(degree, m::HINDRANCE.len()) {
             Ok(index) => Some(index),
             Err(problem) => {
                 v.add(format_args!("{path}.hindrance.degree"), problem);
                 None
             }
         }),
-        cloud: block
-            .cloud
-            .as_ref()
-            .map(|c| portfolio(&c.areas, c.uses_cloud, &m::CLOUD_AREAS, "uses_cloud", "cloud.areas", v)),
+        cloud: block.cloud.as_ref().map(|c| portfolio(c, &m::CLOUD_AREAS, "uses_cloud", "cloud.areas", v)),
         procurement: block.procurement.as_ref().map(|p| {
             keyed(
-                p.activities.iter().map(|a| (a.activity, a.answer)),
+                p.as_slice().iter().copied(),
                 (&m::PROCUREMENT_ACTIVITIES, "activity"),
                 ("answer", m::PROCUREMENT_ANSWERS.len()),
                 Field(path, "procurement.activities"),
@@ -566,7 +668,7 @@ fn ssb_2018(block: &pb::Ssb2018Answers, path: &str, v: &mut Violations) -> Answe
         }),
         service_offer: block.service_offer.as_ref().map(|s| {
             keyed(
-                s.modes.iter().map(|x| (x.mode, x.extent)),
+                s.as_slice().iter().copied(),
                 (&m::SERVICE_MODES, "mode"),
                 ("extent", m::SERVICE_EXTENTS.len()),
                 Field(path, "service_offer.modes"),

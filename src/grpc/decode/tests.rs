@@ -1,4 +1,5 @@
 use super::*;
+use prost::Message;
 
 /// Every record of the example rounds (all four methodologies' blocks).
 fn example_records() -> Vec<pb::RoundRecord> {
@@ -159,4 +160,33 @@ fn a_score_request_is_read_like_its_decoded_message() {
     assert!(view.is_none());
     let bytes = request.encode_to_vec();
     assert_eq!(score_request(&bytes).unwrap(), request.response.as_ref().map(ResponseView::of));
+}
+
+#[test]
+fn unpacked_and_overlong_ssb_lists_read_like_prost_decodes_them() {
+    let catalogues = Catalogues::shipped();
+    let record = example_records().into_iter().find(|r| r.response.as_ref().unwrap().ssb_2018.is_some()).unwrap();
+    let respondent = pb::Respondent::encode_to_vec(record.response.as_ref().unwrap().respondent.as_ref().unwrap());
+    // strategy { has_strategy: true, areas: 1, 3 } written unpacked, one key a value.
+    let unpacked_strategy = [0x08, 0x01, 0x10, 0x01, 0x10, 0x03];
+    // cloud { uses_cloud: true, areas: 20 values } packed: longer than any valid list.
+    let mut cloud = vec![0x08, 0x01, 0x12, 20];
+    cloud.extend((1..=20).map(|v| v as u8));
+    for (field, part) in [(0x0a_u8, unpacked_strategy.to_vec()), (0x32, cloud)] {
+        let mut ssb = vec![field, part.len() as u8];
+        ssb.extend(&part);
+        let mut response = vec![0x0a, respondent.len() as u8];
+        response.extend(&respondent);
+        response.extend([0x12, ssb.len() as u8]);
+        response.extend(&ssb);
+        let mut bytes = pb::ScoreStreamRequest { record_id: "r".into(), response: None }.encode_to_vec();
+        bytes.push(0x12);
+        prost::encoding::encode_varint(response.len() as u64, &mut bytes);
+        bytes.extend(&response);
+        let fast = assert_same_as_prost(&bytes);
+        assert_eq!(fast, field == 0x0a, "unpacked lists are read; overlong ones left to the general path");
+        let general =
+            Record::from_stream_message(pb::ScoreStreamRequest::decode(bytes.as_slice()).unwrap(), catalogues);
+        assert_eq!(outcome(&Record::from_stream_bytes(&bytes, catalogues)), outcome(&general));
+    }
 }
