@@ -217,7 +217,17 @@ impl<T: Copy + Default + PartialEq> PartialEq for List<'_, T> {
 impl<'a> SsbView<'a> {
     /// The view of a decoded block.
     pub fn of(block: &'a pb::Ssb2018Answers) -> Self {
-        let pairs = |pairs: Vec<(i32, i32)>| List::Owned(pairs);
+        // Inline when short enough (every valid list is): no allocation.
+        fn pairs<'a, T>(list: &[T], pair: impl Fn(&T) -> (i32, i32)) -> List<'a, (i32, i32)> {
+            if list.len() > INLINE_LIST {
+                return List::Owned(list.iter().map(pair).collect());
+            }
+            let mut inline = List::default();
+            for x in list {
+                inline.push(pair(x));
+            }
+            inline
+        }
         Self {
             strategy: block
                 .strategy
@@ -227,10 +237,7 @@ impl<'a> SsbView<'a> {
                 .projects
                 .as_ref()
                 .map(|p| PortfolioView { exists: p.has_projects, values: List::Borrowed(&p.areas) }),
-            sourcing: block
-                .sourcing
-                .as_ref()
-                .map(|s| pairs(s.functions.iter().map(|f| (f.function, f.sourcing)).collect())),
+            sourcing: block.sourcing.as_ref().map(|s| pairs(&s.functions, |f| (f.function, f.sourcing))),
             recruitment: block
                 .recruitment
                 .as_ref()
@@ -240,14 +247,8 @@ impl<'a> SsbView<'a> {
                 .cloud
                 .as_ref()
                 .map(|c| PortfolioView { exists: c.uses_cloud, values: List::Borrowed(&c.areas) }),
-            procurement: block
-                .procurement
-                .as_ref()
-                .map(|p| pairs(p.activities.iter().map(|a| (a.activity, a.answer)).collect())),
-            service_offer: block
-                .service_offer
-                .as_ref()
-                .map(|s| pairs(s.modes.iter().map(|m| (m.mode, m.extent)).collect())),
+            procurement: block.procurement.as_ref().map(|p| pairs(&p.activities, |a| (a.activity, a.answer))),
+            service_offer: block.service_offer.as_ref().map(|s| pairs(&s.modes, |m| (m.mode, m.extent))),
         }
     }
 }
