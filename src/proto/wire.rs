@@ -502,7 +502,7 @@ pub fn decode_bounded<U: Message + Default + 'static>(bytes: &[u8]) -> Result<U,
 }
 
 /// A codec that hands on each request message's bytes undecoded (the
-/// handler decodes them, the gRPC layer reads them) and encodes answers
+/// gRPC layer's handlers read them) and encodes answers
 /// with prost.
 #[derive(Debug, Clone, Copy)]
 pub struct RawCodec<T>(PhantomData<T>);
