@@ -15,7 +15,8 @@
 //!              rounds (matching, transitions), its own errors
 //! memory       the server-wide memory budget (a leaf)
 //! proto        generated indikator.v1 code, descriptors, the codec that bounds requests on the wire (a leaf)
-//! grpc         proto <-> domain (validation, conversion), the service, the one place errors become Status
+//! grpc         proto <-> domain (validation, conversion, records read straight from their bytes),
+//!              the service, the one place errors become Status
 //! server       plain settings (defaults defined once), middleware, telemetry, start-up and drain
 //! client       indikator batch and indikator compare (in-process or remote) and the health probe
 //! testing      shorthands with the shipped catalogues, for tests, fuzz targets, benches and tools
