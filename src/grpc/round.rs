@@ -178,23 +178,10 @@ where
         .map(|(report, _)| report)
 }
 
-/// [`fold_round`], with the round's state reserved from `budget` as it
-/// grows ([`RoundError::OutOfMemory`] when the budget is spent). The
-/// reservation is returned with the report: hold it until the report has been sent.
-pub async fn fold_round_reserving<S, E>(
-    inbound: S,
-    limits: RoundLimits,
-    catalogues: &Catalogues,
-    budget: &MemoryBudget,
-) -> Result<(RoundReport, Reservation), RoundError>
-where
-    S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
-    E: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    fold_items_reserving(round_items(inbound, catalogues), limits, catalogues, budget).await
-}
-
-/// [`fold_round_reserving`] over round items.
+/// [`fold_round`] over round items, with the round's state reserved from
+/// `budget` as it grows ([`RoundError::OutOfMemory`] when the budget is
+/// spent). The reservation is returned with the report: hold it until the
+/// report has been sent.
 pub async fn fold_items_reserving<S, E>(
     inbound: S,
     limits: RoundLimits,
@@ -239,7 +226,7 @@ pub(super) fn side_config(
     })
 }
 
-/// [`fold_round_reserving`] for one side of a comparison.
+/// [`fold_items_reserving`] for one side of a comparison (its messages decoded).
 pub(super) async fn fold_side<S, E>(
     inbound: S,
     limits: RoundLimits,
