@@ -31,17 +31,11 @@ pub fn score_stream_record(sequence: u64, request: pb::ScoreStreamRequest) -> pb
 /// service would (the bounded prost decode, then validation): the two must
 /// be equal for any bytes.
 pub fn stream_bytes_both_ways(sequence: u64, bytes: &[u8]) -> (pb::ScoreStreamResponse, pb::ScoreStreamResponse) {
-    use crate::grpc::decode::{Record, Rejected};
+    use crate::grpc::decode::Record;
     use crate::grpc::round::stream_output;
     let catalogues = Catalogues::shipped();
     let read = Record::from_stream_bytes(bytes, catalogues);
-    let decoded = match crate::proto::wire::decode_bounded::<pb::ScoreStreamRequest>(bytes) {
-        Ok(message) => Record::from_stream_message(message, catalogues),
-        Err((placeholder, problem)) => Record {
-            record_id: placeholder.map(|p| p.record_id).unwrap_or_default(),
-            outcome: Err(Rejected::Undecodable(problem)),
-        },
-    };
+    let decoded = Record::from_stream_decoded(crate::proto::wire::decode_bounded(bytes), catalogues);
     (stream_output(sequence, read, catalogues), stream_output(sequence, decoded, catalogues))
 }
 

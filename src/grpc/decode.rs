@@ -21,7 +21,7 @@ use super::validate::{
 use super::{Violations, round::MAX_RECORD_ID_BYTES};
 use crate::catalogue::Catalogues;
 use crate::proto::v1 as pb;
-use crate::proto::wire::{MAX_ELEMENTS, MAX_LIST, Undecodable, decode_bounded};
+use crate::proto::wire::{Decoded, MAX_ELEMENTS, MAX_LIST, Undecodable, decode_bounded};
 
 /// One streamed record, decoded and validated.
 #[derive(Debug)]
@@ -54,20 +54,22 @@ impl Record {
         Self { record_id, outcome }
     }
 
-    fn undecodable(record_id: String, problem: Undecodable) -> Self {
-        Self { record_id, outcome: Err(Rejected::Undecodable(problem)) }
-    }
-
     /// A ScoreStream request's record.
     pub fn from_stream_bytes(bytes: &[u8], catalogues: &Catalogues) -> Self {
         if let Some((record_id, response)) = stream_request(bytes) {
             return Self::validated(record_id.to_owned(), response.as_ref(), catalogues);
         }
-        match decode_bounded::<pb::ScoreStreamRequest>(bytes) {
+        Self::from_stream_decoded(decode_bounded(bytes), catalogues)
+    }
+
+    /// A ScoreStream request's record as the general path decoded it.
+    pub fn from_stream_decoded(decoded: Decoded<pb::ScoreStreamRequest>, catalogues: &Catalogues) -> Self {
+        match decoded {
             Ok(message) => Self::from_stream_message(message, catalogues),
-            Err((placeholder, problem)) => {
-                Self::undecodable(placeholder.map(|p| p.record_id).unwrap_or_default(), problem)
-            }
+            Err((placeholder, problem)) => Self {
+                record_id: placeholder.map(|p| p.record_id).unwrap_or_default(),
+                outcome: Err(Rejected::Undecodable(problem)),
+            },
         }
     }
 
@@ -84,15 +86,20 @@ impl RoundItem {
         if let Some((record_id, response)) = round_record(bytes) {
             return Self::Record(Record::validated(record_id.to_owned(), response.as_ref(), catalogues));
         }
-        match decode_bounded::<pb::ScoreRoundRequest>(bytes) {
+        Self::from_decoded(decode_bounded(bytes), catalogues)
+    }
+
+    /// A ScoreRound request message as the general path decoded it.
+    pub fn from_decoded(decoded: Decoded<pb::ScoreRoundRequest>, catalogues: &Catalogues) -> Self {
+        match decoded {
             Ok(message) => Self::from_message(message, catalogues),
-            Err((placeholder, problem)) => {
-                let record_id = match placeholder.and_then(|p| p.item) {
+            Err((placeholder, problem)) => Self::Record(Record {
+                record_id: match placeholder.and_then(|p| p.item) {
                     Some(pb::score_round_request::Item::Record(r)) => r.record_id,
                     _ => String::new(),
-                };
-                Self::Record(Record::undecodable(record_id, problem))
-            }
+                },
+                outcome: Err(Rejected::Undecodable(problem)),
+            }),
         }
     }
 

@@ -10,7 +10,7 @@ use crate::grpc::LogSafe;
 use crate::memory::{MemoryBudget, Reservation};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
-use crate::proto::wire::take_undecodable;
+use crate::proto::wire::received;
 use crate::round::compare::Correspondence;
 use crate::round::figures;
 use crate::round::tables::{ServiceTables, share};
@@ -90,18 +90,7 @@ pub fn round_items<'a, S, E>(
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin + 'a,
 {
-    inbound.map(move |message| {
-        message.map(|m| match take_undecodable() {
-            Some(problem) => {
-                let record_id = match m.item {
-                    Some(pb::score_round_request::Item::Record(r)) => r.record_id,
-                    _ => String::new(),
-                };
-                RoundItem::Record(Record { record_id, outcome: Err(Rejected::Undecodable(problem)) })
-            }
-            None => RoundItem::from_message(m, catalogues),
-        })
-    })
+    inbound.map(move |message| message.map(|m| RoundItem::from_decoded(received(m), catalogues)))
 }
 
 fn header_config(header: &pb::RoundHeader, catalogues: &Catalogues) -> Result<(RoundConfig, f64), RoundError> {
@@ -268,7 +257,7 @@ where
 }
 
 /// A round being folded, one item at a time, after its header.
-pub(super) struct RoundFold<'a> {
+struct RoundFold<'a> {
     round: RoundAggregator,
     reservation: Option<Reservation>,
     limits: RoundLimits,
@@ -280,7 +269,7 @@ pub(super) struct RoundFold<'a> {
 }
 
 impl<'a> RoundFold<'a> {
-    pub(super) fn start(
+    fn start(
         header: &pb::RoundHeader,
         limits: RoundLimits,
         catalogues: &Catalogues,
@@ -305,7 +294,7 @@ impl<'a> RoundFold<'a> {
     }
 
     /// Folds one message after the header.
-    pub(super) fn push(&mut self, item: RoundItem) -> Result<(), RoundError> {
+    fn push(&mut self, item: RoundItem) -> Result<(), RoundError> {
         let (round, options) = (&mut self.round, self.options);
         if let RoundItem::Record(Record { record_id, outcome: Err(Rejected::Undecodable(problem)) }) = &item {
             let field = if problem.field.is_empty() { "record".to_owned() } else { problem.field.clone() };
@@ -406,7 +395,7 @@ impl<'a> RoundFold<'a> {
     }
 
     /// The round's report, with its reservation grown to its final state.
-    pub(super) fn finish(mut self) -> Result<(RoundReport, Option<Reservation>), RoundError> {
+    fn finish(mut self) -> Result<(RoundReport, Option<Reservation>), RoundError> {
         tracing::Span::current().record("records", self.round.received());
         if let Some(r) = self.reservation.as_mut() {
             reserve(r, &self.round)?;

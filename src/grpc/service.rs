@@ -14,12 +14,12 @@ use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
 use super::compare::{CompareOutput, fold_comparison};
-use super::decode::{Record, Rejected, RoundItem};
+use super::decode::{Record, RoundItem};
 use super::round::{RoundOutput, fold_items_reserving, round_items, stream_output};
 use super::status::invalid_argument;
 use super::{Validated, Violations, convert, describe, validate};
 use crate::memory::MemoryBudget;
-use crate::proto::wire::take_undecodable;
+use crate::proto::wire::received;
 use crate::round::RoundLimits;
 
 pub(super) type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -200,12 +200,9 @@ impl IndicatorService for IndicatorApi {
         request: Request<Streaming<pb::ScoreStreamRequest>>,
     ) -> Result<Response<Self::ScoreStreamStream>, Status> {
         let catalogues = self.catalogues.clone();
-        let records = request.into_inner().map(move |message| {
-            message.map(|m| match take_undecodable() {
-                Some(problem) => Record { record_id: m.record_id, outcome: Err(Rejected::Undecodable(problem)) },
-                None => Record::from_stream_message(m, &catalogues),
-            })
-        });
+        let records = request
+            .into_inner()
+            .map(move |message| message.map(|m| Record::from_stream_decoded(received(m), &catalogues)));
         Ok(Response::new(self.score_records(records)))
     }
 

@@ -468,12 +468,27 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
     }
 }
 
+/// A request message as the bounded decode gives it: the message, or for a
+/// streamed record that cannot be decoded its placeholder (the record id, no
+/// response) and the problem, for any other message only the problem.
+pub type Decoded<U> = Result<U, (Option<U>, Undecodable)>;
+
+/// The message just received through a [`BoundedCodec`] stream, as
+/// [`decode_bounded`] would have given it (asks [`take_undecodable`]: call it
+/// in the poll that received the message).
+pub fn received<U>(message: U) -> Decoded<U> {
+    match take_undecodable() {
+        Some(problem) => Err((Some(message), problem)),
+        None => Ok(message),
+    }
+}
+
 /// Decodes a request message of type `U` after the wire check, as
 /// [`BoundedCodec`] does. A streamed record that cannot be decoded gives its
 /// placeholder (the record id, no response) with the problem; any other
 /// message only the problem. Messages the codec does not check are decoded
 /// without it.
-pub fn decode_bounded<U: Message + Default + 'static>(bytes: &[u8]) -> Result<U, (Option<U>, Undecodable)> {
+pub fn decode_bounded<U: Message + Default + 'static>(bytes: &[u8]) -> Decoded<U> {
     let Some((root, streamed)) = bounded_root::<U>() else {
         return U::decode(bytes)
             .map_err(|e| (None, Undecodable { field: String::new(), description: format!("cannot be decoded: {e}") }));

@@ -87,12 +87,7 @@ fn mutated_records_either_take_the_general_path_or_read_the_same_as_prost() {
             general += 1;
         }
         // Either way the record's outcome is the general path's.
-        let expected = match decode_bounded::<pb::ScoreStreamRequest>(&bytes) {
-            Ok(message) => outcome(&Record::from_stream_message(message, catalogues)),
-            Err((placeholder, problem)) => {
-                outcome(&Record::undecodable(placeholder.map(|p| p.record_id).unwrap_or_default(), problem))
-            }
-        };
+        let expected = outcome(&Record::from_stream_decoded(decode_bounded(&bytes), catalogues));
         assert_eq!(outcome(&Record::from_stream_bytes(&bytes, catalogues)), expected);
     }
     // Both paths are exercised.
