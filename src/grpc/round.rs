@@ -162,9 +162,20 @@ where
     S: Stream<Item = Result<pb::ScoreRoundRequest, E>> + Unpin,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    fold(round_items(inbound, catalogues), limits, catalogues, None, FoldOptions::default())
-        .await
-        .map(|(report, _)| report)
+    fold_items(round_items(inbound, catalogues), limits, catalogues).await
+}
+
+/// [`fold_round`] over round items (records already validated).
+pub async fn fold_items<S, E>(
+    inbound: S,
+    limits: RoundLimits,
+    catalogues: &Catalogues,
+) -> Result<RoundReport, RoundError>
+where
+    S: Stream<Item = Result<RoundItem, E>> + Unpin,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    fold(inbound, limits, catalogues, None, FoldOptions::default()).await.map(|(report, _)| report)
 }
 
 /// [`fold_round`] over round items, with the round's state reserved from

@@ -22,7 +22,7 @@ use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::catalogue::Catalogues;
 use crate::client::report;
-use crate::grpc::round::{RoundOutput, fold_round};
+use crate::grpc::round::{RoundOutput, fold_items};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
 
@@ -124,7 +124,6 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
     let file = RoundFile::open(&job.input, job.format)?.with_delimiter(job.delimiter);
     let header = job_header(job);
-    let (requests, errors) = file.into_requests(header);
     let mut outputs = Outputs::create(job)?;
 
     let outcome = match &job.server {
@@ -155,6 +154,7 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             })
             .max_decoding_message_size(64 * 1024 * 1024)
             .max_encoding_message_size(64 * 1024 * 1024);
+            let (requests, errors) = file.into_requests(header);
             let call = async {
                 let request = super::token::request(requests, job.token_file.as_deref())?;
                 let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
@@ -178,7 +178,9 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
         }
         None => {
             let limits = RoundLimits { max_records: job.max_records };
-            let fold = fold_round(requests.map(Ok::<_, std::convert::Infallible>), limits, &job.catalogues);
+            // Records are parsed and validated on every core as they are read.
+            let (items, errors) = file.into_items(header, job.catalogues.clone());
+            let fold = fold_items(items.map(Ok::<_, std::convert::Infallible>), limits, &job.catalogues);
             let report = tokio::select! {
                 report = fold => report.map_err(BatchError::Round)?,
                 Ok(error) = errors => return Err(error),

@@ -1,24 +1,38 @@
-//! Reads a round file lazily on a thread of its own and hands its messages to
-//! the round as a bounded stream; the first bad line stops everything.
+//! Reads a round file lazily and hands its messages to the round as a
+//! bounded stream; the first bad line stops everything.
+//!
+//! One thread reads the file's rows (CSV records or JSON lines) into chunks,
+//! reusing their buffers; a thread per core parses each chunk into messages
+//! (and, scoring in-process, validates them); the stream puts the chunks back
+//! in file order. Chunks, not rows, change hands, and at most [`IN_FLIGHT`]
+//! chunks exist at once, so memory stays bounded whatever the file's size.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc as std_mpsc};
 
 use futures::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{BatchError, csv_format};
+use crate::catalogue::Catalogues;
+use crate::grpc::decode::RoundItem;
 use crate::proto::v1::{self as pb, score_round_request::Item};
 
-/// Messages handed to the round at a time: one wake-up of the round per chunk,
-/// not per record.
+/// Rows read, parsed and handed to the round at a time: one hand-over per
+/// chunk, not per record.
 const CHUNK: usize = 512;
 
-/// Chunks read ahead of the round; bounds the reader's memory (with [`CHUNK`],
-/// about as many messages as one at a time used to).
-const READ_AHEAD: usize = 4;
+/// Chunks that may exist at once (being read, parsed, or waiting for their
+/// turn), per parsing thread; bounds the reader's memory.
+const IN_FLIGHT_PER_THREAD: usize = 3;
+
+/// Chunks in flight beyond those of the parsing threads.
+const IN_FLIGHT: usize = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -103,10 +117,57 @@ impl RoundFile {
         self,
         header: HeaderOverride,
     ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
-        let (tx, rx) = mpsc::channel::<Result<Vec<pb::ScoreRoundRequest>, BatchError>>(READ_AHEAD);
-        let (error_tx, error_rx) = oneshot::channel();
+        self.into_stream(header, Arc::new(|message| message))
+    }
+
+    /// [`RoundFile::into_requests`] as round items: each record validated
+    /// against `catalogues` on the parsing threads.
+    pub fn into_items(
+        self,
+        header: HeaderOverride,
+        catalogues: Catalogues,
+    ) -> (impl Stream<Item = RoundItem> + Send + 'static, oneshot::Receiver<BatchError>) {
+        self.into_stream(header, Arc::new(move |message| RoundItem::from_message(message, &catalogues)))
+    }
+
+    fn into_stream<T: Send + 'static>(
+        self,
+        header: HeaderOverride,
+        convert: Convert<T>,
+    ) -> (impl Stream<Item = T> + Send + 'static, oneshot::Receiver<BatchError>) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let in_flight = threads * IN_FLIGHT_PER_THREAD + IN_FLIGHT;
+        let (work_tx, work_rx) = std_mpsc::channel::<RawChunk>();
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (done_tx, done_rx) = mpsc::unbounded_channel::<ParsedChunk<T>>();
+        // Row buffers go back to the reading thread once their chunk was taken, to be read into again; there are
+        // `in_flight` of them, which is what bounds the chunks in flight.
+        let (pool_tx, pool_rx) = std_mpsc::channel::<Vec<(u64, Raw)>>();
+        for _ in 0..in_flight {
+            let _ = pool_tx.send(Vec::with_capacity(CHUNK));
+        }
+        let name = self.path.display().to_string();
+        let name_for_order = name.clone();
+        let columns = Arc::new(std::sync::OnceLock::new());
+        for _ in 0..threads {
+            let (work_rx, done_tx, convert, columns, name) =
+                (work_rx.clone(), done_tx.clone(), convert.clone(), columns.clone(), name.clone());
+            std::thread::spawn(move || {
+                loop {
+                    let chunk = match work_rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv() {
+                        Ok(chunk) => chunk,
+                        Err(_) => return,
+                    };
+                    let parsed = parse_chunk(chunk, &name, columns.get(), &*convert);
+                    if done_tx.send(parsed).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
         // Records taken by the round so far, for the progress bar's rate.
-        let records = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let records = Arc::new(AtomicU64::new(0));
         let counted_records = records.clone();
         std::thread::spawn(move || {
             let progress = ProgressBar::new(self.len).with_style(
@@ -115,78 +176,221 @@ impl RoundFile {
                 )
                 .expect("valid template")
                 .with_key("records", move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let n = counted_records.load(std::sync::atomic::Ordering::Relaxed);
+                    let n = counted_records.load(Ordering::Relaxed);
                     let seconds = state.elapsed().as_secs_f64();
                     let rate = if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
                     let unit = if n == 1 { "record" } else { "records" };
                     let _ = write!(w, "{n} {unit} ({rate:.0} records/s)");
                 }),
             );
-            let name = self.path.display().to_string();
             let counted = progress.wrap_read(self.file);
-            let mut out = Sender { tx, chunk: Vec::with_capacity(CHUNK) };
+            let mut out = Chunks { work: work_tx, pool: pool_rx, index: 0 };
             let result = match self.format {
-                InputFormat::Jsonl => read_jsonl(&name, counted, &header, &mut out),
-                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &header, &mut out),
+                InputFormat::Jsonl => read_jsonl(&name, counted, &mut out),
+                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &columns, &mut out),
             };
             progress.finish_and_clear();
             // What was read before an error still reaches the round first.
-            if out.flush()
-                && let Err(e) = result
-            {
-                let _ = out.tx.blocking_send(Err(e));
+            if let Err(e) = result {
+                out.send(Vec::new(), Some(e));
             }
         });
-        let stream = futures::stream::unfold((rx, Some(error_tx)), move |(mut rx, mut error_tx)| {
-            let records = records.clone();
-            async move {
-                loop {
-                    match rx.recv().await {
-                        Some(Ok(chunk)) => {
-                            let n = chunk.iter().filter(|m| matches!(m.item, Some(Item::Record(_)))).count();
-                            records.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-                            return Some((futures::stream::iter(chunk), (rx, error_tx)));
-                        }
-                        Some(Err(e)) => {
-                            if let Some(tx) = error_tx.take() {
-                                let _ = tx.send(e);
-                            }
-                            futures::future::pending::<()>().await;
-                        }
-                        None => return None,
+        let order = InOrder {
+            done: done_rx,
+            waiting: BTreeMap::new(),
+            next: 0,
+            pool: pool_tx,
+            path: name_for_order,
+            header: Some(header),
+            convert,
+            error: None,
+            stopped: false,
+            records,
+        };
+        let (error_tx, error_rx) = oneshot::channel();
+        let stream = futures::stream::unfold((order, Some(error_tx)), |(mut order, mut error_tx)| async move {
+            match order.next_chunk().await {
+                Some(Ok(items)) => Some((futures::stream::iter(items), (order, error_tx))),
+                Some(Err(e)) => {
+                    if let Some(tx) = error_tx.take() {
+                        let _ = tx.send(e);
                     }
+                    futures::future::pending().await
                 }
+                None => None,
             }
         });
         (Box::pin(stream.flatten()), error_rx)
     }
 }
 
-/// Hands the messages read to the round in chunks of [`CHUNK`].
-struct Sender {
-    tx: mpsc::Sender<Result<Vec<pb::ScoreRoundRequest>, BatchError>>,
-    chunk: Vec<pb::ScoreRoundRequest>,
+/// Turns a parsed message into what the stream carries.
+type Convert<T> = Arc<dyn Fn(pb::ScoreRoundRequest) -> T + Send + Sync>;
+
+/// One row of the file as it was read, not yet parsed.
+enum Raw {
+    Csv(csv::StringRecord),
+    /// A JSON line that is not blank.
+    Jsonl(String),
 }
 
-impl Sender {
-    /// Sends what is pending; `false` once the round no longer listens.
-    fn flush(&mut self) -> bool {
-        if self.chunk.is_empty() {
-            return true;
+/// Rows read, each with its line number, numbered in file order; the read
+/// error that ended the file after them, if one did.
+struct RawChunk {
+    index: u64,
+    rows: Vec<(u64, Raw)>,
+    error: Option<BatchError>,
+}
+
+/// A chunk's rows as messages; its row buffers, to be read into again.
+struct ParsedChunk<T> {
+    index: u64,
+    parsed: Vec<Parsed<T>>,
+    /// The first error in the chunk: the rows after it are not parsed.
+    error: Option<BatchError>,
+    rows: Vec<(u64, Raw)>,
+}
+
+enum Parsed<T> {
+    /// A header line (JSON Lines).
+    Header { line: u64, header: pb::RoundHeader },
+    /// A record, and the survey year a header made from it would take.
+    Record { item: T, survey_year: u32 },
+}
+
+/// The reading thread's side: hands full chunks to the parsing threads.
+struct Chunks {
+    work: std_mpsc::Sender<RawChunk>,
+    pool: std_mpsc::Receiver<Vec<(u64, Raw)>>,
+    index: u64,
+}
+
+impl Chunks {
+    /// A row buffer to read into (its rows are overwritten); `None` once the round no longer listens.
+    fn buffer(&mut self) -> Option<Vec<(u64, Raw)>> {
+        self.pool.recv().ok()
+    }
+
+    /// Hands rows on; `false` once the round no longer listens.
+    fn send(&mut self, rows: Vec<(u64, Raw)>, error: Option<BatchError>) -> bool {
+        let index = self.index;
+        self.index += 1;
+        self.work.send(RawChunk { index, rows, error }).is_ok()
+    }
+}
+
+/// Parses a chunk's rows up to the first bad one.
+fn parse_chunk<T>(
+    chunk: RawChunk,
+    path: &str,
+    columns: Option<&csv_format::CsvHeader>,
+    convert: &(dyn Fn(pb::ScoreRoundRequest) -> T + Send + Sync),
+) -> ParsedChunk<T> {
+    let RawChunk { index, rows, mut error } = chunk;
+    let mut parsed = Vec::with_capacity(rows.len());
+    for (line, raw) in &rows {
+        match parse_row(raw, *line, path, columns) {
+            Ok(Item::Header(header)) => parsed.push(Parsed::Header { line: *line, header }),
+            Ok(Item::Record(record)) => {
+                let survey_year =
+                    record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+                parsed.push(Parsed::Record { item: convert(record_message(record, *line)), survey_year });
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
         }
-        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
-        self.tx.blocking_send(Ok(chunk)).is_ok()
+    }
+    ParsedChunk { index, parsed, error, rows }
+}
+
+fn parse_row(raw: &Raw, line: u64, path: &str, columns: Option<&csv_format::CsvHeader>) -> Result<Item, BatchError> {
+    match raw {
+        Raw::Csv(row) => {
+            let columns = columns.expect("the header row is parsed before any row is handed on");
+            csv_format::parse_row(columns, row).map(Item::Record).map_err(|e| input_error(path, line, e.to_string()))
+        }
+        Raw::Jsonl(text) => {
+            let message: pb::ScoreRoundRequest = serde_json::from_str(text)
+                .map_err(|e| input_error(path, line, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
+            message.item.ok_or_else(|| input_error(path, line, "neither a header nor a record"))
+        }
+    }
+}
+
+/// The stream's side: puts parsed chunks back in file order, sends the
+/// header first and stops at the first error.
+struct InOrder<T> {
+    path: String,
+    done: mpsc::UnboundedReceiver<ParsedChunk<T>>,
+    waiting: BTreeMap<u64, ParsedChunk<T>>,
+    next: u64,
+    pool: std_mpsc::Sender<Vec<(u64, Raw)>>,
+    /// The command line's header fields, until the header has been sent.
+    header: Option<HeaderOverride>,
+    convert: Convert<T>,
+    /// The error that ends the file, once the items before it are taken.
+    error: Option<BatchError>,
+    /// An error was returned: nothing follows it.
+    stopped: bool,
+    records: Arc<AtomicU64>,
+}
+
+impl<T> InOrder<T> {
+    /// The next chunk's items in file order; an error ends the file.
+    async fn next_chunk(&mut self) -> Option<Result<Vec<T>, BatchError>> {
+        if let Some(e) = self.error.take() {
+            self.stopped = true;
+            return Some(Err(e));
+        }
+        if self.stopped {
+            return None;
+        }
+        let chunk = loop {
+            if let Some(chunk) = self.waiting.remove(&self.next) {
+                break chunk;
+            }
+            // Chunks are parsed side by side and arrive in any order.
+            let chunk = self.done.recv().await?;
+            self.waiting.insert(chunk.index, chunk);
+        };
+        self.next += 1;
+        let ParsedChunk { parsed, error, rows, .. } = chunk;
+        // The rows keep their buffers, to be read into again.
+        let _ = self.pool.send(rows);
+        let mut items = Vec::with_capacity(parsed.len() + 1);
+        let mut records = 0;
+        self.error = error;
+        for p in parsed {
+            match p {
+                Parsed::Header { line, header } => match self.header.take() {
+                    Some(made) => items.push((self.convert)(header_message(made.apply(header)))),
+                    None => {
+                        self.error = Some(input_error(&self.path, line, "a second round header"));
+                        break;
+                    }
+                },
+                Parsed::Record { item, survey_year } => {
+                    if let Some(made) = self.header.take() {
+                        items.push((self.convert)(header_for(survey_year, &made)));
+                    }
+                    records += 1;
+                    items.push(item);
+                }
+            }
+        }
+        self.records.fetch_add(records, Ordering::Relaxed);
+        if self.error.is_some() {
+            // Nothing after the error is read.
+            self.waiting.clear();
+        }
+        Some(Ok(items))
     }
 }
 
 fn input_error(path: &str, line: u64, message: impl Into<String>) -> BatchError {
     BatchError::Input { path: path.to_owned(), line, message: message.into() }
-}
-
-/// Queues one message, sending a full chunk; `false` once the round no longer listens.
-fn send(tx: &mut Sender, message: pb::ScoreRoundRequest) -> bool {
-    tx.chunk.push(message);
-    tx.chunk.len() < CHUNK || tx.flush()
 }
 
 fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundRequest {
@@ -196,49 +400,60 @@ fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundReque
     pb::ScoreRoundRequest { item: Some(Item::Record(record)) }
 }
 
-/// The round header for a file without one: the command line's fields, and
-/// the first record's survey year unless `--survey-year` was given.
-fn header_for(first: &pb::RoundRecord, header: &HeaderOverride) -> pb::ScoreRoundRequest {
-    let year = first.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
-    let made = header.apply(pb::RoundHeader { survey_year: year, ..Default::default() });
-    pb::ScoreRoundRequest { item: Some(Item::Header(made)) }
+fn header_message(header: pb::RoundHeader) -> pb::ScoreRoundRequest {
+    pb::ScoreRoundRequest { item: Some(Item::Header(header)) }
 }
 
-fn read_jsonl(path: &str, input: impl Read, header: &HeaderOverride, tx: &mut Sender) -> Result<(), BatchError> {
-    let mut header_sent = false;
-    for (index, line) in BufReader::new(input).lines().enumerate() {
-        let number = index as u64 + 1;
-        let line = line.map_err(|e| input_error(path, number, e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let message: pb::ScoreRoundRequest = serde_json::from_str(&line)
-            .map_err(|e| input_error(path, number, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
-        let message = match message.item {
-            Some(Item::Header(h)) if !header_sent => {
-                header_sent = true;
-                pb::ScoreRoundRequest { item: Some(Item::Header(header.apply(h))) }
+/// The round header for a file without one: the command line's fields, and
+/// the first record's survey year unless `--survey-year` was given.
+fn header_for(survey_year: u32, header: &HeaderOverride) -> pb::ScoreRoundRequest {
+    header_message(header.apply(pb::RoundHeader { survey_year, ..Default::default() }))
+}
+
+fn read_jsonl(path: &str, input: impl Read, out: &mut Chunks) -> Result<(), BatchError> {
+    let mut input = BufReader::new(input);
+    let mut number = 0;
+    let mut any = false;
+    loop {
+        let Some(mut rows) = out.buffer() else { return Ok(()) };
+        let mut filled = 0;
+        while filled < CHUNK {
+            if filled == rows.len() {
+                rows.push((0, Raw::Jsonl(String::new())));
             }
-            Some(Item::Header(_)) => return Err(input_error(path, number, "a second round header")),
-            Some(Item::Record(record)) => {
-                if !header_sent {
-                    header_sent = true;
-                    if !send(tx, header_for(&record, header)) {
-                        return Ok(());
-                    }
+            let (line, Raw::Jsonl(text)) = &mut rows[filled] else { unreachable!("a JSON Lines buffer") };
+            text.clear();
+            number += 1;
+            let read = input.read_line(text).map_err(|e| input_error(path, number, e.to_string()));
+            let read = match read {
+                Ok(read) => read,
+                Err(e) => {
+                    rows.truncate(filled);
+                    out.send(rows, Some(e));
+                    return Ok(());
                 }
-                record_message(record, number)
+            };
+            if read == 0 {
+                rows.truncate(filled);
+                if filled > 0 {
+                    out.send(rows, None);
+                }
+                if !any {
+                    return Err(input_error(path, 1, "the file has no header and no records"));
+                }
+                return Ok(());
             }
-            None => return Err(input_error(path, number, "neither a header nor a record")),
-        };
-        if !send(tx, message) {
+            if text.trim().is_empty() {
+                continue;
+            }
+            any = true;
+            *line = number;
+            filled += 1;
+        }
+        if !out.send(rows, None) {
             return Ok(());
         }
     }
-    if !header_sent {
-        return Err(input_error(path, 1, "the file has no header and no records"));
-    }
-    Ok(())
 }
 
 /// Counts the lines before a byte offset of what it reads, for line numbers
@@ -289,12 +504,13 @@ fn likely_delimiter(header: &csv::StringRecord) -> Option<char> {
     [';', '\t', '|'].into_iter().find(|d| header[0].contains(*d))
 }
 
+/// Reads the header row into `columns`, then hands on the rows.
 fn read_csv(
     path: &str,
     input: impl Read,
     delimiter: u8,
-    header: &HeaderOverride,
-    tx: &mut Sender,
+    columns: &std::sync::OnceLock<csv_format::CsvHeader>,
+    out: &mut Chunks,
 ) -> Result<(), BatchError> {
     let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
     let input = LineCounter { inner: input, read: 0, state: lines.clone() };
@@ -302,15 +518,15 @@ fn read_csv(
         |position: Option<&csv::Position>, or: u64| position.map_or(or, |p| lines.borrow_mut().line_at(p.byte()));
     let mut reader =
         csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(input);
-    let columns = reader.headers().map_err(|e| input_error(path, 1, csv_message(&e)))?.clone();
-    if columns.is_empty() || (columns.len() == 1 && columns[0].is_empty()) {
+    let header = reader.headers().map_err(|e| input_error(path, 1, csv_message(&e)))?.clone();
+    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
         return Err(input_error(
             path,
             1,
             "the file is empty: a CSV round file needs a header row and a row per respondent",
         ));
     }
-    if let Some(d) = likely_delimiter(&columns) {
+    if let Some(d) = likely_delimiter(&header) {
         let (shown, flag) =
             if d == '\t' { ("a tab".to_owned(), "tab".to_owned()) } else { (format!("`{d}`"), d.to_string()) };
         return Err(input_error(
@@ -322,35 +538,45 @@ fn read_csv(
             ),
         ));
     }
-    let columns = csv_format::CsvHeader::parse(&columns).map_err(|e| input_error(path, 1, e.to_string()))?;
-    let mut header_sent = false;
-    let mut row = csv::StringRecord::new();
+    let parsed = csv_format::CsvHeader::parse(&header).map_err(|e| input_error(path, 1, e.to_string()))?;
+    let _ = columns.set(parsed);
+    let mut any = false;
     loop {
-        let line = lines.borrow_mut().line_at(reader.position().byte());
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let at = line_at(e.position(), line);
-                return Err(input_error(path, at, csv_message(&e)));
+        let Some(mut rows) = out.buffer() else { return Ok(()) };
+        let mut filled = 0;
+        while filled < CHUNK {
+            if filled == rows.len() {
+                rows.push((0, Raw::Csv(csv::StringRecord::new())));
             }
-        }
-        let line = line_at(row.position(), line);
-        let record = csv_format::parse_row(&columns, &row).map_err(|e| input_error(path, line, e.to_string()))?;
-        if !header_sent {
-            header_sent = true;
-            if !send(tx, header_for(&record, header)) {
-                return Ok(());
+            let (line, Raw::Csv(row)) = &mut rows[filled] else { unreachable!("a CSV buffer") };
+            let before = lines.borrow_mut().line_at(reader.position().byte());
+            match reader.read_record(row) {
+                Ok(true) => {}
+                Ok(false) => {
+                    rows.truncate(filled);
+                    if filled > 0 {
+                        out.send(rows, None);
+                    }
+                    if !any {
+                        return Err(input_error(path, 1, "the file has a header row but no records"));
+                    }
+                    return Ok(());
+                }
+                Err(e) => {
+                    let at = line_at(e.position(), before);
+                    rows.truncate(filled);
+                    out.send(rows, Some(input_error(path, at, csv_message(&e))));
+                    return Ok(());
+                }
             }
+            *line = line_at(row.position(), before);
+            any = true;
+            filled += 1;
         }
-        if !send(tx, record_message(record, line)) {
+        if !out.send(rows, None) {
             return Ok(());
         }
     }
-    if !header_sent {
-        return Err(input_error(path, 1, "the file has a header row but no records"));
-    }
-    Ok(())
 }
 
 /// The csv crate's message, with what to do where it is terse.
@@ -366,5 +592,134 @@ fn csv_message(e: &csv::Error) -> String {
             format!("the row has {cells} but the header has {expected_len} columns{hint}")
         }
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every item of a file, and its error if it has one (the stream stops
+    /// at an error without ending).
+    async fn read_all(path: &Path, format: InputFormat) -> (Vec<pb::ScoreRoundRequest>, Option<String>) {
+        let (stream, mut errors) = RoundFile::open(path, Some(format))
+            .unwrap()
+            .into_requests(HeaderOverride { default_round_id: "file".into(), ..HeaderOverride::default() });
+        let mut stream = std::pin::pin!(stream);
+        let mut items = Vec::new();
+        loop {
+            tokio::select! {
+                biased;
+                item = stream.next() => match item {
+                    Some(item) => items.push(item),
+                    None => return (items, None),
+                },
+                Ok(error) = &mut errors => return (items, Some(error.to_string())),
+            }
+        }
+    }
+
+    fn record_ids(items: &[pb::ScoreRoundRequest]) -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|m| match &m.item {
+                Some(Item::Record(r)) => Some(r.record_id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn record_line(id: &str) -> String {
+        format!(r#"{{"record":{{"recordId":"{id}","response":{{"respondent":{{"surveyYear":2018}}}}}}}}"#)
+    }
+
+    #[tokio::test]
+    async fn a_file_of_many_chunks_arrives_in_file_order_after_a_header_made_from_its_first_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("round.jsonl");
+        let (mut text, mut expected, mut line) = (String::new(), Vec::new(), 0);
+        for i in 0..5 * CHUNK {
+            if i % 97 == 5 {
+                text.push_str("  \n");
+                line += 1;
+            }
+            line += 1;
+            // Every seventh record has no id and is named by its line.
+            let id = if i % 7 == 3 { String::new() } else { format!("r{i}") };
+            expected.push(if id.is_empty() { format!("line {line}") } else { id.clone() });
+            text.push_str(&record_line(&id));
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let (items, error) = read_all(&path, InputFormat::Jsonl).await;
+        assert_eq!(error, None);
+        let Some(Item::Header(header)) = &items[0].item else { panic!("the header comes first: {:?}", items[0]) };
+        assert_eq!((header.round_id.as_str(), header.survey_year), ("file", 2018));
+        assert_eq!(record_ids(&items), expected);
+    }
+
+    #[tokio::test]
+    async fn an_error_in_a_later_chunk_names_its_line_after_every_record_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("broken.jsonl");
+        let bad = 3 * CHUNK + 17;
+        let lines: Vec<String> = (1..=4 * CHUNK)
+            .map(
+                |n| if n == bad { r#"{"record": {"response": 17}}"#.to_owned() } else { record_line(&format!("r{n}")) },
+            )
+            .collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let (items, error) = read_all(&path, InputFormat::Jsonl).await;
+        let error = error.expect("the bad line stops the file");
+        assert!(error.starts_with(&format!("{}:{bad}: ", path.display())), "{error}");
+        assert_eq!(record_ids(&items), (1..bad).map(|n| format!("r{n}")).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_second_header_in_a_later_chunk_is_named_by_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two-headers.jsonl");
+        let header = r#"{"header":{"roundId":"r","surveyYear":2018}}"#;
+        let mut lines = vec![header.to_owned()];
+        lines.extend((2..=2 * CHUNK).map(|n| record_line(&format!("r{n}"))));
+        lines.push(header.to_owned());
+        lines.push(record_line("after"));
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let (items, error) = read_all(&path, InputFormat::Jsonl).await;
+        let error = error.expect("a second header stops the file");
+        assert!(error.ends_with(&format!(":{}: a second round header", 2 * CHUNK + 1)), "{error}");
+        assert_eq!(record_ids(&items).len(), 2 * CHUNK - 1);
+    }
+
+    #[tokio::test]
+    async fn a_bad_csv_cell_in_a_later_chunk_names_its_line_counting_line_breaks_inside_quotes() {
+        let example = std::fs::read_to_string("examples/round-2018.jsonl").unwrap();
+        let message: pb::ScoreRoundRequest = serde_json::from_str(example.lines().nth(1).unwrap()).unwrap();
+        let Some(Item::Record(record)) = message.item else { panic!("the second line is a record") };
+        let columns = csv_format::columns();
+        let kind = columns.iter().position(|c| c == "kind").unwrap();
+        let name = columns.iter().position(|c| c == "name").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("round.csv");
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.write_record(&columns).unwrap();
+        let bad = 2 * CHUNK + 100;
+        for n in 1..=3 * CHUNK {
+            let mut row = csv_format::write_row(&pb::RoundRecord { record_id: format!("r{n}"), ..record.clone() });
+            if n == CHUNK + 3 {
+                row[name] = "two\nlines".into();
+            }
+            if n == bad {
+                row[kind] = "no_such_kind".into();
+            }
+            writer.write_record(&row).unwrap();
+        }
+        writer.flush().unwrap();
+        let (items, error) = read_all(&path, InputFormat::Csv).await;
+        let error = error.expect("the bad cell stops the file");
+        // The header row, the records before it, and the line break inside a name.
+        let line = 1 + bad + 1;
+        assert!(error.starts_with(&format!("{}:{line}: ", path.display())), "{error}");
+        assert_eq!(record_ids(&items), (1..bad).map(|n| format!("r{n}")).collect::<Vec<_>>());
     }
 }
