@@ -54,12 +54,31 @@ async fn the_example_round_reproduces_the_published_2018_tables() {
 }
 
 #[tokio::test]
-async fn the_batch_client_gives_the_same_report_against_a_server_and_in_process() {
+async fn the_batch_client_gives_the_same_report_csv_export_and_tables_against_a_server_and_in_process() {
     let app = spawn_app().await;
     let dir = tempfile::tempdir().unwrap();
     let (remote, local) = (dir.path().join("remote.json"), dir.path().join("local.json"));
-    batch::run(&job(&example_round(), Some(remote.clone()), Some(app.address.clone()))).await.unwrap();
-    batch::run(&job(&example_round(), Some(local.clone()), None)).await.unwrap();
+    // Against a server the cards are written one by one as they arrive;
+    // in-process they are rendered in chunks on every core.
+    let with_csv = |out: &Path, server: Option<String>| {
+        let mut job = job(&example_round(), Some(out.to_owned()), server);
+        job.csv = Some(out.with_extension("csv"));
+        job.tables_csv = Some(out.with_extension("tables"));
+        job
+    };
+    batch::run(&with_csv(&remote, Some(app.address.clone()))).await.unwrap();
+    batch::run(&with_csv(&local, None)).await.unwrap();
+    let (remote_csv, local_csv) = (
+        std::fs::read_to_string(remote.with_extension("csv")).unwrap(),
+        std::fs::read_to_string(local.with_extension("csv")).unwrap(),
+    );
+    assert_eq!(remote_csv.lines().count(), 378, "a header and a row per scored respondent");
+    assert_eq!(remote_csv, local_csv);
+    for table in std::fs::read_dir(remote.with_extension("tables")).unwrap() {
+        let table = table.unwrap();
+        let local_table = local.with_extension("tables").join(table.file_name());
+        assert_eq!(std::fs::read(table.path()).unwrap(), std::fs::read(local_table).unwrap());
+    }
     let (remote, local) = (std::fs::read_to_string(remote).unwrap(), std::fs::read_to_string(local).unwrap());
     assert!(remote.len() > 100_000, "cards and summary were written");
     assert_eq!(remote, local);

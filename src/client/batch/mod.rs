@@ -327,9 +327,9 @@ impl Outputs {
         // leave the others piling chunks up in memory.
         let progress = (std::sync::Mutex::new(0usize), std::sync::Condvar::new());
         let ahead = 2 * threads;
-        // The JSON buffers written, for the threads to fill again (allocating
-        // and freeing half a megabyte a chunk costs page faults).
-        let pool = std::sync::Mutex::new(Vec::<Vec<u8>>::new());
+        // The JSON and CSV buffers written, for the threads to fill again
+        // (allocating and freeing half a megabyte a chunk costs page faults).
+        let pool = std::sync::Mutex::new(Vec::<Buffers>::new());
         let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Rendered)>(threads);
         std::thread::scope(|scope| {
             for _ in 0..threads {
@@ -380,21 +380,20 @@ impl Outputs {
         })
     }
 
-    /// Writes a chunk; gives back its JSON buffer, emptied.
-    fn write_rendered(&mut self, mut rendered: Rendered) -> Result<Vec<u8>, BatchError> {
+    /// Writes a chunk; gives back its buffers, emptied.
+    fn write_rendered(&mut self, mut rendered: Rendered) -> Result<Buffers, BatchError> {
         if let Some(w) = self.json.as_mut() {
             w.rendered_cards(&rendered.json, rendered.cards)?;
         }
         if let Some((file, _)) = self.csv.as_mut() {
-            for row in &rendered.csv {
-                file.row(row)?;
-            }
+            file.rendered_rows(&rendered.csv)?;
         }
         if let Some(cards) = self.cards.as_mut() {
             cards.extend(rendered.kept);
         }
         rendered.json.clear();
-        Ok(rendered.json)
+        rendered.csv.clear();
+        Ok(Buffers { json: rendered.json, csv: rendered.csv })
     }
 
     /// Every output complete, none yet in place.
@@ -437,24 +436,34 @@ struct Rendered {
     cards: u64,
     /// Each card as a JSON report entry: `,\n` and the card.
     json: Vec<u8>,
-    /// The cards' CSV rows.
-    csv: Vec<Vec<String>>,
+    /// The cards' CSV rows, as the CSV file has them.
+    csv: Vec<u8>,
     /// The cards themselves, for the HTML report.
     kept: Vec<pb::ScoreCard>,
 }
 
+/// Emptied buffers of a chunk written, to render another into.
+#[derive(Default)]
+struct Buffers {
+    json: Vec<u8>,
+    csv: Vec<u8>,
+}
+
 impl Rendered {
-    /// `buffer`: one to write the JSON into, if there is one to reuse.
+    /// `buffers`: ones to write into, if there are some to reuse.
     fn of(
         cards: impl Iterator<Item = pb::ScoreCard>,
-        buffer: Option<Vec<u8>>,
+        buffers: Option<Buffers>,
         json: bool,
         csv: Option<&report::csv::CardColumns>,
         keep: bool,
     ) -> Self {
-        let json_bytes = if json { CARD_CHUNK * CARD_JSON_BYTES } else { 0 };
-        let buffer = buffer.unwrap_or_else(|| Vec::with_capacity(json_bytes));
-        let mut rendered = Rendered { cards: 0, json: buffer, csv: Vec::new(), kept: Vec::new() };
+        let Buffers { json: mut json_buffer, csv: csv_buffer } = buffers.unwrap_or_default();
+        if json {
+            json_buffer.reserve(CARD_CHUNK * CARD_JSON_BYTES);
+        }
+        let mut rendered = Rendered { cards: 0, json: json_buffer, csv: Vec::new(), kept: Vec::new() };
+        let mut rows = Vec::new();
         for card in cards {
             rendered.cards += 1;
             if json {
@@ -464,12 +473,13 @@ impl Rendered {
                 }
             }
             if let Some(columns) = csv {
-                rendered.csv.push(columns.row(&card));
+                rows.push(columns.row(&card));
             }
             if keep {
                 rendered.kept.push(card);
             }
         }
+        rendered.csv = csv_rows(csv_buffer, rows);
         rendered
     }
 }
@@ -477,22 +487,42 @@ impl Rendered {
 /// A staged CSV file (RFC 4180 quoting, `\n` line ends).
 struct CsvFile {
     name: String,
-    writer: csv::Writer<output::Staged>,
+    file: output::Staged,
+    /// A row being written, emptied after each.
+    row: Vec<u8>,
 }
 
 impl CsvFile {
     fn create(path: &Path) -> Result<Self, BatchError> {
         let file = output::Staged::create(path)?;
-        Ok(Self { name: file.name(), writer: csv::Writer::from_writer(file) })
+        Ok(Self { name: file.name(), file, row: Vec::new() })
     }
 
     fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
-        self.writer.write_record(cells).map_err(|e| BatchError::Io(self.name.clone(), e.into()))
+        self.row = csv_rows(std::mem::take(&mut self.row), std::iter::once(cells));
+        let written = self.file.write_all(&self.row).map_err(|e| BatchError::Io(self.name.clone(), e));
+        self.row.clear();
+        written
+    }
+
+    /// Rows already written as CSV ([`csv_rows`]).
+    fn rendered_rows(&mut self, rows: &[u8]) -> Result<(), BatchError> {
+        self.file.write_all(rows).map_err(|e| BatchError::Io(self.name.clone(), e))
     }
 
     fn finish(self) -> Result<output::Staged, BatchError> {
-        self.writer.into_inner().map_err(|e| BatchError::Io(self.name, e.into_error()))
+        Ok(self.file)
     }
+}
+
+/// Appends rows to `buffer` as every CSV file is written (RFC 4180 quoting,
+/// `\n` line ends).
+fn csv_rows<R: IntoIterator<Item = S>, S: AsRef<[u8]>>(buffer: Vec<u8>, rows: impl IntoIterator<Item = R>) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(buffer);
+    for row in rows {
+        writer.write_record(row).expect("writing to memory");
+    }
+    writer.into_inner().map_err(|e| e.into_error()).expect("writing to memory")
 }
 
 /// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
