@@ -463,7 +463,7 @@ impl Rendered {
             json_buffer.reserve(CARD_CHUNK * CARD_JSON_BYTES);
         }
         let mut rendered = Rendered { cards: 0, json: json_buffer, csv: Vec::new(), kept: Vec::new() };
-        let mut rows = Vec::new();
+        let mut rows = csv.map(|_| csv_writer(csv_buffer));
         for card in cards {
             rendered.cards += 1;
             if json {
@@ -472,14 +472,15 @@ impl Rendered {
                     serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
                 }
             }
-            if let Some(columns) = csv {
-                rows.push(columns.row(&card));
+            if let (Some(columns), Some(rows)) = (csv, rows.as_mut()) {
+                columns.write_row(&card, &mut |cell| rows.write_field(cell).expect("writing to memory"));
+                rows.write_record(None::<&[u8]>).expect("writing to memory");
             }
             if keep {
                 rendered.kept.push(card);
             }
         }
-        rendered.csv = csv_rows(csv_buffer, rows);
+        rendered.csv = rows.map(csv_bytes).unwrap_or_default();
         rendered
     }
 }
@@ -515,13 +516,22 @@ impl CsvFile {
     }
 }
 
-/// Appends rows to `buffer` as every CSV file is written (RFC 4180 quoting,
-/// `\n` line ends).
+/// A writer that appends rows to `buffer` as every CSV file is written
+/// (RFC 4180 quoting, `\n` line ends).
+fn csv_writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().flexible(true).from_writer(buffer)
+}
+
+/// `rows` appended to `buffer` ([`csv_writer`]).
 fn csv_rows<R: IntoIterator<Item = S>, S: AsRef<[u8]>>(buffer: Vec<u8>, rows: impl IntoIterator<Item = R>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(buffer);
+    let mut writer = csv_writer(buffer);
     for row in rows {
         writer.write_record(row).expect("writing to memory");
     }
+    csv_bytes(writer)
+}
+
+fn csv_bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
     writer.into_inner().map_err(|e| e.into_error()).expect("writing to memory")
 }
 

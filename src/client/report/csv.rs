@@ -19,8 +19,8 @@ fn snake(id: &str) -> String {
     id.replace(['-', '.', '/'], "_")
 }
 
-fn yes_no(b: bool) -> String {
-    (if b { "yes" } else { "no" }).into()
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }
 
 fn number(x: f64) -> String {
@@ -118,22 +118,36 @@ impl CardColumns {
 
     /// One respondent's row, cell for cell under [`CardColumns::header`].
     pub fn row(&self, card: &pb::ScoreCard) -> Vec<String> {
+        let mut row = Vec::new();
+        self.write_row(card, &mut |cell| row.push(cell.to_owned()));
+        row
+    }
+
+    /// [`CardColumns::row`], each cell handed to `emit` in turn (no cell is
+    /// allocated).
+    pub fn write_row(&self, card: &pb::ScoreCard, emit: &mut dyn FnMut(&str)) {
+        let mut cells = Cells { emit, scratch: String::new() };
         let empty = pb::IndicatorResults::default();
         let r = card.results.as_ref().unwrap_or(&empty);
-        let p = r.respondent.clone().unwrap_or_default();
-        let mut row = vec![
-            card.record_id.clone(),
-            card.sequence.to_string(),
-            p.organisation_number.clone(),
-            key(p.kind().as_str_name(), "RESPONDENT_KIND_"),
-            p.municipality_number.clone(),
-            p.county_number.clone(),
-            p.county_name.clone(),
-            p.region.clone(),
-            key(p.size_class().as_str_name(), "SIZE_CLASS_"),
-            p.name.clone(),
-            p.survey_year.to_string(),
-        ];
+        let no_respondent;
+        let p = match &r.respondent {
+            Some(p) => p,
+            None => {
+                no_respondent = Default::default();
+                &no_respondent
+            }
+        };
+        cells.text(&card.record_id);
+        cells.display(card.sequence);
+        cells.text(&p.organisation_number);
+        cells.key(p.kind().as_str_name(), "RESPONDENT_KIND_");
+        cells.text(&p.municipality_number);
+        cells.text(&p.county_number);
+        cells.text(&p.county_name);
+        cells.text(&p.region);
+        cells.key(p.size_class().as_str_name(), "SIZE_CLASS_");
+        cells.text(&p.name);
+        cells.display(p.survey_year);
         let ssb = r.ssb_2018.as_ref();
         let simple =
             ssb.map(|s| [&s.strategy, &s.projects, &s.internal_capacity, &s.cloud, &s.procurement, &s.service_offer]);
@@ -141,9 +155,12 @@ impl CardColumns {
             match simple.and_then(|s| s[i].as_ref()) {
                 Some(s) => {
                     let (label, label_en) = super::score_labels(s);
-                    row.extend([s.score.to_string(), s.count.to_string(), label.to_owned(), label_en.to_owned()]);
+                    cells.display(s.score);
+                    cells.display(s.count);
+                    cells.text(label);
+                    cells.text(label_en);
                 }
-                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+                None => cells.empty(4),
             }
         }
         let composite = ssb.map(|s| [&s.digital_priority, &s.digital_use, &s.digital_activity]);
@@ -151,70 +168,139 @@ impl CardColumns {
             match composite.and_then(|s| s[i].as_ref()) {
                 Some(g) => {
                     let (label, label_en) = super::grade_labels(m::COMPOSITES[i], g);
-                    row.extend([g.grade.to_string(), g.code.clone(), label.to_owned(), label_en.to_owned()]);
+                    cells.display(g.grade);
+                    cells.text(&g.code);
+                    cells.text(label);
+                    cells.text(label_en);
                 }
-                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+                None => cells.empty(4),
             }
         }
         match ssb {
             Some(s) => {
-                let unspecified = |k: String| if k == "unspecified" { String::new() } else { k };
-                row.push(unspecified(key(s.recruitment_status().as_str_name(), "RECRUITMENT_STATUS_")));
-                row.push(unspecified(key(s.hindrance_group().as_str_name(), "HINDRANCE_GROUP_")));
+                cells.key_or_empty(s.recruitment_status().as_str_name(), "RECRUITMENT_STATUS_");
+                cells.key_or_empty(s.hindrance_group().as_str_name(), "HINDRANCE_GROUP_");
                 match &s.competence_profile {
                     Some(c) => {
                         let (label, label_en) = super::competence_profile_labels(c);
-                        row.extend([
-                            unspecified(key(c.sourcing_group().as_str_name(), "SOURCING_GROUP_")),
-                            c.code.clone(),
-                            label.to_owned(),
-                            label_en.to_owned(),
-                        ]);
+                        cells.key_or_empty(c.sourcing_group().as_str_name(), "SOURCING_GROUP_");
+                        cells.text(&c.code);
+                        cells.text(label);
+                        cells.text(label_en);
                     }
-                    None => row.extend(std::iter::repeat_n(String::new(), 4)),
+                    None => cells.empty(4),
                 }
-                row.push(s.service_modes_unknown.to_string());
+                cells.display(s.service_modes_unknown);
             }
-            None => row.extend(std::iter::repeat_n(String::new(), 7)),
+            None => cells.empty(7),
         }
         for f in FLAGS {
-            row.push(yes_no(r.flags.iter().any(|x| x.code() == f)));
+            cells.text(yes_no(r.flags.iter().any(|x| x.code() == f)));
         }
-        row.push(r.unscored.iter().map(|u| u.indicator.as_str()).collect::<Vec<_>>().join(";"));
+        cells.scratch.clear();
+        for (i, u) in r.unscored.iter().enumerate() {
+            if i > 0 {
+                cells.scratch.push(';');
+            }
+            cells.scratch.push_str(&u.indicator);
+        }
+        cells.scratch_cell();
         for a in &self.ks_areas {
             let result = r.ks_2018.as_ref().and_then(|k| k.areas.iter().find(|x| &x.area_id == a));
             let card_area = card.ks_2018.iter().find(|x| &x.area_id == a);
-            row.push(result.and_then(|x| x.score).map(number).unwrap_or_default());
-            row.push(result.map(|x| x.answered.to_string()).unwrap_or_default());
-            row.push(result.map(|x| x.total.to_string()).unwrap_or_default());
+            match result.and_then(|x| x.score) {
+                Some(score) => cells.display(score),
+                None => cells.empty(1),
+            }
+            match result {
+                Some(x) => {
+                    cells.display(x.answered);
+                    cells.display(x.total);
+                }
+                None => cells.empty(2),
+            }
             match card_area {
-                Some(c) => row.extend([
-                    number(c.county_mean),
-                    number(c.region_mean),
-                    number(c.national_mean),
-                    if c.national_rank == 0 { String::new() } else { c.national_rank.to_string() },
-                ]),
-                None => row.extend(std::iter::repeat_n(String::new(), 4)),
+                Some(c) => {
+                    cells.display(c.county_mean);
+                    cells.display(c.region_mean);
+                    cells.display(c.national_mean);
+                    if c.national_rank == 0 {
+                        cells.empty(1);
+                    } else {
+                        cells.display(c.national_rank);
+                    }
+                }
+                None => cells.empty(4),
             }
         }
         let services = r.riksrevisjonen_2015.as_ref();
-        let shares = |s: Option<&pb::ServiceShares>| match s {
-            Some(s) => vec![
-                s.reported.to_string(),
-                s.total.to_string(),
-                number(s.share_at_least_1),
-                number(s.share_at_least_2),
-                number(s.share_at_3),
-            ],
-            None => vec![String::new(); SERVICE_FIGURES.len()],
+        let shares = |cells: &mut Cells<'_>, s: Option<&pb::ServiceShares>| match s {
+            Some(s) => {
+                cells.display(s.reported);
+                cells.display(s.total);
+                cells.display(s.share_at_least_1);
+                cells.display(s.share_at_least_2);
+                cells.display(s.share_at_3);
+            }
+            None => cells.empty(SERVICE_FIGURES.len()),
         };
-        row.extend(shares(services.and_then(|s| s.overall.as_ref())));
-        row.push(services.map(|s| yes_no(s.none_offered)).unwrap_or_default());
+        shares(&mut cells, services.and_then(|s| s.overall.as_ref()));
+        match services {
+            Some(s) => cells.text(yes_no(s.none_offered)),
+            None => cells.empty(1),
+        }
         for a in &self.service_areas {
             let area = services.and_then(|s| s.by_area.iter().find(|x| &x.area_id == a));
-            row.extend(shares(area.and_then(|x| x.shares.as_ref())));
+            shares(&mut cells, area.and_then(|x| x.shares.as_ref()));
         }
-        row
+    }
+}
+
+/// A row's cells on their way out; numbers and keys are written into one
+/// reused string.
+struct Cells<'a> {
+    emit: &'a mut dyn FnMut(&str),
+    scratch: String,
+}
+
+impl Cells<'_> {
+    fn text(&mut self, text: &str) {
+        (self.emit)(text);
+    }
+
+    fn empty(&mut self, n: usize) {
+        for _ in 0..n {
+            (self.emit)("");
+        }
+    }
+
+    /// A number (as `{}` shows it: `f64`s shortest round-trip) or a `bool`.
+    fn display(&mut self, value: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        self.scratch_cell();
+    }
+
+    /// [`key`], without allocating.
+    fn key(&mut self, proto_name: &str, prefix: &str) {
+        self.scratch.clear();
+        self.scratch.push_str(proto_name.strip_prefix(prefix).unwrap_or(proto_name));
+        self.scratch.make_ascii_lowercase();
+        self.scratch_cell();
+    }
+
+    /// [`Cells::key`], empty for the `UNSPECIFIED` value.
+    fn key_or_empty(&mut self, proto_name: &str, prefix: &str) {
+        if proto_name.strip_prefix(prefix) == Some("UNSPECIFIED") {
+            self.empty(1);
+        } else {
+            self.key(proto_name, prefix);
+        }
+    }
+
+    fn scratch_cell(&mut self) {
+        (self.emit)(&self.scratch);
     }
 }
 
