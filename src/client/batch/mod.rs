@@ -463,7 +463,7 @@ impl Rendered {
             json_buffer.reserve(CARD_CHUNK * CARD_JSON_BYTES);
         }
         let mut rendered = Rendered { cards: 0, json: json_buffer, csv: Vec::new(), kept: Vec::new() };
-        let mut rows = csv.map(|_| csv_writer(csv_buffer));
+        rendered.csv = csv_buffer;
         for card in cards {
             rendered.cards += 1;
             if json {
@@ -472,15 +472,15 @@ impl Rendered {
                     serde_json::to_writer(&mut rendered.json, &card).expect("messages serialise");
                 }
             }
-            if let (Some(columns), Some(rows)) = (csv, rows.as_mut()) {
-                columns.write_row(&card, &mut |cell| rows.write_field(cell).expect("writing to memory"));
-                rows.write_record(None::<&[u8]>).expect("writing to memory");
+            if let Some(columns) = csv {
+                let mut row = CsvRow { out: &mut rendered.csv, cells: 0 };
+                columns.write_row(&card, &mut |cell| row.cell(cell.as_bytes()));
+                row.end();
             }
             if keep {
                 rendered.kept.push(card);
             }
         }
-        rendered.csv = rows.map(csv_bytes).unwrap_or_default();
         rendered
     }
 }
@@ -500,13 +500,13 @@ impl CsvFile {
     }
 
     fn row<S: AsRef<[u8]>>(&mut self, cells: &[S]) -> Result<(), BatchError> {
-        self.row = csv_rows(std::mem::take(&mut self.row), std::iter::once(cells));
+        csv_row(&mut self.row, cells);
         let written = self.file.write_all(&self.row).map_err(|e| BatchError::Io(self.name.clone(), e));
         self.row.clear();
         written
     }
 
-    /// Rows already written as CSV ([`csv_rows`]).
+    /// Rows already written as CSV ([`csv_row`], [`CsvRow`]).
     fn rendered_rows(&mut self, rows: &[u8]) -> Result<(), BatchError> {
         self.file.write_all(rows).map_err(|e| BatchError::Io(self.name.clone(), e))
     }
@@ -516,23 +516,59 @@ impl CsvFile {
     }
 }
 
-/// A writer that appends rows to `buffer` as every CSV file is written
-/// (RFC 4180 quoting, `\n` line ends).
-fn csv_writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().flexible(true).from_writer(buffer)
-}
-
-/// `rows` appended to `buffer` ([`csv_writer`]).
-fn csv_rows<R: IntoIterator<Item = S>, S: AsRef<[u8]>>(buffer: Vec<u8>, rows: impl IntoIterator<Item = R>) -> Vec<u8> {
-    let mut writer = csv_writer(buffer);
-    for row in rows {
-        writer.write_record(row).expect("writing to memory");
+/// Appends a row to `out` as every CSV file of the batch job is written
+/// (RFC 4180): cells separated by `,`; a cell holding `,`, `"`, `\r` or `\n`
+/// in double quotes, each `"` doubled; `\n` at the end; a row of one empty
+/// cell as `""` (so that it is not a blank line). The same bytes as the csv
+/// crate's writer.
+fn csv_row<S: AsRef<[u8]>>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = S>) {
+    let mut cells = cells.into_iter();
+    let Some(first) = cells.next() else {
+        return;
+    };
+    let first = first.as_ref();
+    let mut row = CsvRow { out, cells: 0 };
+    row.cell(first);
+    let mut more = false;
+    for cell in cells {
+        more = true;
+        row.cell(cell.as_ref());
     }
-    csv_bytes(writer)
+    if !more && first.is_empty() {
+        row.out.extend_from_slice(b"\"\"");
+    }
+    row.end();
 }
 
-fn csv_bytes(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    writer.into_inner().map_err(|e| e.into_error()).expect("writing to memory")
+/// A CSV row being appended ([`csv_row`]).
+struct CsvRow<'a> {
+    out: &'a mut Vec<u8>,
+    cells: usize,
+}
+
+impl CsvRow<'_> {
+    fn cell(&mut self, cell: &[u8]) {
+        if self.cells > 0 {
+            self.out.push(b',');
+        }
+        self.cells += 1;
+        if cell.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            self.out.push(b'"');
+            for part in cell.split_inclusive(|&b| b == b'"') {
+                self.out.extend_from_slice(part);
+                if part.last() == Some(&b'"') {
+                    self.out.push(b'"');
+                }
+            }
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(cell);
+        }
+    }
+
+    fn end(self) {
+        self.out.push(b'\n');
+    }
 }
 
 /// Writes `{"scoreCards":[…],"rejections":[…],"summary":{…}}` as the messages arrive.
@@ -604,5 +640,29 @@ impl ReportWriter {
         self.write(&json)?;
         self.write(b"}\n")?;
         Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_are_the_bytes_the_csv_crate_writes() {
+        let cells = ["", "a", "a,b", "\"", "x\"y\"", "line\nbreak", "cr\r", " spaced ", "ø", "#", "\"\""];
+        let mut rows: Vec<Vec<&str>> = cells.iter().map(|c| vec![*c]).collect();
+        for a in cells {
+            for b in cells {
+                rows.push(vec![a, b]);
+                rows.push(vec![b, "", a]);
+            }
+        }
+        for row in rows {
+            let mut ours = Vec::new();
+            csv_row(&mut ours, &row);
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record(&row).unwrap();
+            assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs.into_inner().unwrap()).unwrap());
+        }
     }
 }
