@@ -54,6 +54,11 @@ impl Record {
         Self { record_id, outcome }
     }
 
+    /// A record another reader read into a view (a CSV row).
+    pub fn from_view(record_id: String, response: &ResponseView<'_>, catalogues: &Catalogues) -> Self {
+        Self::validated(record_id, Some(response), catalogues)
+    }
+
     /// A ScoreStream request's record.
     pub fn from_stream_bytes(bytes: &[u8], catalogues: &Catalogues) -> Self {
         if let Some((record_id, response)) = stream_request(bytes) {

@@ -88,7 +88,7 @@ async fn the_batch_client_gives_the_same_report_csv_export_and_tables_against_a_
 }
 
 #[tokio::test]
-async fn the_same_round_as_csv_gives_the_same_summary() {
+async fn the_same_round_as_csv_gives_the_same_summary_and_the_same_report_against_a_server() {
     let dir = tempfile::tempdir().unwrap();
     let csv_path = dir.path().join("round.csv");
     let mut writer = csv::Writer::from_path(&csv_path).unwrap();
@@ -100,11 +100,21 @@ async fn the_same_round_as_csv_gives_the_same_summary() {
         }
     }
     writer.flush().unwrap();
-    let mut csv_job = job(&csv_path, None, None);
+    let mut csv_job = job(&csv_path, Some(dir.path().join("local.json")), None);
     csv_job.round_id = Some("ssb-2018-synthetic".into());
     let from_csv = batch::run(&csv_job).await.unwrap();
     let from_jsonl = batch::run(&job(&example_round(), None, None)).await.unwrap();
     assert_eq!(from_csv.summary, from_jsonl.summary);
+
+    // In-process, rows are read straight into what validation reads; a
+    // server gets them as messages. The reports are the same.
+    let app = spawn_app().await;
+    let mut remote_job = csv_job.clone();
+    remote_job.server = Some(app.address.clone());
+    remote_job.out = Some(dir.path().join("remote.json"));
+    batch::run(&remote_job).await.unwrap();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(read("remote.json"), read("local.json"));
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use crate::grpc::validate::{List, PortfolioView, RespondentView, ResponseView, SsbView};
 use crate::proto::v1 as pb;
 
 const RECORD_ID: &str = "record_id";
@@ -188,67 +189,126 @@ impl CsvHeader {
 /// are matched byte-wise against tables made once per enum, and messages naming a
 /// column are made only for a bad cell.
 pub fn parse_row(header: &CsvHeader, row: &csv::StringRecord) -> Result<pb::RoundRecord, CsvError> {
+    let (record_id, response) = parse_row_view(header, row)?;
+    Ok(pb::RoundRecord { record_id: record_id.to_owned(), response: Some(response_message(&response)) })
+}
+
+/// A row read straight into the view validation reads: its record id and its
+/// response, every text borrowed from the row and every list inline, so a
+/// valid row allocates nothing. [`parse_row`] is this view as a message: the
+/// two read every row alike.
+pub fn parse_row_view<'r>(
+    header: &CsvHeader,
+    row: &'r csv::StringRecord,
+) -> Result<(&'r str, ResponseView<'r>), CsvError> {
     if row.len() != header.len {
         return Err(CsvError::CellCount { expected: header.len, found: row.len() });
     }
     let cell = |position: Option<usize>| position.and_then(|i| row.get(i)).map_or("", trim);
 
-    let respondent = pb::Respondent {
-        organisation_number: cell(header.organisation_number).to_owned(),
+    let respondent = RespondentView {
+        organisation_number: cell(header.organisation_number),
         kind: optional_key::<pb::RespondentKind>(KIND, cell(header.kind))?.unwrap_or(0),
-        municipality_number: cell(header.municipality_number).to_owned(),
-        county_number: cell(header.county_number).to_owned(),
-        name: cell(header.name).to_owned(),
+        municipality_number: cell(header.municipality_number),
+        county_number: cell(header.county_number),
+        name: cell(header.name),
         inhabitants: number(INHABITANTS, cell(header.inhabitants))?,
         survey_year: number(SURVEY_YEAR, cell(header.survey_year))?,
     };
-
-    let answers = pb::Ssb2018Answers {
+    let portfolio = |(exists, values)| PortfolioView { exists, values };
+    let answers = SsbView {
         strategy: answered_list::<pb::StrategyArea>(
             (HAS_STRATEGY, cell(header.has_strategy)),
             (STRATEGY_AREAS, cell(header.strategy_areas)),
         )?
-        .map(|(has_strategy, areas)| pb::Ssb2018Strategy { has_strategy, areas }),
+        .map(portfolio),
         projects: answered_list::<pb::ProjectEffectArea>(
             (HAS_PROJECTS, cell(header.has_projects)),
             (PROJECT_AREAS, cell(header.project_areas)),
         )?
-        .map(|(has_projects, areas)| pb::Ssb2018Projects { has_projects, areas }),
-        sourcing: per_item::<pb::Sourcing, _>(&header.sourcing, &cell, |function, sourcing| pb::IctFunctionAnswer {
-            function,
-            sourcing,
-        })?
-        .map(|functions| pb::Ssb2018Sourcing { functions }),
+        .map(portfolio),
+        sourcing: per_item::<pb::Sourcing>(&header.sourcing, &cell)?,
         recruitment: answered_list::<pb::RecruitmentDifficulty>(
             (TRIED_TO_RECRUIT, cell(header.tried_to_recruit)),
             (RECRUITMENT_DIFFICULTIES, cell(header.recruitment_difficulties)),
         )?
-        .map(|(tried_to_recruit, difficulties)| pb::Ssb2018Recruitment { tried_to_recruit, difficulties }),
-        hindrance: optional_key::<pb::HindranceDegree>(HINDRANCE, cell(header.hindrance))?
-            .map(|degree| pb::Ssb2018Hindrance { degree }),
+        .map(portfolio),
+        hindrance: optional_key::<pb::HindranceDegree>(HINDRANCE, cell(header.hindrance))?,
         cloud: answered_list::<pb::CloudArea>(
             (USES_CLOUD, cell(header.uses_cloud)),
             (CLOUD_AREAS, cell(header.cloud_areas)),
         )?
-        .map(|(uses_cloud, areas)| pb::Ssb2018Cloud { uses_cloud, areas }),
-        procurement: per_item::<pb::ProcurementAnswer, _>(&header.procurement, &cell, |activity, answer| {
-            pb::ProcurementActivityAnswer { activity, answer }
-        })?
-        .map(|activities| pb::Ssb2018Procurement { activities }),
-        service_offer: per_item::<pb::ServiceExtent, _>(&header.service, &cell, |mode, extent| {
-            pb::ServiceModeAnswer { mode, extent }
-        })?
-        .map(|modes| pb::Ssb2018ServiceOffer { modes }),
+        .map(portfolio),
+        procurement: per_item::<pb::ProcurementAnswer>(&header.procurement, &cell)?,
+        service_offer: per_item::<pb::ServiceExtent>(&header.service, &cell)?,
     };
+    let answered = answers.strategy.is_some()
+        || answers.projects.is_some()
+        || answers.sourcing.is_some()
+        || answers.recruitment.is_some()
+        || answers.hindrance.is_some()
+        || answers.cloud.is_some()
+        || answers.procurement.is_some()
+        || answers.service_offer.is_some();
+    let response = ResponseView {
+        respondent: Some(respondent),
+        ssb_2018: answered.then_some(answers),
+        ks_2018: None,
+        riksrevisjonen_2015: None,
+    };
+    Ok((cell(header.record_id), response))
+}
 
-    Ok(pb::RoundRecord {
-        record_id: cell(header.record_id).to_owned(),
-        response: Some(pb::SurveyResponse {
-            respondent: Some(respondent),
-            ssb_2018: (answers != pb::Ssb2018Answers::default()).then_some(answers),
-            ..Default::default()
-        }),
-    })
+/// The message of a view [`parse_row_view`] read (respondent and `ssb_2018`).
+fn response_message(view: &ResponseView<'_>) -> pb::SurveyResponse {
+    let respondent = view.respondent.map(|r| pb::Respondent {
+        organisation_number: r.organisation_number.to_owned(),
+        kind: r.kind,
+        municipality_number: r.municipality_number.to_owned(),
+        county_number: r.county_number.to_owned(),
+        name: r.name.to_owned(),
+        inhabitants: r.inhabitants,
+        survey_year: r.survey_year,
+    });
+    let ssb_2018 = view.ssb_2018.as_ref().map(|s| {
+        let values = |p: &PortfolioView<'_>| (p.exists, p.values.as_slice().to_vec());
+        let pairs = |l: &List<'_, (i32, i32)>| l.as_slice().to_vec();
+        pb::Ssb2018Answers {
+            strategy: s
+                .strategy
+                .as_ref()
+                .map(values)
+                .map(|(has_strategy, areas)| pb::Ssb2018Strategy { has_strategy, areas }),
+            projects: s
+                .projects
+                .as_ref()
+                .map(values)
+                .map(|(has_projects, areas)| pb::Ssb2018Projects { has_projects, areas }),
+            sourcing: s.sourcing.as_ref().map(pairs).map(|p| pb::Ssb2018Sourcing {
+                functions: p
+                    .into_iter()
+                    .map(|(function, sourcing)| pb::IctFunctionAnswer { function, sourcing })
+                    .collect(),
+            }),
+            recruitment: s
+                .recruitment
+                .as_ref()
+                .map(values)
+                .map(|(tried_to_recruit, difficulties)| pb::Ssb2018Recruitment { tried_to_recruit, difficulties }),
+            hindrance: s.hindrance.map(|degree| pb::Ssb2018Hindrance { degree }),
+            cloud: s.cloud.as_ref().map(values).map(|(uses_cloud, areas)| pb::Ssb2018Cloud { uses_cloud, areas }),
+            procurement: s.procurement.as_ref().map(pairs).map(|p| pb::Ssb2018Procurement {
+                activities: p
+                    .into_iter()
+                    .map(|(activity, answer)| pb::ProcurementActivityAnswer { activity, answer })
+                    .collect(),
+            }),
+            service_offer: s.service_offer.as_ref().map(pairs).map(|p| pb::Ssb2018ServiceOffer {
+                modes: p.into_iter().map(|(mode, extent)| pb::ServiceModeAnswer { mode, extent }).collect(),
+            }),
+        }
+    });
+    pb::SurveyResponse { respondent, ssb_2018, ..Default::default() }
 }
 
 /// A `RoundRecord` → cells in `columns()` order (the inverse of `parse_row`).
@@ -419,21 +479,29 @@ fn optional_key<E: Keyed>(column: &str, raw: &str) -> Result<Option<i32>, CsvErr
 }
 
 /// `;`-separated keys → their numbers, in the order given (duplicates kept).
-fn list<E: Keyed>(column: &str, raw: &str) -> Result<Vec<i32>, CsvError> {
+fn list<E: Keyed>(column: &str, raw: &str) -> Result<List<'static, i32>, CsvError> {
+    let mut values = List::default();
     if raw.is_empty() {
-        return Ok(Vec::new());
+        return Ok(values);
     }
     let mut from = 0;
-    let ends = memchr::memchr_iter(LIST_SEPARATOR as u8, raw.as_bytes()).chain([raw.len()]);
-    ends.map(|end| {
-        let item = &raw[from..end];
+    for end in memchr::memchr_iter(LIST_SEPARATOR as u8, raw.as_bytes()).chain([raw.len()]) {
+        let item = trim(&raw[from..end]);
         from = end + 1;
-        item
-    })
-    .map(trim)
-    .filter(|item| !item.is_empty())
-    .map(|item| parse_key::<E>(column, item))
-    .collect()
+        if !item.is_empty() {
+            push(&mut values, parse_key::<E>(column, item)?);
+        }
+    }
+    Ok(values)
+}
+
+/// Adds to a list, inline while it fits.
+fn push<T: Copy + Default>(list: &mut List<'static, T>, value: T) {
+    if list.push(value).is_none() {
+        let mut owned = list.as_slice().to_vec();
+        owned.push(value);
+        *list = List::Owned(owned);
+    }
 }
 
 /// `str::trim`, without looking further when the ends are visible ASCII.
@@ -466,32 +534,30 @@ fn yes_no(column: &str, raw: &str) -> Result<Option<bool>, CsvError> {
 fn answered_list<E: Keyed>(
     (answer, answer_cell): (&str, &str),
     (column, list_cell): (&str, &str),
-) -> Result<Option<(bool, Vec<i32>)>, CsvError> {
+) -> Result<Option<(bool, List<'static, i32>)>, CsvError> {
     let items = list::<E>(column, list_cell)?;
     match yes_no(answer, answer_cell)? {
         Some(yes) => Ok(Some((yes, items))),
-        None if items.is_empty() => Ok(None),
+        None if items.as_slice().is_empty() => Ok(None),
         None => Err(CsvError::ListWithoutAnswer { column: column.to_owned(), answer_column: answer.to_owned() }),
     }
 }
 
-/// One column per item with a key of `V`: the answered items in item order (each
-/// made by `answer` from the item and the value), or `None` when every cell is empty.
-fn per_item<'a, V: Keyed, A>(
+/// One column per item with a key of `V`: the answered items in item order, as
+/// (item, value) pairs, or `None` when every cell is empty.
+fn per_item<'a, V: Keyed>(
     columns: &[ItemColumn],
     cell: &dyn Fn(Option<usize>) -> &'a str,
-    answer: impl Fn(i32, i32) -> A,
-) -> Result<Option<Vec<A>>, CsvError> {
-    let mut answers = Vec::new();
+) -> Result<Option<List<'static, (i32, i32)>>, CsvError> {
+    let mut answers = List::default();
+    let mut any = false;
     for c in columns {
         if let Some(value) = optional_key::<V>(c.column, cell(c.position))? {
-            if answers.is_empty() {
-                answers.reserve_exact(columns.len());
-            }
-            answers.push(answer(c.item, value));
+            any = true;
+            push(&mut answers, (c.item, value));
         }
     }
-    Ok((!answers.is_empty()).then_some(answers))
+    Ok(any.then_some(answers))
 }
 
 /// Whole number, no sign or separators; empty → 0.
@@ -1052,6 +1118,40 @@ mod tests {
             listed::<pb::ServiceExtent>(),
         ] {
             assert!(DOC.contains(&format!("| {keys} |")), "{keys}");
+        }
+    }
+
+    #[test]
+    fn validating_a_row_s_view_gives_what_validating_its_message_gives() {
+        use crate::grpc::validate::survey_response_view;
+        let catalogues = crate::catalogue::Catalogues::shipped();
+        let header = canonical_header();
+        let many = vec!["green_ict"; 20].join(";");
+        let mut rows: Vec<csv::StringRecord> = [full_record(), every_key_record(), sparse_record()]
+            .iter()
+            .map(|r| csv::StringRecord::from(write_row(r)))
+            .collect();
+        rows.extend([
+            row_with(&[]),
+            row_with(&[("has_strategy", "yes"), ("strategy_areas", "green_ict;green_ict")]),
+            // Longer than any valid list: kept whole, so validation names the repeats.
+            row_with(&[("has_strategy", "yes"), ("strategy_areas", &many)]),
+            row_with(&[("has_strategy", "no"), ("strategy_areas", "green_ict")]),
+            row_with(&[("uses_cloud", "yes")]),
+            row_with(&[("organisation_number", "123456789"), ("kind", ""), ("survey_year", "")]),
+            row_with(&[("record_id", "")]),
+        ]);
+        for row in rows {
+            let (record_id, view) = parse_row_view(&header, &row).unwrap();
+            let record = parse_row(&header, &row).unwrap();
+            assert_eq!(record_id, record.record_id);
+            let message = ResponseView::of(record.response.as_ref().unwrap());
+            assert_eq!(view, message, "{row:?}");
+            assert_eq!(
+                format!("{:?}", survey_response_view(Some(&view), "response", catalogues)),
+                format!("{:?}", survey_response_view(Some(&message), "response", catalogues)),
+                "{row:?}"
+            );
         }
     }
 }

@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{BatchError, csv_format};
 use crate::catalogue::Catalogues;
-use crate::grpc::decode::RoundItem;
+use crate::grpc::decode::{Record, RoundItem};
 use crate::proto::v1::{self as pb, score_round_request::Item};
 
 /// Rows read, parsed and handed to the round at a time: one hand-over per
@@ -117,7 +117,12 @@ impl RoundFile {
         self,
         header: HeaderOverride,
     ) -> (impl Stream<Item = pb::ScoreRoundRequest> + Send + 'static, oneshot::Receiver<BatchError>) {
-        self.into_stream(header, Arc::new(|message| message))
+        let csv_row = |columns: &csv_format::CsvHeader, row: &csv::StringRecord, line| {
+            let record = csv_format::parse_row(columns, row)?;
+            let survey_year = record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+            Ok((record_message(record, line), survey_year))
+        };
+        self.into_stream(header, Arc::new(Convert { message: Box::new(|message| message), csv_row: Box::new(csv_row) }))
     }
 
     /// [`RoundFile::into_requests`] as round items: each record validated
@@ -127,13 +132,22 @@ impl RoundFile {
         header: HeaderOverride,
         catalogues: Catalogues,
     ) -> (impl Stream<Item = RoundItem> + Send + 'static, oneshot::Receiver<BatchError>) {
-        self.into_stream(header, Arc::new(move |message| RoundItem::from_message(message, &catalogues)))
+        let shared = catalogues.clone();
+        let message = move |message| RoundItem::from_message(message, &shared);
+        // A row goes straight into the view validation reads, without a message.
+        let csv_row = move |columns: &csv_format::CsvHeader, row: &csv::StringRecord, line| {
+            let (record_id, response) = csv_format::parse_row_view(columns, row)?;
+            let record_id = if record_id.is_empty() { default_record_id(line) } else { record_id.to_owned() };
+            let survey_year = response.respondent.map_or(0, |r| r.survey_year);
+            Ok((RoundItem::Record(Record::from_view(record_id, &response, &catalogues)), survey_year))
+        };
+        self.into_stream(header, Arc::new(Convert { message: Box::new(message), csv_row: Box::new(csv_row) }))
     }
 
     fn into_stream<T: Send + 'static>(
         self,
         header: HeaderOverride,
-        convert: Convert<T>,
+        convert: Arc<Convert<T>>,
     ) -> (impl Stream<Item = T> + Send + 'static, oneshot::Receiver<BatchError>) {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let in_flight = threads * IN_FLIGHT_PER_THREAD + IN_FLIGHT;
@@ -224,8 +238,17 @@ impl RoundFile {
     }
 }
 
-/// Turns a parsed message into what the stream carries.
-type Convert<T> = Arc<dyn Fn(pb::ScoreRoundRequest) -> T + Send + Sync>;
+/// Reads a CSV row (on the file's line): the item and its survey year.
+type CsvRow<T> =
+    dyn Fn(&csv_format::CsvHeader, &csv::StringRecord, u64) -> Result<(T, u32), csv_format::CsvError> + Send + Sync;
+
+/// Turns what a row holds into what the stream carries.
+struct Convert<T> {
+    /// A parsed message (JSON Lines; the header of every file).
+    message: Box<dyn Fn(pb::ScoreRoundRequest) -> T + Send + Sync>,
+    /// A CSV row (on the file's line), and the survey year it gives.
+    csv_row: Box<CsvRow<T>>,
+}
 
 /// One row of the file as it was read, not yet parsed.
 enum Raw {
@@ -284,18 +307,13 @@ fn parse_chunk<T>(
     chunk: RawChunk,
     path: &str,
     columns: Option<&csv_format::CsvHeader>,
-    convert: &(dyn Fn(pb::ScoreRoundRequest) -> T + Send + Sync),
+    convert: &Convert<T>,
 ) -> ParsedChunk<T> {
     let RawChunk { index, rows, mut error } = chunk;
     let mut parsed = Vec::with_capacity(rows.len());
     for (line, raw) in &rows {
-        match parse_row(raw, *line, path, columns) {
-            Ok(Item::Header(header)) => parsed.push(Parsed::Header { line: *line, header }),
-            Ok(Item::Record(record)) => {
-                let survey_year =
-                    record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
-                parsed.push(Parsed::Record { item: convert(record_message(record, *line)), survey_year });
-            }
+        match parse_row(raw, *line, path, columns, convert) {
+            Ok(row) => parsed.push(row),
             Err(e) => {
                 error = Some(e);
                 break;
@@ -305,16 +323,32 @@ fn parse_chunk<T>(
     ParsedChunk { index, parsed, error, rows }
 }
 
-fn parse_row(raw: &Raw, line: u64, path: &str, columns: Option<&csv_format::CsvHeader>) -> Result<Item, BatchError> {
+fn parse_row<T>(
+    raw: &Raw,
+    line: u64,
+    path: &str,
+    columns: Option<&csv_format::CsvHeader>,
+    convert: &Convert<T>,
+) -> Result<Parsed<T>, BatchError> {
     match raw {
         Raw::Csv(row) => {
             let columns = columns.expect("the header row is parsed before any row is handed on");
-            csv_format::parse_row(columns, row).map(Item::Record).map_err(|e| input_error(path, line, e.to_string()))
+            let (item, survey_year) =
+                (convert.csv_row)(columns, row, line).map_err(|e| input_error(path, line, e.to_string()))?;
+            Ok(Parsed::Record { item, survey_year })
         }
         Raw::Jsonl(text) => {
             let message: pb::ScoreRoundRequest = serde_json::from_str(text)
                 .map_err(|e| input_error(path, line, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
-            message.item.ok_or_else(|| input_error(path, line, "neither a header nor a record"))
+            match message.item {
+                Some(Item::Header(header)) => Ok(Parsed::Header { line, header }),
+                Some(Item::Record(record)) => {
+                    let survey_year =
+                        record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+                    Ok(Parsed::Record { item: (convert.message)(record_message(record, line)), survey_year })
+                }
+                None => Err(input_error(path, line, "neither a header nor a record")),
+            }
         }
     }
 }
@@ -329,7 +363,7 @@ struct InOrder<T> {
     pool: std_mpsc::Sender<Vec<(u64, Raw)>>,
     /// The command line's header fields, until the header has been sent.
     header: Option<HeaderOverride>,
-    convert: Convert<T>,
+    convert: Arc<Convert<T>>,
     /// The error that ends the file, once the items before it are taken.
     error: Option<BatchError>,
     /// An error was returned: nothing follows it.
@@ -365,7 +399,7 @@ impl<T> InOrder<T> {
         for p in parsed {
             match p {
                 Parsed::Header { line, header } => match self.header.take() {
-                    Some(made) => items.push((self.convert)(header_message(made.apply(header)))),
+                    Some(made) => items.push((self.convert.message)(header_message(made.apply(header)))),
                     None => {
                         self.error = Some(input_error(&self.path, line, "a second round header"));
                         break;
@@ -373,7 +407,7 @@ impl<T> InOrder<T> {
                 },
                 Parsed::Record { item, survey_year } => {
                     if let Some(made) = self.header.take() {
-                        items.push((self.convert)(header_for(survey_year, &made)));
+                        items.push((self.convert.message)(header_for(survey_year, &made)));
                     }
                     records += 1;
                     items.push(item);
@@ -393,9 +427,14 @@ fn input_error(path: &str, line: u64, message: impl Into<String>) -> BatchError 
     BatchError::Input { path: path.to_owned(), line, message: message.into() }
 }
 
+/// The id of a record that has none: its line.
+fn default_record_id(line: u64) -> String {
+    format!("line {line}")
+}
+
 fn record_message(mut record: pb::RoundRecord, line: u64) -> pb::ScoreRoundRequest {
     if record.record_id.is_empty() {
-        record.record_id = format!("line {line}");
+        record.record_id = default_record_id(line);
     }
     pb::ScoreRoundRequest { item: Some(Item::Record(record)) }
 }
