@@ -13,7 +13,11 @@
 # INDIKATOR_BIN given as
 # `BIN::FLAG[::FLAG…]` runs BIN with those extra batch flags (e.g.
 # `$T/indikator::--codes-only`, beside a plain `$T/indikator`); the job is named
-# by the whole argument.
+# by the whole argument. The flag `@csv` stands for the CSV outputs instead of
+# the JSON report: `--csv` (whose bytes are then reported) and `--tables-csv`,
+# the outputs the polars reference writes. `write-floor-sync` writes the last
+# report's bytes and waits for them to reach the disk (`sync FILE`), as
+# indikator does before it puts an output in place.
 set -eu
 csv=$1 repeats=$2 python=$3 floor=$4
 shift 4
@@ -25,10 +29,12 @@ run() {
     shift
     /usr/bin/time -o "$scratch/time" -f "%e %M %U %S" "$@" >/dev/null 2>"$scratch/err" || { cat "$scratch/err" >&2; exit 1; }
     bytes=""
-    if [ -f "$scratch/out/report.json" ]; then
-        report_bytes=$(stat -c %s "$scratch/out/report.json")
-        bytes=" $report_bytes"
-    fi
+    for written in "$scratch/out/report.json" "$scratch/out/scores.csv"; do
+        if [ -f "$written" ]; then
+            report_bytes=$(stat -c %s "$written")
+            bytes=" $report_bytes"
+        fi
+    done
     echo "$label $(cat "$scratch/time")$bytes"
     rm -rf "$scratch/out"
 }
@@ -45,12 +51,21 @@ while [ "$i" -lt "$repeats" ]; do
             *::*) flags=$(printf '%s' "${spec#*::}" | sed 's/::/ /g') ;;
         esac
         mkdir -p "$scratch/out"
-        # $flags unquoted on purpose: one word per flag.
+        outputs="--out $scratch/out/report.json"
+        case " $flags " in
+            *" @csv "*)
+                outputs="--csv $scratch/out/scores.csv --tables-csv $scratch/out/tables"
+                flags=$(printf '%s' " $flags " | sed 's/ @csv / /')
+                ;;
+        esac
+        # $outputs and $flags unquoted on purpose: one word per flag.
         # shellcheck disable=SC2086
-        run "$spec" "$bin" batch "$csv" --out "$scratch/out/report.json" --quiet $flags
+        run "$spec" "$bin" batch "$csv" $outputs --quiet $flags
     done
     mkdir -p "$scratch/out"
     run write-floor sh -c "head -c $report_bytes /dev/zero > $scratch/out/report.json"
+    mkdir -p "$scratch/out"
+    run write-floor-sync sh -c "head -c $report_bytes /dev/zero > $scratch/out/report.json && sync $scratch/out/report.json"
     if [ "$python" != "-" ]; then
         run polars "$python" "$here/polars_reference.py" "$csv" --out-dir "$scratch/out"
     fi

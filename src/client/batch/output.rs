@@ -2,19 +2,65 @@
 //! temporary file in its destination's directory and renamed into place by
 //! [`Staged::commit`]; dropped uncommitted (a failed run), the temporary file
 //! is removed and whatever stood at the destination stays byte for byte.
+//!
+//! A file is on disk before it is put in place (`fsync`). A large one is
+//! synced as it grows, by a thread of its own every [`SYNC_EVERY`] bytes,
+//! so that the disk writes overlap the run instead of all waiting at the end;
+//! an error of any of those syncs fails the commit.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
 
 use tempfile::NamedTempFile;
 
 use super::BatchError;
+
+/// Bytes written between two syncs of a growing file.
+const SYNC_EVERY: u64 = 64 * 1024 * 1024;
 
 /// A file being written for `path`, not yet in place.
 #[derive(Debug)]
 pub struct Staged {
     path: PathBuf,
     file: io::BufWriter<NamedTempFile>,
+    /// Bytes written since the last sync was asked for.
+    unsynced: u64,
+    /// Syncs the file as it grows; started by the first [`SYNC_EVERY`] bytes.
+    syncer: Option<Syncer>,
+}
+
+/// A thread that syncs a file when asked, keeping the first error.
+#[derive(Debug)]
+struct Syncer {
+    ask: mpsc::SyncSender<()>,
+    thread: std::thread::JoinHandle<()>,
+    error: Arc<Mutex<Option<io::Error>>>,
+}
+
+impl Syncer {
+    fn start(file: std::fs::File) -> Self {
+        // One request waiting is enough: a sync covers every byte written before it.
+        let (ask, asked) = mpsc::sync_channel::<()>(1);
+        let error = Arc::new(Mutex::new(None));
+        let kept = error.clone();
+        let thread = std::thread::spawn(move || {
+            while asked.recv().is_ok() {
+                if let Err(e) = file.sync_data() {
+                    kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
+                }
+            }
+        });
+        Self { ask, thread, error }
+    }
+
+    /// Waits for the syncs asked for; the first error of any of them.
+    fn finish(self) -> io::Result<()> {
+        drop(self.ask);
+        let _ = self.thread.join();
+        let error = self.error.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        error.map_or(Ok(()), Err)
+    }
 }
 
 impl Staged {
@@ -38,7 +84,7 @@ impl Staged {
         #[cfg(unix)]
         builder.permissions(permissions);
         let file = builder.tempfile_in(dir).map_err(|e| BatchError::Io(path.display().to_string(), e))?;
-        Ok(Self { path: path.to_owned(), file: io::BufWriter::new(file) })
+        Ok(Self { path: path.to_owned(), file: io::BufWriter::new(file), unsynced: 0, syncer: None })
     }
 
     /// The destination, for messages.
@@ -50,6 +96,9 @@ impl Staged {
     pub fn commit(self) -> Result<(), BatchError> {
         let name = self.name();
         let file = self.file.into_inner().map_err(|e| BatchError::Io(name.clone(), e.into_error()))?;
+        if let Some(syncer) = self.syncer {
+            syncer.finish().map_err(|e| BatchError::Io(name.clone(), e))?;
+        }
         file.as_file().sync_all().map_err(|e| BatchError::Io(name.clone(), e))?;
         file.persist(&self.path).map_err(|e| BatchError::Io(name, e.error))?;
         Ok(())
@@ -58,7 +107,20 @@ impl Staged {
 
 impl Write for Staged {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf)
+        let written = self.file.write(buf)?;
+        self.unsynced += written as u64;
+        if self.unsynced >= SYNC_EVERY {
+            self.unsynced = 0;
+            // What was written so far goes to the file, then to the disk.
+            self.file.flush()?;
+            let syncer = match &mut self.syncer {
+                Some(syncer) => syncer,
+                None => self.syncer.insert(Syncer::start(self.file.get_ref().as_file().try_clone()?)),
+            };
+            // A sync still waiting will cover these bytes too.
+            let _ = syncer.ask.try_send(());
+        }
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -85,6 +147,32 @@ mod tests {
         staged.write_all(b"after").unwrap();
         staged.commit().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"after");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_file_synced_as_it_grows_is_committed_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.json");
+        let mut staged = Staged::create(&path).unwrap();
+        let block = vec![b'x'; 1024 * 1024];
+        let blocks = SYNC_EVERY as usize / block.len() * 2 + 3;
+        for _ in 0..blocks {
+            staged.write_all(&block).unwrap();
+        }
+        assert!(staged.syncer.is_some(), "more than {SYNC_EVERY} bytes start the syncing thread");
+        staged.commit().unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), (blocks * block.len()) as u64);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        // Dropped uncommitted while syncing: the committed file stays, no litter.
+        let mut staged = Staged::create(&path).unwrap();
+        for _ in 0..blocks {
+            staged.write_all(b"y").unwrap();
+            staged.write_all(&block).unwrap();
+        }
+        drop(staged);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), (blocks * block.len()) as u64);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
