@@ -13,7 +13,11 @@
 //!   `StringRecord` and nothing else, the floor any CSV reader of this file has;
 //! * `parse_row`: one read row → a `RoundRecord` (`csv_format::parse_row`);
 //! * `read_parse`: both, as the batch job's reader thread does them;
-//! * `read_parse_validate`: both, then the server's validation of the record.
+//! * `read_parse_validate`: both, then the server's validation of the record
+//!   (the path a server's batch client takes: rows become messages);
+//! * `parse_row_view` and `read_view_validate`: the same with the row read
+//!   straight into the view validation reads (`csv_format::parse_row_view`),
+//!   as the batch job does in-process.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -87,6 +91,25 @@ fn batch_csv(c: &mut Criterion) {
             while reader.read_record(&mut row).expect("a row") {
                 let record = csv_format::parse_row(&header, &row).expect("a valid row");
                 black_box(indikator::testing::survey_response(record.response.as_ref(), "response").is_ok());
+            }
+        })
+    });
+    g.bench_function("parse_row_view", |b| {
+        b.iter(|| {
+            for row in &rows {
+                black_box(csv_format::parse_row_view(&header, black_box(row)).expect("a valid row"));
+            }
+        })
+    });
+    g.bench_function("read_view_validate", |b| {
+        let catalogues = indikator::catalogue::Catalogues::shipped();
+        b.iter(|| {
+            let mut reader = csv::Reader::from_reader(black_box(&csv[..]));
+            let header = CsvHeader::parse(reader.headers().expect("a header")).expect("the canonical header");
+            let mut row = csv::StringRecord::new();
+            while reader.read_record(&mut row).expect("a row") {
+                let (_, view) = csv_format::parse_row_view(&header, &row).expect("a valid row");
+                black_box(indikator::grpc::validate::survey_response_view(Some(&view), "response", catalogues).is_ok());
             }
         })
     });
