@@ -127,6 +127,11 @@ struct ItemColumn {
 static COLUMNS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(columns);
 
 impl CsvHeader {
+    /// Cells a row must have: the header row's.
+    pub fn cells(&self) -> usize {
+        self.len
+    }
+
     pub fn parse(header: &csv::StringRecord) -> Result<CsvHeader, CsvError> {
         let known: &'static [String] = &COLUMNS;
         let mut positions = HashMap::with_capacity(header.len());

@@ -34,6 +34,10 @@ const IN_FLIGHT_PER_THREAD: usize = 3;
 /// Chunks in flight beyond those of the parsing threads.
 const IN_FLIGHT: usize = 2;
 
+/// Bytes of a CSV file handed to a parsing thread at a time, at least (whole
+/// records: a block ends where a record does).
+const CSV_BLOCK: usize = 512 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
     /// One `indikator.v1.ScoreRoundRequest` per line (proto3 JSON), header first.
@@ -162,17 +166,17 @@ impl RoundFile {
         }
         let name = self.path.display().to_string();
         let name_for_order = name.clone();
-        let columns = Arc::new(std::sync::OnceLock::new());
+        let layout = Arc::new(std::sync::OnceLock::new());
         for _ in 0..threads {
-            let (work_rx, done_tx, convert, columns, name) =
-                (work_rx.clone(), done_tx.clone(), convert.clone(), columns.clone(), name.clone());
+            let (work_rx, done_tx, convert, layout, name) =
+                (work_rx.clone(), done_tx.clone(), convert.clone(), layout.clone(), name.clone());
             std::thread::spawn(move || {
                 loop {
                     let chunk = match work_rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv() {
                         Ok(chunk) => chunk,
                         Err(_) => return,
                     };
-                    let parsed = parse_chunk(chunk, &name, columns.get(), &*convert);
+                    let parsed = parse_chunk(chunk, &name, layout.get(), &*convert);
                     if done_tx.send(parsed).is_err() {
                         return;
                     }
@@ -201,7 +205,7 @@ impl RoundFile {
             let mut out = Chunks { work: work_tx, pool: pool_rx, index: 0 };
             let result = match self.format {
                 InputFormat::Jsonl => read_jsonl(&name, counted, &mut out),
-                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &columns, &mut out),
+                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &layout, &mut out),
             };
             progress.finish_and_clear();
             // What was read before an error still reaches the round first.
@@ -215,6 +219,10 @@ impl RoundFile {
             next: 0,
             pool: pool_tx,
             path: name_for_order,
+            no_records: match self.format {
+                InputFormat::Jsonl => "the file has no header and no records",
+                InputFormat::Csv => "the file has a header row but no records",
+            },
             header: Some(header),
             convert,
             error: None,
@@ -250,11 +258,18 @@ struct Convert<T> {
     csv_row: Box<CsvRow<T>>,
 }
 
-/// One row of the file as it was read, not yet parsed.
+/// Part of the file as it was read, not yet parsed.
 enum Raw {
-    Csv(csv::StringRecord),
-    /// A JSON line that is not blank.
+    /// Whole CSV records, as bytes (under the number of newlines before them).
+    CsvBlock(Vec<u8>),
+    /// A JSON line that is not blank (under its line number).
     Jsonl(String),
+}
+
+/// What the parsing threads need of a CSV file's header row.
+struct CsvLayout {
+    columns: csv_format::CsvHeader,
+    delimiter: u8,
 }
 
 /// Rows read, each with its line number, numbered in file order; the read
@@ -303,53 +318,88 @@ impl Chunks {
 }
 
 /// Parses a chunk's rows up to the first bad one.
-fn parse_chunk<T>(
-    chunk: RawChunk,
-    path: &str,
-    columns: Option<&csv_format::CsvHeader>,
-    convert: &Convert<T>,
-) -> ParsedChunk<T> {
+fn parse_chunk<T>(chunk: RawChunk, path: &str, layout: Option<&CsvLayout>, convert: &Convert<T>) -> ParsedChunk<T> {
     let RawChunk { index, rows, mut error } = chunk;
     let mut parsed = Vec::with_capacity(rows.len());
     for (line, raw) in &rows {
-        match parse_row(raw, *line, path, columns, convert) {
-            Ok(row) => parsed.push(row),
-            Err(e) => {
-                error = Some(e);
-                break;
+        let result = match raw {
+            Raw::CsvBlock(block) => {
+                let layout = layout.expect("the header row is parsed before any row is handed on");
+                parse_csv_block(block, *line, layout, path, convert, &mut parsed)
             }
+            Raw::Jsonl(text) => parse_json_line(text, *line, path, convert).map(|row| parsed.push(row)),
+        };
+        if let Err(e) = result {
+            error = Some(e);
+            break;
         }
     }
     ParsedChunk { index, parsed, error, rows }
 }
 
-fn parse_row<T>(
-    raw: &Raw,
-    line: u64,
+/// Parses the records of a CSV block; `newlines`: the file's newlines before it.
+fn parse_csv_block<T>(
+    block: &[u8],
+    newlines: u64,
+    layout: &CsvLayout,
     path: &str,
-    columns: Option<&csv_format::CsvHeader>,
     convert: &Convert<T>,
-) -> Result<Parsed<T>, BatchError> {
-    match raw {
-        Raw::Csv(row) => {
-            let columns = columns.expect("the header row is parsed before any row is handed on");
-            let (item, survey_year) =
-                (convert.csv_row)(columns, row, line).map_err(|e| input_error(path, line, e.to_string()))?;
-            Ok(Parsed::Record { item, survey_year })
-        }
-        Raw::Jsonl(text) => {
-            let message: pb::ScoreRoundRequest = serde_json::from_str(text)
-                .map_err(|e| input_error(path, line, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
-            match message.item {
-                Some(Item::Header(header)) => Ok(Parsed::Header { line, header }),
-                Some(Item::Record(record)) => {
-                    let survey_year =
-                        record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
-                    Ok(Parsed::Record { item: (convert.message)(record_message(record, line)), survey_year })
-                }
-                None => Err(input_error(path, line, "neither a header nor a record")),
+    parsed: &mut Vec<Parsed<T>>,
+) -> Result<(), BatchError> {
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(layout.delimiter).from_reader(block);
+    let mut lines = BlockLines { block, counted_to: 0, newlines };
+    let mut row = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = lines.line_at(e.position().map_or(block.len(), |p| p.byte() as usize));
+                return Err(input_error(path, line, csv_message(&e)));
             }
         }
+        let line = lines.line_at(row.position().map_or(0, |p| p.byte() as usize));
+        let expected = layout.columns.cells();
+        if row.len() != expected {
+            return Err(input_error(path, line, cell_count_message(expected, row.len())));
+        }
+        let (item, survey_year) =
+            (convert.csv_row)(&layout.columns, &row, line).map_err(|e| input_error(path, line, e.to_string()))?;
+        parsed.push(Parsed::Record { item, survey_year });
+    }
+}
+
+/// Line numbers of a block's records, counted as they are asked for in order.
+struct BlockLines<'a> {
+    block: &'a [u8],
+    /// Newlines are counted up to here…
+    counted_to: usize,
+    /// …and this many lie before it in the file.
+    newlines: u64,
+}
+
+impl BlockLines<'_> {
+    /// The 1-based line of the record starting at `byte` of the block; a
+    /// position on the `\n` of a `\r\n` belongs to the line after it.
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let to = (byte + 1).min(self.block.len()).max(self.counted_to);
+        self.newlines += memchr::memchr_iter(b'\n', &self.block[self.counted_to..to]).count() as u64;
+        self.counted_to = to;
+        self.newlines + 1
+    }
+}
+
+fn parse_json_line<T>(text: &str, line: u64, path: &str, convert: &Convert<T>) -> Result<Parsed<T>, BatchError> {
+    let message: pb::ScoreRoundRequest = serde_json::from_str(text)
+        .map_err(|e| input_error(path, line, format!("not a ScoreRoundRequest in proto JSON: {e}")))?;
+    match message.item {
+        Some(Item::Header(header)) => Ok(Parsed::Header { line, header }),
+        Some(Item::Record(record)) => {
+            let survey_year = record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
+            Ok(Parsed::Record { item: (convert.message)(record_message(record, line)), survey_year })
+        }
+        None => Err(input_error(path, line, "neither a header nor a record")),
     }
 }
 
@@ -357,6 +407,8 @@ fn parse_row<T>(
 /// header first and stops at the first error.
 struct InOrder<T> {
     path: String,
+    /// The error of a file that ends before its first record or header.
+    no_records: &'static str,
     done: mpsc::UnboundedReceiver<ParsedChunk<T>>,
     waiting: BTreeMap<u64, ParsedChunk<T>>,
     next: u64,
@@ -386,7 +438,14 @@ impl<T> InOrder<T> {
                 break chunk;
             }
             // Chunks are parsed side by side and arrive in any order.
-            let chunk = self.done.recv().await?;
+            let Some(chunk) = self.done.recv().await else {
+                if self.header.is_some() {
+                    // The file ended without a record.
+                    self.stopped = true;
+                    return Some(Err(input_error(&self.path, 1, self.no_records)));
+                }
+                return None;
+            };
             self.waiting.insert(chunk.index, chunk);
         };
         self.next += 1;
@@ -495,46 +554,6 @@ fn read_jsonl(path: &str, input: impl Read, out: &mut Chunks) -> Result<(), Batc
     }
 }
 
-/// Counts the lines before a byte offset of what it reads, for line numbers
-/// that are right whatever the line ending (the csv crate's own count is one
-/// low after a `\r\n`). Holds only the newlines not yet passed.
-struct LineCounter<R> {
-    inner: R,
-    read: u64,
-    state: std::rc::Rc<std::cell::RefCell<Lines>>,
-}
-
-#[derive(Default)]
-struct Lines {
-    /// Offsets of the newlines read and not yet counted.
-    pending: std::collections::VecDeque<u64>,
-    /// Newlines counted (all at offsets below the last position asked for).
-    counted: u64,
-}
-
-impl Lines {
-    /// The 1-based line of the record starting at `byte`; a position on the
-    /// `\n` of a `\r\n` belongs to the line after it.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        while self.pending.front().is_some_and(|&at| at <= byte) {
-            self.pending.pop_front();
-            self.counted += 1;
-        }
-        self.counted + 1
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut state = self.state.borrow_mut();
-        let read = self.read;
-        state.pending.extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| read + i as u64));
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
 /// The delimiter a header row that read as one column seems to use.
 fn likely_delimiter(header: &csv::StringRecord) -> Option<char> {
     if header.len() != 1 {
@@ -543,22 +562,48 @@ fn likely_delimiter(header: &csv::StringRecord) -> Option<char> {
     [';', '\t', '|'].into_iter().find(|d| header[0].contains(*d))
 }
 
-/// Reads the header row into `columns`, then hands on the rows.
+/// Reads the header row into `layout`, then hands on the records in blocks
+/// of whole records, which the parsing threads read.
 fn read_csv(
     path: &str,
-    input: impl Read,
+    mut input: impl Read,
     delimiter: u8,
-    columns: &std::sync::OnceLock<csv_format::CsvHeader>,
+    layout: &std::sync::OnceLock<CsvLayout>,
     out: &mut Chunks,
 ) -> Result<(), BatchError> {
-    let lines = std::rc::Rc::new(std::cell::RefCell::new(Lines::default()));
-    let input = LineCounter { inner: input, read: 0, state: lines.clone() };
-    let line_at =
-        |position: Option<&csv::Position>, or: u64| position.map_or(or, |p| lines.borrow_mut().line_at(p.byte()));
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(input);
-    let header = reader.headers().map_err(|e| input_error(path, 1, csv_message(&e)))?.clone();
-    if header.is_empty() || (header.len() == 1 && header[0].is_empty()) {
+    // Bytes read and not yet handed on.
+    let mut carry = Vec::with_capacity(2 * CSV_BLOCK);
+    // Newlines before `carry`, for line numbers.
+    let mut newlines = 0u64;
+    let mut eof = false;
+    let mut read_more = |carry: &mut Vec<u8>, newlines: u64| -> Result<bool, BatchError> {
+        let want = CSV_BLOCK as u64;
+        let read = (&mut input)
+            .take(want)
+            .read_to_end(carry)
+            .map_err(|e| input_error(path, newlines + 1, format!("cannot read the file: {e}")))?;
+        Ok((read as u64) < want)
+    };
+    let header_end = loop {
+        if let Some(end) = RecordEnds::new(&carry, delimiter).next() {
+            break end;
+        }
+        if eof {
+            break carry.len();
+        }
+        eof = read_more(&mut carry, newlines)?;
+    };
+    let header = {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(&carry[..header_end]);
+        let mut header = csv::StringRecord::new();
+        reader.read_record(&mut header).map_err(|e| input_error(path, 1, csv_message(&e)))?;
+        header
+    };
+    if header.is_empty() || (header.len() == 1 && header[0].trim_start_matches('\u{feff}').is_empty()) {
         return Err(input_error(
             path,
             1,
@@ -577,44 +622,105 @@ fn read_csv(
             ),
         ));
     }
-    let parsed = csv_format::CsvHeader::parse(&header).map_err(|e| input_error(path, 1, e.to_string()))?;
-    let _ = columns.set(parsed);
-    let mut any = false;
+    let columns = csv_format::CsvHeader::parse(&header).map_err(|e| input_error(path, 1, e.to_string()))?;
+    let _ = layout.set(CsvLayout { columns, delimiter });
+    newlines += memchr::memchr_iter(b'\n', &carry[..header_end]).count() as u64;
+    carry.drain(..header_end);
     loop {
-        let Some(mut rows) = out.buffer() else { return Ok(()) };
-        let mut filled = 0;
-        while filled < CHUNK {
-            if filled == rows.len() {
-                rows.push((0, Raw::Csv(csv::StringRecord::new())));
+        // Read until the bytes hold a block's worth of whole records (or the file ends).
+        let end = loop {
+            if eof {
+                break carry.len();
             }
-            let (line, Raw::Csv(row)) = &mut rows[filled] else { unreachable!("a CSV buffer") };
-            let before = lines.borrow_mut().line_at(reader.position().byte());
-            match reader.read_record(row) {
-                Ok(true) => {}
-                Ok(false) => {
-                    rows.truncate(filled);
-                    if filled > 0 {
-                        out.send(rows, None);
-                    }
-                    if !any {
-                        return Err(input_error(path, 1, "the file has a header row but no records"));
-                    }
-                    return Ok(());
-                }
-                Err(e) => {
-                    let at = line_at(e.position(), before);
-                    rows.truncate(filled);
-                    out.send(rows, Some(input_error(path, at, csv_message(&e))));
-                    return Ok(());
-                }
+            if carry.len() >= CSV_BLOCK
+                && let Some(end) = last_record_end(&carry, delimiter)
+            {
+                break end;
             }
-            *line = line_at(row.position(), before);
-            any = true;
-            filled += 1;
+            eof = read_more(&mut carry, newlines)?;
+        };
+        if end == 0 {
+            return Ok(());
         }
+        let Some(mut rows) = out.buffer() else { return Ok(()) };
+        rows.truncate(1);
+        if rows.is_empty() {
+            rows.push((0, Raw::CsvBlock(Vec::with_capacity(2 * CSV_BLOCK))));
+        }
+        let (before, Raw::CsvBlock(block)) = &mut rows[0] else { unreachable!("a CSV buffer") };
+        block.clear();
+        block.extend_from_slice(&carry[..end]);
+        carry.drain(..end);
+        *before = newlines;
+        newlines += memchr::memchr_iter(b'\n', block).count() as u64;
         if !out.send(rows, None) {
             return Ok(());
         }
+    }
+}
+
+/// Where the last whole record of `bytes` (which start at a record's start)
+/// ends: after its line end. `None` when no record ends in them.
+fn last_record_end(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    if memchr::memchr(QUOTE, bytes).is_none() {
+        // Without quotes every line end ends a record.
+        return memchr::memrchr2(b'\n', b'\r', bytes).map(|at| at + 1);
+    }
+    RecordEnds::new(bytes, delimiter).last()
+}
+
+const QUOTE: u8 = b'"';
+
+/// The ends of the records in CSV bytes, as the csv crate reads them (quoted
+/// cells may hold line ends; `""` inside one is a quote; a quote inside an
+/// unquoted cell is a character): each just after the `\n` or `\r` that ends a
+/// record. Blank lines end none.
+struct RecordEnds<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    delimiter: u8,
+    state: CsvState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvState {
+    StartRecord,
+    StartField,
+    InField,
+    InQuotes,
+    /// A quote in a quoted cell: its end, or the first of `""`.
+    QuoteInQuotes,
+}
+
+impl<'a> RecordEnds<'a> {
+    fn new(bytes: &'a [u8], delimiter: u8) -> Self {
+        Self { bytes, at: 0, delimiter, state: CsvState::StartRecord }
+    }
+}
+
+impl Iterator for RecordEnds<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        use CsvState::*;
+        while let Some(&b) = self.bytes.get(self.at) {
+            self.at += 1;
+            let line_end = b == b'\n' || b == b'\r';
+            self.state = match (self.state, b) {
+                (StartRecord, _) if line_end => StartRecord,
+                (StartRecord | StartField, QUOTE) => InQuotes,
+                (InQuotes, QUOTE) => QuoteInQuotes,
+                (InQuotes, _) => InQuotes,
+                (QuoteInQuotes, QUOTE) => InQuotes,
+                (_, b) if b == self.delimiter => StartField,
+                (_, _) if line_end => {
+                    self.state = StartRecord;
+                    return Some(self.at);
+                }
+                _ => InField,
+            };
+        }
+        None
     }
 }
 
@@ -622,21 +728,63 @@ fn read_csv(
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            let cells = if *len == 1 { "1 cell".to_owned() } else { format!("{len} cells") };
-            let hint = if len < expected_len {
-                "; if a cell opens a quote `\"` that is never closed, the quote runs the rows after it into that cell"
-            } else {
-                ""
-            };
-            format!("the row has {cells} but the header has {expected_len} columns{hint}")
+            cell_count_message(*expected_len as usize, *len as usize)
+        }
+        // Its own message counts records and bytes from the start of a block.
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("cell {} is not UTF-8 (after its first {} bytes)", err.field() + 1, err.valid_up_to())
         }
         _ => e.to_string(),
     }
 }
 
+/// A row of `len` cells under a header of `expected` columns.
+fn cell_count_message(expected: usize, len: usize) -> String {
+    let cells = if len == 1 { "1 cell".to_owned() } else { format!("{len} cells") };
+    let hint = if len < expected {
+        "; if a cell opens a quote `\"` that is never closed, the quote runs the rows after it into that cell"
+    } else {
+        ""
+    };
+    format!("the row has {cells} but the header has {expected} columns{hint}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn records(bytes: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+        reader.byte_records().map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    proptest::proptest! {
+        /// Cut at every record end found (and at the last one, as blocks are),
+        /// CSV bytes read as the same records as whole.
+        #[test]
+        fn cutting_at_record_ends_keeps_every_record_whole(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["a", "bc", ",", "\"", "\"\"", "\n", "\r\n", "\r", "x\"y", " "]),
+                0..60,
+            )
+        ) {
+            let bytes = parts.concat().into_bytes();
+            let whole = records(&bytes);
+            let mut pieces = Vec::new();
+            let mut from = 0;
+            for end in RecordEnds::new(&bytes, b',') {
+                pieces.extend(records(&bytes[from..end]));
+                from = end;
+            }
+            pieces.extend(records(&bytes[from..]));
+            proptest::prop_assert_eq!(&pieces, &whole);
+            if let Some(end) = last_record_end(&bytes, b',') {
+                let mut halves = records(&bytes[..end]);
+                halves.extend(records(&bytes[end..]));
+                proptest::prop_assert_eq!(&halves, &whole);
+            }
+        }
+    }
 
     /// Every item of a file, and its error if it has one (the stream stops
     /// at an error without ending).
