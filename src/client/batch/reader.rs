@@ -1,11 +1,14 @@
 //! Reads a round file lazily and hands its messages to the round as a
 //! bounded stream; the first bad line stops everything.
 //!
-//! One thread reads the file's rows (CSV records or JSON lines) into chunks,
-//! reusing their buffers; a thread per core parses each chunk into messages
-//! (and, scoring in-process, validates them); the stream puts the chunks back
-//! in file order. Chunks, not rows, change hands, and at most [`IN_FLIGHT`]
-//! chunks exist at once, so memory stays bounded whatever the file's size.
+//! One thread reads the file into chunks, reusing their buffers: a CSV file
+//! in blocks of whole records (cut where a record ends, following quotes as
+//! the csv crate does), a JSON Lines file in lines. A thread per core parses
+//! each chunk into messages (and, scoring in-process, reads CSV records
+//! straight into what validation reads and validates them); the stream puts
+//! the chunks back in file order. Chunks, not rows, change hands, and at most
+//! a few chunks per thread exist at once ([`IN_FLIGHT_PER_THREAD`]), so
+//! memory stays bounded whatever the file's size.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -23,8 +26,8 @@ use crate::catalogue::Catalogues;
 use crate::grpc::decode::{Record, RoundItem};
 use crate::proto::v1::{self as pb, score_round_request::Item};
 
-/// Rows read, parsed and handed to the round at a time: one hand-over per
-/// chunk, not per record.
+/// JSON lines read, parsed and handed to the round at a time: one hand-over
+/// per chunk, not per record.
 const CHUNK: usize = 512;
 
 /// Chunks that may exist at once (being read, parsed, or waiting for their
