@@ -211,9 +211,12 @@ impl RoundFile {
                 InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &layout, &mut out),
             };
             progress.finish_and_clear();
-            // What was read before an error still reaches the round first.
-            if let Err(e) = result {
-                out.send(Vec::new(), Some(e));
+            match result {
+                Ok(()) => out.end(),
+                // What was read before an error still reaches the round first.
+                Err(e) => {
+                    out.send(Vec::new(), Some(e));
+                }
             }
         });
         let order = InOrder {
@@ -281,6 +284,8 @@ struct RawChunk {
     index: u64,
     rows: Vec<(u64, Raw)>,
     error: Option<BatchError>,
+    /// The file was read to its end: nothing follows.
+    end: bool,
 }
 
 /// A chunk's rows as messages; its row buffers, to be read into again.
@@ -290,6 +295,8 @@ struct ParsedChunk<T> {
     /// The first error in the chunk: the rows after it are not parsed.
     error: Option<BatchError>,
     rows: Vec<(u64, Raw)>,
+    /// The file was read to its end: nothing follows.
+    end: bool,
 }
 
 enum Parsed<T> {
@@ -316,13 +323,22 @@ impl Chunks {
     fn send(&mut self, rows: Vec<(u64, Raw)>, error: Option<BatchError>) -> bool {
         let index = self.index;
         self.index += 1;
-        self.work.send(RawChunk { index, rows, error }).is_ok()
+        self.work.send(RawChunk { index, rows, error, end: false }).is_ok()
+    }
+
+    /// Says that the file was read to its end. Until this arrives, the stream
+    /// does not end: if a thread stops before (a bug), the round fails
+    /// instead of being scored on part of the file.
+    fn end(&mut self) {
+        let index = self.index;
+        self.index += 1;
+        let _ = self.work.send(RawChunk { index, rows: Vec::new(), error: None, end: true });
     }
 }
 
 /// Parses a chunk's rows up to the first bad one.
 fn parse_chunk<T>(chunk: RawChunk, path: &str, layout: Option<&CsvLayout>, convert: &Convert<T>) -> ParsedChunk<T> {
-    let RawChunk { index, rows, mut error } = chunk;
+    let RawChunk { index, rows, mut error, end: chunk_end } = chunk;
     let mut parsed = Vec::with_capacity(rows.len());
     for (line, raw) in &rows {
         let result = match raw {
@@ -337,7 +353,7 @@ fn parse_chunk<T>(chunk: RawChunk, path: &str, layout: Option<&CsvLayout>, conve
             break;
         }
     }
-    ParsedChunk { index, parsed, error, rows }
+    ParsedChunk { index, parsed, error, rows, end: chunk_end }
 }
 
 /// Parses the records of a CSV block; `newlines`: the file's newlines before it.
@@ -442,16 +458,22 @@ impl<T> InOrder<T> {
             }
             // Chunks are parsed side by side and arrive in any order.
             let Some(chunk) = self.done.recv().await else {
-                if self.header.is_some() {
-                    // The file ended without a record.
-                    self.stopped = true;
-                    return Some(Err(input_error(&self.path, 1, self.no_records)));
-                }
-                return None;
+                // Every thread stopped before the end of the file was taken.
+                self.stopped = true;
+                let stopped = std::io::Error::other("the threads reading the file stopped before its end");
+                return Some(Err(BatchError::Io(self.path.clone(), stopped)));
             };
             self.waiting.insert(chunk.index, chunk);
         };
         self.next += 1;
+        if chunk.end {
+            self.stopped = true;
+            if self.header.is_some() {
+                // The file ended without a record.
+                return Some(Err(input_error(&self.path, 1, self.no_records)));
+            }
+            return None;
+        }
         let ParsedChunk { parsed, error, rows, .. } = chunk;
         // The rows keep their buffers, to be read into again.
         let _ = self.pool.send(rows);
@@ -821,6 +843,43 @@ mod tests {
 
     fn record_line(id: &str) -> String {
         format!(r#"{{"record":{{"recordId":"{id}","response":{{"respondent":{{"surveyYear":2018}}}}}}}}"#)
+    }
+
+    #[tokio::test]
+    async fn chunks_that_stop_before_the_end_of_the_file_fail_the_file_instead_of_ending_it() {
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let (pool_tx, _pool_rx) = std_mpsc::channel();
+        let convert =
+            Convert::<u64> { message: Box::new(|_| 0), csv_row: Box::new(|_, _, _| unreachable!("no CSV here")) };
+        let mut order = InOrder {
+            path: "round.jsonl".into(),
+            no_records: "no records",
+            done: done_rx,
+            waiting: BTreeMap::new(),
+            next: 0,
+            pool: pool_tx,
+            header: Some(HeaderOverride::default()),
+            convert: Arc::new(convert),
+            error: None,
+            stopped: false,
+            records: Arc::new(AtomicU64::new(0)),
+        };
+        let chunk = |index, end| ParsedChunk {
+            index,
+            parsed: vec![Parsed::Record { item: index + 10, survey_year: 2018 }],
+            error: None,
+            rows: Vec::new(),
+            end,
+        };
+        // Chunk 1 arrives before chunk 0; chunk 2 never does (its thread stopped).
+        done_tx.send(chunk(1, false)).unwrap();
+        done_tx.send(chunk(0, false)).unwrap();
+        assert_eq!(order.next_chunk().await.unwrap().unwrap(), vec![0, 10], "the header, then chunk 0");
+        assert_eq!(order.next_chunk().await.unwrap().unwrap(), vec![11]);
+        drop(done_tx);
+        let error = order.next_chunk().await.expect("not the end of the file").unwrap_err();
+        assert!(error.to_string().contains("stopped before its end"), "{error}");
+        assert!(order.next_chunk().await.is_none(), "nothing follows an error");
     }
 
     #[tokio::test]
