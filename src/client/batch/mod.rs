@@ -267,6 +267,8 @@ struct Outputs {
     csv: Option<(CsvFile, report::csv::CardColumns)>,
     /// The score cards, kept for the HTML report.
     cards: Option<Vec<pb::ScoreCard>>,
+    /// Buffers of the last card written one at a time, to render the next into.
+    spare: Option<Buffers>,
 }
 
 impl Outputs {
@@ -286,19 +288,15 @@ impl Outputs {
             std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
         }
         let cards = job.html.as_ref().map(|_| Vec::new());
-        Ok(Self { json, csv, cards })
+        Ok(Self { json, csv, cards, spare: None })
     }
 
+    /// Writes one score card (as [`Outputs::cards_in_parallel`] writes a chunk).
     fn card(&mut self, card: pb::ScoreCard) -> Result<(), BatchError> {
-        if let Some(w) = self.json.as_mut() {
-            w.card(&card)?;
-        }
-        if let Some((file, columns)) = self.csv.as_mut() {
-            file.row(&columns.row(&card))?;
-        }
-        if let Some(cards) = self.cards.as_mut() {
-            cards.push(card);
-        }
+        let columns = self.csv.as_ref().map(|(_, columns)| columns);
+        let rendered =
+            Rendered::of(std::iter::once(card), self.spare.take(), self.json.is_some(), columns, self.cards.is_some());
+        self.spare = Some(self.write_rendered(rendered)?);
         Ok(())
     }
 
@@ -462,8 +460,7 @@ impl Rendered {
         if json {
             json_buffer.reserve(CARD_CHUNK * CARD_JSON_BYTES);
         }
-        let mut rendered = Rendered { cards: 0, json: json_buffer, csv: Vec::new(), kept: Vec::new() };
-        rendered.csv = csv_buffer;
+        let mut rendered = Rendered { cards: 0, json: json_buffer, csv: csv_buffer, kept: Vec::new() };
         for card in cards {
             rendered.cards += 1;
             if json {
@@ -597,14 +594,6 @@ impl ReportWriter {
         self.write(if self.written > 0 { b",\n" } else { b"\n" })?;
         self.written += 1;
         self.write(json)
-    }
-
-    fn card(&mut self, card: &pb::ScoreCard) -> Result<(), BatchError> {
-        let mut json = Vec::with_capacity(2048);
-        if !card_json::write(&mut json, card) {
-            serde_json::to_writer(&mut json, card).expect("messages serialise");
-        }
-        self.entry(&json)
     }
 
     /// `count` cards rendered as entries (each `,\n` and the card).

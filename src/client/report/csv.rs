@@ -116,15 +116,8 @@ impl CardColumns {
         h
     }
 
-    /// One respondent's row, cell for cell under [`CardColumns::header`].
-    pub fn row(&self, card: &pb::ScoreCard) -> Vec<String> {
-        let mut row = Vec::new();
-        self.write_row(card, &mut |cell| row.push(cell.to_owned()));
-        row
-    }
-
-    /// [`CardColumns::row`], each cell handed to `emit` in turn (no cell is
-    /// allocated).
+    /// One respondent's row, cell for cell under [`CardColumns::header`], each
+    /// cell handed to `emit` in turn (no cell is allocated).
     pub fn write_row(&self, card: &pb::ScoreCard, emit: &mut dyn FnMut(&str)) {
         let mut cells = Cells { emit, scratch: String::new() };
         let empty = pb::IndicatorResults::default();
