@@ -161,8 +161,9 @@ impl RoundFile {
         let (work_tx, work_rx) = std_mpsc::channel::<RawChunk>();
         let work_rx = Arc::new(Mutex::new(work_rx));
         let (done_tx, done_rx) = mpsc::unbounded_channel::<ParsedChunk<T>>();
-        // Row buffers go back to the reading thread once their chunk was taken, to be read into again; there are
-        // `in_flight` of them, which is what bounds the chunks in flight.
+        // Row buffers go back to the reading thread once their chunk was
+        // taken, to be read into again; there are `in_flight` of them, which
+        // is what bounds the chunks in flight.
         let (pool_tx, pool_rx) = std_mpsc::channel::<Vec<(u64, Raw)>>();
         for _ in 0..in_flight {
             let _ = pool_tx.send(Vec::with_capacity(CHUNK));
@@ -477,7 +478,6 @@ fn header_for(survey_year: u32, header: &HeaderOverride) -> pb::ScoreRoundReques
 fn read_jsonl(path: &str, input: impl Read, out: &mut Chunks) -> Result<(), BatchError> {
     let mut input = BufReader::new(input);
     let mut number = 0;
-    let mut any = false;
     loop {
         let Some(mut rows) = out.buffer() else { return Ok(()) };
         let mut filled = 0;
@@ -488,29 +488,18 @@ fn read_jsonl(path: &str, input: impl Read, out: &mut Chunks) -> Result<(), Batc
             let (line, Raw::Jsonl(text)) = &mut rows[filled] else { unreachable!("a JSON Lines buffer") };
             text.clear();
             number += 1;
-            let read = input.read_line(text).map_err(|e| input_error(path, number, e.to_string()));
-            let read = match read {
-                Ok(read) => read,
-                Err(e) => {
-                    rows.truncate(filled);
-                    out.send(rows, Some(e));
-                    return Ok(());
-                }
-            };
-            if read == 0 {
+            let read = input.read_line(text);
+            if !matches!(read, Ok(n) if n > 0) {
+                // The end of the file, or an error after the lines read.
                 rows.truncate(filled);
                 if filled > 0 {
                     out.send(rows, None);
                 }
-                if !any {
-                    return Err(input_error(path, 1, "the file has no header and no records"));
-                }
-                return Ok(());
+                return read.map(|_| ()).map_err(|e| input_error(path, number, e.to_string()));
             }
             if text.trim().is_empty() {
                 continue;
             }
-            any = true;
             *line = number;
             filled += 1;
         }
