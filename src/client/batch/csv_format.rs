@@ -56,7 +56,7 @@ pub enum CsvError {
     DuplicateColumn { column: String },
     #[error("the header lacks the required column `{column}`")]
     MissingColumn { column: String },
-    #[error("the row has {found} cells but the header has {expected} columns")]
+    #[error("{}", cell_count(*.expected, *.found))]
     CellCount { expected: usize, found: usize },
     #[error("column `{column}`: unknown value {value:?} (expected one of: {})", .expected.join(", "))]
     UnknownValue { column: String, value: String, expected: Vec<String> },
@@ -127,11 +127,6 @@ struct ItemColumn {
 static COLUMNS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(columns);
 
 impl CsvHeader {
-    /// Cells a row must have: the header row's.
-    pub fn cells(&self) -> usize {
-        self.len
-    }
-
     pub fn parse(header: &csv::StringRecord) -> Result<CsvHeader, CsvError> {
         let known: &'static [String] = &COLUMNS;
         let mut positions = HashMap::with_capacity(header.len());
@@ -384,6 +379,18 @@ pub fn write_row(record: &pb::RoundRecord) -> Vec<String> {
     }
 
     columns().into_iter().map(|c| cells.remove(&c).unwrap_or_default()).collect()
+}
+
+/// [`CsvError::CellCount`]'s message: a row of `found` cells under a header
+/// of `expected` columns.
+fn cell_count(expected: usize, found: usize) -> String {
+    let cells = if found == 1 { "1 cell".to_owned() } else { format!("{found} cells") };
+    let hint = if found < expected {
+        "; if a cell opens a quote `\"` that is never closed, the quote runs the rows after it into that cell"
+    } else {
+        ""
+    };
+    format!("the row has {cells} but the header has {expected} columns{hint}")
 }
 
 /// A generated protobuf enum, seen through its value names.

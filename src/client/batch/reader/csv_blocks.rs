@@ -38,10 +38,8 @@ pub(super) fn parse_csv_block<T>(
             }
         }
         let line = lines.line_at(row.position().map_or(0, |p| p.byte() as usize));
-        let expected = layout.columns.cells();
-        if row.len() != expected {
-            return Err(input_error(path, line, cell_count_message(expected, row.len())));
-        }
+        // Rows are read as they are (`flexible`): a row of the wrong length is
+        // the parser's `CellCount`, which says what an unclosed quote does.
         let (item, survey_year) =
             (convert.csv_row)(&layout.columns, &row, line).map_err(|e| input_error(path, line, e.to_string()))?;
         parsed.push(Parsed::Record { item, survey_year });
@@ -238,27 +236,13 @@ impl Iterator for RecordEnds<'_> {
     }
 }
 
-/// The csv crate's message, with what to do where it is terse.
+/// The csv crate's message; for a cell that is not UTF-8 without its record
+/// and byte counts, which count from the start of a block.
 fn csv_message(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            cell_count_message(*expected_len as usize, *len as usize)
-        }
-        // Its own message counts records and bytes from the start of a block.
         csv::ErrorKind::Utf8 { err, .. } => {
             format!("cell {} is not UTF-8 (after its first {} bytes)", err.field() + 1, err.valid_up_to())
         }
         _ => e.to_string(),
     }
-}
-
-/// A row of `len` cells under a header of `expected` columns.
-fn cell_count_message(expected: usize, len: usize) -> String {
-    let cells = if len == 1 { "1 cell".to_owned() } else { format!("{len} cells") };
-    let hint = if len < expected {
-        "; if a cell opens a quote `\"` that is never closed, the quote runs the rows after it into that cell"
-    } else {
-        ""
-    };
-    format!("the row has {cells} but the header has {expected} columns{hint}")
 }
