@@ -160,9 +160,11 @@ pub(super) fn read_csv(
             rows.push((0, Raw::CsvBlock(Vec::with_capacity(2 * CSV_BLOCK))));
         }
         let (before, Raw::CsvBlock(block)) = &mut rows[0] else { unreachable!("a CSV buffer") };
-        block.clear();
-        block.extend_from_slice(&carry[..end]);
-        carry.drain(..end);
+        // The bytes read become the block; only what follows its last record is copied.
+        std::mem::swap(block, &mut carry);
+        carry.clear();
+        carry.extend_from_slice(&block[end..]);
+        block.truncate(end);
         *before = newlines;
         newlines += memchr::memchr_iter(b'\n', block).count() as u64;
         if !out.send(rows, None) {
