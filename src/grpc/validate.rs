@@ -206,6 +206,15 @@ impl<T: Copy + Default> List<'_, T> {
         *len += 1;
         Some(())
     }
+
+    /// Adds to the list, inline while it fits, moved to the heap when not.
+    pub fn push_spilling(&mut self, item: T) {
+        if self.push(item).is_none() {
+            let mut owned = std::mem::replace(self, Self::Owned(Vec::new())).as_slice().to_vec();
+            owned.push(item);
+            *self = Self::Owned(owned);
+        }
+    }
 }
 
 impl<T: Copy + Default + PartialEq> PartialEq for List<'_, T> {
@@ -219,14 +228,11 @@ impl<'a> SsbView<'a> {
     pub fn of(block: &'a pb::Ssb2018Answers) -> Self {
         // Inline when short enough (every valid list is): no allocation.
         fn pairs<'a, T>(list: &[T], pair: impl Fn(&T) -> (i32, i32)) -> List<'a, (i32, i32)> {
-            if list.len() > INLINE_LIST {
-                return List::Owned(list.iter().map(pair).collect());
-            }
-            let mut inline = List::default();
+            let mut pairs = List::default();
             for x in list {
-                inline.push(pair(x));
+                pairs.push_spilling(pair(x));
             }
-            inline
+            pairs
         }
         Self {
             strategy: block

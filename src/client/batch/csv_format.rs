@@ -242,17 +242,10 @@ pub fn parse_row_view<'r>(
         procurement: per_item::<pb::ProcurementAnswer>(&header.procurement, &cell)?,
         service_offer: per_item::<pb::ServiceExtent>(&header.service, &cell)?,
     };
-    let answered = answers.strategy.is_some()
-        || answers.projects.is_some()
-        || answers.sourcing.is_some()
-        || answers.recruitment.is_some()
-        || answers.hindrance.is_some()
-        || answers.cloud.is_some()
-        || answers.procurement.is_some()
-        || answers.service_offer.is_some();
     let response = ResponseView {
         respondent: Some(respondent),
-        ssb_2018: answered.then_some(answers),
+        // Every part absent: no block.
+        ssb_2018: (answers != SsbView::default()).then_some(answers),
         ks_2018: None,
         riksrevisjonen_2015: None,
     };
@@ -501,19 +494,10 @@ fn list<E: Keyed>(column: &str, raw: &str) -> Result<List<'static, i32>, CsvErro
         let item = trim(&raw[from..end]);
         from = end + 1;
         if !item.is_empty() {
-            push(&mut values, parse_key::<E>(column, item)?);
+            values.push_spilling(parse_key::<E>(column, item)?);
         }
     }
     Ok(values)
-}
-
-/// Adds to a list, inline while it fits.
-fn push<T: Copy + Default>(list: &mut List<'static, T>, value: T) {
-    if list.push(value).is_none() {
-        let mut owned = list.as_slice().to_vec();
-        owned.push(value);
-        *list = List::Owned(owned);
-    }
 }
 
 /// `str::trim`, without looking further when the ends are visible ASCII.
@@ -566,7 +550,7 @@ fn per_item<'a, V: Keyed>(
     for c in columns {
         if let Some(value) = optional_key::<V>(c.column, cell(c.position))? {
             any = true;
-            push(&mut answers, (c.item, value));
+            answers.push_spilling((c.item, value));
         }
     }
     Ok(any.then_some(answers))
