@@ -13,6 +13,7 @@
 //! scoring      the pure core: validated answers in, scores and grades out
 //! round        whole rounds, pure: compact state per respondent, calibration, tables, comparing two
 //!              rounds (matching, transitions), its own errors
+//! safe_text    client text as logs and answers may show it: escaped, cut to an excerpt (a leaf)
 //! memory       the server-wide memory budget (a leaf)
 //! proto        generated indikator.v1 code, descriptors, the codec that bounds requests on the wire (a leaf)
 //! grpc         proto <-> domain (validation, conversion, records read straight from their bytes),
@@ -36,6 +37,7 @@ pub mod memory;
 pub mod methodology;
 pub mod proto;
 pub mod round;
+pub mod safe_text;
 pub mod scoring;
 pub mod server;
 pub mod testing;

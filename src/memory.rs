@@ -14,8 +14,11 @@
 //!
 //! Imports nothing of the crate.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -124,6 +127,51 @@ impl Reservation {
             self.budget.used.fetch_sub(bytes, Ordering::AcqRel);
             self.bytes -= bytes;
             self.budget.freed.notify_waiters();
+        }
+    }
+}
+
+/// A reservation grown from inside a `poll` function (a request body's),
+/// waiting for memory as [`Reservation::resize`] does.
+pub struct PolledReservation {
+    /// `None` while it grows.
+    held: Option<Reservation>,
+    growing: Option<Growing>,
+}
+
+type Growing = Pin<Box<dyn Future<Output = (Reservation, Result<(), Exhausted>)> + Send>>;
+
+impl PolledReservation {
+    pub fn new(reservation: Reservation) -> Self {
+        Self { held: Some(reservation), growing: None }
+    }
+
+    /// Holds `bytes`, waiting for memory when the budget is spent. A caller
+    /// that gets `Pending` calls again with the same `bytes` once woken.
+    pub fn poll_resize(&mut self, bytes: usize, cx: &mut Context<'_>) -> Poll<Result<(), Exhausted>> {
+        if self.growing.is_none() {
+            let held = self.held.as_mut().expect("held when not growing");
+            if held.try_resize(bytes).is_ok() {
+                return Poll::Ready(Ok(()));
+            }
+            let mut reservation = self.held.take().expect("held when not growing");
+            self.growing = Some(Box::pin(async move {
+                let grown = reservation.resize(bytes).await;
+                (reservation, grown)
+            }));
+        }
+        let (reservation, grown) = ready!(self.growing.as_mut().expect("growing").as_mut().poll(cx));
+        self.growing = None;
+        self.held = Some(reservation);
+        Poll::Ready(grown)
+    }
+
+    /// Shrinks to `bytes` (never waits); no-op while growing.
+    pub fn shrink(&mut self, bytes: usize) {
+        if let Some(held) = self.held.as_mut()
+            && bytes <= held.bytes()
+        {
+            let _ = held.try_resize(bytes);
         }
     }
 }

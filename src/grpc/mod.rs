@@ -14,7 +14,6 @@ pub mod compare;
 pub mod convert;
 pub mod decode;
 pub mod describe;
-mod log_safe;
 mod metrics;
 pub mod propagation;
 pub mod round;
@@ -24,7 +23,7 @@ pub mod service;
 pub mod status;
 pub mod validate;
 
-pub use log_safe::{LogSafe, MAX_LOGGED_BYTES};
+pub use crate::safe_text::LogSafe;
 pub use metrics::Metrics;
 pub use routes::IndicatorRoutes;
 pub use service::IndicatorApi;

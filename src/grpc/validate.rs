@@ -33,22 +33,12 @@ pub const MAX_VIOLATIONS: usize = 50;
 
 /// Longest description kept: a description may quote the bad value, and
 /// neither the error headers nor a round's rejections may grow with it.
-pub const MAX_DESCRIPTION_BYTES: usize = 200;
+pub const MAX_DESCRIPTION_BYTES: usize = crate::safe_text::MAX_EXCERPT_BYTES;
 
 /// Longest name a respondent may have.
 pub const MAX_NAME_CHARS: usize = 200;
 
-/// `s` cut to at most `max` bytes on a char boundary, marked with `…` when cut.
-pub fn clip(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_owned();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
-}
+pub use crate::safe_text::clip;
 
 impl Violations {
     /// Records a violation. Past [`MAX_VIOLATIONS`], only counts it: `field`

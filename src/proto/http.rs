@@ -118,8 +118,10 @@ pub struct JsonError {
 }
 
 impl JsonError {
+    /// An error about the body as a whole; `description` may quote the body
+    /// (a parser's message does) and is cut to short escaped excerpts.
     fn body(description: impl fmt::Display) -> Self {
-        Self { field: "body".into(), description: description.to_string() }
+        Self { field: "body".into(), description: crate::safe_text::bounded_message(&description.to_string()) }
     }
 }
 
@@ -134,23 +136,36 @@ where
     M: prost::Message + serde::de::DeserializeOwned,
 {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    check_bounds(body)?;
+    let shape = walk(body, params)?;
     let message: M = if params.is_empty() {
         serde_json::from_slice(body).map_err(JsonError::body)?
     } else {
-        let mut object = match serde_json::from_slice(body).map_err(JsonError::body)? {
-            serde_json::Value::Object(object) => object,
-            _ => return Err(JsonError::body("expected a JSON object")),
-        };
-        for (name, value) in params {
-            if object.insert(name.clone().into_owned(), serde_json::Value::String(value.clone().into_owned())).is_some()
-            {
-                return Err(JsonError { field: name.clone().into_owned(), description: "is given twice".into() });
-            }
-        }
-        serde_json::from_value(serde_json::Value::Object(object)).map_err(JsonError::body)?
+        serde_json::from_slice(&with_params(body, params, shape.top_keys)).map_err(JsonError::body)?
     };
     Ok(message.encode_to_vec())
+}
+
+/// The body's object with the path's variables and the query's fields put
+/// first, as JSON strings: `{"name": "value", <the body's members>}`. The
+/// body was walked: it is one object, and names none of the parameters.
+fn with_params(body: &[u8], params: &Params<'_>, top_keys: usize) -> Vec<u8> {
+    let open = body.iter().position(|&b| b == b'{').expect("the walk found an object");
+    let extra: usize = params.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
+    let mut spliced = Vec::with_capacity(body.len() + extra);
+    spliced.extend_from_slice(&body[..=open]);
+    for (i, (name, value)) in params.iter().enumerate() {
+        if i > 0 {
+            spliced.push(b',');
+        }
+        serde_json::to_writer(&mut spliced, name.as_ref()).expect("a string writes to a Vec");
+        spliced.push(b':');
+        serde_json::to_writer(&mut spliced, value.as_ref()).expect("a string writes to a Vec");
+    }
+    if top_keys > 0 {
+        spliced.push(b',');
+    }
+    spliced.extend_from_slice(&body[open + 1..]);
+    spliced
 }
 
 fn response_json<M>(bytes: &[u8]) -> Result<Vec<u8>, JsonError>
@@ -161,19 +176,32 @@ where
     serde_json::to_vec(&message).map_err(JsonError::body)
 }
 
-/// Rejects a JSON body with a list of more than [`MAX_LIST`] elements, or more
-/// than [`MAX_ELEMENTS`] list elements in all, naming the list: the bounds
-/// the wire codec puts on protobuf requests, checked here by walking the text
-/// without building anything, so that a small body cannot decode into a
-/// large message.
+/// Rejects a JSON body with a list of more than [`MAX_LIST`] elements, an
+/// object of more than [`MAX_LIST`] keys, or more than [`MAX_ELEMENTS`] list
+/// elements and keys in all, naming the list or object: the bounds the wire
+/// codec puts on protobuf requests, checked here by walking the text without
+/// building anything, so that a small body cannot decode into a large message.
 pub fn check_bounds(json: &[u8]) -> Result<(), JsonError> {
-    let mut walk = Walk { path: Vec::new(), elements: 0, exceeded: None };
+    walk(json, &[]).map(|_| ())
+}
+
+/// What walking a body found out about its top level.
+struct Shape {
+    /// Keys of the top-level object.
+    top_keys: usize,
+}
+
+/// Walks `json` with [`check_bounds`]'s limits; with `params`, the body must
+/// be one object that names none of them.
+fn walk(json: &[u8], params: &Params<'_>) -> Result<Shape, JsonError> {
+    let mut walk = Walk { path: Vec::new(), elements: 0, top_keys: 0, top_object: false, params, exceeded: None };
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let walked = (&mut walk).deserialize(&mut deserializer).and_then(|()| deserializer.end());
     match (walk.exceeded, walked) {
         (Some(exceeded), _) => Err(exceeded),
         (None, Err(e)) => Err(JsonError::body(e)),
-        (None, Ok(())) => Ok(()),
+        (None, Ok(())) if !params.is_empty() && !walk.top_object => Err(JsonError::body("expected a JSON object")),
+        (None, Ok(())) => Ok(Shape { top_keys: walk.top_keys }),
     }
 }
 
@@ -210,27 +238,47 @@ enum Step<'de> {
     Index(usize),
 }
 
-struct Walk<'de> {
+struct Walk<'de, 'p> {
     /// The keys and indices down to the value being walked (kept for the
     /// error's path; keys are borrowed from the text where they can be).
     path: Vec<Step<'de>>,
+    /// List elements and object keys so far.
     elements: usize,
+    top_keys: usize,
+    top_object: bool,
+    /// Names the body must not give (the path's variables and the query's fields).
+    params: &'p Params<'p>,
     exceeded: Option<JsonError>,
 }
 
-impl Walk<'_> {
+impl Walk<'_, '_> {
+    /// The JSON path to the value being walked, its keys escaped and the
+    /// whole cut to an excerpt.
     fn here(&self) -> String {
+        use std::fmt::Write as _;
         let mut path = String::from("$");
         for step in &self.path {
             match step {
                 Step::Key(key) => {
-                    path.push('.');
-                    path.push_str(key);
+                    let _ = write!(path, ".{}", crate::safe_text::LogSafe(key));
                 }
-                Step::Index(index) => path.push_str(&format!("[{index}]")),
+                Step::Index(index) => {
+                    let _ = write!(path, "[{index}]");
+                }
             }
         }
-        path
+        crate::safe_text::clip(&path, crate::safe_text::MAX_EXCERPT_BYTES)
+    }
+
+    fn count<E: de::Error>(&mut self, within: usize, what: &str) -> Result<(), E> {
+        self.elements += 1;
+        if within > MAX_LIST {
+            return Err(self.exceed(format!("{what} may hold at most {MAX_LIST} elements")));
+        }
+        if self.elements > MAX_ELEMENTS {
+            return Err(self.exceed(format!("a request may hold at most {MAX_ELEMENTS} list elements and keys in all")));
+        }
+        Ok(())
     }
 
     fn exceed<E: de::Error>(&mut self, description: String) -> E {
@@ -241,7 +289,7 @@ impl Walk<'_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for &mut Walk<'de> {
+impl<'de> DeserializeSeed<'de> for &mut Walk<'de, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -249,7 +297,7 @@ impl<'de> DeserializeSeed<'de> for &mut Walk<'de> {
     }
 }
 
-impl<'de> Visitor<'de> for &mut Walk<'de> {
+impl<'de> Visitor<'de> for &mut Walk<'de, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -285,19 +333,30 @@ impl<'de> Visitor<'de> for &mut Walk<'de> {
                 return Ok(());
             }
             index += 1;
-            self.elements += 1;
-            if index > MAX_LIST {
-                return Err(self.exceed(format!("a list may hold at most {MAX_LIST} elements")));
-            }
-            if self.elements > MAX_ELEMENTS {
-                return Err(self.exceed(format!("a request may hold at most {MAX_ELEMENTS} list elements in all")));
-            }
+            self.count(index, "a list")?;
         }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let top = self.path.is_empty();
+        self.top_object |= top;
+        let mut keys = 0usize;
         while let Some(key) = map.next_key_seed(Key)? {
+            keys += 1;
+            if top {
+                self.top_keys += 1;
+                if self.params.iter().any(|(name, _)| *name == key) {
+                    let error = JsonError {
+                        field: crate::safe_text::LogSafe(&key).to_string(),
+                        description: "is given twice".into(),
+                    };
+                    let message = error.to_string();
+                    self.exceeded = Some(error);
+                    return Err(de::Error::custom(message));
+                }
+            }
             self.path.push(Step::Key(key));
+            self.count(keys, "an object")?;
             map.next_value_seed(&mut *self)?;
             self.path.pop();
         }
@@ -351,6 +410,37 @@ mod tests {
         let json = format!("[{}]", [list.as_str(); 5].join(","));
         let error = check_bounds(json.as_bytes()).unwrap_err();
         assert!(error.description.contains("in all"), "{error}");
+    }
+
+    #[test]
+    fn objects_of_more_keys_than_a_list_may_hold_are_refused_by_their_path() {
+        let keys: Vec<String> = (0..=MAX_LIST).map(|i| format!("\"k{i}\": 0")).collect();
+        let json = format!(r#"{{"response": {{{}}}}}"#, keys.join(","));
+        let error = check_bounds(json.as_bytes()).unwrap_err();
+        assert_eq!(error.field, "$.response.k1024");
+        assert!(error.description.contains("an object may hold at most 1024"), "{error}");
+    }
+
+    #[test]
+    fn parameters_join_the_body_without_a_tree_and_a_body_naming_one_is_refused() {
+        let params: Vec<(Cow<'_, str>, Cow<'_, str>)> = vec![("methodology_id".into(), "ks-2018".into())];
+        let spliced = with_params(br#" { "x": [1, 2] } "#, &params, 1);
+        assert_eq!(String::from_utf8(spliced).unwrap(), r#" {"methodology_id":"ks-2018", "x": [1, 2] } "#);
+        let spliced = with_params(b"{ }", &params, 0);
+        assert_eq!(String::from_utf8(spliced).unwrap(), r#"{"methodology_id":"ks-2018" }"#);
+        let error = walk(br#"{"methodology_id": "x"}"#, &params).err().unwrap();
+        assert_eq!((error.field.as_str(), error.description.as_str()), ("methodology_id", "is given twice"));
+        let error = walk(b"[1]", &params).err().unwrap();
+        assert_eq!(error.description, "expected a JSON object");
+        // Nested keys of the same name are the body's own.
+        assert_eq!(walk(br#"{"a": {"methodology_id": 1}}"#, &params).ok().unwrap().top_keys, 1);
+    }
+
+    #[test]
+    fn a_parser_error_quotes_a_megabyte_string_as_a_short_excerpt() {
+        let json = format!(r#"{{"a": "{}"#, "x".repeat(1 << 20));
+        let error = check_bounds(json.as_bytes()).unwrap_err();
+        assert!(error.description.len() < 400, "{}", error.description.len());
     }
 
     #[test]

@@ -111,6 +111,14 @@ pub enum Refusal {
     Audience,
     #[error("the token lacks the `{0}` claim")]
     MissingClaim(&'static str),
+    #[error("more than one authorization header")]
+    Duplicate,
+    #[error("the token is issued in the future (`iat`)")]
+    IssuedInFuture,
+    #[error("the token lives longer than the server accepts (--auth-max-lifetime)")]
+    TooLongLived,
+    #[error("the token names critical header parameters (`crit`) the server does not understand")]
+    Critical,
     #[error("the client certificate is not allowed")]
     Certificate,
     #[error("the scope `{0}` is required")]
@@ -132,6 +140,10 @@ impl Refusal {
             Self::Issuer => "issuer",
             Self::Audience => "audience",
             Self::MissingClaim(_) => "missing_claim",
+            Self::Duplicate => "duplicate",
+            Self::IssuedInFuture => "issued_in_future",
+            Self::TooLongLived => "lifetime",
+            Self::Critical => "critical",
             Self::Certificate => "certificate",
             Self::Scope(_) => "scope",
         }
@@ -183,6 +195,10 @@ enum Requirement {
 /// The claims read from a token beyond those [`Validation`] checks.
 #[derive(Debug, Deserialize)]
 struct Claims {
+    /// Seconds since the epoch; [`Validation`] has checked it is there.
+    exp: u64,
+    #[serde(default)]
+    iat: Option<u64>,
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
@@ -373,6 +389,9 @@ impl Bearer {
     /// The caller a token names, once it checks out.
     async fn verify(&self, token: &str) -> Result<Caller, Refusal> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| Refusal::Malformed)?;
+        if names_critical_parameters(token)? {
+            return Err(Refusal::Critical);
+        }
         if !self.algorithms.contains(&header.alg) {
             return Err(Refusal::Algorithm);
         }
@@ -386,7 +405,10 @@ impl Bearer {
         let mut refusal = Refusal::UnknownKey;
         for key in candidates.iter().filter(|k| k.algorithm.is_none_or(|a| a == header.alg)) {
             match jsonwebtoken::decode::<Claims>(token, &key.key, &validation) {
-                Ok(data) => return Ok(caller(data.claims)),
+                Ok(data) => {
+                    self.check_times(&data.claims, now_seconds())?;
+                    return Ok(caller(data.claims));
+                }
                 Err(e) => refusal = refusal_for(e.kind()),
             }
             if refusal != Refusal::Signature && refusal != Refusal::Algorithm {
@@ -395,6 +417,40 @@ impl Bearer {
         }
         Err(refusal)
     }
+}
+
+impl Bearer {
+    /// `iat` no later than now and the leeway; a lifetime (`exp` after `iat`,
+    /// or after now without one) of at most the maximum.
+    fn check_times(&self, claims: &Claims, now: u64) -> Result<(), Refusal> {
+        let leeway = self.settings.leeway.as_secs();
+        if claims.iat.is_some_and(|iat| iat > now.saturating_add(leeway)) {
+            return Err(Refusal::IssuedInFuture);
+        }
+        let issued = claims.iat.unwrap_or(now);
+        if claims.exp.saturating_sub(issued) > self.settings.max_lifetime.as_secs().saturating_add(leeway) {
+            return Err(Refusal::TooLongLived);
+        }
+        Ok(())
+    }
+}
+
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Whether a token's header has a `crit` parameter: the server understands
+/// no extension, so any it would have to is refused (RFC 7515 §4.1.11).
+fn names_critical_parameters(token: &str) -> Result<bool, Refusal> {
+    use base64::Engine as _;
+    #[derive(Deserialize)]
+    struct Header {
+        crit: Option<serde::de::IgnoredAny>,
+    }
+    let encoded = token.split('.').next().ok_or(Refusal::Malformed)?;
+    let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).map_err(|_| Refusal::Malformed)?;
+    let header: Header = serde_json::from_slice(&decoded).map_err(|_| Refusal::Malformed)?;
+    Ok(header.crit.is_some())
 }
 
 fn refusal_for(kind: &jsonwebtoken::errors::ErrorKind) -> Refusal {
@@ -579,6 +635,10 @@ impl Authorizer {
 
     /// Who called, from the token or else the client certificate.
     async fn identify(&self, headers: &http::HeaderMap, extensions: &http::Extensions) -> Result<Caller, Refusal> {
+        let mut values = headers.get_all(http::header::AUTHORIZATION).iter();
+        if let (Some(_), Some(_)) = (values.next(), values.next()) {
+            return Err(Refusal::Duplicate);
+        }
         if let Some(value) = headers.get(http::header::AUTHORIZATION) {
             let Some(bearer) = &self.bearer else {
                 return Err(Refusal::Malformed);
@@ -770,7 +830,8 @@ where
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         Box::pin(async move {
-            let method = request.uri().path().trim_start_matches('/').to_owned();
+            // The method's name, never the raw path: a path is the client's text.
+            let method = super::methods::method_name(request.uri().path()).route();
             let (caller, decided) = match authorizer.identify(request.headers(), request.extensions()).await {
                 Ok(caller) => {
                     let decided = authorizer.authorise(&caller, &requirement);

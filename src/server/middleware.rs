@@ -16,12 +16,11 @@
 //! messages will hold while they arrive and are decoded, read from the gRPC
 //! frame lengths ([`RequestBody`]).
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -36,45 +35,9 @@ use tower::{Layer, Service};
 use tracing::{Instrument, Span, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
+use super::methods::{MethodName, method_name};
 use crate::grpc::Metrics;
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
-
-/// Value of `rpc.service` / `rpc.method` for names the server does not have.
-const OTHER: &str = "_OTHER";
-
-/// `rpc.service` and `rpc.method` of a request path: the names of the
-/// server's own services (indicators, health, reflection), or [`OTHER`].
-fn rpc_names(path: &str) -> (&'static str, &'static str) {
-    static KNOWN: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-        use prost::Message as _;
-        let sets = [
-            crate::proto::FILE_DESCRIPTOR_SET,
-            tonic_health::pb::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
-        ];
-        let mut known = HashMap::new();
-        for set in sets {
-            let set = prost_types::FileDescriptorSet::decode(set).expect("built-in descriptors decode");
-            for file in set.file {
-                for service in &file.service {
-                    let name = match file.package() {
-                        "" => service.name().to_owned(),
-                        package => format!("{package}.{}", service.name()),
-                    };
-                    let methods = service.method.iter().map(|m| &*Box::leak(m.name().to_owned().into_boxed_str()));
-                    known.insert(&*Box::leak(name.into_boxed_str()), methods.collect());
-                }
-            }
-        }
-        known
-    });
-    let (service, method) = split_path(path);
-    match KNOWN.get_key_value(service) {
-        Some((service, methods)) => (service, methods.iter().find(|m| **m == method).copied().unwrap_or(OTHER)),
-        None => (OTHER, OTHER),
-    }
-}
 
 /// Admission and fairness settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +46,11 @@ pub struct CallLimits {
     pub max_concurrent_calls: usize,
     /// Health `Watch` streams open across all connections.
     pub max_health_watches: usize,
-    /// A call with no message in either direction for this long is ended.
+    /// A call with no whole message in either direction for this long is ended.
     pub idle_timeout: Duration,
+    /// The request of a unary call (gRPC, gRPC-Web or JSON) must have arrived
+    /// whole within this long of the call's start.
+    pub body_timeout: Duration,
 }
 
 impl Default for CallLimits {
@@ -94,6 +60,7 @@ impl Default for CallLimits {
             max_concurrent_calls: defaults::MAX_CONCURRENT_REQUESTS,
             max_health_watches: defaults::MAX_HEALTH_WATCHES,
             idle_timeout: defaults::STREAM_IDLE_TIMEOUT,
+            body_timeout: defaults::BODY_TIMEOUT,
         }
     }
 }
@@ -182,7 +149,7 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let started = Instant::now();
-        let (service, method) = rpc_names(request.uri().path());
+        let MethodName { service, method, client_streaming } = method_name(request.uri().path());
         let span = tracing::info_span!(
             target: super::telemetry::CALL_SPAN_TARGET,
             "rpc",
@@ -232,11 +199,14 @@ where
         let deadline = grpc_timeout(request.headers()).and_then(|t| deadline_after(started, t));
         // Health watches are idle by design; their pool bounds them.
         let progress = (!health).then(|| Progress::new(started, limits.idle_timeout));
+        // A unary request is one message: it must arrive within the body timeout.
+        let body_deadline = (!health && !client_streaming)
+            .then(|| Box::pin(tokio::time::sleep_until((started + limits.body_timeout).into())));
         let request = {
             let cost = MessageCost::for_request(request.headers(), self.layer.max_message_bytes);
             let reservation = (!health).then(|| self.layer.budget.reservation());
             let progress = progress.clone();
-            request.map(|body| Body::new(RequestBody::new(body, cost, reservation, progress)))
+            request.map(|body| Body::new(RequestBody::new(body, cost, reservation, progress, body_deadline)))
         };
 
         // Take the ready service, leave a fresh clone for the next call.
@@ -409,16 +379,25 @@ pin_project_lite::pin_project! {
         growing: Option<Growing>,
         // A frame held back until its reservation succeeds.
         held: Option<Frame<bytes::Bytes>>,
+        // When a unary request must have arrived whole.
+        deadline: Option<Pin<Box<Sleep>>>,
     }
 }
 
 impl<B> RequestBody<B> {
-    fn new(inner: B, cost: MessageCost, reservation: Option<Reservation>, progress: Option<Progress>) -> Self {
+    fn new(
+        inner: B,
+        cost: MessageCost,
+        reservation: Option<Reservation>,
+        progress: Option<Progress>,
+        deadline: Option<Pin<Box<Sleep>>>,
+    ) -> Self {
         Self {
             inner,
             cost,
             reservation,
             progress,
+            deadline,
             header: [0; 5],
             header_len: 0,
             remaining: 0,
@@ -501,23 +480,38 @@ where
         if this.growing.is_some() {
             return poll_growing(this.growing, this.reservation, this.held, cx);
         }
+        if let Some(deadline) = this.deadline.as_mut()
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            *this.deadline = None;
+            return Poll::Ready(Some(Err(Box::new(Status::deadline_exceeded(
+                "the request did not arrive whole within the server's body timeout (--body-timeout)",
+            )))));
+        }
         // Asked for more: every complete message has been decoded and handed on.
         *this.complete = 0;
         if let Some(r) = this.reservation.as_mut() {
             let _ = r.try_resize(*this.received);
         }
         let frame = match std::task::ready!(this.inner.as_mut().poll_frame(cx)) {
-            None => return Poll::Ready(None),
+            None => {
+                *this.deadline = None;
+                return Poll::Ready(None);
+            }
             Some(Err(e)) => return Poll::Ready(Some(Err(e.into()))),
             Some(Ok(frame)) => frame,
         };
         let Some(data) = frame.data_ref() else {
             return Poll::Ready(Some(Ok(frame)));
         };
-        if let Some(p) = this.progress.as_ref() {
+        let completed = scan_frames(data, this.header, this.header_len, this.remaining, this.received, this.cost);
+        // Progress is a whole message: bytes trickled in keep nothing alive.
+        if completed > 0
+            && let Some(p) = this.progress.as_ref()
+        {
             p.note();
         }
-        *this.complete += scan_frames(data, this.header, this.header_len, this.remaining, this.received, this.cost);
+        *this.complete += completed;
         let wanted = *this.complete + *this.received;
         let Some(reservation) = this.reservation.as_mut() else {
             return Poll::Ready(Some(Ok(frame)));
@@ -550,11 +544,6 @@ fn status_trailers(code: tonic::Code, message: &'static str) -> http::HeaderMap 
     trailers.insert("grpc-status", http::HeaderValue::from(code as i32));
     trailers.insert("grpc-message", http::HeaderValue::from_static(message));
     trailers
-}
-
-fn split_path(path: &str) -> (&str, &str) {
-    let mut parts = path.trim_start_matches('/').splitn(2, '/');
-    (parts.next().unwrap_or_default(), parts.next().unwrap_or_default())
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
@@ -779,23 +768,5 @@ mod tests {
             let at = deadline_after(now, timeout).expect(value);
             assert!(at > now + Duration::from_secs(364 * 24 * 3600) && at <= now + MAX_DEADLINE, "{value}");
         }
-    }
-
-    #[test]
-    fn rpc_attributes_name_only_the_servers_own_services_and_methods() {
-        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
-        assert_eq!(rpc_names("/grpc.health.v1.Health/Watch"), ("grpc.health.v1.Health", "Watch"));
-        assert_eq!(
-            rpc_names("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"),
-            ("grpc.reflection.v1alpha.ServerReflection", "ServerReflectionInfo")
-        );
-        assert_eq!(rpc_names("/indikator.v1.IndicatorService/Score-0301"), ("indikator.v1.IndicatorService", OTHER));
-        assert_eq!(rpc_names("/municipality.0301/Score"), (OTHER, OTHER));
-        assert_eq!(rpc_names("/"), (OTHER, OTHER));
-    }
-
-    #[test]
-    fn paths_split_into_service_and_method() {
-        assert_eq!(split_path("/indikator.v1.IndicatorService/Score"), ("indikator.v1.IndicatorService", "Score"));
     }
 }

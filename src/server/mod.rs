@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod http;
+pub mod methods;
 pub mod middleware;
 pub mod settings;
 mod startup;

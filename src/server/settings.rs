@@ -23,7 +23,18 @@ pub mod defaults {
     /// Streams one connection may have open (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
     pub const MAX_STREAMS_PER_CONNECTION: u32 = 256;
     pub const MAX_HEALTH_WATCHES: usize = 64;
+    /// Connections open at once; past it the server stops accepting until
+    /// one closes. An HTTP/1.1 connection may hold up to 408 KiB of request
+    /// headers still arriving (hyper's read buffer, for at most its 30 s
+    /// header timeout): 128 of them hold at most 51 MiB, which with the
+    /// memory budget and the process's own ~15 MiB stays inside the
+    /// Deployment's 256 MiB.
+    pub const MAX_CONNECTIONS: usize = 128;
     pub const STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The request of a unary call must arrive whole within this long: 5 s
+    /// a MiB at the default 4 MiB message limit, which a client on a link of
+    /// 2 Mbit/s still meets.
+    pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
     /// What request bodies and rounds may hold together: with the binary's
     /// own ~10 MiB, per-connection buffers and the allocator's slack, this
     /// keeps the server inside the Deployment's 256 MiB limit.
@@ -32,8 +43,12 @@ pub mod defaults {
     pub const KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
     pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(300);
     pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Clock skew allowed on a token's `exp` and `nbf`.
+    /// Clock skew allowed on a token's `exp`, `nbf` and `iat`.
     pub const AUTH_LEEWAY: Duration = Duration::from_secs(30);
+    /// Longest lifetime a token may have (`exp` after `iat`, or after now
+    /// without `iat`): Maskinporten's tokens live minutes, so a token valid
+    /// for longer than a day was not issued for a call.
+    pub const AUTH_MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
     /// How often the JWKS is fetched again (an unknown `kid` also fetches it).
     pub const AUTH_JWKS_REFRESH: Duration = Duration::from_secs(300);
     /// The least time between fetches an unknown `kid` starts, so tokens with
@@ -87,6 +102,8 @@ pub struct ServerSettings {
     pub max_message_bytes: usize,
     /// HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS.
     pub max_streams_per_connection: u32,
+    /// Connections open at once; past it accepting waits for one to close.
+    pub max_connections: usize,
     /// Bytes request bodies and rounds may hold together.
     pub memory_budget_bytes: usize,
     /// HTTP/2 keepalive ping interval; `None` = off.
@@ -116,6 +133,7 @@ impl Default for ServerSettings {
             call_limits: CallLimits::default(),
             max_message_bytes: defaults::MAX_MESSAGE_BYTES,
             max_streams_per_connection: defaults::MAX_STREAMS_PER_CONNECTION,
+            max_connections: defaults::MAX_CONNECTIONS,
             memory_budget_bytes: defaults::MEMORY_BUDGET_BYTES,
             keepalive_interval: Some(defaults::KEEPALIVE_INTERVAL),
             keepalive_timeout: defaults::KEEPALIVE_TIMEOUT,
@@ -166,8 +184,10 @@ pub struct BearerSettings {
     pub issuer: String,
     /// The `aud` a token must carry, when set.
     pub audience: Option<String>,
-    /// Clock skew allowed on `exp` and `nbf`.
+    /// Clock skew allowed on `exp`, `nbf` and `iat`.
     pub leeway: Duration,
+    /// Longest lifetime a token may have.
+    pub max_lifetime: Duration,
     /// The only signature algorithms accepted (asymmetric ones only).
     pub algorithms: Vec<SigningAlgorithm>,
     /// How often the key set is fetched again.
@@ -187,6 +207,7 @@ impl BearerSettings {
             issuer: issuer.into(),
             audience: None,
             leeway: defaults::AUTH_LEEWAY,
+            max_lifetime: defaults::AUTH_MAX_LIFETIME,
             algorithms: defaults::AUTH_ALGORITHMS.to_vec(),
             refresh: defaults::AUTH_JWKS_REFRESH,
             min_refetch: defaults::AUTH_JWKS_MIN_REFETCH,

@@ -6,8 +6,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Sleep;
 use tonic::transport::server::{Connected, TcpConnectInfo};
 
@@ -103,7 +106,12 @@ pub async fn run(
         .add_service(v1alpha.build_v1alpha()?)
         .add_service(indicators)
         .serve_with_incoming_shutdown(
-            accepted(listener, settings.handshake_timeout, settings.max_connection_age + settings.shutdown_grace),
+            accepted(
+                listener,
+                settings.handshake_timeout,
+                settings.max_connection_age + settings.shutdown_grace,
+                settings.max_connections,
+            ),
             async {
                 let _ = stopped.await;
             },
@@ -140,23 +148,67 @@ pub async fn run(
     }
 }
 
-/// Cross-origin calls from browsers at `origins`: gRPC-Web and the JSON API,
-/// with the headers they send (a bearer token, a deadline, trace context)
-/// and the gRPC status headers readable. `None` when no origin is allowed.
+/// An origin as browsers send it (`https://portal.example.no`, with a port
+/// only when not the scheme's default): scheme and host lower-cased, a
+/// trailing slash dropped; an error naming the value when it is not one.
+fn normalise_origin(raw: &str) -> Result<String, StartupError> {
+    let refuse = |why: &str| {
+        StartupError::Cors(format!(
+            "--cors-allowed-origin {}: {why}; give scheme://host[:port], e.g. https://portal.example.no, or * for any",
+            crate::safe_text::LogSafe(raw)
+        ))
+    };
+    let trimmed = raw.trim().trim_end_matches('/');
+    let (scheme, rest) = trimmed.split_once("://").ok_or_else(|| refuse("no scheme"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Err(refuse("the scheme must be https or http"));
+    }
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ', '*']) {
+        return Err(refuse("an origin has a host and no path, query, user or wildcard"));
+    }
+    let host = rest.to_ascii_lowercase();
+    let host = match (scheme.as_str(), host.rsplit_once(':')) {
+        ("https", Some((h, "443"))) | ("http", Some((h, "80"))) => h.to_owned(),
+        _ => host,
+    };
+    let origin = format!("{scheme}://{host}");
+    http::HeaderValue::from_str(&origin).map_err(|_| refuse("not a valid header value"))?;
+    Ok(origin)
+}
+
+/// Cross-origin calls from browsers at `origins` (or from any origin, for
+/// `*`, without credentials): gRPC-Web and the JSON API, with the headers
+/// they send (a bearer token, a deadline, trace context) and the gRPC status
+/// headers readable. `None` when no origin is allowed.
 fn cors(origins: &[String]) -> Result<Option<tower_http::cors::CorsLayer>, StartupError> {
     use http::{HeaderName, HeaderValue, Method};
     use tower_http::cors::{AllowOrigin, CorsLayer};
     if origins.is_empty() {
         return Ok(None);
     }
-    let origins = origins
-        .iter()
-        .map(|o| HeaderValue::from_str(o).map_err(|_| StartupError::Cors(format!("{o:?} is not a valid origin"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    let allow = if origins.iter().any(|o| o.trim() == "*") {
+        if origins.len() > 1 {
+            return Err(StartupError::Cors(
+                "--cors-allowed-origin *: allows every origin, so no other origin may be given with it".into(),
+            ));
+        }
+        tracing::warn!("CORS: any origin may call (--cors-allowed-origin *); browsers send no credentials");
+        AllowOrigin::any()
+    } else {
+        let mut list = Vec::new();
+        for origin in origins {
+            let value = HeaderValue::from_str(&normalise_origin(origin)?).expect("checked by normalise_origin");
+            if !list.contains(&value) {
+                list.push(value);
+            }
+        }
+        AllowOrigin::list(list)
+    };
     let headers = |names: &[&'static str]| names.iter().map(|n| HeaderName::from_static(n)).collect::<Vec<_>>();
     Ok(Some(
         CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
+            .allow_origin(allow)
             .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
             .allow_headers(headers(&[
                 "authorization",
@@ -183,33 +235,55 @@ async fn drain(reporter: &HealthReporter, delay: Duration) {
 /// loop does not spin a core while connections close and free them.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// How often a server at its connection limit says so in the log.
+const AT_LIMIT_LOG_EVERY: Duration = Duration::from_secs(10);
+
 /// Accepted connections, each with its [`Deadlines`]: its first bytes (the
 /// HTTP/2 preface, or a TLS client hello, whose handshake tonic then bounds)
 /// within `handshake`, since keepalive and connection age only start after the
 /// handshake and a socket that never speaks would otherwise be held for ever;
 /// and a hard close at `lifetime` (the maximum age, when it got GOAWAY, plus
-/// the grace for its calls to finish).
+/// the grace for its calls to finish). At most `max_connections` are open at
+/// once: at the limit, accepting waits until one closes (the kernel's backlog
+/// holds the rest).
 fn accepted(
     listener: TcpListener,
     handshake: Duration,
     lifetime: Duration,
+    max_connections: usize,
 ) -> impl futures::Stream<Item = std::io::Result<Deadlines>> {
-    futures::stream::unfold(listener, move |listener| async move {
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => {
-                    // Small gRPC responses must not wait for the peer's delayed
-                    // ACK (Nagle): that costs ~40 ms a call on an idle connection.
-                    if let Err(e) = stream.set_nodelay(true) {
-                        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+    let slots = Arc::new(Semaphore::new(max_connections));
+    let mut warned: Option<std::time::Instant> = None;
+    futures::stream::unfold(listener, move |listener| {
+        let slots = slots.clone();
+        let warn = warned.is_none_or(|at| at.elapsed() >= AT_LIMIT_LOG_EVERY);
+        let at_limit = slots.available_permits() == 0;
+        if at_limit && warn {
+            warned = Some(std::time::Instant::now());
+            tracing::warn!(
+                max_connections,
+                "at the connection limit (--max-connections); accepting waits for one to close"
+            );
+        }
+        async move {
+            let slot = slots.acquire_owned().await.expect("the semaphore is never closed");
+            loop {
+                match listener.accept().await {
+                    Ok((stream, _)) => {
+                        // Small gRPC responses must not wait for the peer's delayed
+                        // ACK (Nagle): that costs ~40 ms a call on an idle connection.
+                        if let Err(e) = stream.set_nodelay(true) {
+                            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                        }
+                        let deadline = Some(Box::pin(tokio::time::sleep(handshake)));
+                        let closes = Box::pin(tokio::time::sleep(lifetime));
+                        let connection = Deadlines { stream, deadline, received: 0, closes, _slot: slot };
+                        return Some((Ok(connection), listener));
                     }
-                    let deadline = Some(Box::pin(tokio::time::sleep(handshake)));
-                    let closes = Box::pin(tokio::time::sleep(lifetime));
-                    return Some((Ok(Deadlines { stream, deadline, received: 0, closes }), listener));
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "accepting a connection failed; retrying shortly");
-                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accepting a connection failed; retrying shortly");
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    }
                 }
             }
         }
@@ -229,6 +303,8 @@ pin_project_lite::pin_project! {
         deadline: Option<Pin<Box<Sleep>>>,
         received: usize,
         closes: Pin<Box<Sleep>>,
+        // The connection's place under --max-connections, freed when it closes.
+        _slot: OwnedSemaphorePermit,
     }
 }
 
@@ -319,5 +395,30 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("SIGINT received");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_normalised_as_browsers_send_them() {
+        assert_eq!(normalise_origin("https://Portal.Example.NO/").unwrap(), "https://portal.example.no");
+        assert_eq!(normalise_origin("https://portal.example.no:443").unwrap(), "https://portal.example.no");
+        assert_eq!(normalise_origin("http://localhost:8080").unwrap(), "http://localhost:8080");
+        for bad in ["portal.example.no", "ftp://x", "https://x/path", "https://*.example.no", "https://", "https://a b"]
+        {
+            let error = normalise_origin(bad).unwrap_err().to_string();
+            assert!(error.starts_with("CORS: --cors-allowed-origin"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn any_origin_is_allowed_alone_and_never_panics() {
+        assert!(cors(&["*".into()]).unwrap().is_some());
+        assert!(cors(&["*".into(), "https://a.no".into()]).is_err());
+        assert!(cors(&["https://a.no/".into(), "https://A.no".into()]).unwrap().is_some());
+        assert!(cors(&[]).unwrap().is_none());
     }
 }

@@ -283,14 +283,25 @@ pub struct ServeArgs {
     /// as HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
     #[arg(long, env = "INDIKATOR_MAX_STREAMS_PER_CONNECTION", default_value_t = defaults::MAX_STREAMS_PER_CONNECTION)]
     pub max_streams_per_connection: u32,
+    /// Connections open at once (every protocol); past it the server stops
+    /// accepting until one closes. Each HTTP/1.1 connection may hold up to
+    /// 408 KiB of headers still arriving: size it with the memory limit.
+    #[arg(long, env = "INDIKATOR_MAX_CONNECTIONS", default_value_t = defaults::MAX_CONNECTIONS)]
+    pub max_connections: usize,
     /// Health `Watch` streams open across all connections; the excess gets
     /// RESOURCE_EXHAUSTED (health `Check` is never refused).
     #[arg(long, env = "INDIKATOR_MAX_HEALTH_WATCHES", default_value_t = defaults::MAX_HEALTH_WATCHES)]
     pub max_health_watches: usize,
-    /// A call with no message arriving or leaving for this long is ended with
-    /// DEADLINE_EXCEEDED (health watches excepted).
+    /// A call with no whole message arriving or leaving for this long is
+    /// ended with DEADLINE_EXCEEDED (health watches excepted); bytes trickled
+    /// in without completing a message do not count.
     #[arg(long, env = "INDIKATOR_STREAM_IDLE_TIMEOUT", default_value_t = Wait(defaults::STREAM_IDLE_TIMEOUT))]
     pub stream_idle_timeout: Wait,
+    /// The request of a unary call (gRPC, gRPC-Web or JSON) must arrive whole
+    /// within this long of the call's start, or the call is ended with
+    /// DEADLINE_EXCEEDED (the default is 5 s a MiB at the default message limit).
+    #[arg(long, env = "INDIKATOR_BODY_TIMEOUT", default_value_t = Wait(defaults::BODY_TIMEOUT))]
+    pub body_timeout: Wait,
     /// Bytes that request bodies being decoded and rounds' state may hold
     /// together; a call that would exceed it gets RESOURCE_EXHAUSTED.
     #[arg(long, env = "INDIKATOR_MEMORY_BUDGET_BYTES", default_value_t = defaults::MEMORY_BUDGET_BYTES)]
@@ -356,9 +367,13 @@ pub struct AuthArgs {
     /// The `aud` every token must carry; not checked when unset.
     #[arg(long, env = "INDIKATOR_AUTH_AUDIENCE", requires = "auth_jwks")]
     pub auth_audience: Option<String>,
-    /// Clock skew allowed on a token's `exp` and `nbf`.
+    /// Clock skew allowed on a token's `exp`, `nbf` and `iat`.
     #[arg(long, env = "INDIKATOR_AUTH_LEEWAY", default_value_t = Wait(defaults::AUTH_LEEWAY))]
     pub auth_leeway: Wait,
+    /// Longest lifetime a token may have (`exp` after `iat`, or after now
+    /// without `iat`); longer-lived tokens are refused.
+    #[arg(long, env = "INDIKATOR_AUTH_MAX_LIFETIME", default_value_t = Wait(defaults::AUTH_MAX_LIFETIME))]
+    pub auth_max_lifetime: Wait,
     /// A PEM bundle of CA certificates trusted, besides the web PKI's roots,
     /// for an https --auth-jwks URL (an issuer with a private CA).
     #[arg(long, env = "INDIKATOR_AUTH_JWKS_CA", requires = "auth_jwks")]
@@ -408,6 +423,7 @@ impl AuthArgs {
             (Some(jwks), Some(issuer)) => Some(BearerSettings {
                 audience: self.auth_audience.clone(),
                 leeway: self.auth_leeway.0,
+                max_lifetime: self.auth_max_lifetime.0,
                 algorithms: self.auth_algorithms.clone(),
                 refresh: self.auth_jwks_refresh.0,
                 jwks_ca_pem: match &self.auth_jwks_ca {
@@ -511,9 +527,11 @@ pub fn server_settings(args: &ServeArgs) -> Result<ServerSettings, CliError> {
                 max_concurrent_calls: args.max_concurrent_requests.max(1),
                 max_health_watches: args.max_health_watches,
                 idle_timeout: args.stream_idle_timeout.0,
+                body_timeout: args.body_timeout.0,
             },
             max_message_bytes: args.max_message_bytes,
             max_streams_per_connection: args.max_streams_per_connection.max(1),
+            max_connections: args.max_connections.max(1),
             memory_budget_bytes: args.memory_budget_bytes,
             keepalive_interval: (!args.keepalive_interval.0.is_zero()).then_some(args.keepalive_interval.0),
             keepalive_timeout: args.keepalive_timeout.0,

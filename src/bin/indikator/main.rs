@@ -1,6 +1,7 @@
 //! The `indikator` binary: parses the command line (`cli`, the only place
 //! clap appears) into the library's plain settings and hands over.
 
+mod allocator;
 mod cli;
 
 use clap::Parser;
@@ -29,6 +30,7 @@ async fn main() -> std::process::ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let telemetry = telemetry::init(&(&args.log).into())?;
+    allocator::bound_for_server();
     let settings = cli::server_settings(&args)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -90,6 +90,11 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+        if request.version() == http::Version::HTTP_11 && !request.headers().contains_key(header::HOST) {
+            let status = Status::invalid_argument("an HTTP/1.1 request must have a Host header");
+            return Box::pin(futures::future::ready(Ok(status::error_response_as(StatusCode::BAD_REQUEST, &status))));
+        }
         if is_grpc(request.headers()) {
             return Box::pin(self.inner.call(request.map(Body::new)));
         }
@@ -131,7 +136,7 @@ where
     if let Some(refused) = content_type_refusal(route, &parts.headers) {
         return refused;
     }
-    let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+    let mut params: Vec<(Cow<'static, str>, Cow<'static, str>)> =
         variables.into_iter().map(|(name, value)| (name, Cow::Owned(value.into_owned()))).collect();
     if let Some(query) = parts.uri.query() {
         if route.request_stream {
@@ -149,9 +154,9 @@ where
         }
     };
     if route.request_stream || route.response_stream {
-        transcode::stream(call, parts, body, route, layer.max_message_bytes).await
+        transcode::stream(call, parts, body, route, layer.max_message_bytes, &layer.budget).await
     } else {
-        transcode::unary(call, parts, body, route, &params, layer.max_message_bytes, &layer.budget).await
+        transcode::unary(call, parts, body, route, params, layer.max_message_bytes, &layer.budget).await
     }
 }
 

@@ -9,6 +9,8 @@ use tonic::body::Body;
 use tonic::{Code, Status};
 use tonic_types::pb;
 
+use crate::safe_text::bounded_message;
+
 /// The HTTP status of a gRPC code.
 pub fn http_status(code: Code) -> StatusCode {
     match code {
@@ -54,7 +56,9 @@ pub fn status_json(status: &Status) -> Value {
         Ok(decoded) if !status.details().is_empty() => decoded.details.iter().map(detail_json).collect(),
         _ => Vec::new(),
     };
-    let mut body = json!({"code": status.code() as i32, "message": status.message()});
+    // Messages and descriptions may quote what the client sent: bounded here
+    // whatever made them.
+    let mut body = json!({"code": status.code() as i32, "message": bounded_message(status.message())});
     if !details.is_empty() {
         body["details"] = Value::Array(details);
     }
@@ -70,7 +74,7 @@ fn detail_json(any: &prost_types::Any) -> Value {
     let known = match name {
         "BadRequest" => pb::BadRequest::decode(&*any.value).ok().map(|d| {
             let violations: Vec<Value> =
-                d.field_violations.iter().map(|v| json!({"field": v.field, "description": v.description})).collect();
+                d.field_violations.iter().map(|v| json!({"field": bounded_message(&v.field), "description": bounded_message(&v.description)})).collect();
             json!({"fieldViolations": violations})
         }),
         "ErrorInfo" => pb::ErrorInfo::decode(&*any.value)

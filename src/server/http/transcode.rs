@@ -5,6 +5,7 @@
 //! it: a call that fails before answering gets its error status, one that
 //! fails later ends with a line `{"@error": …}`, a key no message has).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -20,8 +21,8 @@ use tonic_types::{ErrorDetails, StatusExt as _};
 
 use super::BoxError;
 use super::status::{error_response, error_response_as, json_response, status_json};
-use crate::memory::MemoryBudget;
-use crate::proto::http::{JsonError, Params, RequestFn, ResponseFn, Route};
+use crate::memory::{MemoryBudget, PolledReservation};
+use crate::proto::http::{JsonError, RequestFn, ResponseFn, Route};
 
 const NDJSON: &str = "application/x-ndjson";
 
@@ -88,12 +89,15 @@ fn grpc_status(headers: &http::HeaderMap) -> Option<Status> {
     Some(Status::from_header_map(headers).unwrap_or_else(|| Status::unknown("an unreadable grpc-status")))
 }
 
+/// A unary call: the JSON body is read and converted only when the call reads
+/// its request ([`JsonToMessage`]), so a call the authorization layer refuses
+/// costs no body bytes, no reservation and no parse.
 pub async fn unary<C, F, B>(
     call: C,
     parts: http::request::Parts,
     body: B,
     route: &'static Route,
-    params: &Params<'_>,
+    params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
     max_bytes: usize,
     budget: &MemoryBudget,
 ) -> http::Response<Body>
@@ -103,35 +107,35 @@ where
     B: HttpBody<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError>,
 {
-    // The body, the message built from it and its encoding are held at once.
-    let mut reservation = budget.reservation();
-    let bytes = match collect_limited(body, max_bytes, &mut reservation).await {
-        Ok(bytes) => bytes,
-        Err(refused) => return refused,
+    let failure: Failure = Arc::default();
+    let json = JsonToMessage {
+        inner: Box::pin(body),
+        convert: route.request,
+        params,
+        buf: BytesMut::new(),
+        pending: None,
+        max_bytes,
+        reservation: PolledReservation::new(budget.reservation()),
+        failure: failure.clone(),
+        done: false,
     };
-    let message = match (route.request)(&bytes, params) {
-        Ok(message) => message,
-        Err(error) => return error_response(&from_json(error)),
-    };
-    drop(bytes);
-    let request = grpc_request(parts, route, Body::new(http_body_util::Full::new(frame(&message))));
-    drop(message);
-    drop(reservation);
+    let request = grpc_request(parts, route, Body::new(json));
+    let failed = |status: Status| refused(&failure, status);
     let response = match call(request).await {
         Ok(response) => response,
-        Err(status) => return error_response(&status),
+        Err(status) => return failed(status),
     };
     if let Some(status) = grpc_status(response.headers()) {
-        return error_response(&status);
+        return failed(status);
     }
     let collected = match response.into_body().collect().await {
         Ok(collected) => collected,
-        Err(status) => return error_response(&status),
+        Err(status) => return failed(status),
     };
     let status = collected.trailers().and_then(grpc_status);
     let mut buf = BytesMut::from(collected.to_bytes());
     match status {
-        Some(status) if status.code() != Code::Ok => error_response(&status),
+        Some(status) if status.code() != Code::Ok => failed(status),
         _ => match next_message(&mut buf) {
             Ok(Some(message)) => match (route.response)(&message) {
                 Ok(json) => json_response(StatusCode::OK, json),
@@ -143,47 +147,117 @@ where
     }
 }
 
-/// The whole body, refused with 413 past `max_bytes` and with 429 when the
-/// memory budget cannot hold it.
-async fn collect_limited<B>(
-    body: B,
-    max_bytes: usize,
-    reservation: &mut crate::memory::Reservation,
-) -> Result<Bytes, http::Response<Body>>
-where
-    B: HttpBody<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    let too_large = || {
-        let status =
-            Status::resource_exhausted(format!("the body is larger than the message limit of {max_bytes} bytes"));
-        error_response_as(StatusCode::PAYLOAD_TOO_LARGE, &status)
-    };
-    if body.size_hint().lower() > max_bytes as u64 {
-        return Err(too_large());
+/// The answer to a call that failed with `status`: what the request body
+/// recorded, when it went wrong, else `status`.
+fn refused(failure: &Failure, status: Status) -> http::Response<Body> {
+    match failure.lock().expect("not poisoned").take() {
+        Some(Refusal { status, http: Some(http) }) => error_response_as(http, &status),
+        Some(Refusal { status, http: None }) => error_response(&status),
+        None => error_response(&status),
     }
-    let mut body = std::pin::pin!(body);
-    let mut bytes = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| error_response(&invalid("body", &format!("cannot be read: {}", e.into()))))?;
-        if let Ok(data) = frame.into_data() {
-            if bytes.len() + data.len() > max_bytes {
-                return Err(too_large());
-            }
-            // The body now, its message and encoding later: about three times.
-            reservation
-                .resize((bytes.len() + data.len()) * 3)
-                .await
-                .map_err(|e| error_response(&Status::resource_exhausted(e.to_string())))?;
-            bytes.extend_from_slice(&data);
-        }
-    }
-    Ok(bytes.freeze())
 }
 
-/// Where a JSON Lines body went wrong, for the answer to report instead of
-/// the call's own view of a broken request stream.
-type Failure = Arc<Mutex<Option<Status>>>;
+pin_project_lite::pin_project! {
+    /// A unary JSON body as the one gRPC frame of its message: read whole
+    /// (refused past the message limit, with 413), reserving about three times
+    /// its bytes from the memory budget while it arrives and is converted
+    /// (the text, the message built from it and its encoding), when the call
+    /// first reads it.
+    struct JsonToMessage<B> {
+        inner: Pin<Box<B>>,
+        convert: RequestFn,
+        params: Vec<(Cow<'static, str>, Cow<'static, str>)>,
+        buf: BytesMut,
+        // Bytes read, held back until the reservation covers them.
+        pending: Option<Bytes>,
+        max_bytes: usize,
+        reservation: PolledReservation,
+        failure: Failure,
+        done: bool,
+    }
+}
+
+/// The body ended its call with `status` (and, where the gRPC mapping's
+/// status is not the right answer, this HTTP status).
+type BodyPoll = Poll<Option<Result<Frame<Bytes>, BoxError>>>;
+
+fn fail(failure: &Failure, status: Status, http: Option<StatusCode>) -> BodyPoll {
+    let error: BoxError = Box::new(status.clone());
+    *failure.lock().expect("not poisoned") = Some(Refusal { status, http });
+    Poll::Ready(Some(Err(error)))
+}
+
+impl<B> HttpBody for JsonToMessage<B>
+where
+    B: HttpBody<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> BodyPoll {
+        let this = self.get_mut();
+        loop {
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if let Some(data) = &this.pending {
+                let wanted = (this.buf.len() + data.len()).saturating_mul(3);
+                if let Err(exhausted) = ready!(this.reservation.poll_resize(wanted, cx)) {
+                    this.done = true;
+                    return fail(&this.failure, Status::resource_exhausted(exhausted.to_string()), None);
+                }
+                this.buf.extend_from_slice(&this.pending.take().expect("checked"));
+            }
+            match ready!(this.inner.as_mut().poll_frame(cx)) {
+                Some(Ok(frame)) => {
+                    if let Ok(data) = frame.into_data() {
+                        if this.buf.len() + data.len() > this.max_bytes {
+                            this.done = true;
+                            let status = Status::resource_exhausted(format!(
+                                "the body is larger than the message limit of {} bytes",
+                                this.max_bytes
+                            ));
+                            return fail(&this.failure, status, Some(StatusCode::PAYLOAD_TOO_LARGE));
+                        }
+                        this.pending = Some(data);
+                    }
+                }
+                Some(Err(e)) => {
+                    this.done = true;
+                    let status = invalid("body", &format!("cannot be read: {}", e.into()));
+                    return fail(&this.failure, status, None);
+                }
+                None => {
+                    this.done = true;
+                    let converted = (this.convert)(&this.buf, &this.params);
+                    this.buf = BytesMut::new();
+                    return match converted {
+                        Ok(message) => {
+                            let framed = frame(&message);
+                            drop(message);
+                            // The frame is the call's now: the middleware reserves it.
+                            this.reservation.shrink(0);
+                            Poll::Ready(Some(Ok(Frame::data(framed))))
+                        }
+                        Err(error) => fail(&this.failure, from_json(error), None),
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Where a JSON body went wrong, for the answer to report instead of the
+/// call's own view of a broken request.
+type Failure = Arc<Mutex<Option<Refusal>>>;
+
+/// A JSON body's refusal: its status, and the HTTP status when not the
+/// status's own.
+struct Refusal {
+    status: Status,
+    http: Option<StatusCode>,
+}
 
 pub async fn stream<C, F, B>(
     call: C,
@@ -191,6 +265,7 @@ pub async fn stream<C, F, B>(
     body: B,
     route: &'static Route,
     max_bytes: usize,
+    budget: &MemoryBudget,
 ) -> http::Response<Body>
 where
     C: FnOnce(http::Request<Body>) -> F,
@@ -203,14 +278,19 @@ where
         inner: Box::pin(body),
         convert: route.request,
         buf: BytesMut::new(),
+        pending: None,
         scanned: 0,
         line: 0,
         max_bytes,
+        reservation: PolledReservation::new(budget.reservation()),
         ended: false,
         failure: failure.clone(),
     };
     let request = grpc_request(parts, route, Body::new(frames));
-    let failed = |status: Status| failure.lock().expect("not poisoned").take().unwrap_or(status);
+    let failed = |status: Status| match failure.lock().expect("not poisoned").take() {
+        Some(refusal) => refusal.status,
+        None => status,
+    };
     let response = match call(request).await {
         Ok(response) => response,
         Err(status) => return error_response(&failed(status)),
@@ -248,11 +328,17 @@ where
 }
 
 pin_project_lite::pin_project! {
-    /// A JSON Lines body as gRPC frames, one line at a time.
+    /// A JSON Lines body as gRPC frames, one line at a time. The line being
+    /// read is reserved from the memory budget as it grows (twice its bytes:
+    /// the text and its conversion), and refused once it is longer than the
+    /// message limit.
     struct LinesToFrames<B> {
         inner: Pin<Box<B>>,
         convert: RequestFn,
         buf: BytesMut,
+        // Bytes read, held back until the reservation covers them.
+        pending: Option<Bytes>,
+        reservation: PolledReservation,
         // How much of `buf` holds no newline.
         scanned: usize,
         // Lines taken off so far.
@@ -264,10 +350,12 @@ pin_project_lite::pin_project! {
 }
 
 impl<B> LinesToFrames<B> {
-    fn fail(&self, status: Status) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let message = status.message().to_owned();
-        *self.failure.lock().expect("not poisoned") = Some(status);
-        Poll::Ready(Some(Err(message.into())))
+    fn fail(&mut self, status: Status) -> BodyPoll {
+        self.ended = true;
+        self.buf = BytesMut::new();
+        self.pending = None;
+        self.reservation.shrink(0);
+        fail(&self.failure, status, None)
     }
 
     /// The frame of the next line, if `buf` holds a whole one.
@@ -315,25 +403,39 @@ where
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> BodyPoll {
         let this = self.get_mut();
         loop {
+            if let Some(data) = &this.pending {
+                let wanted = (this.buf.len() + data.len()).saturating_mul(2);
+                if let Err(exhausted) = ready!(this.reservation.poll_resize(wanted, cx)) {
+                    return this.fail(Status::resource_exhausted(exhausted.to_string()));
+                }
+                this.buf.extend_from_slice(&this.pending.take().expect("checked"));
+            }
             match this.next_line() {
-                Some(Ok(frame)) => return Poll::Ready(Some(Ok(Frame::data(frame)))),
+                Some(Ok(frame)) => {
+                    this.reservation.shrink(this.buf.len().saturating_mul(2));
+                    return Poll::Ready(Some(Ok(Frame::data(frame))));
+                }
                 Some(Err(status)) => return this.fail(status),
                 None if this.ended => return Poll::Ready(None),
                 None => {}
             }
             if this.buf.len() > this.max_bytes {
-                return this.fail(this.too_long(this.line + 1));
+                let status = this.too_long(this.line + 1);
+                return this.fail(status);
             }
             match ready!(this.inner.as_mut().poll_frame(cx)) {
                 Some(Ok(frame)) => {
                     if let Ok(data) = frame.into_data() {
-                        this.buf.extend_from_slice(&data);
+                        this.pending = Some(data);
                     }
                 }
-                Some(Err(e)) => return this.fail(invalid("body", &format!("cannot be read: {}", e.into()))),
+                Some(Err(e)) => {
+                    let status = invalid("body", &format!("cannot be read: {}", e.into()));
+                    return this.fail(status);
+                }
                 None => this.ended = true,
             }
         }
@@ -362,7 +464,10 @@ fn line(mut json: Vec<u8>) -> Bytes {
 impl FramesToLines {
     fn error_line(&mut self, status: Status) -> Poll<Option<Result<Frame<Bytes>, Status>>> {
         self.done = true;
-        let status = self.failure.lock().expect("not poisoned").take().unwrap_or(status);
+        let status = match self.failure.lock().expect("not poisoned").take() {
+            Some(refusal) => refusal.status,
+            None => status,
+        };
         let json = serde_json::json!({"@error": status_json(&status)});
         Poll::Ready(Some(Ok(Frame::data(line(json.to_string().into_bytes())))))
     }
