@@ -195,10 +195,12 @@ enum Requirement {
 /// The claims read from a token beyond those [`Validation`] checks.
 #[derive(Debug, Deserialize)]
 struct Claims {
-    /// Seconds since the epoch; [`Validation`] has checked it is there.
-    exp: u64,
+    /// Seconds since the epoch (a JSON number, maybe with a fraction);
+    /// [`Validation`] has checked it is there.
     #[serde(default)]
-    iat: Option<u64>,
+    exp: Option<f64>,
+    #[serde(default)]
+    iat: Option<f64>,
     #[serde(default)]
     scope: Option<String>,
     #[serde(default)]
@@ -423,12 +425,12 @@ impl Bearer {
     /// `iat` no later than now and the leeway; a lifetime (`exp` after `iat`,
     /// or after now without one) of at most the maximum.
     fn check_times(&self, claims: &Claims, now: u64) -> Result<(), Refusal> {
-        let leeway = self.settings.leeway.as_secs();
-        if claims.iat.is_some_and(|iat| iat > now.saturating_add(leeway)) {
+        let (now, leeway) = (now as f64, self.settings.leeway.as_secs_f64());
+        if claims.iat.is_some_and(|iat| iat > now + leeway) {
             return Err(Refusal::IssuedInFuture);
         }
         let issued = claims.iat.unwrap_or(now);
-        if claims.exp.saturating_sub(issued) > self.settings.max_lifetime.as_secs().saturating_add(leeway) {
+        if claims.exp.is_some_and(|exp| exp - issued > self.settings.max_lifetime.as_secs_f64() + leeway) {
             return Err(Refusal::TooLongLived);
         }
         Ok(())

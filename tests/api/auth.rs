@@ -49,6 +49,16 @@ impl TestKey {
         self.private.to_public_key().to_public_key_pem(rsa::pkcs8::LineEnding::LF).unwrap()
     }
 
+    /// An RS256 token with this header (as JSON, for parameters the
+    /// library's header type lacks) and `claims`.
+    pub fn sign_with_header(&self, header: serde_json::Value, claims: &serde_json::Value) -> String {
+        let der = self.private.to_pkcs1_der().unwrap();
+        let message = format!("{}.{}", B64.encode(header.to_string()), B64.encode(claims.to_string()));
+        let key = EncodingKey::from_rsa_der(der.as_bytes());
+        let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::RS256).unwrap();
+        format!("{message}.{signature}")
+    }
+
     /// An RS256 token with `claims`.
     pub fn sign(&self, claims: &serde_json::Value) -> String {
         let der = self.private.to_pkcs1_der().unwrap();
@@ -241,6 +251,13 @@ async fn each_bad_token_is_unauthenticated_with_a_short_reason_and_never_echoed(
         (hmac, "algorithm"),
         (hmac_jwk, "algorithm"),
         ("not-a-jwt".into(), "malformed"),
+        (key.sign(&with(json!({"iat": now() + 3600}))), "issued in the future"),
+        (key.sign(&with(json!({"exp": 253_402_300_799u64}))), "lives longer"),
+        (key.sign(&with(json!({"iat": null, "exp": now() + 2 * 24 * 3600}))), "lives longer"),
+        (
+            key.sign_with_header(json!({"alg": "RS256", "kid": key.kid, "crit": ["exp"]}), &claims("indikator:score")),
+            "critical",
+        ),
         // The signature is checked before the claims are read.
         (format!("{head}.e30.{signature}"), "signature"),
     ];
@@ -253,6 +270,11 @@ async fn each_bad_token_is_unauthenticated_with_a_short_reason_and_never_echoed(
     let mut request = tonic::Request::new(example_request());
     request.metadata_mut().insert("authorization", "Basic dXNlcjpwYXNz".parse().unwrap());
     refused(app.client.clone().score(request).await.map(|_| ()), Code::Unauthenticated, "Bearer");
+    // Two authorization headers, the first of them valid: neither decides.
+    let mut request = tonic::Request::new(example_request());
+    request.metadata_mut().append("authorization", format!("Bearer {valid}").parse().unwrap());
+    request.metadata_mut().append("authorization", "Bearer forged".parse().unwrap());
+    refused(app.client.clone().score(request).await.map(|_| ()), Code::Unauthenticated, "more than one");
 }
 
 #[tokio::test]

@@ -36,8 +36,10 @@ const VARIABLES: [(&str, &str); 30] = [
     ("--handshake-timeout", "INDIKATOR_HANDSHAKE_TIMEOUT"),
     // Observed from outside in hostile.rs and shutdown.rs.
     ("--max-streams-per-connection", "INDIKATOR_MAX_STREAMS_PER_CONNECTION"),
+    ("--max-connections", "INDIKATOR_MAX_CONNECTIONS"),
     ("--max-health-watches", "INDIKATOR_MAX_HEALTH_WATCHES"),
     ("--stream-idle-timeout", "INDIKATOR_STREAM_IDLE_TIMEOUT"),
+    ("--body-timeout", "INDIKATOR_BODY_TIMEOUT"),
     ("--memory-budget-bytes", "INDIKATOR_MEMORY_BUDGET_BYTES"),
     ("--drain-delay", "INDIKATOR_DRAIN_DELAY"),
     ("--tls-cert", "INDIKATOR_TLS_CERT"),
@@ -51,6 +53,7 @@ const VARIABLES: [(&str, &str); 30] = [
     ("--auth-issuer", "INDIKATOR_AUTH_ISSUER"),
     ("--auth-audience", "INDIKATOR_AUTH_AUDIENCE"),
     ("--auth-leeway", "INDIKATOR_AUTH_LEEWAY"),
+    ("--auth-max-lifetime", "INDIKATOR_AUTH_MAX_LIFETIME"),
     ("--auth-jwks-ca", "INDIKATOR_AUTH_JWKS_CA"),
     ("--auth-jwks-refresh", "INDIKATOR_AUTH_JWKS_REFRESH"),
     ("--auth-algorithms", "INDIKATOR_AUTH_ALGORITHMS"),

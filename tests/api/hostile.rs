@@ -17,22 +17,22 @@ use crate::helpers::{
 };
 use crate::process::ServerProcess;
 
-const MIB: u64 = 1024;
+pub const MIB: u64 = 1024;
 
 /// The bound for the worst single request at the message limit.
-const ONE_REQUEST_KIB: u64 = 64 * MIB;
+pub const ONE_REQUEST_KIB: u64 = 64 * MIB;
 
 /// The bound for attacks of a few small messages or connections: anything
 /// that grew with what the client sent would pass it.
-const SMALL_KIB: u64 = 16 * MIB;
+pub const SMALL_KIB: u64 = 16 * MIB;
 
-struct Target {
-    server: ServerProcess,
-    client: IndicatorServiceClient<Channel>,
+pub struct Target {
+    pub server: ServerProcess,
+    pub client: IndicatorServiceClient<Channel>,
 }
 
 impl Target {
-    async fn start(envs: &[(&str, &str)]) -> Self {
+    pub async fn start(envs: &[(&str, &str)]) -> Self {
         let mut envs = envs.to_vec();
         envs.push(("MALLOC_ARENA_MAX", "2"));
         let server = ServerProcess::start(&envs);
@@ -42,21 +42,21 @@ impl Target {
         target
     }
 
-    fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.server.child.id()
     }
 
     /// Resets the peak (VmHWM) to the current RSS; returns the current RSS.
-    fn reset_peak(&self) -> u64 {
+    pub fn reset_peak(&self) -> u64 {
         reset_peak(self.pid())
     }
 
     /// Asserts the peak RSS grew less than `bound_kib` since `reset_peak` gave `base`.
-    fn assert_peak_below(&self, base: u64, bound_kib: u64, what: &str) {
+    pub fn assert_peak_below(&self, base: u64, bound_kib: u64, what: &str) {
         assert_peak_below(self.pid(), base, bound_kib, what);
     }
 
-    async fn serves_normally(&mut self) {
+    pub async fn serves_normally(&mut self) {
         let results = self.client.score(example_request()).await.expect("a normal Score call").into_inner();
         let ssb = results.results.unwrap().ssb_2018.unwrap();
         assert_eq!(ssb.digital_priority.unwrap().grade, 2);

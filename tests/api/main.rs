@@ -9,6 +9,7 @@ mod figures;
 mod health;
 mod helpers;
 mod hostile;
+mod hostile_http;
 mod http;
 mod maturity;
 mod methodology;
