@@ -19,6 +19,7 @@ import argparse
 import collections
 import datetime
 import gzip
+import itertools
 import json
 import os
 import re
@@ -421,6 +422,53 @@ def summary(outcomes) -> str:
     c = collections.Counter(outcomes)
     return ", ".join(f"{k} ×{v}" if v > 1 else k for k, v in c.most_common())
 
+
+# ---------------------------------------------------------------------------
+# The HTTP/1.1 side (JSON, JSON Lines): raw sockets, one thread a connection.
+# ---------------------------------------------------------------------------
+
+def http_head(method: str, path: str, headers: dict) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "host: indikator.test"] + [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def http_status(sock, timeout: float) -> tuple:
+    """(status, bytes of the answer read) within `timeout`; (None, 0) without one."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        m = re.search(rb"content-length: *(\d+)", head, re.I)
+        while m and len(body) < int(m.group(1)):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return (int(head[9:12]) if head[9:12].isdigit() else None), len(head) + 4 + len(body)
+    except OSError:
+        return None, len(data)
+
+
+def in_threads(n: int, work) -> list:
+    results = [None] * n
+
+    def run(i):
+        try:
+            results[i] = work(i)
+        except OSError as e:
+            results[i] = ("error", str(e))
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 # ---------------------------------------------------------------------------
 # The target: the container (podman) or a bare process, and its memory.
@@ -1000,6 +1048,137 @@ class Runner:
                 f"({refused} could not connect); TLS Score 1 s later: {during}; after {wait:.0f} s "
                 f"{closed:,} of them closed by the server; TLS Score then: {after}")
 
+    def a11_quoted_json_strings(self):
+        """40 connections POST a 4.19 MB JSON string the parser's error quotes, never reading the answer."""
+        prefix, suffix = b'{"response": {"respondent": {"kind": "', b'"}}}'
+        body = prefix + b"A" * (4_190_000 - len(prefix) - len(suffix)) + suffix
+        socks = []
+
+        def send(_):
+            s = socket.create_connection(self.addr, timeout=30)
+            socks.append(s)
+            s.sendall(http_head("POST", "/v1/score", {"content-type": "application/json",
+                                                      "content-length": len(body)}) + body)
+            return "sent"
+        sent = in_threads(40, send)
+        time.sleep(3.0)
+        ok, normal = self.normal_score()
+        sizes = [http_status(s, 5) for s in socks]
+        for s in socks:
+            s.close()
+        return (f"{sent.count('sent')} × {len(body):,}-byte bodies, answers not read for 3 s; answers then: "
+                f"{summary(str(st) for st, _ in sizes)}, largest {max((n for _, n in sizes), default=0):,} bytes; "
+                f"Score meanwhile: {normal}")
+
+    def a12_endless_json_lines(self):
+        """200 JSON Lines streams, each a 3.9 MiB line without its newline, then silence."""
+        line = b'{"record": {"recordId": "' + b"a" * (int(3.9 * MiB) - 26)
+
+        def stream(i):
+            s = socket.create_connection(self.addr, timeout=60)
+            path = "/v1/rounds:score" if i % 2 == 0 else "/v1/responses:score"
+            s.sendall(http_head("POST", path, {"content-type": "application/x-ndjson", "content-length": 8 * MiB}))
+            try:
+                s.sendall(line)
+            except OSError:
+                pass
+            status, _ = http_status(s, 90)
+            s.close()
+            return str(status)
+        outcomes = in_threads(200, stream)
+        ok, normal = self.normal_score()
+        return f"200 streams of a 3.9 MiB unfinished line: {summary(outcomes)}; Score after: {normal}"
+
+    def a13_unfinished_headers(self):
+        """900 connections, each 398 KiB of HTTP/1.1 headers never finished."""
+        header = b"POST /v1/score HTTP/1.1\r\nhost: x\r\nx-filler: " + b"a" * (398 * 1024)
+        socks, stalled = [], 0
+        for _ in range(900):
+            try:
+                s = socket.create_connection(self.addr, timeout=5)
+                s.settimeout(0.2)
+                try:
+                    s.sendall(header)
+                except OSError:
+                    stalled += 1
+                socks.append(s)
+            except OSError:
+                break
+        time.sleep(2.0)
+        ok, normal = self.normal_score(timeout=5)
+        for s in socks:
+            s.close()
+        return (f"{len(socks)} connections opened, {stalled} of them stalled writing (not accepted: "
+                f"--max-connections); Score on an open connection while held: {normal}")
+
+    def a14_fat_json_rounds(self):
+        """Concurrent /v1/rounds:score of fat records (256-byte ids, 800-byte names)."""
+        n, size = min(self.args.rounds, 200), max(self.args.round_records // 25, 500)
+        response = json.loads(open(os.path.join(self.args.repo, "examples", "score-request.json")).read())["response"]
+        response["respondent"]["name"] = "N" * 800
+        numbers = list(itertools.islice(org_numbers(), size))
+        records = []
+        for i, number in enumerate(numbers):
+            response["respondent"]["organisationNumber"] = number
+            records.append(json.dumps({"record": {"recordId": f"{i:0>256}", "response": response}}))
+        body_tail = ("\n".join(records) + "\n").encode()
+
+        def round_(i):
+            header = json.dumps({"header": {"roundId": f"fat-{i}", "surveyYear": 2018,
+                                            "calibration": "CALIBRATION_PUBLISHED"}}).encode() + b"\n"
+            body = header + body_tail
+            s = socket.create_connection(self.addr, timeout=self.args.round_timeout)
+            s.sendall(http_head("POST", "/v1/rounds:score", {"content-type": "application/x-ndjson",
+                                                              "content-length": len(body)}))
+            s.sendall(body)
+            s.settimeout(self.args.round_timeout)
+            data = b""
+            while True:
+                chunk = s.recv(1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+                head, sep, body = data.partition(b"\r\n\r\n")
+                length = re.search(rb"content-length: *(\d+)", head, re.I) if sep else None
+                if (length and len(body) >= int(length.group(1))) or (sep and data.endswith(b"\r\n0\r\n\r\n")):
+                    break
+            s.close()
+            status = data[9:12].decode(errors="replace")
+            return status + ("" if b'"summary"' in data or status != "200" else " (cut)")
+        outcomes = in_threads(n, round_)
+        ok, normal = self.normal_score()
+        return (f"{n} JSON Lines rounds × {size:,} fat records ({len(body_tail) / MiB:.1f} MiB each): "
+                f"{summary(outcomes)}; Score after: {normal}")
+
+    def a15_unfinished_unary_bodies(self):
+        """67 unary JSON bodies announced at 4 MB, 1 MiB sent, then silence."""
+        socks = []
+
+        def send(_):
+            s = socket.create_connection(self.addr, timeout=10)
+            socks.append(s)
+            s.sendall(http_head("POST", "/v1/score", {"content-type": "application/json", "content-length": 4_000_000}))
+            s.sendall(b" " * MiB)
+            return "sent"
+        in_threads(67, send)
+        time.sleep(1.0)
+        ok, during = self.normal_score()
+        statuses = in_threads(len(socks), lambda i: str(http_status(socks[i], 30)[0]))
+        for s in socks:
+            s.close()
+        return f"67 bodies stalled after 1 MiB: Score meanwhile: {during}; their answers: {summary(statuses)}"
+
+    def a16_query_parameter_body(self):
+        """A 4 MB JSON body of 4,000 items with a query parameter (merged without a JSON tree)."""
+        items = ",".join(f'{{"itemId": "{i}-{"x" * 1000}"}}' for i in range(4000))
+        body = f'{{"response": {{"ks2018": {{"answers": [{items}]}}}}}}'.encode()
+        s = socket.create_connection(self.addr, timeout=30)
+        s.sendall(http_head("POST", "/v1/score?methodologyId=ks-2018",
+                            {"content-type": "application/json", "content-length": len(body)}) + body)
+        status, size = http_status(s, 30)
+        s.close()
+        return f"{len(body):,}-byte body with ?methodologyId: {status}, a {size:,}-byte answer"
+
     def run_tls(self, tls_target):
         """Attack 10 against the TLS-enabled server (its own container)."""
         saved = (self.addr, self.t, self.tls)
@@ -1041,6 +1220,14 @@ class Runner:
         self.attack("8", "round_id with \\n, \\r, ANSI and OSC escapes; a 4 MiB round_id", self.a8_round_ids)
         self.attack("9", "ScoreStream with one undecodable record (invalid UTF-8) between valid ones",
                     self.a9_undecodable_record)
+        self.attack("11", "40 connections × a 4.19 MB JSON string the parser quotes, answers not read",
+                    self.a11_quoted_json_strings)
+        self.attack("12", "200 JSON Lines streams × a 3.9 MiB line without its newline", self.a12_endless_json_lines)
+        self.attack("13", "900 connections × 398 KiB of unfinished HTTP/1.1 headers", self.a13_unfinished_headers)
+        self.attack("14", "concurrent JSON Lines rounds of fat records (256-byte ids, 800-byte names)",
+                    self.a14_fat_json_rounds)
+        self.attack("15", "67 unfinished unary JSON bodies (1 MiB of 4 MB sent)", self.a15_unfinished_unary_bodies)
+        self.attack("16", "a 4 MB JSON body with a query parameter", self.a16_query_parameter_body)
         if self.args.tls_port and (not self.args.only or "10" in self.args.only.split(",")):
             targs = argparse.Namespace(**vars(self.args))
             targs.container = self.args.tls_container

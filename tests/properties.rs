@@ -103,9 +103,16 @@ fn check_digit(first_eight: u32) -> Option<u32> {
     }
 }
 
+/// A valid organisation number, constructed: eight digits, moved on to the
+/// next eight that have a check digit when these have none (remainder 10),
+/// so no case is rejected.
 fn organisation_number() -> impl Strategy<Value = String> {
-    (0u32..100_000_000)
-        .prop_filter_map("remainder 10: no check digit", |n| check_digit(n).map(|d| format!("{n:08}{d}")))
+    (0u32..100_000_000).prop_map(|n| {
+        (n..100_000_000)
+            .chain(0..n)
+            .find_map(|n| check_digit(n).map(|d| format!("{n:08}{d}")))
+            .expect("some eight digits have a check digit")
+    })
 }
 
 fn county_number() -> impl Strategy<Value = String> {
@@ -113,10 +120,11 @@ fn county_number() -> impl Strategy<Value = String> {
     proptest::sample::select(numbers)
 }
 
+/// A name that is not blank, constructed: a letter first, then anything.
 fn name() -> impl Strategy<Value = String> {
     prop_oneof![
         "[A-Za-zÆØÅæøå][A-Za-zÆØÅæøå .-]{0,30}",
-        any::<String>().prop_filter("not blank", |s| !s.trim().is_empty()),
+        ("[A-Za-zÆØÅæøå]", any::<String>()).prop_map(|(first, rest)| first + &rest),
     ]
 }
 
@@ -143,6 +151,20 @@ fn municipality(year: impl Strategy<Value = u32> + 'static) -> impl Strategy<Val
 }
 
 fn respondent(kinds: Kinds, year: impl Strategy<Value = u32> + Clone + 'static) -> BoxedStrategy<pb::Respondent> {
+    use pb::RespondentKind as K;
+    match kinds {
+        Kinds::Municipalities => respondent_of(&[K::Municipality as i32], year),
+        Kinds::Mixed => {
+            respondent_of(&[K::Municipality as i32, K::CountyMunicipality as i32, K::StateAgency as i32], year)
+        }
+    }
+}
+
+/// A valid respondent of one of `kinds`, constructed for its kind (none is
+/// generated only to be rejected); municipalities three times as often as
+/// each other kind.
+fn respondent_of(kinds: &[i32], year: impl Strategy<Value = u32> + Clone + 'static) -> BoxedStrategy<pb::Respondent> {
+    use pb::RespondentKind as K;
     let county_municipality = (organisation_number(), county_number(), 0u32..2_000_000, name(), year.clone()).prop_map(
         |(organisation_number, county_number, inhabitants, name, survey_year)| pb::Respondent {
             organisation_number,
@@ -165,10 +187,18 @@ fn respondent(kinds: Kinds, year: impl Strategy<Value = u32> + Clone + 'static) 
             survey_year,
         },
     );
-    match kinds {
-        Kinds::Municipalities => municipality(year).boxed(),
-        Kinds::Mixed => prop_oneof![3 => municipality(year), 1 => county_municipality, 1 => state_agency].boxed(),
+    let mut options: Vec<(u32, BoxedStrategy<pb::Respondent>)> = Vec::new();
+    if kinds.contains(&(K::Municipality as i32)) {
+        options.push((3, municipality(year).boxed()));
     }
+    if kinds.contains(&(K::CountyMunicipality as i32)) {
+        options.push((1, county_municipality.boxed()));
+    }
+    if kinds.contains(&(K::StateAgency as i32)) {
+        options.push((1, state_agency.boxed()));
+    }
+    assert!(!options.is_empty(), "no respondent kind among {kinds:?}");
+    proptest::strategy::Union::new_weighted(options).boxed()
 }
 
 /// Distinct values of an enum with `len` values, in any order.
@@ -1316,11 +1346,15 @@ fn ks_block() -> impl Strategy<Value = pb::Ks2018Answers> {
     items.prop_map(|answers| pb::Ks2018Answers { answers: answers.into_iter().flatten().collect() })
 }
 
+/// The respondent kinds a methodology covers, as GetMethodology states them.
+fn covered_kinds(id: &str) -> Vec<i32> {
+    let all = indikator::grpc::describe::all(indikator::catalogue::Catalogues::shipped());
+    all.into_iter().find(|m| m.id == id).unwrap_or_else(|| panic!("methodology {id}")).respondent_kinds
+}
+
 fn ks_round() -> impl Strategy<Value = Vec<pb::SurveyResponse>> {
-    let respondent = respondent(Kinds::Mixed, Just(2018u32))
-        .prop_filter("ks-2018 covers municipalities and county municipalities", |r| {
-            r.kind != pb::RespondentKind::StateAgency as i32
-        });
+    // Respondents of the kinds the methodology covers, constructed: none rejected.
+    let respondent = respondent_of(&covered_kinds("ks-2018"), Just(2018u32));
     let response = (respondent, ks_block()).prop_map(|(respondent, ks_2018)| pb::SurveyResponse {
         respondent: Some(respondent),
         ks_2018: Some(ks_2018),

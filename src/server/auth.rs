@@ -117,7 +117,7 @@ pub enum Refusal {
     IssuedInFuture,
     #[error("the token lives longer than the server accepts (--auth-max-lifetime)")]
     TooLongLived,
-    #[error("the token names critical header parameters (`crit`) the server does not understand")]
+    #[error("the token has critical header parameters (`crit`)")]
     Critical,
     #[error("the client certificate is not allowed")]
     Certificate,
