@@ -10,7 +10,7 @@
 #
 # Needs: Linux with a cgroup memory controller, podman + runc (installed with
 # apt-get when missing and run as root), python3 with venv (grpcio, grpcio-tools,
-# h2 and zstandard are installed from PyPI into a cache venv), the Rust toolchain
+# h2, zstandard and googleapis-common-protos are installed from PyPI into a cache venv), the Rust toolchain
 # unless --binary is given. Exit status: 0 when no attack got the container
 # OOM-killed and every normal call succeeded; 1 when one did; 2 when it could not
 # run the test at all.
@@ -82,10 +82,10 @@ fi
 
 # --- the attack client: a venv and the stubs --------------------------------
 venv=${INDIKATOR_ATTACK_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/indikator-container/venv}
-if ! "$venv/bin/python" -c 'import grpc, grpc_tools, h2, zstandard' 2>/dev/null; then
-    say "installing the attack client's packages into $venv (grpcio grpcio-tools h2 zstandard, from PyPI)"
+if ! "$venv/bin/python" -c 'import grpc, grpc_tools, h2, zstandard, google.api.annotations_pb2' 2>/dev/null; then
+    say "installing the attack client's packages into $venv (grpcio grpcio-tools h2 zstandard googleapis-common-protos, from PyPI)"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check grpcio grpcio-tools h2 zstandard
+    "$venv/bin/pip" install --quiet --disable-pip-version-check grpcio grpcio-tools h2 zstandard googleapis-common-protos
 fi
 work=$(mktemp -d -t indikator-container.XXXXXX)
 mkdir -p "$work/pb"
