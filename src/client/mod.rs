@@ -12,6 +12,7 @@
 
 pub mod batch;
 pub mod compare;
+pub mod connect;
 pub mod health;
 pub mod report;
 pub mod token;

@@ -27,6 +27,7 @@ pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJ
         catalogues: indikator::catalogue::Catalogues::shipped().clone(),
         print: false,
         token_file: None,
+        tls: Default::default(),
     }
 }
 

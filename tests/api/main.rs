@@ -21,3 +21,4 @@ mod score;
 mod shutdown;
 mod streaming;
 mod telemetry;
+mod tls_clients;

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indikator::catalogue::{CatalogueError, Catalogues};
 use indikator::client::batch::{BatchJob, InputFormat};
 use indikator::client::compare::CompareJob;
+use indikator::client::connect::ClientTls;
 use indikator::client::health::HealthProbe;
 use indikator::proto::v1 as pb;
 use indikator::round::RoundLimits;
@@ -149,6 +150,39 @@ pub struct RoundClientArgs {
     /// as `authorization: Bearer …`.
     #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
     pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
+}
+
+/// How a client reaches an `https://` server (every client has these).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "TLS (https:// servers)")]
+pub struct ClientTlsArgs {
+    /// PEM CA certificate(s) to trust besides the web PKI's roots (built in),
+    /// for a server whose certificate a private CA signed.
+    #[arg(long, env = "INDIKATOR_CA_CERT", value_name = "FILE", alias = "ca")]
+    pub ca_cert: Option<PathBuf>,
+    /// PEM client certificate, for a server that requires mutual TLS.
+    #[arg(long, env = "INDIKATOR_CLIENT_CERT", value_name = "FILE", alias = "cert", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "INDIKATOR_CLIENT_KEY", value_name = "FILE", alias = "key", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// The name the server's certificate must hold (default: the URL's host),
+    /// e.g. when connecting by IP address.
+    #[arg(long, env = "INDIKATOR_TLS_SERVER_NAME", value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+}
+
+impl From<&ClientTlsArgs> for ClientTls {
+    fn from(a: &ClientTlsArgs) -> Self {
+        ClientTls {
+            ca_cert: a.ca_cert.clone(),
+            client_cert: a.client_cert.clone(),
+            client_key: a.client_key.clone(),
+            server_name: a.tls_server_name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -183,6 +217,7 @@ pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
         catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
         print: !a.run.quiet,
         token_file: a.run.token_file.clone(),
+        tls: (&a.run.tls).into(),
     })
 }
 
@@ -207,9 +242,7 @@ impl From<&HealthArgs> for HealthProbe {
             server: a.server.clone(),
             service: a.service.clone(),
             timeout: a.timeout,
-            ca: a.ca.clone(),
-            cert: a.cert.clone(),
-            key: a.key.clone(),
+            tls: (&a.tls).into(),
             token_file: a.token_file.clone(),
         }
     }
@@ -250,6 +283,7 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
             print: !a.run.quiet,
             token_file: a.run.token_file.clone(),
+            tls: (&a.run.tls).into(),
         })
     }
 }
@@ -466,19 +500,12 @@ pub struct HealthArgs {
     /// Give up after this long.
     #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// PEM CA to trust for an `https://` server.
-    #[arg(long, env = "INDIKATOR_HEALTH_CA")]
-    pub ca: Option<PathBuf>,
-    /// PEM client certificate, for a server that requires mutual TLS.
-    #[arg(long, env = "INDIKATOR_HEALTH_CERT", requires = "key")]
-    pub cert: Option<PathBuf>,
-    /// PEM private key of the client certificate.
-    #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
-    pub key: Option<PathBuf>,
     /// A file holding an OAuth2 access token to send (health is open unless
     /// the server's --auth-scope names it).
     #[arg(long, env = "INDIKATOR_HEALTH_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -21,6 +21,7 @@ use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::catalogue::Catalogues;
+use crate::client::connect::{self, ClientTls, ConnectError};
 use crate::client::report;
 use crate::grpc::round::{RoundOutput, fold_items};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
@@ -65,6 +66,8 @@ pub struct BatchJob {
     pub print: bool,
     /// With a server: a file holding the access token to send.
     pub token_file: Option<PathBuf>,
+    /// With an `https://` server: the CA, client certificate and server name.
+    pub tls: ClientTls,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,11 +76,9 @@ pub enum BatchError {
     Input { path: String, line: u64, message: String },
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
-    #[error("--server {0:?} has no scheme: write http://{0} (or https://{0} for TLS)")]
-    NoScheme(String),
-    /// The server and why it could not be reached (the error's whole chain).
-    #[error("cannot reach {0}: {1}")]
-    Connect(String, String),
+    /// The server could not be reached, or the connection failed.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
     #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
     Remote(tonic::Status),
     #[error("the round failed: {0}")]
@@ -128,14 +129,7 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 
     let outcome = match &job.server {
         Some(server) => {
-            if !server.contains("://") {
-                return Err(BatchError::NoScheme(server.clone()));
-            }
-            let channel = tonic::transport::Endpoint::from_shared(server.clone())
-                .map_err(|e| connect_error(server, &e))?
-                .connect()
-                .await
-                .map_err(|e| connect_error(server, &e))?;
+            let channel = connect::channel(server, &job.tls, None).await?;
             let call_span = tracing::info_span!(
                 target: crate::grpc::propagation::CALL_SPAN_TARGET,
                 "rpc",
@@ -157,8 +151,9 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             let (requests, errors) = file.into_requests(header);
             let call = async {
                 let request = super::token::request(requests, job.token_file.as_deref())?;
-                let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut outputs).await
+                let remote = |status| BatchError::remote(server, &job.tls, status);
+                let responses = client.score_round(request).await.map_err(remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(remote)), &mut outputs).await
             };
             let call = async {
                 let outcome = call.await;
@@ -203,27 +198,14 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
     Ok(outcome)
 }
 
-/// Why `server` could not be reached, in words a user can act on: a refused
-/// connection says so, anything else gives the error's chain of causes.
-fn connect_error(server: &str, error: &(dyn std::error::Error + 'static)) -> BatchError {
-    let mut causes = Vec::new();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return BatchError::Connect(
-                server.to_owned(),
-                "connection refused (is the server running, and listening on that port?)".into(),
-            );
+impl BatchError {
+    /// A failed call: the server's status, or what the connection ran into.
+    pub fn remote(server: &str, tls: &ClientTls, status: tonic::Status) -> Self {
+        match connect::call_failure(server, tls, status) {
+            Ok(status) => BatchError::Remote(status),
+            Err(e) => BatchError::Connect(e),
         }
-        let text = e.to_string();
-        if !causes.contains(&text) {
-            causes.push(text);
-        }
-        next = e.source();
     }
-    BatchError::Connect(server.to_owned(), causes.join(": "))
 }
 
 fn job_header(job: &BatchJob) -> reader::HeaderOverride {
