@@ -63,6 +63,13 @@ pub enum ConnectError {
     Lost(String, String),
 }
 
+impl ConnectError {
+    /// Whether the command line is at fault (the URL or the TLS flags), not the server.
+    pub fn is_usage(&self) -> bool {
+        !matches!(self, ConnectError::Unreachable(..) | ConnectError::Lost(..) | ConnectError::File { .. })
+    }
+}
+
 /// A channel to `server` (`http://…` or `https://…`), connected: a server
 /// that cannot be reached fails here, not at the first call. `timeout`
 /// bounds the connection and each call.

@@ -242,13 +242,13 @@ async fn indikator_batch_round_id_replaces_the_files() {
 async fn indikator_batch_survey_year_replaces_the_files() {
     // Every record is from 2018: a 2019 round rejects them all.
     let run = indikator_batch(&["examples/round-2018.jsonl", "--survey-year", "2019"]).await;
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.code, Some(3), "every record rejected: {}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines[0], "Round ssb-2018-synthetic (survey year 2019)");
     assert_eq!(lines[1], "Records: 377 received, 0 scored, 377 rejected");
     assert_eq!(
         lines[2],
-        "  rejected #0 \"0101\": response.respondent.survey_year: 2018 is not the round's survey year 2019"
+        "  rejected line 2 \"0101\": response.respondent.survey_year: 2018 is not the round's survey year 2019"
     );
 
     // A file whose header says 2019, set back to 2018 on the command line, gives the example's tables.

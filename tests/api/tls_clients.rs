@@ -181,7 +181,7 @@ async fn tls_against_a_plain_text_server_and_tls_files_with_a_plain_text_url_are
         let mut args = if command == "batch" { vec!["batch", &round] } else { vec!["health"] };
         args.extend(["--server", &app.address, "--ca-cert", &ca]);
         let run = indikator(&args).await;
-        assert_eq!(run.code, Some(1), "{command}");
+        assert_eq!(run.code, Some(2), "{command}: a wrong command line");
         assert!(
             run.stderr.contains("--ca-cert is a TLS setting but the URL is plain text; write https://"),
             "{command}: {}",
@@ -197,14 +197,14 @@ async fn health_names_a_missing_scheme_and_a_refused_port_as_batch_does() {
     let no_scheme = format!("127.0.0.1:{port}");
     for command in ["batch", "health"] {
         let round = example("round-2018.jsonl").display().to_string();
-        for (server, expected) in [
-            (&no_scheme, format!("has no scheme: write http://{no_scheme} (or https://{no_scheme} for TLS)")),
-            (&refused, format!("cannot reach {refused}: connection refused (is the server running")),
+        for (server, code, expected) in [
+            (&no_scheme, 2, format!("has no scheme: write http://{no_scheme} (or https://{no_scheme} for TLS)")),
+            (&refused, 1, format!("cannot reach {refused}: connection refused (is the server running")),
         ] {
             let mut args = if command == "batch" { vec!["batch", &round] } else { vec!["health"] };
             args.extend(["--server", server]);
             let run = indikator(&args).await;
-            assert_eq!(run.code, Some(1), "{command}");
+            assert_eq!(run.code, Some(code), "{command}");
             assert!(run.stderr.contains(&expected), "{command}: {}", run.stderr);
         }
     }

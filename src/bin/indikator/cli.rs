@@ -57,6 +57,16 @@ impl std::str::FromStr for Wait {
     }
 }
 
+/// The exit statuses of `batch` and `compare`.
+const ROUND_EXIT_STATUS: &str = "Exit status:
+  0  every record was scored
+  3  the run finished but some records were rejected: the reports are written and the
+     count is on stderr (--allow-rejected makes this 0)
+  2  a wrong command line (an unknown flag, a --server URL without http:// or https://)
+  1  any other failure (an unreadable line, an unreachable server, a refused round)
+A closed stdout (`indikator batch … | head`) ends the printing quietly; the status is
+the same as without it.";
+
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
 #[command(name = "indikator", version, about, args_conflicts_with_subcommands = true)]
@@ -75,11 +85,14 @@ pub enum Command {
     /// Run the gRPC server (the default).
     Serve(ServeArgs),
     /// Score a round file on a server, or in-process without `--server`.
+    #[command(after_help = ROUND_EXIT_STATUS)]
     Batch(BatchArgs),
     /// Compare two round files respondent by respondent (docs/method.md §7),
     /// on a server or in-process without `--server`.
+    #[command(after_help = ROUND_EXIT_STATUS)]
     Compare(CompareArgs),
     /// Check a server's gRPC health; exits 0 when SERVING (for probes).
+    #[command(after_help = "Exit status: 0 SERVING; 1 any other status, or no answer; 2 a wrong command line.")]
     Health(HealthArgs),
 }
 
@@ -146,6 +159,10 @@ pub struct RoundClientArgs {
     /// Do not print the summary tables (`batch`) or the comparison (`compare`).
     #[arg(long)]
     pub quiet: bool,
+    /// Exit 0 even when records were rejected (by default such a run writes
+    /// its reports and exits 3).
+    #[arg(long)]
+    pub allow_rejected: bool,
     /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
     /// as `authorization: Bearer …`.
     #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]

@@ -27,7 +27,7 @@ use crate::grpc::round::{RoundOutput, fold_items};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
 
-pub use reader::{HeaderOverride, InputFormat, RoundFile};
+pub use reader::{HeaderOverride, InputFormat, RecordLines, RoundFile};
 
 /// Everything `indikator batch` was asked to do.
 #[derive(Debug, Clone)]
@@ -124,8 +124,9 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 
 async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
     let file = RoundFile::open(&job.input, job.format)?.with_delimiter(job.delimiter);
+    let lines = file.record_lines();
     let header = job_header(job);
-    let mut outputs = Outputs::create(job)?;
+    let mut outputs = Outputs::create(job, lines.clone())?;
 
     let outcome = match &job.server {
         Some(server) => {
@@ -192,8 +193,14 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
         file.commit()?;
     }
     if job.print {
-        print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues)
-            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+        let lines = lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let printed = print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues, &lines);
+        match printed {
+            // A reader that stopped reading (`indikator batch … | head`) has
+            // what it wanted; the reports are in place.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            printed => printed.map_err(|e| BatchError::Io("stdout".into(), e))?,
+        }
     }
     Ok(outcome)
 }
@@ -229,11 +236,7 @@ async fn collect(
                 cards += 1;
                 outputs.card(card)?;
             }
-            Some(pb::score_round_response::Item::Rejection(rejection)) => {
-                if let Some(w) = outputs.json.as_mut() {
-                    w.rejection(&rejection)?;
-                }
-            }
+            Some(pb::score_round_response::Item::Rejection(rejection)) => outputs.rejection(&rejection)?,
             Some(pb::score_round_response::Item::Summary(summary)) => {
                 return Ok(BatchOutcome { summary, cards });
             }
@@ -246,6 +249,10 @@ async fn collect(
 /// The files a run writes, staged until it succeeds.
 struct Outputs {
     json: Option<ReportWriter>,
+    /// `rejections.csv` of `--tables-csv`.
+    rejections: Option<CsvFile>,
+    /// The file line of each record read, to name a rejection's.
+    lines: std::sync::Arc<std::sync::Mutex<RecordLines>>,
     csv: Option<(CsvFile, report::csv::CardColumns)>,
     /// The score cards, kept for the HTML report.
     cards: Option<Vec<pb::ScoreCard>>,
@@ -255,7 +262,7 @@ struct Outputs {
 
 impl Outputs {
     /// Creates the temporary files (so an unwritable place fails before the run).
-    fn create(job: &BatchJob) -> Result<Self, BatchError> {
+    fn create(job: &BatchJob, lines: std::sync::Arc<std::sync::Mutex<RecordLines>>) -> Result<Self, BatchError> {
         let json = job.out.as_deref().map(ReportWriter::create).transpose()?;
         let csv = match &job.csv {
             Some(path) => {
@@ -266,11 +273,36 @@ impl Outputs {
             }
             None => None,
         };
-        if let Some(dir) = &job.tables_csv {
-            std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
-        }
+        let rejections = match &job.tables_csv {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
+                let mut file = CsvFile::create(&dir.join(REJECTIONS_CSV))?;
+                file.row(&["line", "record_id", "sequence", "reason", "fields"])?;
+                Some(file)
+            }
+            None => None,
+        };
         let cards = job.html.as_ref().map(|_| Vec::new());
-        Ok(Self { json, csv, cards, spare: None })
+        Ok(Self { json, rejections, lines, csv, cards, spare: None })
+    }
+
+    /// Writes one rejection, under the file line its record starts on.
+    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+        let line = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner).line(rejection.sequence);
+        if let Some(w) = self.json.as_mut() {
+            w.rejection(rejection, line)?;
+        }
+        if let Some(file) = self.rejections.as_mut() {
+            let fields: Vec<&str> = rejection.field_violations.iter().map(|v| v.field.as_str()).collect();
+            file.row(&[
+                line.map_or(String::new(), |l| l.to_string()),
+                rejection.record_id.clone(),
+                rejection.sequence.to_string(),
+                rejection.reason.clone(),
+                fields.join(";"),
+            ])?;
+        }
+        Ok(())
     }
 
     /// Writes one score card (as [`Outputs::cards_in_parallel`] writes a chunk).
@@ -385,6 +417,9 @@ impl Outputs {
         if let Some((file, _)) = self.csv {
             done.push(file.finish()?);
         }
+        if let Some(file) = self.rejections {
+            done.push(file.finish()?);
+        }
         if let Some(dir) = &job.tables_csv {
             for table in report::csv::tables(summary) {
                 let mut file = CsvFile::create(&dir.join(table.name))?;
@@ -404,6 +439,9 @@ impl Outputs {
         Ok(done)
     }
 }
+
+/// The file of `--tables-csv` that lists the rejected records.
+const REJECTIONS_CSV: &str = "rejections.csv";
 
 /// Score cards per chunk built on one thread.
 const CARD_CHUNK: usize = 256;
@@ -598,9 +636,22 @@ impl ReportWriter {
         Ok(())
     }
 
-    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+    /// A rejection as proto3 JSON, with `line` (the file line its record
+    /// starts on) first when it is known.
+    fn rejection(&mut self, rejection: &pb::Rejection, line: Option<u64>) -> Result<(), BatchError> {
         self.open_rejections()?;
-        self.entry(&serde_json::to_vec(rejection).expect("messages serialise"))
+        let json = serde_json::to_vec(rejection).expect("messages serialise");
+        match line {
+            Some(line) => {
+                let mut entry = format!("{{\"line\":{line}").into_bytes();
+                if json.len() > 2 {
+                    entry.push(b',');
+                }
+                entry.extend_from_slice(&json[1..]);
+                self.entry(&entry)
+            }
+            None => self.entry(&json),
+        }
     }
 
     /// The complete report, not yet in place.

@@ -176,8 +176,12 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
         out.commit()?;
     }
     if job.print {
-        report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues)
-            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+        match report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues) {
+            // A reader that stopped reading (`indikator compare … | head`) has
+            // what it wanted; the report is in place.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            printed => printed.map_err(|e| BatchError::Io("stdout".into(), e))?,
+        }
     }
     Ok(outcome)
 }
