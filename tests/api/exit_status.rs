@@ -98,3 +98,53 @@ async fn a_wrong_command_line_exits_2_and_other_failures_exit_1() {
     let scored = indikator_batch(&["examples/round-2018.jsonl", "--quiet"]).await;
     assert_eq!(scored.code, Some(0), "{}", scored.stderr);
 }
+
+#[tokio::test]
+async fn a_workbook_or_a_compressed_file_is_named_by_its_bytes_whatever_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: [(&str, &[u8], &str); 5] = [
+        (
+            "xlsx.csv",
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
+            "an Excel workbook (.xlsx)",
+        ),
+        (
+            "ods.csv",
+            b"PK\x03\x04\x14\x00\x00\x08\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+            "an OpenDocument spreadsheet (.ods)",
+        ),
+        ("xls.csv", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0], "an Excel 97–2003 workbook (.xls)"),
+        ("gzip.csv", &[0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0], "gzip-compressed: decompress it first"),
+        ("gzip.jsonl", &[0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0], "gzip-compressed: decompress it first"),
+    ];
+    for (name, bytes, what) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = indikator_batch(&[path.to_str().unwrap()]).await;
+        assert_eq!(run.code, Some(1), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("{}: {what}", path.display())), "{name}: {}", run.stderr);
+        if name.starts_with('x') || name.starts_with('o') {
+            assert!(run.stderr.contains("save it as CSV"), "{name}: {}", run.stderr);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_municipality_number_short_of_its_leading_zero_is_rejected_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("round.csv");
+    let mut rows = example_csv_rows(2);
+    let column = rows[0].iter().position(|c| c == "municipality_number").unwrap();
+    let number = rows[2][column].clone();
+    assert!(number.starts_with('0'), "the example's second record is in a county numbered 0N: {number}");
+    rows[2][column] = number.trim_start_matches('0').to_owned();
+    write_csv(&path, &rows, b',', false);
+    let run = indikator_batch(&[path.to_str().unwrap()]).await;
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    let hint = format!(
+        "{} looks like {number} with its leading zero lost (a spreadsheet that read the column as numbers?); write \
+         {number}, and keep the column as text",
+        number.trim_start_matches('0')
+    );
+    assert!(run.stdout.contains("rejected line 3 ") && run.stdout.contains(&hint), "{}", run.stdout);
+}

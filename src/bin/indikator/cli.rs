@@ -33,6 +33,42 @@ pub enum CliError {
     ClientCert(String),
 }
 
+/// `--listen`: HOST:PORT, the host an IP address or a name resolved when the
+/// server binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listen {
+    pub host: String,
+    pub port: u16,
+}
+
+impl std::fmt::Display for Listen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl std::str::FromStr for Listen {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if let Ok(address) = raw.parse::<SocketAddr>() {
+            return Ok(Listen { host: address.ip().to_string(), port: address.port() });
+        }
+        let expected = "expected HOST:PORT, e.g. 0.0.0.0:50051, localhost:50051 or [::]:50051";
+        let (host, port) = raw.rsplit_once(':').ok_or_else(|| format!("{raw:?} has no port: {expected}"))?;
+        let port = port.parse().map_err(|_| format!("{raw:?}: {port:?} is not a port number: {expected}"))?;
+        let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+        if host.is_empty() || !host.chars().all(valid) {
+            return Err(format!("{raw:?}: {host:?} is neither an IP address nor a host name: {expected}"));
+        }
+        Ok(Listen { host: host.to_owned(), port })
+    }
+}
+
 /// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wait(pub Duration);
@@ -307,9 +343,10 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on: HOST:PORT, the host an IP address or a name
+    /// (`localhost:50051`, `[::]:50051`).
     #[arg(long, env = "INDIKATOR_LISTEN", default_value = defaults::LISTEN)]
-    pub listen: SocketAddr,
+    pub listen: Listen,
     #[command(flatten)]
     pub log: LogArgs,
     /// Most records (scored + rejected) one ScoreRound may carry.
@@ -642,9 +679,20 @@ mod tests {
     fn no_subcommand_means_serve_with_defaults() {
         let cli = Cli::try_parse_from(["indikator"]).unwrap();
         assert!(cli.command.is_none());
-        assert_eq!(cli.serve.listen.port(), 50051);
+        assert_eq!(cli.serve.listen.port, 50051);
         let cli = Cli::try_parse_from(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port() == 0));
+        assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port == 0));
+    }
+
+    #[test]
+    fn listen_takes_an_ip_address_or_a_host_name_with_a_port() {
+        let listen = |raw: &str| raw.parse::<Listen>().map(|l| l.to_string());
+        assert_eq!(listen("localhost:50051"), Ok("localhost:50051".into()));
+        assert_eq!(listen("0.0.0.0:50051"), Ok("0.0.0.0:50051".into()));
+        assert_eq!(listen("[::]:50051"), Ok("[::]:50051".into()));
+        assert!(listen("localhost").unwrap_err().contains("has no port"));
+        assert!(listen("localhost:http").unwrap_err().contains("is not a port number"));
+        assert!(listen("local host:1").unwrap_err().contains("neither an IP address nor a host name"));
     }
 
     #[test]

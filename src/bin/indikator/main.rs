@@ -61,7 +61,7 @@ fn rejected_status(rejected: u64, allow_rejected: bool) -> ExitCode {
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let telemetry = telemetry::init(&(&args.log).into())?;
     let settings = cli::server_settings(&args)?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
+    let listener = tokio::net::TcpListener::bind((args.listen.host.as_str(), args.listen.port))
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let served = server::run(listener, settings, server::shutdown_signal()).await;

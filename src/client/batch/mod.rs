@@ -76,6 +76,9 @@ pub enum BatchError {
     Input { path: String, line: u64, message: String },
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    /// The file is not a round file (a workbook, a compressed file): what it is.
+    #[error("{0}: {1}")]
+    Format(String, String),
     /// The server could not be reached, or the connection failed.
     #[error(transparent)]
     Connect(#[from] ConnectError),

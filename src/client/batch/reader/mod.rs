@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
@@ -86,6 +86,39 @@ impl HeaderOverride {
     }
 }
 
+/// Bytes read from the start of a file to tell what it is.
+const SNIFF_BYTES: usize = 4096;
+
+/// What a file is when its first bytes say it is not text (a spreadsheet
+/// workbook, a compressed file), in words that say what to do.
+fn not_a_round_file(start: &[u8]) -> Option<String> {
+    let save_as_csv = "save it as CSV (in Excel: File › Save As › \"CSV UTF-8 (Comma delimited)\"; in \
+                       LibreOffice: File › Save As › \"Text CSV\" with UTF-8) and give that file";
+    let what = if start.starts_with(b"PK\x03\x04") {
+        let holds = |name: &[u8]| memchr::memmem::find(start, name).is_some();
+        if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
+            format!("an OpenDocument spreadsheet (.ods), not a round file: {save_as_csv}")
+        } else if holds(b"[Content_Types].xml") || holds(b"xl/") {
+            format!("an Excel workbook (.xlsx), not a round file: {save_as_csv}")
+        } else {
+            "a ZIP archive, not a round file: unpack it and give the CSV or JSON Lines file inside".to_owned()
+        }
+    } else if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        format!("an Excel 97–2003 workbook (.xls), not a round file: {save_as_csv}")
+    } else if start.starts_with(&[0x1F, 0x8B]) {
+        "gzip-compressed: decompress it first (gunzip, or zcat FILE > round.csv) and give the result".to_owned()
+    } else if start.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        "zstd-compressed: decompress it first (zstd -d) and give the result".to_owned()
+    } else if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        "UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")".to_owned()
+    } else if start.starts_with(b"PAR1") {
+        "a Parquet file, not a round file: export it as CSV or JSON Lines".to_owned()
+    } else {
+        return None;
+    };
+    Some(what)
+}
+
 /// An opened round file.
 pub struct RoundFile {
     path: PathBuf,
@@ -134,8 +167,14 @@ impl RecordLines {
 impl RoundFile {
     pub fn open(path: &Path, format: Option<InputFormat>) -> Result<Self, BatchError> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+        let mut file = File::open(path).map_err(|e| BatchError::Io(name.clone(), e))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut start = Vec::with_capacity(SNIFF_BYTES);
+        (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut start).map_err(|e| BatchError::Io(name.clone(), e))?;
+        if let Some(what) = not_a_round_file(&start) {
+            return Err(BatchError::Format(name, what));
+        }
+        file.seek(std::io::SeekFrom::Start(0)).map_err(|e| BatchError::Io(name.clone(), e))?;
         let format = format.unwrap_or_else(|| {
             if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
                 InputFormat::Csv
