@@ -105,13 +105,37 @@ the same as without it.";
 
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
-#[command(name = "indikator", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "indikator",
+    version,
+    about,
+    after_help = "`indikator` alone, or followed by server flags only, is `indikator serve`: \
+                  `indikator serve --help` lists the server's flags and their INDIKATOR_* variables."
+)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
-    /// Server settings when no subcommand is given (`indikator` = `indikator serve`).
-    #[command(flatten)]
-    pub serve: ServeArgs,
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line; `indikator` alone, or with flags before any
+    /// command (other than help and version), is `indikator serve …`.
+    pub fn parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let serves = match args.get(1).and_then(|a| a.to_str()) {
+            None => true,
+            Some("-h" | "--help" | "-V" | "--version") => false,
+            Some(first) => first.starts_with('-'),
+        };
+        if serves {
+            args.insert(1.min(args.len()), "serve".into());
+        }
+        Self::try_parse_from(args)
+    }
 }
 
 // Parsed once at start; boxing the serve flags would buy nothing.
@@ -677,11 +701,25 @@ mod tests {
 
     #[test]
     fn no_subcommand_means_serve_with_defaults() {
-        let cli = Cli::try_parse_from(["indikator"]).unwrap();
-        assert!(cli.command.is_none());
-        assert_eq!(cli.serve.listen.port, 50051);
-        let cli = Cli::try_parse_from(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port == 0));
+        let cli = Cli::parse_args(["indikator"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 50051));
+        let cli = Cli::parse_args(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 0));
+        // Server flags without the command, as before it had one.
+        let cli = Cli::parse_args(["indikator", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 0));
+        assert_eq!(Cli::parse_args(["indikator", "--help"]).unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn the_top_level_help_lists_the_commands_and_not_the_server_flags() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_help().to_string();
+        for command in ["serve", "batch", "compare", "health"] {
+            assert!(help.contains(&format!("\n  {command} ")), "{command} in {help}");
+        }
+        assert!(!help.contains("--max-round-records") && !help.contains("--tls-cert"), "{help}");
+        assert!(help.lines().count() < 25, "{help}");
     }
 
     #[test]
@@ -697,7 +735,7 @@ mod tests {
 
     #[test]
     fn the_flags_default_to_the_settings_defaults() {
-        let Cli { serve, .. } = Cli::try_parse_from(["indikator"]).unwrap();
+        let Command::Serve(serve) = Cli::parse_args(["indikator"]).unwrap().command else { panic!("serve") };
         let from_flags = server_settings(&serve).unwrap();
         let d = ServerSettings::default();
         assert_eq!(format!("{from_flags:?}"), format!("{d:?}"));

@@ -3,7 +3,6 @@
 
 mod cli;
 
-use clap::Parser;
 use cli::{BatchArgs, Cli, Command, CompareArgs, HealthArgs, ServeArgs};
 use indikator::server::telemetry::{LogFormat, LogSettings};
 use indikator::server::{self, telemetry};
@@ -23,13 +22,12 @@ mod exit {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
-        None => serve(cli.serve).await.map(|()| ExitCode::SUCCESS),
-        Some(Command::Serve(args)) => serve(args).await.map(|()| ExitCode::SUCCESS),
-        Some(Command::Batch(args)) => batch(&args).await,
-        Some(Command::Compare(args)) => compare(&args).await,
-        Some(Command::Health(args)) => return health(&args).await,
+        Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Batch(args) => batch(&args).await,
+        Command::Compare(args) => compare(&args).await,
+        Command::Health(args) => return health(&args).await,
     };
     match result {
         Ok(code) => code,
