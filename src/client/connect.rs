@@ -290,6 +290,18 @@ fn alert_reason(alert: &str) -> Option<String> {
     Some(reason.to_owned())
 }
 
+/// A status code as gRPC writes it: `PERMISSION_DENIED`.
+pub fn code_name(code: tonic::Code) -> String {
+    let mut name = String::new();
+    for (i, c) in format!("{code:?}").chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.push(c.to_ascii_uppercase());
+    }
+    name
+}
+
 /// An error's chain of causes, each once.
 pub fn chain(error: &(dyn StdError + 'static)) -> String {
     let mut causes: Vec<String> = Vec::new();
@@ -340,6 +352,13 @@ mod tests {
         let tls = ClientTls { client_cert: Some(key), ..ClientTls::default() };
         let e = channel("https://localhost:1", &tls, None).await.unwrap_err();
         assert!(matches!(e, ConnectError::HalfIdentity), "{e}");
+    }
+
+    #[test]
+    fn codes_are_named_as_grpc_writes_them() {
+        assert_eq!(code_name(tonic::Code::PermissionDenied), "PERMISSION_DENIED");
+        assert_eq!(code_name(tonic::Code::Ok), "OK");
+        assert_eq!(code_name(tonic::Code::InvalidArgument), "INVALID_ARGUMENT");
     }
 
     #[tokio::test]

@@ -27,7 +27,7 @@ pub struct HealthProbe {
 pub enum HealthError {
     #[error(transparent)]
     Connect(#[from] ConnectError),
-    #[error("{} ({})", .0.message(), .0.code())]
+    #[error("{} ({})", .0.message(), connect::code_name(.0.code()))]
     Status(tonic::Status),
     #[error(transparent)]
     Token(#[from] super::token::TokenError),

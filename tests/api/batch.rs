@@ -151,7 +151,7 @@ async fn relative_calibration_is_chosen_on_the_command_line() {
 // ---- `indikator batch` as users run it ----
 
 /// The printed tables of `indikator batch examples/round-2018.jsonl`, checked by
-/// hand against the README and docs/method.md's published 2018 figures. When a change
+/// hand against docs/batch.md and docs/method.md's published 2018 figures. When a change
 /// to the round tables is meant to change them, rewrite the file with
 /// `UPDATE_GOLDEN=1 cargo test --test api batch_prints`, and read the diff before
 /// committing it.
@@ -204,12 +204,6 @@ async fn indikator_batch_prints_the_example_rounds_tables() {
         eprintln!("rewrote {GOLDEN}: review the diff");
     }
     assert_same_text(&run.stdout, &golden(), GOLDEN);
-
-    // The README shows the same output, up to its `…`.
-    let readme = include_str!("../../README.md");
-    let shown = readme.split("$ cargo run --release -- batch examples/round-2018.jsonl\n").nth(1).expect("the example");
-    let shown = &shown[..shown.find("…").expect("the README cuts the output")];
-    assert!(!shown.is_empty() && run.stdout.starts_with(shown), "README:\n{shown}\nprinted:\n{}", run.stdout);
 }
 
 #[tokio::test]

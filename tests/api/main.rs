@@ -4,6 +4,7 @@ mod auth;
 mod batch;
 mod compare;
 mod configuration;
+mod docs;
 mod exit_status;
 mod faults;
 mod figures;

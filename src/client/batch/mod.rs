@@ -82,7 +82,7 @@ pub enum BatchError {
     /// The server could not be reached, or the connection failed.
     #[error(transparent)]
     Connect(#[from] ConnectError),
-    #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
+    #[error("the server refused the round: {} ({})", .0.message(), connect::code_name(.0.code()))]
     Remote(tonic::Status),
     #[error("the round failed: {0}")]
     Round(RoundError),
