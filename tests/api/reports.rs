@@ -320,6 +320,8 @@ async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors
     assert!(html[html.find("id=\"figures\"").expect("the figures section")..].contains("SSB Rapporter 2019"));
 
     let Some(browser) = chromium() else {
+        // .ci/run found one: not finding it here is a failure, not a skip.
+        assert!(std::env::var_os("CI_REQUIRE_CHROMIUM").is_none(), "CI_REQUIRE_CHROMIUM is set but no chromium found");
         eprintln!(
             "\n\n!!!!!!!!\n!!!!!!!! CHROMIUM NOT FOUND: the HTML report was NOT opened in a browser \
              (install Debian's `chromium`; .ci/run does). The file checks above ran.\n!!!!!!!!\n"
