@@ -148,3 +148,21 @@ async fn a_municipality_number_short_of_its_leading_zero_is_rejected_with_a_hint
     );
     assert!(run.stdout.contains("rejected line 3 ") && run.stdout.contains(&hint), "{}", run.stdout);
 }
+
+#[test]
+fn a_closed_stdout_ends_the_printing_quietly_with_the_runs_status() {
+    // `| head -0`: a pipe whose reader has gone before anything is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_indikator"))
+        .args(["batch", "examples/round-2018.jsonl"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("INDIKATOR_SERVER")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("broken pipe") && !stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("377 records: 377 scored, 0 rejected"), "{stderr}");
+}

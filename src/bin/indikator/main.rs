@@ -7,6 +7,7 @@ use cli::{BatchArgs, Cli, Command, CompareArgs, HealthArgs, ServeArgs};
 use indikator::server::telemetry::{LogFormat, LogSettings};
 use indikator::server::{self, telemetry};
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use indikator::client::batch::BatchError;
@@ -71,7 +72,8 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send +
 async fn health(args: &HealthArgs) -> ExitCode {
     match indikator::client::health::check(&args.into()).await {
         Ok(status) => {
-            println!("{status}");
+            // A closed stdout is no reason to fail a probe.
+            let _ = writeln!(std::io::stdout(), "{status}");
             if status == "SERVING" { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(e) => {
