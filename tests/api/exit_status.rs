@@ -166,3 +166,32 @@ fn a_closed_stdout_ends_the_printing_quietly_with_the_runs_status() {
     assert!(!stderr.to_lowercase().contains("broken pipe") && !stderr.contains("panicked"), "{stderr}");
     assert!(stderr.contains("377 records: 377 scored, 0 rejected"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_comparison_with_a_rejected_record_exits_3_unless_rejections_are_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let current = dir.path().join("current.jsonl");
+    let example = std::fs::read_to_string(crate::batch::example_round()).unwrap();
+    // The last record from 2019 in a 2018 round: rejected.
+    let mut lines: Vec<String> = example.lines().map(str::to_owned).collect();
+    let last = lines.pop().unwrap();
+    assert!(last.contains("\"surveyYear\":2018"), "{last}");
+    lines.push(last.replace("\"surveyYear\":2018", "\"surveyYear\":2019"));
+    std::fs::write(&current, lines.join("\n") + "\n").unwrap();
+    let current = current.display().to_string();
+    let compare = |extra: &'static [&'static str]| {
+        let current = current.clone();
+        async move {
+            let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"));
+            command.args(["compare", "examples/round-2018.jsonl", &current, "--quiet"]).args(extra);
+            command.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("INDIKATOR_SERVER");
+            command.output().await.unwrap()
+        }
+    };
+    let rejected = compare(&[]).await;
+    let stderr = String::from_utf8_lossy(&rejected.stderr);
+    assert_eq!(rejected.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("indikator: 1 record rejected: exit status 3"), "{stderr}");
+    let allowed = compare(&["--allow-rejected"]).await;
+    assert_eq!(allowed.status.code(), Some(0), "{}", String::from_utf8_lossy(&allowed.stderr));
+}
