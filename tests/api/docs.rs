@@ -160,8 +160,19 @@ fn tidy(text: &str) -> String {
     lines[..end].join("\n")
 }
 
+/// The programs the pages' commands use besides `indikator`.
+const TOOLS: [&str; 4] = ["curl", "jq", "openssl", "python3"];
+
 #[test]
 fn docs_every_command_shown_with_its_output_prints_that_output() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let missing: Vec<&str> =
+        TOOLS.into_iter().filter(|tool| !std::env::split_paths(&path).any(|dir| dir.join(tool).is_file())).collect();
+    assert!(
+        missing.is_empty(),
+        "the documentation's commands need {} on the PATH; missing: {missing:?}",
+        TOOLS.join(", ")
+    );
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut differences = Vec::new();
     let mut checked = 0;
