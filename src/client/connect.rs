@@ -51,6 +51,8 @@ pub enum ConnectError {
     TlsOnPlainUrl { server: String, flag: &'static str },
     #[error("{flag} {}: {message}", path.display())]
     File { flag: &'static str, path: PathBuf, message: String },
+    #[error("the TLS files (--ca-cert, --client-cert, --client-key) cannot be used: {0}")]
+    TlsFiles(String),
     #[error("--client-cert and --client-key go together: give both or neither")]
     HalfIdentity,
     #[error("--tls-server-name {0:?} is not a DNS name or IP address")]
@@ -66,7 +68,13 @@ pub enum ConnectError {
 impl ConnectError {
     /// Whether the command line is at fault (the URL or the TLS flags), not the server.
     pub fn is_usage(&self) -> bool {
-        !matches!(self, ConnectError::Unreachable(..) | ConnectError::Lost(..) | ConnectError::File { .. })
+        !matches!(
+            self,
+            ConnectError::Unreachable(..)
+                | ConnectError::Lost(..)
+                | ConnectError::File { .. }
+                | ConnectError::TlsFiles(_)
+        )
     }
 }
 
@@ -134,7 +142,8 @@ fn endpoint(server: &str, tls: &ClientTls) -> Result<Endpoint, ConnectError> {
         }
         config = config.domain_name(name.clone());
     }
-    endpoint.tls_config(config).map_err(|e| ConnectError::Unreachable(server.to_owned(), explain(server, tls, &e)))
+    // The PEM files are parsed here: an error is theirs, not the server's.
+    endpoint.tls_config(config).map_err(|e| ConnectError::TlsFiles(chain(&e)))
 }
 
 /// The file's bytes, if it holds a PEM block of one of `labels`.
@@ -349,9 +358,16 @@ mod tests {
             e.to_string(),
             format!("--ca-cert {}: not a PEM CA certificate (it holds a PEM PRIVATE KEY)", key.display())
         );
-        let tls = ClientTls { client_cert: Some(key), ..ClientTls::default() };
+        let tls = ClientTls { client_cert: Some(key.clone()), ..ClientTls::default() };
         let e = channel("https://localhost:1", &tls, None).await.unwrap_err();
         assert!(matches!(e, ConnectError::HalfIdentity), "{e}");
+        // A certificate and key that look like PEM but are not: the files are named, not the server.
+        let cert = dir.path().join("c.pem");
+        std::fs::write(&cert, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
+        let tls = ClientTls { client_cert: Some(cert), client_key: Some(key), ..ClientTls::default() };
+        let e = channel("https://localhost:1", &tls, None).await.unwrap_err();
+        assert!(matches!(e, ConnectError::TlsFiles(_)), "{e}");
+        assert!(!e.is_usage());
     }
 
     #[test]
