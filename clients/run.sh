@@ -4,9 +4,10 @@
 #   - clients/python/example.py (plain gRPC, grpcio): Score and ScoreRound, and
 #   - clients/node/example.js (gRPC-Web over HTTP/1.1, Connect): Score,
 #     GetMethodology and the health service's Check and Watch,
-#   - the README's curl calls to the JSON/HTTP API and its buf curl calls
+#   - curl calls to the JSON/HTTP API and docs/api.md's buf curl calls
 #     (gRPC-Web, and gRPC over plain-text HTTP/2),
-# checks that their output holds the expected results, and stops the server.
+# checks that their output holds the expected results (the two example
+# clients' output line for line what docs/api.md shows), and stops the server.
 #
 # Needs cargo, Python 3 with venv and pip, Node.js 20 or newer with npm, and
 # PyPI and the npm registry. Where Python's venv/pip or Node.js/npm are missing
@@ -50,6 +51,32 @@ expect() {
   done
   [ "$missing" = 0 ] || { echo "--- $what output:" >&2; cat "$file" >&2; return 1; }
   echo "$what: output as expected ($# checks)"
+}
+
+# Checks that the output file is, line for line, the ```text block that
+# follows the line `<!-- clients/run.sh: NAME -->` in docs/api.md (the
+# server's address shown as http://localhost:50051).
+expect_doc() {
+  local what=$1 name=$2 file=$3 shown
+  shown=$(mktemp)
+  awk -v mark="<!-- clients/run.sh: $name -->" '
+    $0 == mark { found = 1; next }
+    found == 1 && /^```/ { found = 2; next }
+    found == 2 && /^```/ { exit }
+    found == 2 { print }
+  ' docs/api.md >"$shown"
+  if [ ! -s "$shown" ]; then
+    echo "FAILED: $what: docs/api.md has no block after <!-- clients/run.sh: $name -->" >&2
+    rm -f "$shown"
+    return 1
+  fi
+  if ! sed "s|$url|http://localhost:50051|g" "$file" | diff -u "$shown" - >&2; then
+    echo "FAILED: $what: the output differs from docs/api.md (above: - shown, + printed)" >&2
+    rm -f "$shown"
+    return 1
+  fi
+  rm -f "$shown"
+  echo "$what: output is what docs/api.md shows"
 }
 
 echo "== clients: build the server (cargo build --locked --bin indikator)"
@@ -124,6 +151,7 @@ else
   else
     cat "$work/python.out"
     ran+=("Python (gRPC)")
+    expect_doc "Python client" python "$work/python.out" || status=1
     expect "Python client" "$work/python.out" \
       "Score: Oslo kommune (0301, Oslo, Østlandet)" \
       "ssb-2018 digital priority: grade 2 (Comprehensive strategy, few areas affected by projects)" \
@@ -160,6 +188,7 @@ else
   else
     cat "$work/node.out"
     ran+=("Node.js (gRPC-Web)")
+    expect_doc "gRPC-Web client" node "$work/node.out" || status=1
     expect "gRPC-Web client" "$work/node.out" \
       "Score (answered as application/grpc-web+proto): Oslo kommune (0301, Oslo, Østlandet)" \
       "ssb-2018 digital priority: grade 2 (Comprehensive strategy, few areas affected by projects)" \
@@ -173,13 +202,13 @@ else
   fi
 fi
 
-echo "== clients: JSON over HTTP (curl) and buf curl — the README's commands"
+echo "== clients: JSON over HTTP (curl) and buf curl — docs/api.md's commands"
 if ! command -v curl >/dev/null; then
   echo "no curl: installing it with apt-get"
   apt_install curl || true
 fi
 if ! command -v curl >/dev/null; then
-  banner "curl cannot be installed: the README's JSON/HTTP calls did NOT run"
+  banner "curl cannot be installed: the JSON/HTTP calls did NOT run"
   skipped+=("curl (JSON/HTTP)")
 else
   {
@@ -207,7 +236,7 @@ for candidate in clients/node/node_modules/.bin/buf "${TMPDIR:-/tmp}/indikator-c
   [ -x "$candidate" ] && { buf=$candidate; break; }
 done
 if [ -z "$buf" ]; then
-  banner "no buf (npm @bufbuild/buf): the README's buf curl calls did NOT run"
+  banner "no buf (npm @bufbuild/buf): docs/api.md's buf curl calls did NOT run"
   skipped+=("buf curl")
 else
   {

@@ -71,6 +71,7 @@ pub struct CountyNumber(u8);
 
 impl CountyNumber {
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
+        leading_zero_lost::<2>(raw)?;
         if raw.len() != 2 || !raw.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdentityError::NotDigits(2));
         }
@@ -104,6 +105,14 @@ impl fmt::Debug for CountyNumber {
     }
 }
 
+/// Refuses a number of 1 to `N − 1` digits as one whose leading zero was lost.
+fn leading_zero_lost<const N: usize>(raw: &str) -> Result<(), IdentityError> {
+    if (1..N).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(IdentityError::LeadingZeroLost { given: raw.to_owned(), padded: format!("{raw:0>N$}") });
+    }
+    Ok(())
+}
+
 /// A four-digit municipality number whose first two digits are a known county.
 /// Never zero (no county is 00), so an `Option` of one takes two bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,6 +120,7 @@ pub struct MunicipalityNumber(std::num::NonZeroU16);
 
 impl MunicipalityNumber {
     pub fn parse(raw: &str) -> Result<Self, IdentityError> {
+        leading_zero_lost::<4>(raw)?;
         if raw.len() != 4 || !raw.bytes().all(|b| b.is_ascii_digit()) {
             return Err(IdentityError::NotDigits(4));
         }
@@ -179,9 +189,26 @@ mod tests {
 
     #[test]
     fn malformed_municipality_numbers_are_refused() {
-        for raw in ["301", "03011", "03a1", "", "+301"] {
+        for raw in ["03011", "03a1", "", "+301"] {
             assert_eq!(MunicipalityNumber::parse(raw), Err(IdentityError::NotDigits(4)), "{raw}");
         }
         assert_eq!(MunicipalityNumber::parse("0300"), Err(IdentityError::NoMunicipalityPart));
+    }
+
+    #[test]
+    fn a_number_short_of_its_leading_zero_says_so() {
+        let lost = MunicipalityNumber::parse("301").unwrap_err();
+        assert_eq!(lost, IdentityError::LeadingZeroLost { given: "301".into(), padded: "0301".into() });
+        assert_eq!(
+            lost.to_string(),
+            "must be exactly 4 digits: 301 looks like 0301 with its leading zero lost (a spreadsheet that read the \
+             column as numbers?); write 0301, and keep the column as text"
+        );
+        assert!(
+            matches!(MunicipalityNumber::parse("1"), Err(IdentityError::LeadingZeroLost { padded, .. }) if padded == "0001")
+        );
+        assert!(
+            matches!(CountyNumber::parse("3"), Err(IdentityError::LeadingZeroLost { padded, .. }) if padded == "03")
+        );
     }
 }

@@ -16,6 +16,14 @@ pub use respondent::{Respondent, RespondentKind, SizeClass};
 pub enum IdentityError {
     #[error("must be exactly {0} digits")]
     NotDigits(usize),
+    /// Fewer digits than the number has: what a spreadsheet makes of `0301`
+    /// when it reads the column as numbers.
+    #[error(
+        "must be exactly {} digits: {given} looks like {padded} with its leading zero lost (a spreadsheet that \
+         read the column as numbers?); write {padded}, and keep the column as text",
+        padded.len()
+    )]
+    LeadingZeroLost { given: String, padded: String },
     #[error("check digit does not match (modulus 11, weights 3,2,7,6,5,4,3,2)")]
     CheckDigit,
     #[error("has no valid check digit (modulus 11 remainder gives 10)")]

@@ -548,9 +548,7 @@ async fn the_batch_client_and_the_health_probe_send_the_token_from_their_token_f
         server: app.address.clone(),
         service: String::new(),
         timeout: Duration::from_secs(3),
-        ca: None,
-        cert: None,
-        key: None,
+        tls: Default::default(),
         token_file: None,
     };
     let refused = check(&probe).await.unwrap_err();

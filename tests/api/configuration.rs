@@ -1,7 +1,7 @@
 //! Configuration as operators give it: the real binary started with flags, with
 //! environment variables, and with both (flags win), each setting observed from
 //! outside, as a client or a raw TCP / HTTP/2 peer sees it. Every row of the
-//! README's configuration table has a test here that fails if the flag or the
+//! docs/configuration.md's table has a test here that fails if the flag or the
 //! variable were ignored, except `--shutdown-grace` (the drain tests:
 //! `shutdown.rs`, `production.rs`).
 //!
@@ -23,7 +23,7 @@ use crate::helpers::{assert_example_scored, example_request, served_once_a_permi
 use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
-/// The README's configuration table: every flag and its environment variable.
+/// docs/configuration.md's table: every flag and its environment variable.
 const VARIABLES: [(&str, &str); 33] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
@@ -575,12 +575,11 @@ async fn flags_win_over_environment_variables() {
     assert_eq!(methodology.name, OPERATOR_NAME);
 }
 
-// ---- the README's table is the binary's ----
+// ---- docs/configuration.md's table is the binary's ----
 
-/// The README's configuration table: (flags, variables, default) per row.
+/// docs/configuration.md's table: (flags, variables, default) per row.
 fn readme_rows() -> Vec<(Vec<String>, Vec<String>, String)> {
-    let readme = include_str!("../../README.md");
-    let section = readme.split("## Configuration").nth(1).expect("a Configuration section");
+    let section = include_str!("../../docs/configuration.md");
     let quoted = |cell: &str| -> Vec<String> { cell.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
     section
         .lines()
@@ -619,12 +618,15 @@ fn every_row_of_the_readme_configuration_table_is_a_flag_with_its_variable_and_d
         }
     }
     let table: Vec<(String, String)> = VARIABLES.iter().map(|(f, v)| ((*f).to_owned(), (*v).to_owned())).collect();
-    assert_eq!(listed, table, "the README's rows, in order, are the ones tested here");
+    assert_eq!(listed, table, "docs/configuration.md's rows, in order, are the ones tested here");
     // And every flag of `serve --help` has a row.
     for line in help.lines().map(str::trim_start).filter(|l| l.starts_with("--")) {
         let flag = line.split([' ', '=']).next().unwrap();
         if !["--help", "--token-file"].contains(&flag) {
-            assert!(listed.iter().any(|(f, _)| f == flag), "{flag} of serve --help has no row in the README's table");
+            assert!(
+                listed.iter().any(|(f, _)| f == flag),
+                "{flag} of serve --help has no row in docs/configuration.md's table"
+            );
         }
     }
 }

@@ -41,8 +41,13 @@ impl ServerProcess {
     /// start-up line, which must name a 127.0.0.1 address. Fails with the exit
     /// code and stderr when the process ends first.
     pub fn launch(args: &[&str], envs: &[(&str, &str)]) -> Result<Self, StartFailure> {
+        Self::launch_in(std::path::Path::new("."), args, envs)
+    }
+
+    /// [`ServerProcess::launch`] with `dir` as the working directory.
+    pub fn launch_in(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Result<Self, StartFailure> {
         let mut command = Command::new(env!("CARGO_BIN_EXE_indikator"));
-        command.args(args);
+        command.args(args).current_dir(dir);
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy();
             if name.starts_with("INDIKATOR_") || name.starts_with("OTEL_") {

@@ -157,7 +157,7 @@ pub async fn tls_channel(address: &str, pki: &Pki, identity: bool) -> Result<Cha
     Channel::from_shared(https).unwrap().tls_config(tls)?.connect().await
 }
 
-async fn spawn_tls(pki: &Pki, mutual: bool) -> String {
+pub async fn spawn_tls(pki: &Pki, mutual: bool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let tls = TlsSettings {
@@ -208,8 +208,8 @@ async fn with_mutual_tls_a_client_without_a_certificate_is_refused_and_one_with_
     let https = address.replace("http://127.0.0.1", "https://localhost");
     let path = |name: &str| dir.path().join(name).display().to_string();
     let probe = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"))
-        .args(["health", "--server", &https, "--ca", &path("ca.pem")])
-        .args(["--cert", &path("client.pem"), "--key", &path("client.key")])
+        .args(["health", "--server", &https, "--ca-cert", &path("ca.pem")])
+        .args(["--client-cert", &path("client.pem"), "--client-key", &path("client.key")])
         .output()
         .await
         .unwrap();
@@ -274,7 +274,7 @@ async fn the_health_subcommand_exits_0_for_a_serving_server_and_1_otherwise() {
         .await
         .unwrap();
     assert_eq!(down.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&down.stderr).contains("cannot connect"), "{down:?}");
+    assert!(String::from_utf8_lossy(&down.stderr).contains("cannot reach"), "{down:?}");
 }
 
 #[tokio::test]

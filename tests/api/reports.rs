@@ -138,7 +138,7 @@ async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_repo
 // ---- errors a user can act on ----
 
 /// The example round as CSV rows (header first), each a line of cells.
-fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
+pub fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
     use indikator::client::batch::csv_format::{columns, write_row};
     use indikator::proto::v1 as pb;
     let mut rows = vec![columns()];
@@ -155,7 +155,7 @@ fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
 }
 
 /// Writes rows as CSV with the delimiter and line ending given.
-fn write_csv(path: &Path, rows: &[Vec<String>], delimiter: u8, crlf: bool) {
+pub fn write_csv(path: &Path, rows: &[Vec<String>], delimiter: u8, crlf: bool) {
     let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
     let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_path(path).unwrap();
     for row in rows {
@@ -172,8 +172,8 @@ fn failure(run: &crate::batch::BatchRun) -> &str {
 #[tokio::test]
 async fn a_server_address_without_a_scheme_says_to_add_http() {
     let run = indikator_batch(&["examples/round-2018.jsonl", "--server", "localhost:50051"]).await;
-    let stderr = failure(&run);
-    assert!(stderr.contains("http://localhost:50051"), "{stderr}");
+    assert_eq!(run.code, Some(2), "a wrong command line: {}", run.stderr);
+    assert!(run.stderr.contains("http://localhost:50051"), "{}", run.stderr);
 }
 
 #[tokio::test]
@@ -320,6 +320,8 @@ async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors
     assert!(html[html.find("id=\"figures\"").expect("the figures section")..].contains("SSB Rapporter 2019"));
 
     let Some(browser) = chromium() else {
+        // .ci/run found one: not finding it here is a failure, not a skip.
+        assert!(std::env::var_os("CI_REQUIRE_CHROMIUM").is_none(), "CI_REQUIRE_CHROMIUM is set but no chromium found");
         eprintln!(
             "\n\n!!!!!!!!\n!!!!!!!! CHROMIUM NOT FOUND: the HTML report was NOT opened in a browser \
              (install Debian's `chromium`; .ci/run does). The file checks above ran.\n!!!!!!!!\n"

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use indikator::catalogue::{CatalogueError, Catalogues};
 use indikator::client::batch::{BatchJob, InputFormat};
 use indikator::client::compare::CompareJob;
+use indikator::client::connect::ClientTls;
 use indikator::client::health::HealthProbe;
 use indikator::proto::v1 as pb;
 use indikator::round::RoundLimits;
@@ -30,6 +31,42 @@ pub enum CliError {
     Scope(String),
     #[error("--auth-client-cert {0}")]
     ClientCert(String),
+}
+
+/// `--listen`: HOST:PORT, the host an IP address or a name resolved when the
+/// server binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listen {
+    pub host: String,
+    pub port: u16,
+}
+
+impl std::fmt::Display for Listen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl std::str::FromStr for Listen {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if let Ok(address) = raw.parse::<SocketAddr>() {
+            return Ok(Listen { host: address.ip().to_string(), port: address.port() });
+        }
+        let expected = "expected HOST:PORT, e.g. 0.0.0.0:50051, localhost:50051 or [::]:50051";
+        let (host, port) = raw.rsplit_once(':').ok_or_else(|| format!("{raw:?} has no port: {expected}"))?;
+        let port = port.parse().map_err(|_| format!("{raw:?}: {port:?} is not a port number: {expected}"))?;
+        let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+        if host.is_empty() || !host.chars().all(valid) {
+            return Err(format!("{raw:?}: {host:?} is neither an IP address nor a host name: {expected}"));
+        }
+        Ok(Listen { host: host.to_owned(), port })
+    }
 }
 
 /// A duration flag: `250ms`, `30s`, `5m`, `1h` or a bare number of seconds.
@@ -56,15 +93,49 @@ impl std::str::FromStr for Wait {
     }
 }
 
+/// The exit statuses of `batch` and `compare`.
+const ROUND_EXIT_STATUS: &str = "Exit status:
+  0  every record was scored
+  3  the run finished but some records were rejected: the reports are written and the
+     count is on stderr (--allow-rejected makes this 0)
+  2  a wrong command line (an unknown flag, a --server URL without http:// or https://)
+  1  any other failure (an unreadable line, an unreachable server, a refused round)
+A closed stdout (`indikator batch … | head`) ends the printing quietly; the status is
+the same as without it.";
+
 /// Norwegian municipal digitalisation indicators over gRPC.
 #[derive(Debug, Parser)]
-#[command(name = "indikator", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "indikator",
+    version,
+    about,
+    after_help = "`indikator` alone, or followed by server flags only, is `indikator serve`: \
+                  `indikator serve --help` lists the server's flags and their INDIKATOR_* variables."
+)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
-    /// Server settings when no subcommand is given (`indikator` = `indikator serve`).
-    #[command(flatten)]
-    pub serve: ServeArgs,
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line; `indikator` alone, or with flags before any
+    /// command (other than help and version), is `indikator serve …`.
+    pub fn parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        let serves = match args.get(1).and_then(|a| a.to_str()) {
+            None => true,
+            Some("-h" | "--help" | "-V" | "--version") => false,
+            Some(first) => first.starts_with('-'),
+        };
+        if serves {
+            args.insert(1.min(args.len()), "serve".into());
+        }
+        Self::try_parse_from(args)
+    }
 }
 
 // Parsed once at start; boxing the serve flags would buy nothing.
@@ -74,11 +145,14 @@ pub enum Command {
     /// Run the gRPC server (the default).
     Serve(ServeArgs),
     /// Score a round file on a server, or in-process without `--server`.
+    #[command(after_help = ROUND_EXIT_STATUS)]
     Batch(BatchArgs),
     /// Compare two round files respondent by respondent (docs/method.md §7),
     /// on a server or in-process without `--server`.
+    #[command(after_help = ROUND_EXIT_STATUS)]
     Compare(CompareArgs),
     /// Check a server's gRPC health; exits 0 when SERVING (for probes).
+    #[command(after_help = "Exit status: 0 SERVING; 1 any other status, or no answer; 2 a wrong command line.")]
     Health(HealthArgs),
 }
 
@@ -145,10 +219,47 @@ pub struct RoundClientArgs {
     /// Do not print the summary tables (`batch`) or the comparison (`compare`).
     #[arg(long)]
     pub quiet: bool,
+    /// Exit 0 even when records were rejected (by default such a run writes
+    /// its reports and exits 3).
+    #[arg(long)]
+    pub allow_rejected: bool,
     /// With `--server`: a file holding an OAuth2 access token (a JWT) to send
     /// as `authorization: Bearer …`.
     #[arg(long, env = "INDIKATOR_TOKEN_FILE", requires = "server")]
     pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
+}
+
+/// How a client reaches an `https://` server (every client has these).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "TLS (https:// servers)")]
+pub struct ClientTlsArgs {
+    /// PEM CA certificate(s) to trust besides the web PKI's roots (built in),
+    /// for a server whose certificate a private CA signed.
+    #[arg(long, env = "INDIKATOR_CA_CERT", value_name = "FILE", alias = "ca")]
+    pub ca_cert: Option<PathBuf>,
+    /// PEM client certificate, for a server that requires mutual TLS.
+    #[arg(long, env = "INDIKATOR_CLIENT_CERT", value_name = "FILE", alias = "cert", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// PEM private key of the client certificate.
+    #[arg(long, env = "INDIKATOR_CLIENT_KEY", value_name = "FILE", alias = "key", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+    /// The name the server's certificate must hold (default: the URL's host),
+    /// e.g. when connecting by IP address.
+    #[arg(long, env = "INDIKATOR_TLS_SERVER_NAME", value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+}
+
+impl From<&ClientTlsArgs> for ClientTls {
+    fn from(a: &ClientTlsArgs) -> Self {
+        ClientTls {
+            ca_cert: a.ca_cert.clone(),
+            client_cert: a.client_cert.clone(),
+            client_key: a.client_key.clone(),
+            server_name: a.tls_server_name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -183,6 +294,7 @@ pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
         catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
         print: !a.run.quiet,
         token_file: a.run.token_file.clone(),
+        tls: (&a.run.tls).into(),
     })
 }
 
@@ -207,9 +319,7 @@ impl From<&HealthArgs> for HealthProbe {
             server: a.server.clone(),
             service: a.service.clone(),
             timeout: a.timeout,
-            ca: a.ca.clone(),
-            cert: a.cert.clone(),
-            key: a.key.clone(),
+            tls: (&a.tls).into(),
             token_file: a.token_file.clone(),
         }
     }
@@ -250,15 +360,17 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
             print: !a.run.quiet,
             token_file: a.run.token_file.clone(),
+            tls: (&a.run.tls).into(),
         })
     }
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on: HOST:PORT, the host an IP address or a name
+    /// (`localhost:50051`, `[::]:50051`).
     #[arg(long, env = "INDIKATOR_LISTEN", default_value = defaults::LISTEN)]
-    pub listen: SocketAddr,
+    pub listen: Listen,
     #[command(flatten)]
     pub log: LogArgs,
     /// Most records (scored + rejected) one ScoreRound may carry.
@@ -482,19 +594,12 @@ pub struct HealthArgs {
     /// Give up after this long.
     #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// PEM CA to trust for an `https://` server.
-    #[arg(long, env = "INDIKATOR_HEALTH_CA")]
-    pub ca: Option<PathBuf>,
-    /// PEM client certificate, for a server that requires mutual TLS.
-    #[arg(long, env = "INDIKATOR_HEALTH_CERT", requires = "key")]
-    pub cert: Option<PathBuf>,
-    /// PEM private key of the client certificate.
-    #[arg(long, env = "INDIKATOR_HEALTH_KEY", requires = "cert")]
-    pub key: Option<PathBuf>,
     /// A file holding an OAuth2 access token to send (health is open unless
     /// the server's --auth-scope names it).
     #[arg(long, env = "INDIKATOR_HEALTH_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub tls: ClientTlsArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -614,16 +719,41 @@ mod tests {
 
     #[test]
     fn no_subcommand_means_serve_with_defaults() {
-        let cli = Cli::try_parse_from(["indikator"]).unwrap();
-        assert!(cli.command.is_none());
-        assert_eq!(cli.serve.listen.port(), 50051);
-        let cli = Cli::try_parse_from(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
-        assert!(matches!(cli.command, Some(Command::Serve(ref a)) if a.listen.port() == 0));
+        let cli = Cli::parse_args(["indikator"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 50051));
+        let cli = Cli::parse_args(["indikator", "serve", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 0));
+        // Server flags without the command, as before it had one.
+        let cli = Cli::parse_args(["indikator", "--listen", "127.0.0.1:0"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ref a) if a.listen.port == 0));
+        assert_eq!(Cli::parse_args(["indikator", "--help"]).unwrap_err().kind(), clap::error::ErrorKind::DisplayHelp);
+    }
+
+    #[test]
+    fn the_top_level_help_lists_the_commands_and_not_the_server_flags() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_help().to_string();
+        for command in ["serve", "batch", "compare", "health"] {
+            assert!(help.contains(&format!("\n  {command} ")), "{command} in {help}");
+        }
+        assert!(!help.contains("--max-round-records") && !help.contains("--tls-cert"), "{help}");
+        assert!(help.lines().count() < 25, "{help}");
+    }
+
+    #[test]
+    fn listen_takes_an_ip_address_or_a_host_name_with_a_port() {
+        let listen = |raw: &str| raw.parse::<Listen>().map(|l| l.to_string());
+        assert_eq!(listen("localhost:50051"), Ok("localhost:50051".into()));
+        assert_eq!(listen("0.0.0.0:50051"), Ok("0.0.0.0:50051".into()));
+        assert_eq!(listen("[::]:50051"), Ok("[::]:50051".into()));
+        assert!(listen("localhost").unwrap_err().contains("has no port"));
+        assert!(listen("localhost:http").unwrap_err().contains("is not a port number"));
+        assert!(listen("local host:1").unwrap_err().contains("neither an IP address nor a host name"));
     }
 
     #[test]
     fn the_flags_default_to_the_settings_defaults() {
-        let Cli { serve, .. } = Cli::try_parse_from(["indikator"]).unwrap();
+        let Command::Serve(serve) = Cli::parse_args(["indikator"]).unwrap().command else { panic!("serve") };
         let from_flags = server_settings(&serve).unwrap();
         let d = ServerSettings::default();
         assert_eq!(format!("{from_flags:?}"), format!("{d:?}"));

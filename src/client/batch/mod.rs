@@ -21,12 +21,13 @@ use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 use crate::catalogue::Catalogues;
+use crate::client::connect::{self, ClientTls, ConnectError};
 use crate::client::report;
 use crate::grpc::round::{RoundOutput, fold_items};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
 
-pub use reader::{HeaderOverride, InputFormat, RoundFile};
+pub use reader::{HeaderOverride, InputFormat, RecordLines, RoundFile};
 
 /// Everything `indikator batch` was asked to do.
 #[derive(Debug, Clone)]
@@ -65,6 +66,8 @@ pub struct BatchJob {
     pub print: bool,
     /// With a server: a file holding the access token to send.
     pub token_file: Option<PathBuf>,
+    /// With an `https://` server: the CA, client certificate and server name.
+    pub tls: ClientTls,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,12 +76,13 @@ pub enum BatchError {
     Input { path: String, line: u64, message: String },
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
-    #[error("--server {0:?} has no scheme: write http://{0} (or https://{0} for TLS)")]
-    NoScheme(String),
-    /// The server and why it could not be reached (the error's whole chain).
-    #[error("cannot reach {0}: {1}")]
-    Connect(String, String),
-    #[error("the server refused the round: {} ({})", .0.message(), .0.code())]
+    /// The file is not a round file (a workbook, a compressed file): what it is.
+    #[error("{0}: {1}")]
+    Format(String, String),
+    /// The server could not be reached, or the connection failed.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    #[error("the server refused the round: {} ({})", .0.message(), connect::code_name(.0.code()))]
     Remote(tonic::Status),
     #[error("the round failed: {0}")]
     Round(RoundError),
@@ -123,19 +127,13 @@ pub async fn run(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
 
 async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
     let file = RoundFile::open(&job.input, job.format)?.with_delimiter(job.delimiter);
+    let lines = file.record_lines();
     let header = job_header(job);
-    let mut outputs = Outputs::create(job)?;
+    let mut outputs = Outputs::create(job, lines.clone())?;
 
     let outcome = match &job.server {
         Some(server) => {
-            if !server.contains("://") {
-                return Err(BatchError::NoScheme(server.clone()));
-            }
-            let channel = tonic::transport::Endpoint::from_shared(server.clone())
-                .map_err(|e| connect_error(server, &e))?
-                .connect()
-                .await
-                .map_err(|e| connect_error(server, &e))?;
+            let channel = connect::channel(server, &job.tls, None).await?;
             let call_span = tracing::info_span!(
                 target: crate::grpc::propagation::CALL_SPAN_TARGET,
                 "rpc",
@@ -157,8 +155,9 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
             let (requests, errors) = file.into_requests(header);
             let call = async {
                 let request = super::token::request(requests, job.token_file.as_deref())?;
-                let responses = client.score_round(request).await.map_err(BatchError::Remote)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut outputs).await
+                let remote = |status| BatchError::remote(server, &job.tls, status);
+                let responses = client.score_round(request).await.map_err(remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(remote)), &mut outputs).await
             };
             let call = async {
                 let outcome = call.await;
@@ -197,33 +196,26 @@ async fn run_in(job: &BatchJob) -> Result<BatchOutcome, BatchError> {
         file.commit()?;
     }
     if job.print {
-        print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues)
-            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+        let lines = lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let printed = print::summary(&mut std::io::stdout().lock(), &outcome.summary, &job.catalogues, &lines);
+        match printed {
+            // A reader that stopped reading (`indikator batch … | head`) has
+            // what it wanted; the reports are in place.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            printed => printed.map_err(|e| BatchError::Io("stdout".into(), e))?,
+        }
     }
     Ok(outcome)
 }
 
-/// Why `server` could not be reached, in words a user can act on: a refused
-/// connection says so, anything else gives the error's chain of causes.
-fn connect_error(server: &str, error: &(dyn std::error::Error + 'static)) -> BatchError {
-    let mut causes = Vec::new();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && io.kind() == std::io::ErrorKind::ConnectionRefused
-        {
-            return BatchError::Connect(
-                server.to_owned(),
-                "connection refused (is the server running, and listening on that port?)".into(),
-            );
+impl BatchError {
+    /// A failed call: the server's status, or what the connection ran into.
+    pub fn remote(server: &str, tls: &ClientTls, status: tonic::Status) -> Self {
+        match connect::call_failure(server, tls, status) {
+            Ok(status) => BatchError::Remote(status),
+            Err(e) => BatchError::Connect(e),
         }
-        let text = e.to_string();
-        if !causes.contains(&text) {
-            causes.push(text);
-        }
-        next = e.source();
     }
-    BatchError::Connect(server.to_owned(), causes.join(": "))
 }
 
 fn job_header(job: &BatchJob) -> reader::HeaderOverride {
@@ -247,11 +239,7 @@ async fn collect(
                 cards += 1;
                 outputs.card(card)?;
             }
-            Some(pb::score_round_response::Item::Rejection(rejection)) => {
-                if let Some(w) = outputs.json.as_mut() {
-                    w.rejection(&rejection)?;
-                }
-            }
+            Some(pb::score_round_response::Item::Rejection(rejection)) => outputs.rejection(&rejection)?,
             Some(pb::score_round_response::Item::Summary(summary)) => {
                 return Ok(BatchOutcome { summary, cards });
             }
@@ -264,6 +252,10 @@ async fn collect(
 /// The files a run writes, staged until it succeeds.
 struct Outputs {
     json: Option<ReportWriter>,
+    /// `rejections.csv` of `--tables-csv`.
+    rejections: Option<CsvFile>,
+    /// The file line of each record read, to name a rejection's.
+    lines: std::sync::Arc<std::sync::Mutex<RecordLines>>,
     csv: Option<(CsvFile, report::csv::CardColumns)>,
     /// The score cards, kept for the HTML report.
     cards: Option<Vec<pb::ScoreCard>>,
@@ -273,7 +265,7 @@ struct Outputs {
 
 impl Outputs {
     /// Creates the temporary files (so an unwritable place fails before the run).
-    fn create(job: &BatchJob) -> Result<Self, BatchError> {
+    fn create(job: &BatchJob, lines: std::sync::Arc<std::sync::Mutex<RecordLines>>) -> Result<Self, BatchError> {
         let json = job.out.as_deref().map(ReportWriter::create).transpose()?;
         let csv = match &job.csv {
             Some(path) => {
@@ -284,11 +276,36 @@ impl Outputs {
             }
             None => None,
         };
-        if let Some(dir) = &job.tables_csv {
-            std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
-        }
+        let rejections = match &job.tables_csv {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| BatchError::Io(dir.display().to_string(), e))?;
+                let mut file = CsvFile::create(&dir.join(REJECTIONS_CSV))?;
+                file.row(&["line", "record_id", "sequence", "reason", "fields"])?;
+                Some(file)
+            }
+            None => None,
+        };
         let cards = job.html.as_ref().map(|_| Vec::new());
-        Ok(Self { json, csv, cards, spare: None })
+        Ok(Self { json, rejections, lines, csv, cards, spare: None })
+    }
+
+    /// Writes one rejection, under the file line its record starts on.
+    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+        let line = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner).line(rejection.sequence);
+        if let Some(w) = self.json.as_mut() {
+            w.rejection(rejection, line)?;
+        }
+        if let Some(file) = self.rejections.as_mut() {
+            let fields: Vec<&str> = rejection.field_violations.iter().map(|v| v.field.as_str()).collect();
+            file.row(&[
+                line.map_or(String::new(), |l| l.to_string()),
+                rejection.record_id.clone(),
+                rejection.sequence.to_string(),
+                rejection.reason.clone(),
+                fields.join(";"),
+            ])?;
+        }
+        Ok(())
     }
 
     /// Writes one score card (as [`Outputs::cards_in_parallel`] writes a chunk).
@@ -403,6 +420,9 @@ impl Outputs {
         if let Some((file, _)) = self.csv {
             done.push(file.finish()?);
         }
+        if let Some(file) = self.rejections {
+            done.push(file.finish()?);
+        }
         if let Some(dir) = &job.tables_csv {
             for table in report::csv::tables(summary) {
                 let mut file = CsvFile::create(&dir.join(table.name))?;
@@ -422,6 +442,9 @@ impl Outputs {
         Ok(done)
     }
 }
+
+/// The file of `--tables-csv` that lists the rejected records.
+const REJECTIONS_CSV: &str = "rejections.csv";
 
 /// Score cards per chunk built on one thread.
 const CARD_CHUNK: usize = 256;
@@ -616,9 +639,22 @@ impl ReportWriter {
         Ok(())
     }
 
-    fn rejection(&mut self, rejection: &pb::Rejection) -> Result<(), BatchError> {
+    /// A rejection as proto3 JSON, with `line` (the file line its record
+    /// starts on) first when it is known.
+    fn rejection(&mut self, rejection: &pb::Rejection, line: Option<u64>) -> Result<(), BatchError> {
         self.open_rejections()?;
-        self.entry(&serde_json::to_vec(rejection).expect("messages serialise"))
+        let json = serde_json::to_vec(rejection).expect("messages serialise");
+        match line {
+            Some(line) => {
+                let mut entry = format!("{{\"line\":{line}").into_bytes();
+                if json.len() > 2 {
+                    entry.push(b',');
+                }
+                entry.extend_from_slice(&json[1..]);
+                self.entry(&entry)
+            }
+            None => self.entry(&json),
+        }
     }
 
     /// The complete report, not yet in place.

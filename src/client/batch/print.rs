@@ -7,13 +7,22 @@ use crate::catalogue::Catalogues;
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 
-/// The summary `s` as plain text; items are labelled from `catalogues`.
-pub fn summary(out: &mut impl Write, s: &pb::RoundSummary, catalogues: &Catalogues) -> io::Result<()> {
+/// The summary `s` as plain text; items are labelled from `catalogues`, a
+/// rejection by the file line of its record (`lines`).
+pub fn summary(
+    out: &mut impl Write,
+    s: &pb::RoundSummary,
+    catalogues: &Catalogues,
+    lines: &super::RecordLines,
+) -> io::Result<()> {
     writeln!(out, "Round {} (survey year {})", s.round_id, s.survey_year)?;
     if let Some(a) = &s.accounting {
         writeln!(out, "Records: {} received, {} scored, {} rejected", a.received, a.scored, a.rejected)?;
         for r in a.rejections.iter().take(20) {
-            writeln!(out, "  rejected #{} {:?}: {}", r.sequence, r.record_id, r.reason)?;
+            match lines.line(r.sequence) {
+                Some(line) => writeln!(out, "  rejected line {line} {:?}: {}", r.record_id, r.reason)?,
+                None => writeln!(out, "  rejected record #{} {:?}: {}", r.sequence + 1, r.record_id, r.reason)?,
+            }
         }
         if a.rejections.len() > 20 {
             writeln!(out, "  … and {} more (see the JSON report)", a.rejections.len() - 20)?;
@@ -224,7 +233,7 @@ mod tests {
         all.key = "all".into();
         let summary = pb::RoundSummary { groups: vec![all, municipalities, agencies], ..Default::default() };
         let mut out = Vec::new();
-        super::summary(&mut out, &summary, Catalogues::shipped()).unwrap();
+        super::summary(&mut out, &summary, Catalogues::shipped(), &Default::default()).unwrap();
         let text = String::from_utf8(out).unwrap();
         let headline = text.find("Municipalities (n = 3)").expect(&text);
         let agencies_at = text.find("Statlige virksomheter (n = 7)").expect(&text);
@@ -246,7 +255,7 @@ mod tests {
         all.dimension = pb::GroupDimension::Overall as i32;
         let summary = pb::RoundSummary { groups: vec![all, small, county], ..Default::default() };
         let mut out = Vec::new();
-        super::summary(&mut out, &summary, crate::catalogue::Catalogues::shipped()).unwrap();
+        super::summary(&mut out, &summary, crate::catalogue::Catalogues::shipped(), &Default::default()).unwrap();
         let text = String::from_utf8(out).unwrap();
         let line = text.lines().find(|l| l.trim_start().starts_with("Vestland")).expect(&text);
         assert!(line.contains(" 606124089  691203512 1687456048 "), "{line}");

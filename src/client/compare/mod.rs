@@ -40,6 +40,8 @@ pub struct CompareJob {
     pub print: bool,
     /// With a server: a file holding the access token to send.
     pub token_file: Option<PathBuf>,
+    /// With an `https://` server: the CA, client certificate and server name.
+    pub tls: crate::client::connect::ClientTls,
 }
 
 /// What a comparison produced: the summary and what the report shows of the cards.
@@ -143,21 +145,15 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
     let mut out = job.out.as_deref().map(JsonLines::create).transpose()?;
     let outcome = match &job.server {
         Some(server) => {
-            if !server.contains("://") {
-                return Err(BatchError::NoScheme(server.clone()));
-            }
-            let channel = tonic::transport::Endpoint::from_shared(server.clone())
-                .map_err(|e| BatchError::Connect(server.clone(), e.to_string()))?
-                .connect()
-                .await
-                .map_err(|e| BatchError::Connect(server.clone(), error_chain(&e)))?;
+            let channel = crate::client::connect::channel(server, &job.tls, None).await?;
             let mut client = IndicatorServiceClient::new(channel)
                 .max_decoding_message_size(64 * 1024 * 1024)
                 .max_encoding_message_size(64 * 1024 * 1024);
             let call = async {
                 let request = crate::client::token::request(requests, job.token_file.as_deref())?;
-                let responses = client.compare_rounds(request).await.map_err(BatchError::Remote)?.into_inner();
-                collect(responses.map(|r| r.map_err(BatchError::Remote)), &mut out).await
+                let remote = |status| BatchError::remote(server, &job.tls, status);
+                let responses = client.compare_rounds(request).await.map_err(remote)?.into_inner();
+                collect(responses.map(|r| r.map_err(remote)), &mut out).await
             };
             tokio::select! {
                 result = call => result,
@@ -180,23 +176,14 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
         out.commit()?;
     }
     if job.print {
-        report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues)
-            .map_err(|e| BatchError::Io("stdout".into(), e))?;
+        match report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues) {
+            // A reader that stopped reading (`indikator compare … | head`) has
+            // what it wanted; the report is in place.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            printed => printed.map_err(|e| BatchError::Io("stdout".into(), e))?,
+        }
     }
     Ok(outcome)
-}
-
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut causes: Vec<String> = Vec::new();
-    let mut next = Some(error);
-    while let Some(e) = next {
-        let text = e.to_string();
-        if !causes.contains(&text) {
-            causes.push(text);
-        }
-        next = e.source();
-    }
-    causes.join(": ")
 }
 
 async fn collect(

@@ -42,7 +42,7 @@ pub(super) fn parse_csv_block<T>(
         // the parser's `CellCount`, which says what an unclosed quote does.
         let (item, survey_year) =
             (convert.csv_row)(&layout.columns, &row, line).map_err(|e| input_error(path, line, e.to_string()))?;
-        parsed.push(Parsed::Record { item, survey_year });
+        parsed.push(Parsed::Record { item, line, survey_year });
     }
 }
 

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc as std_mpsc};
@@ -86,6 +86,39 @@ impl HeaderOverride {
     }
 }
 
+/// Bytes read from the start of a file to tell what it is.
+const SNIFF_BYTES: usize = 4096;
+
+/// What a file is when its first bytes say it is not text (a spreadsheet
+/// workbook, a compressed file), in words that say what to do.
+fn not_a_round_file(start: &[u8]) -> Option<String> {
+    let save_as_csv = "save it as CSV (in Excel: File › Save As › \"CSV UTF-8 (Comma delimited)\"; in \
+                       LibreOffice: File › Save As › \"Text CSV\" with UTF-8) and give that file";
+    let what = if start.starts_with(b"PK\x03\x04") {
+        let holds = |name: &[u8]| memchr::memmem::find(start, name).is_some();
+        if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
+            format!("an OpenDocument spreadsheet (.ods), not a round file: {save_as_csv}")
+        } else if holds(b"[Content_Types].xml") || holds(b"xl/") {
+            format!("an Excel workbook (.xlsx), not a round file: {save_as_csv}")
+        } else {
+            "a ZIP archive, not a round file: unpack it and give the CSV or JSON Lines file inside".to_owned()
+        }
+    } else if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        format!("an Excel 97–2003 workbook (.xls), not a round file: {save_as_csv}")
+    } else if start.starts_with(&[0x1F, 0x8B]) {
+        "gzip-compressed: decompress it first (gunzip, or zcat FILE > round.csv) and give the result".to_owned()
+    } else if start.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
+        "zstd-compressed: decompress it first (zstd -d) and give the result".to_owned()
+    } else if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        "UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")".to_owned()
+    } else if start.starts_with(b"PAR1") {
+        "a Parquet file, not a round file: export it as CSV or JSON Lines".to_owned()
+    } else {
+        return None;
+    };
+    Some(what)
+}
+
 /// An opened round file.
 pub struct RoundFile {
     path: PathBuf,
@@ -94,13 +127,54 @@ pub struct RoundFile {
     len: u64,
     /// CSV: the field delimiter (a comma unless given).
     delimiter: Option<u8>,
+    /// The lines of the records handed to the round so far.
+    lines: Arc<Mutex<RecordLines>>,
+}
+
+/// The file line each record of a round starts on, by the record's sequence
+/// (its 0-based position among the round's records, as rejections name it).
+/// Kept as the records where the distance between line and sequence changes
+/// (a blank line, a line break inside a CSV cell), so a plain file costs one
+/// entry whatever its size.
+#[derive(Debug, Default)]
+pub struct RecordLines {
+    /// `(sequence, line − sequence)` from that sequence on.
+    steps: Vec<(u64, u64)>,
+    /// Records counted.
+    records: u64,
+}
+
+impl RecordLines {
+    /// The next record starts on `line`.
+    fn push(&mut self, line: u64) {
+        let offset = line.saturating_sub(self.records);
+        if self.steps.last().map(|&(_, o)| o) != Some(offset) {
+            self.steps.push((self.records, offset));
+        }
+        self.records += 1;
+    }
+
+    /// The 1-based line record `sequence` starts on, if that record was read.
+    pub fn line(&self, sequence: u64) -> Option<u64> {
+        if sequence >= self.records {
+            return None;
+        }
+        let step = self.steps.partition_point(|&(s, _)| s <= sequence).checked_sub(1)?;
+        Some(sequence + self.steps[step].1)
+    }
 }
 
 impl RoundFile {
     pub fn open(path: &Path, format: Option<InputFormat>) -> Result<Self, BatchError> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| BatchError::Io(name.clone(), e))?;
+        let mut file = File::open(path).map_err(|e| BatchError::Io(name.clone(), e))?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut start = Vec::with_capacity(SNIFF_BYTES);
+        (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut start).map_err(|e| BatchError::Io(name.clone(), e))?;
+        if let Some(what) = not_a_round_file(&start) {
+            return Err(BatchError::Format(name, what));
+        }
+        file.seek(std::io::SeekFrom::Start(0)).map_err(|e| BatchError::Io(name.clone(), e))?;
         let format = format.unwrap_or_else(|| {
             if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
                 InputFormat::Csv
@@ -108,13 +182,18 @@ impl RoundFile {
                 InputFormat::Jsonl
             }
         });
-        Ok(Self { path: path.to_owned(), format, file, len, delimiter: None })
+        Ok(Self { path: path.to_owned(), format, file, len, delimiter: None, lines: Arc::default() })
     }
 
     /// CSV: read cells separated by `delimiter` (`None`: a comma).
     pub fn with_delimiter(mut self, delimiter: Option<u8>) -> Self {
         self.delimiter = delimiter;
         self
+    }
+
+    /// The lines of the records the stream hands on, filled as it does.
+    pub fn record_lines(&self) -> Arc<Mutex<RecordLines>> {
+        self.lines.clone()
     }
 
     /// The round's messages (header first) as a stream, and a receiver that
@@ -235,6 +314,7 @@ impl RoundFile {
             error: None,
             stopped: false,
             records,
+            lines: self.lines,
         };
         let (error_tx, error_rx) = oneshot::channel();
         let stream = futures::stream::unfold((order, Some(error_tx)), |(mut order, mut error_tx)| async move {
@@ -297,8 +377,9 @@ struct ParsedChunk<T> {
 enum Parsed<T> {
     /// A header line (JSON Lines).
     Header { line: u64, header: pb::RoundHeader },
-    /// A record, and the survey year a header made from it would take.
-    Record { item: T, survey_year: u32 },
+    /// A record, the line it starts on, and the survey year a header made
+    /// from it would take.
+    Record { item: T, line: u64, survey_year: u32 },
 }
 
 /// The reading thread's side: hands full chunks to the parsing threads.
@@ -358,7 +439,7 @@ fn parse_json_line<T>(text: &str, line: u64, path: &str, convert: &Convert<T>) -
         Some(Item::Header(header)) => Ok(Parsed::Header { line, header }),
         Some(Item::Record(record)) => {
             let survey_year = record.response.as_ref().and_then(|r| r.respondent.as_ref()).map_or(0, |r| r.survey_year);
-            Ok(Parsed::Record { item: (convert.message)(record_message(record, line)), survey_year })
+            Ok(Parsed::Record { item: (convert.message)(record_message(record, line)), line, survey_year })
         }
         None => Err(input_error(path, line, "neither a header nor a record")),
     }
@@ -382,6 +463,7 @@ struct InOrder<T> {
     /// An error was returned: nothing follows it.
     stopped: bool,
     records: Arc<AtomicU64>,
+    lines: Arc<Mutex<RecordLines>>,
 }
 
 impl<T> InOrder<T> {
@@ -422,6 +504,7 @@ impl<T> InOrder<T> {
         let mut items = Vec::with_capacity(parsed.len() + 1);
         let mut records = 0;
         self.error = error;
+        let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for p in parsed {
             match p {
                 Parsed::Header { line, header } => match self.header.take() {
@@ -431,15 +514,17 @@ impl<T> InOrder<T> {
                         break;
                     }
                 },
-                Parsed::Record { item, survey_year } => {
+                Parsed::Record { item, line, survey_year } => {
                     if let Some(made) = self.header.take() {
                         items.push((self.convert.message)(header_for(survey_year, &made)));
                     }
+                    lines.push(line);
                     records += 1;
                     items.push(item);
                 }
             }
         }
+        drop(lines);
         self.records.fetch_add(records, Ordering::Relaxed);
         if self.error.is_some() {
             // Nothing after the error is read.

@@ -85,10 +85,11 @@ async fn chunks_that_stop_before_the_end_of_the_file_fail_the_file_instead_of_en
         error: None,
         stopped: false,
         records: Arc::new(AtomicU64::new(0)),
+        lines: Arc::default(),
     };
     let chunk = |index, end| ParsedChunk {
         index,
-        parsed: vec![Parsed::Record { item: index + 10, survey_year: 2018 }],
+        parsed: vec![Parsed::Record { item: index + 10, line: index + 2, survey_year: 2018 }],
         error: None,
         rows: Vec::new(),
         end,
@@ -190,4 +191,15 @@ async fn a_bad_csv_cell_in_a_later_chunk_names_its_line_counting_line_breaks_ins
     let line = 1 + bad + 1;
     assert!(error.starts_with(&format!("{}:{line}: ", path.display())), "{error}");
     assert_eq!(record_ids(&items), (1..bad).map(|n| format!("r{n}")).collect::<Vec<_>>());
+}
+
+#[test]
+fn record_lines_give_each_sequence_its_line_across_blank_lines_and_multi_line_records() {
+    let mut lines = RecordLines::default();
+    // Records on lines 2, 3, then 6 (a blank line and a two-line record before), 7, 8.
+    for line in [2, 3, 6, 7, 8] {
+        lines.push(line);
+    }
+    assert_eq!((0..6).map(|s| lines.line(s)).collect::<Vec<_>>(), [Some(2), Some(3), Some(6), Some(7), Some(8), None]);
+    assert_eq!(lines.steps.len(), 2, "one step per change of distance, not one per record");
 }
