@@ -24,7 +24,7 @@ use crate::process::{ServerProcess, StartFailure};
 use crate::production::{pki, tls_channel};
 
 /// The README's configuration table: every flag and its environment variable.
-const VARIABLES: [(&str, &str); 30] = [
+const VARIABLES: [(&str, &str); 33] = [
     ("--listen", "INDIKATOR_LISTEN"),
     ("--log-format", "INDIKATOR_LOG_FORMAT"),
     ("--log-level", "INDIKATOR_LOG"),
