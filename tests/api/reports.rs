@@ -110,6 +110,18 @@ async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_repo
             assert_eq!(row[column(&format!("{snake}_grade"))], grade["grade"].as_u64().unwrap_or(0).to_string());
             assert_eq!(row[column(&format!("{snake}_code"))], *grade["code"].as_str().unwrap());
             assert_eq!(row[column(&format!("{snake}_label_en"))], *grade["labelEn"].as_str().unwrap());
+            let fragile: Vec<String> = ssb["fragileGrades"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter(|f| f["composite"] == format!("ssb-2018/{snake}"))
+                .map(|f| {
+                    let indicator = f["indicator"].as_str().unwrap().trim_start_matches("ssb-2018/");
+                    format!("{indicator}{:+}", f["countChange"].as_i64().unwrap())
+                })
+                .collect();
+            assert_eq!(row[column(&format!("{snake}_fragile"))], fragile.join(";"));
         }
     }
 
@@ -129,6 +141,23 @@ async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_repo
         .map(|n| n.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(overall, published);
+    // Fragile grades and calibration differences per composite, as the JSON summary's.
+    let mut robustness = csv::Reader::from_path(tables.join("composite_robustness.csv")).unwrap();
+    let overall: Vec<(String, String, String)> = robustness
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[0] == "overall")
+        .map(|r| (r[3].to_owned(), r[4].to_owned(), r[5].to_owned()))
+        .collect();
+    let mut expected = Vec::new();
+    for c in report["summary"]["groups"][0]["composites"].as_array().unwrap() {
+        let number = |v: &serde_json::Value| v.as_str().unwrap_or("0").to_owned();
+        let id = c["indicator"].as_str().unwrap().to_owned();
+        expected.push((id.clone(), "fragile".to_owned(), number(&c["fragile"])));
+        expected.push((id, "differ_between_calibrations".to_owned(), number(&c["differBetweenCalibrations"])));
+    }
+    assert_eq!(overall, expected);
+    assert!(overall.iter().any(|(_, what, n)| what == "fragile" && n != "0"), "the example round has fragile grades");
     for name in ["simple_scores.csv", "counts.csv", "competence.csv", "calibration.csv", "ks_2018_means.csv"] {
         let mut table = csv::Reader::from_path(tables.join(name)).unwrap();
         assert!(table.headers().unwrap().len() >= 7, "{name}");
