@@ -131,7 +131,7 @@ mod tests {
         let tricky = bounded_message("unknown variant `\u{202e}evil\n`, expected one of `A`, `B`");
         assert_eq!(tricky, "unknown variant `\\u{202e}evil\\u{a}`, expected one of `A`, `B`");
         // Many quoted spans: the whole is bounded too.
-        let many = format!("{}", "`x` ".repeat(100_000));
+        let many = "`x` ".repeat(100_000);
         assert!(bounded_message(&many).len() <= MAX_MESSAGE_BYTES + '…'.len_utf8());
         assert_eq!(bounded_message("plain"), "plain");
         assert_eq!(bounded_message("unterminated \"abc"), "unterminated \"abc");

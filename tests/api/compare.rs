@@ -426,6 +426,7 @@ fn job(out: PathBuf, server: Option<String>) -> CompareJob {
         catalogues: Catalogues::shipped().clone(),
         print: false,
         token_file: None,
+        html: None,
     }
 }
 

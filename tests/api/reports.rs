@@ -486,9 +486,16 @@ fn injected_result(dom: &str, id: &str) -> String {
     dom[start..end].replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
 }
 
-/// Runs `script` in a copy of `html` (named `name` in `dir`) in Chromium.
+/// Runs `script` in a copy of `html` (named `name` in `dir`) in Chromium; a
+/// page whose policy allows no script (the comparison's) is given leave to
+/// run inline ones.
 fn run_injected(browser: &Path, dir: &Path, html: &str, name: &str, script: &str, budget_ms: u32) -> String {
     let page = dir.join(name);
+    let html = if html.contains("script-src") {
+        html.to_owned()
+    } else {
+        html.replacen("style-src 'unsafe-inline';", "style-src 'unsafe-inline'; script-src 'unsafe-inline';", 1)
+    };
     std::fs::write(&page, html.replacen("</body>", &format!("<script>{script}</script></body>"), 1)).unwrap();
     let (dom, _) = run_chromium(
         browser,
@@ -667,4 +674,49 @@ async fn every_published_marker_counts_the_same_answers_as_the_bar_it_is_drawn_o
     let award = rows.iter().find(|r| r.key == "PROCUREMENT_ACTIVITY_EVALUATION_AND_AWARD").unwrap();
     assert!(award.marker.is_none());
     assert!(items.contains("nei: stolpen viser ikke disse svarene samlet"));
+}
+
+#[tokio::test]
+async fn the_comparison_report_opens_in_a_browser_without_console_messages_raw_codes_or_wcag_violations() {
+    let dir = artefacts();
+    let page = dir.join("compare-2018-2020.html");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "compare",
+            "examples/round-2018.jsonl",
+            "examples/round-2020.jsonl",
+            "--correspondence",
+            "examples/correspondence-2020.csv",
+            "--quiet",
+            "--html",
+        ])
+        .arg(&page)
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for fetch in ["src=", "href=\"http", "url(", "@import", "<link", "<script"] {
+        assert!(!html.contains(fetch), "the comparison fetches and runs nothing: {fetch}");
+    }
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert_eq!(html.matches("<table class=\"heat\"").count(), 3, "a heat map per composite");
+    assert!(html.contains("slått sammen til") && html.contains("Kom til") && html.contains("Falt bort"));
+    assert!(html.contains("Informasjonssikkerhet"), "item labels, not codes, among the largest changes");
+
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "\n\n!!!!!!!!\n!!!!!!!! CHROMIUM NOT FOUND: the comparison report was NOT opened in a browser.\n!!!!!!!!\n"
+        );
+        return;
+    };
+    let (dom, log) = run_chromium(&browser, &page, &["--dump-dom".into()]);
+    std::fs::write(dir.join("chromium-compare.log"), &log).unwrap();
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    assert!(dom.contains("Overganger mellom karakterer"));
+    let checks = page_checks(&browser, &dir, &html);
+    assert!(checks.codes.is_empty(), "raw enum codes in the visible text: {:?}", checks.codes);
+    accessibility(&browser, &dir, &html, "compare-2018-2020");
 }

@@ -167,6 +167,9 @@ pub struct CompareArgs {
     /// Write every comparison card and the summary as JSON Lines here.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write the comparison as one self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub run: RoundClientArgs,
 }
@@ -183,6 +186,7 @@ pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
         catalogues: Catalogues::load(a.run.catalogue_dir.as_deref())?,
         print: !a.run.quiet,
         token_file: a.run.token_file.clone(),
+        html: a.html.clone(),
     })
 }
 

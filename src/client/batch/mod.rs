@@ -8,6 +8,7 @@
 mod card_json;
 pub mod csv_format;
 mod output;
+pub(crate) use output::Staged;
 mod print;
 mod print_items;
 mod reader;

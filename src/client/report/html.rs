@@ -17,7 +17,7 @@ use crate::proto::v1 as pb;
 use crate::round::items::QUESTIONS;
 
 const TEMPLATE: &str = include_str!("templates/report.html");
-const STYLE: &str = include_str!("templates/report.css");
+pub(crate) const STYLE: &str = include_str!("templates/report.css");
 const SCRIPT: &str = include_str!("templates/report.js");
 
 /// The names of the simple scores' indicators, by id suffix.

@@ -16,7 +16,7 @@ mod chart;
 pub mod csv;
 pub mod format;
 pub mod html;
-mod labels;
+pub(crate) mod labels;
 
 /// Groups with fewer respondents than this are shown as «få svar» (few
 /// respondents), not as shares, unless the caller asks for another size.
