@@ -720,3 +720,42 @@ async fn the_comparison_report_opens_in_a_browser_without_console_messages_raw_c
     assert!(checks.codes.is_empty(), "raw enum codes in the visible text: {:?}", checks.codes);
     accessibility(&browser, &dir, &html, "compare-2018-2020");
 }
+
+#[tokio::test]
+async fn a_county_of_one_respondent_is_greyed_as_few_respondents_unless_the_small_group_is_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let county_chart = |html: &str| {
+        let start = html.find("id=\"chart-counties\"").expect("the county chart");
+        html[start..start + html[start..].find("</svg>").unwrap()].to_owned()
+    };
+    let oslo = |chart: &str| {
+        let start = chart.find("data-row=\"03\"").expect("Oslo's row");
+        chart[start..start + chart[start..].find("</g>").unwrap()].to_owned()
+    };
+    let page = dir.path().join("default.html");
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--quiet", "--html", page.to_str().unwrap()]).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    let chart = county_chart(&html);
+    assert!(oslo(&chart).contains("få svar") && !oslo(&chart).contains("class=\"segment\""), "{}", oslo(&chart));
+    assert_eq!(chart.matches("class=\"small\"").count(), 1, "only Oslo (n = 1) is under 5");
+    assert!(html.contains("Fylker med færre enn 5 respondenter vises grå"), "the chart says why");
+
+    let page = dir.path().join("one.html");
+    let run = indikator_batch(&[
+        "examples/round-2018.jsonl",
+        "--quiet",
+        "--small-group",
+        "1",
+        "--html",
+        page.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let chart = county_chart(&std::fs::read_to_string(&page).unwrap());
+    assert!(!chart.contains("få svar") && oslo(&chart).contains("class=\"segment\""));
+
+    let run = indikator_batch(&["examples/round-2018.jsonl", "--small-group", "0"]).await;
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("--small-group"), "{}", run.stderr);
+}

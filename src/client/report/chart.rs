@@ -11,9 +11,16 @@ use std::fmt::Write;
 
 use super::format::{Lang, percent};
 
-/// The colours of a distribution's answers, in order; the last ones (grey) are
-/// for «vet ikke» and «ikke relevant» where a scale ends with them.
-const PALETTE: [&str; 7] = ["#1f5f8b", "#4f8fbf", "#8fbde0", "#c9e0f0", "#e0a030", "#8c8c8c", "#c8c8c8"];
+/// The colours of a distribution's answers: blues from dark to light in the
+/// scale's order; greys for the answers outside it («vet ikke», «ikke relevant»).
+const BLUES: [&str; 5] = ["#1f5f8b", "#3f7fae", "#6fa3cc", "#9cc2e0", "#c4dcef"];
+const GREYS: [&str; 2] = ["#8c8c8c", "#c8c8c8"];
+
+/// Whether an answer code is one outside the scale («vet ikke», «ikke relevant»).
+fn outside_scale(code: &str) -> bool {
+    let code = code.to_ascii_lowercase();
+    ["dont_know", "not_relevant", "vet-ikke"].iter().any(|c| code.ends_with(c))
+}
 /// A group too small to be shown as shares is drawn in this grey, hatched.
 const SMALL: &str = "#e4e4e4";
 /// The text colour (the page's) and the axis' grid.
@@ -131,6 +138,7 @@ impl Chart {
     /// The chart as SVG, named by its title and described by the table
     /// `{id}-table`.
     pub fn svg(&self) -> String {
+        let fills = self.fills();
         let legend = self.legend_lines();
         let top = 8.0 + legend.len() as f64 * 18.0 + 18.0;
         let plot_h = self.rows.len() as f64 * ROW_H;
@@ -163,7 +171,7 @@ impl Chart {
                     s,
                     "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{fill}\" stroke=\"{INK}\" stroke-width=\"0.5\"/>\
                      <text class=\"legend\" x=\"{tx}\" y=\"{ty}\" font-size=\"11\" fill=\"{INK}\">{label}</text>",
-                    fill = PALETTE[i % PALETTE.len()],
+                    fill = fills[*i],
                     tx = x + 16.0,
                     ty = y + 10.0,
                     label = escape(&seg.label),
@@ -251,9 +259,18 @@ impl Chart {
                         "<rect class=\"segment\" data-answer=\"{code}\" data-value=\"{v}\" x=\"{x:.2}\" y=\"{bar_y}\" \
                          width=\"{w:.2}\" height=\"{BAR_H}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"0.5\"/>",
                         code = escape(code),
-                        fill = PALETTE[i % PALETTE.len()],
+                        fill = fills.get(i).copied().unwrap_or(GREYS[0]),
                     );
                     x += w;
+                }
+                if self.segments.len() > 1 {
+                    // The whole bar's outline, so its lightest parts stand out from the page.
+                    let _ = write!(
+                        s,
+                        "<rect x=\"{BAR_X}\" y=\"{bar_y}\" width=\"{w:.2}\" height=\"{BAR_H}\" fill=\"none\" \
+                         stroke=\"#555\" stroke-width=\"0.75\"/>",
+                        w = x - BAR_X,
+                    );
                 }
                 if let Some(m) = &row.marker {
                     let at = if m.from_end { 1.0 - m.value } else { m.value };
@@ -281,6 +298,26 @@ impl Chart {
         }
         s.push_str("</svg>");
         s
+    }
+
+    /// Each segment's colour: the scale's answers spread over the blues, the
+    /// others grey.
+    fn fills(&self) -> Vec<&'static str> {
+        let on_scale = self.segments.iter().filter(|s| !outside_scale(&s.code)).count();
+        let (mut blue, mut grey) = (0, 0);
+        self.segments
+            .iter()
+            .map(|s| {
+                if outside_scale(&s.code) {
+                    grey += 1;
+                    GREYS[(grey - 1) % GREYS.len()]
+                } else {
+                    blue += 1;
+                    let at = if on_scale <= 1 { 0 } else { (blue - 1) * (BLUES.len() - 1) / (on_scale - 1).max(1) };
+                    BLUES[at.min(BLUES.len() - 1)]
+                }
+            })
+            .collect()
     }
 
     /// A row's whole text for its hover title.
