@@ -386,6 +386,7 @@ async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors
     let checks = page_checks(&browser, &dir, &html);
     assert!(checks.charts == EXAMPLE_CHARTS, "{checks:?}");
     assert!(checks.codes.is_empty(), "raw enum codes in the visible text: {:?}", checks.codes);
+    assert!(checks.points.is_empty(), "decimal points in bokmål text: {:?}", checks.points);
     assert!(checks.overlaps.is_empty(), "chart texts drawn over each other: {:#?}", checks.overlaps);
     assert!(checks.axes.is_empty(), "percentage axes not ending at 100 %: {:?}", checks.axes);
     assert!(checks.untitled.is_empty(), "charts without a title: {:?}", checks.untitled);
@@ -473,6 +474,7 @@ async fn ks_areas_and_service_levels_reach_the_csv_and_the_score_card() {
 struct PageChecks {
     charts: usize,
     codes: Vec<String>,
+    points: Vec<String>,
     overlaps: Vec<String>,
     axes: Vec<String>,
     untitled: Vec<String>,
@@ -718,6 +720,7 @@ async fn the_comparison_report_opens_in_a_browser_without_console_messages_raw_c
     assert!(dom.contains("Overganger mellom karakterer"));
     let checks = page_checks(&browser, &dir, &html);
     assert!(checks.codes.is_empty(), "raw enum codes in the visible text: {:?}", checks.codes);
+    assert!(checks.points.is_empty(), "decimal points in bokmål text: {:?}", checks.points);
     accessibility(&browser, &dir, &html, "compare-2018-2020");
 }
 

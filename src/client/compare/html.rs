@@ -113,7 +113,9 @@ fn moves(h: &Highlights) -> Vec<Value> {
         .map(|GradeMove { who, grades, .. }| {
             let grades: Vec<Value> = grades
                 .iter()
-                .map(|(i, then, now)| json!({"name": m::COMPOSITES[*i].name, "then": then, "now": now}))
+                .map(|(i, then, now)| {
+                    json!({"name": m::COMPOSITES[*i].name, "then": Lang::Nb.number(*then, 0), "now": Lang::Nb.number(*now, 0)})
+                })
                 .collect();
             json!({"who": who, "grades": grades})
         })

@@ -1,9 +1,11 @@
 //! The HTML round report: one self-contained file (styles and the script that
 //! pages and searches the score cards are inline; a Content-Security-Policy
 //! forbids every fetch) with the headline tables, each distribution as an
-//! inline SVG chart drawn by plotters' SVG backend (its numbers as a `<title>`
-//! and a table beside it), a county comparison and a score card per
-//! respondent. The page is a minijinja template (`templates/report.html`).
+//! inline SVG chart ([`super::chart`]) with its numbers in a table beneath, a
+//! county comparison, the item distributions with the published figures as
+//! markers where they count the same answers, and a score card per
+//! respondent. The page is a minijinja template (`templates/report.html`);
+//! the conventions are in docs/reports.md.
 
 use serde_json::{Value, json};
 

@@ -1,16 +1,28 @@
 // Checks of the rendered report, injected into a copy of it: raw enum codes in
-// the visible text, overlapping text in a chart, percentage axes that do not
+// the visible text, decimal points in its bokmål text, overlapping text in a chart, percentage axes that do not
 // end at 100, charts without a title. The result is written into the page as
 // JSON for --dump-dom to carry out.
 (function () {
   "use strict";
-  var result = { codes: [], overlaps: [], axes: [], untitled: [], charts: 0 };
+  var result = { codes: [], points: [], overlaps: [], axes: [], untitled: [], charts: 0 };
   var text = document.body.innerText;
   var code = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
   var seen = {};
   var m;
   while ((m = code.exec(text)) !== null) {
     if (!seen[m[0]]) { seen[m[0]] = true; result.codes.push(m[0]); }
+  }
+  // Decimal points in bokmål text (not under lang="en"): «94,5 %», never «94.5 %».
+  result.points = [];
+  var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  var node;
+  while ((node = walker.nextNode()) !== null) {
+    var element = node.parentElement;
+    if (!element || element.closest("[lang='en'], script, style, pre") || !element.getClientRects().length) { continue; }
+    // Section numbers («Tabell 3.1», «Figur 5.2», «§ 7.1») are not decimals.
+    var text = node.textContent.replace(/(Tabell|Figur|kapittel|§)\s*\d+(\.\d+)*/g, "");
+    var point = text.match(/\d\.\d/);
+    if (point && result.points.length < 20) { result.points.push(node.textContent.trim().slice(0, 80)); }
   }
   var charts = document.querySelectorAll("svg.chart");
   result.charts = charts.length;
