@@ -762,3 +762,20 @@ async fn a_county_of_one_respondent_is_greyed_as_few_respondents_unless_the_smal
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("--small-group"), "{}", run.stderr);
 }
+
+#[tokio::test]
+async fn a_failed_comparison_leaves_an_existing_html_report_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("compare.html");
+    std::fs::write(&page, "the previous report\n").unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_indikator"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["compare", "examples/round-2018.jsonl", "examples/no-such-round.jsonl", "--quiet", "--html"])
+        .arg(&page)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "the previous report\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+}

@@ -590,3 +590,23 @@ pub fn render_with(
         .render(minijinja::Value::from_serialize(&context))
         .expect("the report template renders")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::marker_end;
+
+    fn answers(codes: &[&str]) -> Vec<String> {
+        codes.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_marker_sits_where_the_bar_counts_the_figures_answers_and_nowhere_else() {
+        let procurement = answers(&["YES_FULLY", "YES_PARTLY", "NO", "DONT_KNOW"]);
+        assert_eq!(marker_end(&procurement, &["YES_PARTLY", "YES_FULLY"]), Some(false), "the first answers");
+        assert_eq!(marker_end(&procurement, &["DONT_KNOW"]), Some(true), "the last answers");
+        assert_eq!(marker_end(&procurement, &["NO"]), None, "between others: no single bar length");
+        assert_eq!(marker_end(&procurement, &["YES_FULLY", "NO"]), None, "not adjacent");
+        assert_eq!(marker_end(&procurement, &[]), None);
+        assert_eq!(marker_end(&answers(&["YES", "NO"]), &["YES", "NO", "X"]), None, "more answers than the bar");
+    }
+}
