@@ -18,6 +18,7 @@ pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJ
         csv: None,
         tables_csv: None,
         html: None,
+        small_group: indikator::client::report::SMALL_GROUP,
         delimiter: None,
         round_id: None,
         survey_year: None,

@@ -427,6 +427,7 @@ fn job(out: PathBuf, server: Option<String>) -> CompareJob {
         print: false,
         token_file: None,
         tls: Default::default(),
+        html: None,
     }
 }
 

@@ -181,6 +181,11 @@ pub struct BatchArgs {
     /// county comparison, a score card per respondent).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// `--html`: groups and items with fewer respondents than this are shown
+    /// greyed as «få svar» (few respondents), not as shares.
+    #[arg(long, value_name = "N", default_value_t = indikator::client::report::SMALL_GROUP,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub small_group: u64,
     /// CSV input: the field delimiter, one ASCII character (`;`, `tab` for a tab).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
@@ -278,6 +283,9 @@ pub struct CompareArgs {
     /// Write every comparison card and the summary as JSON Lines here.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Write the comparison as one self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub run: RoundClientArgs,
 }
@@ -295,6 +303,7 @@ pub fn compare_job(a: &CompareArgs) -> Result<CompareJob, CliError> {
         print: !a.run.quiet,
         token_file: a.run.token_file.clone(),
         tls: (&a.run.tls).into(),
+        html: a.html.clone(),
     })
 }
 
@@ -348,6 +357,7 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             csv: a.csv.clone(),
             tables_csv: a.tables_csv.clone(),
             html: a.html.clone(),
+            small_group: a.small_group,
             delimiter: a.delimiter,
             round_id: a.round_id.clone(),
             survey_year: a.survey_year,

@@ -8,6 +8,7 @@
 mod card_json;
 pub mod csv_format;
 mod output;
+pub(crate) use output::Staged;
 mod print;
 mod print_items;
 mod reader;
@@ -45,6 +46,8 @@ pub struct BatchJob {
     pub tables_csv: Option<PathBuf>,
     /// Where to write the HTML report.
     pub html: Option<PathBuf>,
+    /// The HTML report shows groups under this many respondents as «få svar».
+    pub small_group: u64,
     /// CSV input: the field delimiter (`None`: a comma).
     pub delimiter: Option<u8>,
     /// Header fields that replace (or, for CSV, make) the file's round header.
@@ -435,7 +438,7 @@ impl Outputs {
         }
         if let (Some(path), Some(cards)) = (&job.html, self.cards) {
             let mut file = output::Staged::create(path)?;
-            let html = report::html::render(summary, &cards, &job.catalogues);
+            let html = report::html::render_with(summary, &cards, &job.catalogues, job.small_group);
             file.write_all(html.as_bytes()).map_err(|e| BatchError::Io(file.name(), e))?;
             done.push(file);
         }

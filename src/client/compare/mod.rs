@@ -4,6 +4,7 @@
 //! code the server runs (docs/method.md §7), prints the transition tables and
 //! the largest changes, and on request writes every message as JSON Lines.
 
+mod html;
 mod print;
 
 use std::io::Write;
@@ -12,14 +13,14 @@ use std::path::{Path, PathBuf};
 use futures::{Stream, StreamExt};
 
 use crate::catalogue::Catalogues;
-use crate::client::batch::{BatchError, HeaderOverride, InputFormat, RoundFile};
+use crate::client::batch::{BatchError, HeaderOverride, InputFormat, RoundFile, Staged};
 use crate::grpc::compare::{CompareOutput, fold_comparison};
 use crate::memory::MemoryBudget;
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::RoundLimits;
 use crate::round::compare::Correspondence;
 
-pub use print::{Highlights, report};
+pub use print::{GradeMove, Highlights, LARGEST, report};
 
 /// Everything `indikator compare` was asked to do.
 #[derive(Debug, Clone)]
@@ -42,6 +43,8 @@ pub struct CompareJob {
     pub token_file: Option<PathBuf>,
     /// With an `https://` server: the CA, client certificate and server name.
     pub tls: crate::client::connect::ClientTls,
+    /// Where to write the comparison as an HTML report.
+    pub html: Option<PathBuf>,
 }
 
 /// What a comparison produced: the summary and what the report shows of the cards.
@@ -172,8 +175,20 @@ pub async fn run(job: &CompareJob) -> Result<CompareOutcome, BatchError> {
             collect(futures::stream::iter(CompareOutput::new(comparison).map(Ok)), &mut out).await
         }
     }?;
+    let html = match &job.html {
+        Some(path) => {
+            let mut file = Staged::create(path)?;
+            let page = html::render(&outcome.summary, &outcome.highlights, &job.catalogues);
+            file.write_all(page.as_bytes()).map_err(|e| BatchError::Io(file.name(), e))?;
+            Some(file)
+        }
+        None => None,
+    };
     if let Some(out) = out {
         out.commit()?;
+    }
+    if let Some(html) = html {
+        html.commit()?;
     }
     if job.print {
         match report(&mut std::io::stdout().lock(), &outcome.summary, &outcome.highlights, &job.catalogues) {

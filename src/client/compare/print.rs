@@ -9,7 +9,7 @@ use crate::proto::v1 as pb;
 use crate::scoring::ssb2018::COMPOSITES;
 
 /// Respondents and item answers listed among the largest changes.
-const LARGEST: usize = 10;
+pub const LARGEST: usize = 10;
 
 fn group_name(g: &pb::GroupComparison) -> String {
     format!("{} ({})", g.label, g.key)
@@ -76,19 +76,38 @@ fn who(card: &pb::ComparisonCard) -> String {
     }
 }
 
-fn grade_moves(card: &pb::ComparisonCard) -> (f64, String) {
+/// A matched respondent's composite grades then and now, where any moved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradeMove {
+    /// The grades moved, in all (the ranking of the largest changes).
+    pub total: f64,
+    /// Who: the name and municipality (or organisation) number.
+    pub who: String,
+    /// Per composite (index into `m::COMPOSITES`) with both grades: then, now.
+    pub grades: Vec<(usize, f64, f64)>,
+}
+
+fn grade_moves(card: &pb::ComparisonCard) -> GradeMove {
     let mut total = 0.0;
-    let mut parts = Vec::new();
-    for composite in COMPOSITES {
+    let mut grades = Vec::new();
+    for (i, composite) in COMPOSITES.iter().enumerate() {
         let id = format!("{}/{}", m::ID, composite.id);
         if let Some(c) = card.ssb_2018.iter().find(|c| c.indicator == id)
             && let (Some(then), Some(now)) = (c.then, c.now)
         {
             total += (now - then).abs();
-            parts.push(format!("{} {then}→{now}", composite.id));
+            grades.push((i, then, now));
         }
     }
-    (total, parts.join(", "))
+    GradeMove { total, who: who(card), grades }
+}
+
+impl GradeMove {
+    fn line(&self) -> String {
+        let parts: Vec<String> =
+            self.grades.iter().map(|(i, then, now)| format!("{} {then}→{now}", COMPOSITES[*i].id)).collect();
+        format!("{}: {}", self.who, parts.join(", "))
+    }
 }
 
 /// What the report shows of the cards, taken as they arrive (a comparison of
@@ -98,11 +117,11 @@ pub struct Highlights {
     /// Cards seen.
     pub cards: u64,
     /// The matched respondents whose composite grades moved most (at most
-    /// [`LARGEST`], the earlier of equals first): total move and line.
-    moves: Vec<(f64, String)>,
+    /// [`LARGEST`], the earlier of equals first).
+    pub moves: Vec<GradeMove>,
     /// The first entered and left respondents, and how many there were.
-    entered: (Vec<String>, u64),
-    left: (Vec<String>, u64),
+    pub entered: (Vec<String>, u64),
+    pub left: (Vec<String>, u64),
     /// Per merged respondent: the predecessors' names.
     pub mergers: Vec<(String, Vec<String>)>,
 }
@@ -112,10 +131,10 @@ impl Highlights {
         self.cards += 1;
         match c.presence() {
             pb::Presence::Both => {
-                let (total, parts) = grade_moves(c);
-                if total > 0.0 {
-                    self.moves.push((total, format!("{}: {parts}", who(c))));
-                    self.moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+                let moved = grade_moves(c);
+                if moved.total > 0.0 {
+                    self.moves.push(moved);
+                    self.moves.sort_by(|a, b| b.total.total_cmp(&a.total));
                     self.moves.truncate(LARGEST);
                 }
             }
@@ -260,8 +279,8 @@ pub fn report(
     }
     if !h.moves.is_empty() {
         writeln!(out, "\nLargest changes in composite grades (matched respondents)")?;
-        for (_, line) in &h.moves {
-            writeln!(out, "  {line}")?;
+        for moved in &h.moves {
+            writeln!(out, "  {}", moved.line())?;
         }
     }
     for ((names, n), name) in [(&h.entered, "Entered"), (&h.left, "Left")] {

@@ -79,7 +79,7 @@ impl CardColumns {
             }
         }
         for c in COMPOSITE {
-            for f in ["grade", "code", "label", "label_en"] {
+            for f in ["grade", "code", "label", "label_en", "fragile"] {
                 h.push(format!("{c}_{f}"));
             }
         }
@@ -165,8 +165,18 @@ impl CardColumns {
                     cells.text(&g.code);
                     cells.text(label);
                     cells.text(label_en);
+                    let id = format!("{}/{}", m::ID, m::COMPOSITES[i].id);
+                    cells.scratch.clear();
+                    for f in ssb.iter().flat_map(|s| &s.fragile_grades).filter(|f| f.composite == id) {
+                        if !cells.scratch.is_empty() {
+                            cells.scratch.push(';');
+                        }
+                        cells.scratch.push_str(f.indicator.rsplit('/').next().unwrap_or(&f.indicator));
+                        cells.scratch.push_str(if f.count_change > 0 { "+1" } else { "-1" });
+                    }
+                    cells.scratch_cell();
                 }
-                None => cells.empty(4),
+                None => cells.empty(5),
             }
         }
         match ssb {
@@ -327,6 +337,7 @@ pub struct Table {
 /// means and the calibration have columns of their own.
 pub fn tables(summary: &pb::RoundSummary) -> Vec<Table> {
     let mut composites = Vec::new();
+    let mut robustness = Vec::new();
     let mut scores = Vec::new();
     let mut counts = Vec::new();
     let mut competence = Vec::new();
@@ -349,6 +360,15 @@ pub fn tables(summary: &pb::RoundSummary) -> Vec<Table> {
                 let code = composite.grades.get(grade).map_or(grade.to_string(), |l| l.code.to_owned());
                 composites.push(cell(&c.indicator, code, *n, c.n));
             }
+        }
+        for c in &g.composites {
+            robustness.push(cell(&c.indicator, "fragile".into(), c.fragile, c.n));
+            robustness.push(cell(
+                &c.indicator,
+                "differ_between_calibrations".into(),
+                c.differ_between_calibrations,
+                c.n,
+            ));
         }
         for d in &g.scores {
             for (score, n) in d.per_score.iter().enumerate() {
@@ -450,6 +470,7 @@ pub fn tables(summary: &pb::RoundSummary) -> Vec<Table> {
     let tidy = |name, rows| Table { name, header: TABLE_HEADER.into(), rows };
     vec![
         tidy("composite_grades.csv", composites),
+        tidy("composite_robustness.csv", robustness),
         tidy("simple_scores.csv", scores),
         tidy("counts.csv", counts),
         tidy("competence.csv", competence),

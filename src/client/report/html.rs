@@ -1,26 +1,28 @@
 //! The HTML round report: one self-contained file (styles and the script that
 //! pages and searches the score cards are inline; a Content-Security-Policy
 //! forbids every fetch) with the headline tables, each distribution as an
-//! inline SVG chart drawn by plotters' SVG backend (its numbers as a `<title>`
-//! and a table beside it), a county comparison and a score card per
-//! respondent. The page is a minijinja template (`templates/report.html`).
+//! inline SVG chart ([`super::chart`]) with its numbers in a table beneath, a
+//! county comparison, the item distributions with the published figures as
+//! markers where they count the same answers, and a score card per
+//! respondent. The page is a minijinja template (`templates/report.html`);
+//! the conventions are in docs/reports.md.
 
-use plotters::prelude::*;
 use serde_json::{Value, json};
 
+use super::chart::{Axis, Chart, Marker, Row, Segment};
+use super::format::{Lang, percent, share_of};
+use super::labels;
 use crate::catalogue::Catalogues;
+use crate::methodology::figures::{Measure, PUBLISHED_FIGURES, PublishedFigure};
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
+use crate::round::items::QUESTIONS;
 
 const TEMPLATE: &str = include_str!("templates/report.html");
-const STYLE: &str = include_str!("templates/report.css");
+pub(crate) const STYLE: &str = include_str!("templates/report.css");
 const SCRIPT: &str = include_str!("templates/report.js");
 
-/// The round's colour and the published figures' colour.
-const ROUND: RGBColor = RGBColor(0x1f, 0x5f, 0x8b);
-const PUBLISHED: RGBColor = RGBColor(0xb0, 0xb0, 0xb0);
-
-/// The English names of the simple scores' indicators, by id suffix.
+/// The names of the simple scores' indicators, by id suffix.
 fn indicator_names(id: &str) -> (String, String) {
     let short = id.rsplit('/').next().unwrap_or(id);
     if let Some(i) = m::COUNT_INDICATORS.iter().find(|i| i.id == short || i.id == id) {
@@ -32,95 +34,13 @@ fn indicator_names(id: &str) -> (String, String) {
     (short.to_owned(), short.to_owned())
 }
 
-/// A bar chart of `series` (name, colour, one value per category) over
-/// `categories`, as SVG with `title` as its accessible name.
-fn bar_chart(title: &str, categories: &[String], series: &[(&str, RGBColor, Vec<f64>)], width: u32) -> String {
-    let mut svg = String::new();
-    // Headroom above the bars for the legend.
-    let headroom = if series.len() > 1 { 1.6 } else { 1.1 };
-    let max = series.iter().flat_map(|(_, _, v)| v.iter().copied()).fold(0.0_f64, f64::max).max(1.0) * headroom;
-    let n = categories.len().max(1);
-    {
-        let root = SVGBackend::with_string(&mut svg, (width, 220)).into_drawing_area();
-        root.fill(&WHITE).expect("drawing to a string");
-        let mut chart = ChartBuilder::on(&root)
-            .margin(8)
-            .x_label_area_size(28)
-            .y_label_area_size(44)
-            .build_cartesian_2d(0.0..n as f64, 0.0..max)
-            .expect("drawing to a string");
-        let labels = categories.to_vec();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(n * 2 + 1)
-            .x_label_formatter(&|x| {
-                let i = x.floor() as usize;
-                if (x - x.floor() - 0.5).abs() < 1e-6 {
-                    labels.get(i).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_labels(5)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()
-            .expect("drawing to a string");
-        let k = series.len().max(1) as f64;
-        let bar = 0.8 / k;
-        for (s, (name, colour, values)) in series.iter().enumerate() {
-            let colour = *colour;
-            chart
-                .draw_series(values.iter().enumerate().map(|(i, v)| {
-                    let x0 = i as f64 + 0.1 + s as f64 * bar;
-                    Rectangle::new([(x0, 0.0), (x0 + bar * 0.95, *v)], colour.filled())
-                }))
-                .expect("drawing to a string")
-                .label(*name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled()));
-        }
-        if series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .draw()
-                .expect("drawing to a string");
-        }
-        root.present().expect("drawing to a string");
-    }
-    accessible(svg, title, categories, series)
-}
-
-/// Gives the SVG its numbers as `<title>` text, a role and a scalable size.
-fn accessible(svg: String, title: &str, categories: &[String], series: &[(&str, RGBColor, Vec<f64>)]) -> String {
-    let numbers: Vec<String> = series
-        .iter()
-        .map(|(name, _, values)| {
-            let cells: Vec<String> = categories.iter().zip(values).map(|(c, v)| format!("{c}: {v}")).collect();
-            format!("{name}: {}", cells.join(", "))
-        })
-        .collect();
-    let text = escape(&format!("{title}. {}", numbers.join("; ")));
-    let Some(end) = svg.find('>') else { return svg };
-    let (open, rest) = svg.split_at(end);
-    format!(
-        "{open} role=\"img\" class=\"chart\" preserveAspectRatio=\"xMinYMin meet\"><title>{text}</title>{}",
-        &rest[1..]
-    )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn share(n: u64, base: u64) -> String {
-    if base == 0 { "–".into() } else { format!("{:.1} %", 100.0 * n as f64 / base as f64) }
-}
-
 fn mean(x: f64) -> String {
-    format!("{x:.2}")
+    Lang::Nb.number(x, 2)
+}
+
+/// A single-segment share chart's segment (the share of the row's n).
+fn share_segment() -> Vec<Segment> {
+    vec![Segment { code: "share".into(), label: "Andel".into(), label_en: "share".into() }]
 }
 
 /// The headline group: the municipalities' (the published tables count
@@ -134,18 +54,51 @@ fn headline(summary: &pb::RoundSummary) -> Option<&pb::GroupTables> {
         .or_else(|| summary.groups.first())
 }
 
-fn composite_sections(g: &pb::GroupTables, published: bool) -> Vec<Value> {
+fn composite_sections(g: &pb::GroupTables, published: bool, small_group: u64) -> Vec<Value> {
     m::COMPOSITES
         .iter()
         .zip(&g.composites)
         .map(|(composite, table)| {
-            let counts: Vec<f64> = table.per_grade.iter().map(|&n| n as f64).collect();
-            let categories: Vec<String> = (0..composite.grades.len()).map(|i| i.to_string()).collect();
-            let mut series = vec![("Runden / this round", ROUND, counts)];
-            if published {
-                series.push(("Publisert 2018 / published 2018", PUBLISHED, composite.published_counts.map(f64::from).to_vec()));
-            }
-            let title = format!("{} ({}) — {}: respondents per grade", composite.published_table, composite.name, composite.name_en);
+            let published_total: u32 = composite.published_counts.iter().sum();
+            let rows: Vec<Row> = composite
+                .grades
+                .iter()
+                .enumerate()
+                .map(|(grade, label)| {
+                    let n = table.per_grade.get(grade).copied().unwrap_or(0);
+                    Row {
+                        label: format!("{grade}: {}", label.label),
+                        label_en: label.label_en.to_owned(),
+                        n: table.n,
+                        values: vec![if table.n == 0 { 0.0 } else { n as f64 / table.n as f64 }],
+                        marker: published.then(|| Marker {
+                            figure: format!("{}/{}/grade-{grade}", m::ID, composite.id),
+                            answers: vec![format!("grade-{grade}")],
+                            value: f64::from(composite.published_counts[grade]) / f64::from(published_total),
+                            published: format!(
+                                "{} av {published_total}",
+                                composite.published_counts[grade]
+                            ),
+                            from_end: false,
+                        }),
+                        key: format!("grade-{grade}"),
+                    }
+                })
+                .collect();
+            let chart = Chart {
+                id: format!("chart-{}", composite.id),
+                title: format!(
+                    "{}: {} — andel per karakter, {} (prosent)",
+                    composite.published_table,
+                    composite.name,
+                    g.label.to_lowercase()
+                ),
+                title_en: format!("{}: share per grade (per cent)", composite.name_en),
+                axis: Axis::Percent,
+                segments: share_segment(),
+                rows,
+                small_group,
+            };
             let rows: Vec<Value> = composite
                 .grades
                 .iter()
@@ -154,40 +107,69 @@ fn composite_sections(g: &pb::GroupTables, published: bool) -> Vec<Value> {
                     let n = table.per_grade.get(grade).copied().unwrap_or(0);
                     json!({
                         "grade": grade, "label": label.label, "label_en": label.label_en,
-                        "n": n, "share": share(n, table.n),
+                        "n": n, "share": share_of(n, table.n, Lang::Nb),
                         "published": if published { composite.published_counts[grade].to_string() } else { String::new() },
+                        "published_share": if published {
+                            share_of(u64::from(composite.published_counts[grade]), u64::from(published_total), Lang::Nb)
+                        } else { String::new() },
                     })
                 })
                 .collect();
             json!({
+                "id": chart.id, "title": chart.title, "title_en": chart.title_en,
                 "table": composite.published_table, "name": composite.name, "name_en": composite.name_en,
                 "n": table.n, "rows": rows, "published": published,
-                "chart": bar_chart(&title, &categories, &series, 520),
+                "fragile": table.fragile, "share_fragile": percent(table.share_fragile, Lang::Nb),
+                "differ": table.differ_between_calibrations,
+                "chart": chart.svg(),
             })
         })
         .collect()
 }
 
-fn score_sections(g: &pb::GroupTables) -> Vec<Value> {
+fn score_sections(g: &pb::GroupTables, small_group: u64) -> Vec<Value> {
     g.scores
         .iter()
         .map(|d| {
             let (name, name_en) = indicator_names(&d.indicator);
-            let categories: Vec<String> = m::SCORE_LABELS.iter().map(|l| l.code.to_owned()).collect();
-            let counts: Vec<f64> = d.per_score.iter().map(|&n| n as f64).collect();
-            let title = format!("{name} — {name_en}: respondents per score 0–4");
+            let rows: Vec<Row> = m::SCORE_LABELS
+                .iter()
+                .enumerate()
+                .map(|(s, l)| {
+                    let n = d.per_score.get(s).copied().unwrap_or(0);
+                    Row {
+                        label: format!("{s}: {}", l.label),
+                        label_en: l.label_en.to_owned(),
+                        n: d.n,
+                        values: vec![if d.n == 0 { 0.0 } else { n as f64 / d.n as f64 }],
+                        marker: None,
+                        key: format!("score-{s}"),
+                    }
+                })
+                .collect();
+            let id = format!("chart-{}", d.indicator.rsplit('/').next().unwrap_or(&d.indicator));
+            let chart = Chart {
+                id,
+                title: format!("{name} — andel per skår 0–4, {} (prosent)", g.label.to_lowercase()),
+                title_en: format!("{name_en}: share per score 0–4 (per cent)"),
+                axis: Axis::Percent,
+                segments: share_segment(),
+                rows,
+                small_group,
+            };
             let rows: Vec<Value> = m::SCORE_LABELS
                 .iter()
                 .enumerate()
                 .map(|(s, l)| {
                     let n = d.per_score.get(s).copied().unwrap_or(0);
-                    json!({"score": s, "label": l.label, "label_en": l.label_en, "n": n, "share": share(n, d.n)})
+                    json!({"score": s, "label": l.label, "label_en": l.label_en, "n": n, "share": share_of(n, d.n, Lang::Nb)})
                 })
                 .collect();
             json!({
+                "id": chart.id, "title": chart.title, "title_en": chart.title_en,
                 "indicator": d.indicator, "name": name, "name_en": name_en, "n": d.n,
-                "median": d.median, "median_base": d.median_base, "rows": rows,
-                "chart": bar_chart(&title, &categories, &[("Runden / this round", ROUND, counts)], 360),
+                "median": Lang::Nb.number(d.median, 1), "median_base": d.median_base, "rows": rows,
+                "chart": chart.svg(),
             })
         })
         .collect()
@@ -195,39 +177,61 @@ fn score_sections(g: &pb::GroupTables) -> Vec<Value> {
 
 /// Counties: n and the share at grade 3–4 of each composite, with a chart of
 /// the digital-activity share.
-fn county_section(summary: &pb::RoundSummary) -> Value {
+fn county_section(summary: &pb::RoundSummary, small_group: u64) -> Value {
     let counties: Vec<&pb::GroupTables> =
         summary.groups.iter().filter(|g| g.dimension() == pb::GroupDimension::County).collect();
     let high = |c: &pb::GradeDistribution| c.per_grade.iter().skip(3).sum::<u64>();
     let rows: Vec<Value> = counties
         .iter()
         .map(|g| {
-            let shares: Vec<String> = g.composites.iter().map(|c| share(high(c), c.n)).collect();
-            json!({"key": g.key, "label": g.label, "n": g.n, "shares": shares})
+            let shares: Vec<String> = g
+                .composites
+                .iter()
+                .map(|c| if c.n < small_group { "få svar".into() } else { share_of(high(c), c.n, Lang::Nb) })
+                .collect();
+            json!({"key": g.key, "label": g.label, "n": g.n, "shares": shares, "small": g.n < small_group})
         })
         .collect();
-    let categories: Vec<String> = counties.iter().map(|g| g.key.clone()).collect();
-    let values: Vec<f64> = counties
+    let activity = m::COMPOSITES.len() - 1;
+    let chart_rows: Vec<Row> = counties
         .iter()
-        .map(|g| g.composites.get(2).map_or(0.0, |c| if c.n == 0 { 0.0 } else { 100.0 * high(c) as f64 / c.n as f64 }))
+        .map(|g| {
+            let c = g.composites.get(activity).cloned().unwrap_or_default();
+            Row {
+                label: format!("{} {}", g.key, g.label),
+                label_en: "county".into(),
+                n: c.n,
+                values: vec![if c.n == 0 { 0.0 } else { high(&c) as f64 / c.n as f64 }],
+                marker: None,
+                key: g.key.clone(),
+            }
+        })
         .collect();
-    let chart = if counties.is_empty() {
-        String::new()
-    } else {
-        let title =
-            "Digital aktivitet, andel med karakter 3–4 per fylke — digital activity, share at grade 3–4 by county (%)";
-        bar_chart(title, &categories, &[("Andel / share (%)", ROUND, values)], 760)
+    let chart = Chart {
+        id: "chart-counties".into(),
+        title: format!("{}: andel med karakter 3–4 per fylke (prosent)", m::COMPOSITES[activity].name),
+        title_en: format!("{}: share at grade 3–4 by county (per cent)", m::COMPOSITES[activity].name_en),
+        axis: Axis::Percent,
+        segments: share_segment(),
+        rows: chart_rows,
+        small_group,
     };
     let composites: Vec<Value> = m::COMPOSITES.iter().map(|c| json!({"name": c.name, "name_en": c.name_en})).collect();
-    json!({"rows": rows, "chart": chart, "composites": composites})
+    json!({
+        "rows": rows, "composites": composites, "small_group": small_group,
+        "any_small": counties.iter().any(|g| g.n < small_group),
+        "chart": if counties.is_empty() { String::new() } else { chart.svg() },
+        "id": chart.id, "title": chart.title, "title_en": chart.title_en,
+    })
 }
 
 /// KS area means of the whole round beside the published national means.
-fn ks_section(summary: &pb::RoundSummary, catalogues: &Catalogues) -> Value {
+fn ks_section(summary: &pb::RoundSummary, catalogues: &Catalogues, small_group: u64) -> Value {
     let Some(all) = summary.groups.first() else { return Value::Null };
     if all.ks_2018.iter().all(|a| a.n == 0) {
         return Value::Null;
     }
+    const SCALE: f64 = 5.0;
     let area_name = |id: &str| {
         catalogues
             .ks_2018
@@ -245,12 +249,37 @@ fn ks_section(summary: &pb::RoundSummary, catalogues: &Catalogues) -> Value {
                    "published": if a.published_national_mean == 0.0 { "–".into() } else { mean(a.published_national_mean) }})
         })
         .collect();
-    let categories: Vec<String> = (1..=all.ks_2018.len()).map(|i| i.to_string()).collect();
-    let series = [
-        ("Runden / this round", ROUND, all.ks_2018.iter().map(|a| a.mean).collect()),
-        ("Publisert 2018 / published 2018", PUBLISHED, all.ks_2018.iter().map(|a| a.published_national_mean).collect()),
-    ];
-    json!({"rows": rows, "chart": bar_chart("KS-områder, gjennomsnitt 0–5 — KS areas, mean 0–5", &categories, &series, 620)})
+    let chart_rows: Vec<Row> = all
+        .ks_2018
+        .iter()
+        .map(|a| {
+            let (label, label_en) = area_name(&a.area_id);
+            Row {
+                label,
+                label_en,
+                n: a.n,
+                values: vec![a.mean / SCALE],
+                marker: (a.published_national_mean > 0.0).then(|| Marker {
+                    figure: format!("ks-2018/{}/national-mean", a.area_id),
+                    answers: vec!["mean".into()],
+                    value: a.published_national_mean / SCALE,
+                    published: mean(a.published_national_mean),
+                    from_end: false,
+                }),
+                key: a.area_id.clone(),
+            }
+        })
+        .collect();
+    let chart = Chart {
+        id: "chart-ks".into(),
+        title: "KS-områder: gjennomsnitt 0–5, hele runden".into(),
+        title_en: "KS areas: mean 0–5, the whole round".into(),
+        axis: Axis::Mean { max: SCALE },
+        segments: vec![Segment { code: "mean".into(), label: "Gjennomsnitt".into(), label_en: "mean".into() }],
+        rows: chart_rows,
+        small_group,
+    };
+    json!({"rows": rows, "chart": chart.svg(), "id": chart.id, "title": chart.title, "title_en": chart.title_en})
 }
 
 fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
@@ -278,8 +307,18 @@ fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
         for (composite, grade) in m::COMPOSITES.iter().zip([&s.digital_priority, &s.digital_use, &s.digital_activity]) {
             if let Some(g) = grade {
                 let (label, label_en) = super::grade_labels(composite, g);
+                let id = format!("{}/{}", m::ID, composite.id);
+                let fragile: Vec<String> = s
+                    .fragile_grades
+                    .iter()
+                    .filter(|f| f.composite == id)
+                    .map(|f| {
+                        let (name, _) = indicator_names(&f.indicator);
+                        format!("{name} {}1", if f.count_change > 0 { "+" } else { "−" })
+                    })
+                    .collect();
                 grades.push(json!({"name": composite.name, "name_en": composite.name_en, "grade": g.grade,
-                    "label": label, "label_en": label_en}));
+                    "label": label, "label_en": label_en, "fragile": fragile.join(", ")}));
             }
         }
     }
@@ -299,8 +338,8 @@ fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
         let row = |name: &str, name_en: &str, sh: Option<&pb::ServiceShares>| {
             let sh = sh.cloned().unwrap_or_default();
             json!({"name": name, "name_en": name_en, "reported": sh.reported, "total": sh.total,
-                "l1": format!("{:.0} %", 100.0 * sh.share_at_least_1), "l2": format!("{:.0} %", 100.0 * sh.share_at_least_2),
-                "l3": format!("{:.0} %", 100.0 * sh.share_at_3)})
+                "l1": percent(sh.share_at_least_1, Lang::Nb), "l2": percent(sh.share_at_least_2, Lang::Nb),
+                "l3": percent(sh.share_at_3, Lang::Nb)})
         };
         let mut rows = vec![row("Alle tjenester", "all services", s.overall.as_ref())];
         for a in &s.by_area {
@@ -325,53 +364,160 @@ fn card(card: &pb::ScoreCard, catalogues: &Catalogues) -> Value {
     })
 }
 
-/// The headline group's item distributions, one chart per item list: the share
-/// of each item's base that gave its first answer (ticked, yes, …), with the
-/// published figure beside it where a publication states one for that item
-/// (`docs/method.md` §6).
-fn item_sections(summary: &pb::RoundSummary, g: &pb::GroupTables) -> Vec<Value> {
-    use crate::methodology::figures::{Measure, PUBLISHED_FIGURES};
-    let mut lists: Vec<(&str, &str, Vec<&pb::ItemLayout>)> = Vec::new();
+/// The published figures of one item (`docs/method.md` §6).
+fn item_figures<'a>(
+    methodology: &'a str,
+    item: &'a str,
+) -> impl Iterator<Item = (&'static PublishedFigure, &'static [&'static str])> + 'a {
+    PUBLISHED_FIGURES.iter().filter_map(move |f| match f.measure {
+        Measure::Item { methodology: fm, item: fi, answers } if fm == methodology && fi == item => Some((f, answers)),
+        _ => None,
+    })
+}
+
+/// Whether `set` is the first (`Some(false)`) or the last (`Some(true)`)
+/// answers of `answers`, so that a marker on the bar's start or end counts
+/// the same answers as the bar up to it; `None` where the chart shows no
+/// single bar length for it.
+pub fn marker_end(answers: &[String], set: &[&str]) -> Option<bool> {
+    let k = set.len();
+    let same = |part: &[String]| part.len() == k && part.iter().all(|a| set.contains(&a.as_str()));
+    if k == 0 || k > answers.len() {
+        None
+    } else if same(&answers[..k]) {
+        Some(false)
+    } else if same(&answers[answers.len() - k..]) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// The answers of a set joined for reading: «Ja, helt» eller «Ja, delvis».
+fn answer_set(methodology: &str, item: &str, set: &[&str], catalogues: &Catalogues) -> (String, String) {
+    let labels: Vec<(String, String)> = set.iter().map(|a| labels::answer(methodology, item, a, catalogues)).collect();
+    let nb: Vec<String> = labels.iter().map(|(nb, _)| format!("«{}»", nb.to_lowercase())).collect();
+    let en: Vec<String> = labels.iter().map(|(_, en)| en.to_lowercase()).collect();
+    (nb.join(" eller "), en.join(" or "))
+}
+
+/// The headline group's item distributions: one chart per run of items of a
+/// list with the same base and answers, each item a stacked bar of its whole
+/// distribution, the published figure a marker where it counts the first or
+/// the last answers of the bar; every published figure of an item also in the
+/// table beneath, beside the round's share of the same answers.
+fn item_sections(
+    summary: &pb::RoundSummary,
+    g: &pb::GroupTables,
+    catalogues: &Catalogues,
+    small_group: u64,
+) -> Vec<Value> {
+    let mut runs: Vec<Vec<(&pb::ItemLayout, &pb::ItemDistribution)>> = Vec::new();
     for layout in &summary.item_layout {
-        match lists.iter_mut().find(|(m, l, _)| *m == layout.methodology && *l == layout.list) {
-            Some((_, _, items)) => items.push(layout),
-            None => lists.push((&layout.methodology, &layout.list, vec![layout])),
+        let Some(d) = g.items.iter().find(|d| d.methodology == layout.methodology && d.item == layout.item) else {
+            continue;
+        };
+        let base = |l: &pb::ItemLayout| l.base.as_ref().map(|b| b.id.clone());
+        // The single questions have a base each; yes / no questions share a chart.
+        match runs.last_mut() {
+            Some(run)
+                if run[0].0.methodology == layout.methodology
+                    && run[0].0.list == layout.list
+                    && run[0].0.answers == layout.answers
+                    && (base(run[0].0) == base(layout) || layout.list == QUESTIONS) =>
+            {
+                run.push((layout, d));
+            }
+            _ => runs.push(vec![(layout, d)]),
         }
     }
-    lists
-        .into_iter()
-        .filter_map(|(methodology, list, items)| {
-            let first = items[0].answers.first()?.clone();
-            let mut categories = Vec::new();
-            let (mut round, mut published, mut rows) = (Vec::new(), Vec::new(), Vec::new());
-            for layout in &items {
-                let d = g.items.iter().find(|d| d.methodology == layout.methodology && d.item == layout.item)?;
-                let at = layout.answers.iter().position(|a| *a == first)?;
-                let share = d.shares.get(at).copied().unwrap_or(0.0);
-                let figure = PUBLISHED_FIGURES.iter().find(|f| {
-                    matches!(f.measure, Measure::Item { methodology: fm, item, answers }
-                        if fm == methodology && item == layout.item && answers.contains(&first.as_str()))
-                });
-                categories.push(layout.item.clone());
-                round.push(100.0 * share);
-                published.push(figure.map_or(0.0, |f| 100.0 * f.value));
-                rows.push(json!({
-                    "item": layout.item, "n": d.n,
-                    "count": d.counts.get(at).copied().unwrap_or(0), "share": format!("{:.1} %", 100.0 * share),
-                    "published": figure.map_or("–", |f| f.published),
-                }));
+    runs.into_iter()
+        .enumerate()
+        .map(|(index, run)| {
+            let first = run[0].0;
+            let (methodology, list) = (first.methodology.as_str(), first.list.as_str());
+            let (list_nb, list_en) = labels::list(methodology, list, catalogues);
+            let segments: Vec<Segment> = first
+                .answers
+                .iter()
+                .map(|a| {
+                    let (label, label_en) = labels::answer(methodology, &first.item, a, catalogues);
+                    Segment { code: a.clone(), label, label_en }
+                })
+                .collect();
+            let (base_en, base_id) =
+                first.base.as_ref().map_or((String::new(), String::new()), |b| (b.description.clone(), b.id.clone()));
+            let mixed = run.iter().any(|(l, _)| l.base.as_ref().map(|b| &b.id) != first.base.as_ref().map(|b| &b.id));
+            let (base_nb, base_en) = if mixed {
+                ("hvert spørsmåls grunnlag (i tabellen)".to_owned(), "each question's base (in the table)".to_owned())
+            } else {
+                (labels::base(&base_id, &base_en), base_en)
+            };
+            let mut rows = Vec::new();
+            let mut table = Vec::new();
+            let mut figures = Vec::new();
+            for (layout, d) in &run {
+                let (label, label_en) = labels::item(methodology, &layout.item, catalogues);
+                let values: Vec<f64> = d.shares.clone();
+                let mut marker = None;
+                for (f, set) in item_figures(methodology, &layout.item) {
+                    let count: u64 = layout
+                        .answers
+                        .iter()
+                        .zip(&d.counts)
+                        .filter(|(a, _)| set.contains(&a.as_str()))
+                        .map(|(_, c)| *c)
+                        .sum();
+                    let end = marker_end(&layout.answers, set);
+                    let marked = end.is_some() && marker.is_none() && d.n >= small_group;
+                    if marked {
+                        marker = Some(Marker {
+                            figure: f.id.to_owned(),
+                            answers: set.iter().map(|a| (*a).to_owned()).collect(),
+                            value: f.value,
+                            published: f.published.to_owned(),
+                            from_end: end == Some(true),
+                        });
+                    }
+                    let (answers, answers_en) = answer_set(methodology, &layout.item, set, catalogues);
+                    figures.push(json!({
+                        "item": label, "item_en": label_en, "answers": answers, "answers_en": answers_en,
+                        "published": f.published, "source": f.source,
+                        "round": share_of(count, d.n, Lang::Nb), "count": count, "n": d.n,
+                        "marked": marked,
+                    }));
+                }
+                let cells: Vec<Value> = layout
+                    .answers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| {
+                        let c = d.counts.get(i).copied().unwrap_or(0);
+                        json!({"count": c, "share": if d.n < small_group { "–".into() } else { share_of(c, d.n, Lang::Nb) }})
+                    })
+                    .collect();
+                let row_base = layout.base.as_ref().map(|b| labels::base(&b.id, &b.description)).unwrap_or_default();
+                table.push(json!({"label": label, "label_en": label_en, "n": d.n, "cells": cells,
+                    "small": d.n < small_group, "base": if mixed { row_base } else { String::new() }}));
+                rows.push(Row { label, label_en, n: d.n, values, marker, key: layout.item.clone() });
             }
-            let base = items[0].base.as_ref().map(|b| b.description.clone()).unwrap_or_default();
-            let title = format!("{methodology} {list}: share answering {first} (%)");
-            let mut series = vec![("Runden / the round", ROUND, round)];
-            if published.iter().any(|&v| v > 0.0) {
-                series.push(("Publisert / published", PUBLISHED, published));
-            }
-            let width = (120 + 46 * categories.len() as u32).clamp(480, 960);
-            Some(json!({
-                "title": title, "base": base, "answer": first,
-                "chart": bar_chart(&title, &categories, &series, width), "rows": rows,
-            }))
+            let chart = Chart {
+                id: format!("chart-items-{}", index + 1),
+                title: format!("{list_nb}: svarfordeling, grunnlag {base_nb}, {} (prosent)", g.label.to_lowercase()),
+                title_en: format!("{list_en}: answers, base {base_en} (per cent)"),
+                axis: Axis::Percent,
+                segments,
+                rows,
+                small_group,
+            };
+            let answers: Vec<Value> =
+                chart.segments.iter().map(|s| json!({"label": s.label, "label_en": s.label_en})).collect();
+            json!({
+                "id": chart.id, "title": chart.title, "title_en": chart.title_en,
+                "base": base_nb, "base_en": base_en, "answers": answers, "mixed": mixed, "rows": table,
+                "figures": figures, "unmarked": figures.iter().any(|f| f["marked"] == false),
+                "chart": chart.svg(),
+            })
         })
         .collect()
 }
@@ -382,30 +528,57 @@ fn figure_rows(summary: &pb::RoundSummary) -> Vec<Value> {
         .published_figures
         .iter()
         .map(|f| {
+            let round = if f.round_base > 0 {
+                format!("{} av {} ({})", f.round_count, f.round_base, share_of(f.round_count, f.round_base, Lang::Nb))
+            } else {
+                Lang::Nb.number(f.round_value, 2)
+            };
             json!({"statement": f.statement, "source": f.source, "published": f.published,
-                   "round": if f.round_base > 0 { format!("{} / {}", f.round_count, f.round_base) } else { format!("{:.2}", f.round_value) },
-                   "value": format!("{:.3}", f.round_value), "agrees": if f.agrees { "ja / yes" } else { "nei / no" }})
+                   "round": round, "agrees": f.agrees})
         })
         .collect()
 }
 
-/// The report as one HTML document.
+/// The calibration used, in words (bokmål, English).
+fn calibration(summary: &pb::RoundSummary) -> (&'static str, &'static str) {
+    match summary.calibration.as_ref().map(pb::CalibrationReport::used) {
+        Some(pb::Calibration::Relative) => {
+            ("relativ (fra rundens kommuner)", "relative, from the round's municipalities")
+        }
+        Some(pb::Calibration::Published) => ("publisert (2018)", "published 2018 cut points"),
+        _ => ("ikke oppgitt", "not stated"),
+    }
+}
+
+/// The report as one HTML document; groups under `small_group` respondents
+/// are shown as «få svar», not as shares.
 pub fn render(summary: &pb::RoundSummary, cards: &[pb::ScoreCard], catalogues: &Catalogues) -> String {
+    render_with(summary, cards, catalogues, super::SMALL_GROUP)
+}
+
+/// [`render`] with another smallest group shown as shares.
+pub fn render_with(
+    summary: &pb::RoundSummary,
+    cards: &[pb::ScoreCard],
+    catalogues: &Catalogues,
+    small_group: u64,
+) -> String {
     let head = headline(summary);
     let published = head.is_some_and(|g| g.dimension() == pb::GroupDimension::RespondentKind);
     let accounting = summary.accounting.clone().unwrap_or_default();
-    let calibration = summary.calibration.as_ref().map(|c| c.used().as_str_name().to_owned()).unwrap_or_default();
+    let (calibration, calibration_en) = calibration(summary);
     let context = json!({
         "round_id": summary.round_id,
         "survey_year": summary.survey_year,
         "received": accounting.received, "scored": accounting.scored, "rejected": accounting.rejected,
-        "calibration": super::csv::key(&calibration, "CALIBRATION_"),
+        "calibration": calibration, "calibration_en": calibration_en,
+        "small_group": small_group,
         "headline": head.map(|g| json!({"label": g.label, "n": g.n, "published": published,
-            "composites": composite_sections(g, published), "scores": score_sections(g)})),
-        "counties": county_section(summary),
-        "items": head.map(|g| item_sections(summary, g)).unwrap_or_default(),
+            "composites": composite_sections(g, published, small_group), "scores": score_sections(g, small_group)})),
+        "counties": county_section(summary, small_group),
+        "items": head.map(|g| item_sections(summary, g, catalogues, small_group)).unwrap_or_default(),
         "figures": figure_rows(summary),
-        "ks": ks_section(summary, catalogues),
+        "ks": ks_section(summary, catalogues, small_group),
         "cards": cards.iter().map(|c| card(c, catalogues)).collect::<Vec<_>>(),
         "style": STYLE,
         "script": SCRIPT,
@@ -416,4 +589,24 @@ pub fn render(summary: &pb::RoundSummary, cards: &[pb::ScoreCard], catalogues: &
         .expect("added above")
         .render(minijinja::Value::from_serialize(&context))
         .expect("the report template renders")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marker_end;
+
+    fn answers(codes: &[&str]) -> Vec<String> {
+        codes.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_marker_sits_where_the_bar_counts_the_figures_answers_and_nowhere_else() {
+        let procurement = answers(&["YES_FULLY", "YES_PARTLY", "NO", "DONT_KNOW"]);
+        assert_eq!(marker_end(&procurement, &["YES_PARTLY", "YES_FULLY"]), Some(false), "the first answers");
+        assert_eq!(marker_end(&procurement, &["DONT_KNOW"]), Some(true), "the last answers");
+        assert_eq!(marker_end(&procurement, &["NO"]), None, "between others: no single bar length");
+        assert_eq!(marker_end(&procurement, &["YES_FULLY", "NO"]), None, "not adjacent");
+        assert_eq!(marker_end(&procurement, &[]), None);
+        assert_eq!(marker_end(&answers(&["YES", "NO"]), &["YES", "NO", "X"]), None, "more answers than the bar");
+    }
 }

@@ -4,15 +4,28 @@
 //! summary) into text; where the files go, and that they appear only when a
 //! run succeeded, is the batch client's (`client::batch`).
 //!
-//! May import [`crate::proto`], [`crate::methodology`] and [`crate::catalogue`];
-//! nothing of the batch client or the server.
+//! May import [`crate::proto`], [`crate::methodology`], [`crate::catalogue`] and
+//! the names of the round's item layout ([`crate::round::items`]); nothing of
+//! the batch client or the server.
 //!
 //! A code-only round (the header's `codes_only`) gives score cards without
 //! their labels; both reports then take them from the methodology, so they
 //! read the same either way.
 
+mod chart;
 pub mod csv;
+pub mod format;
 pub mod html;
+pub(crate) mod labels;
+
+/// Groups with fewer respondents than this are shown as «få svar» (few
+/// respondents), not as shares, unless the caller asks for another size.
+pub const SMALL_GROUP: u64 = 5;
+
+/// Text for HTML and SVG: `&`, `<`, `>` and `"` escaped.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
 
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
