@@ -244,18 +244,7 @@ pub fn ssb_2018() -> pb::Methodology {
         name: m::NAME.into(),
         name_en: m::NAME_EN.into(),
         source: m::SOURCE.into(),
-        item_lists: [
-            &m::STRATEGY_AREAS,
-            &m::PROJECT_EFFECT_AREAS,
-            &m::ICT_FUNCTIONS,
-            &m::RECRUITMENT_DIFFICULTIES,
-            &m::CLOUD_AREAS,
-            &m::PROCUREMENT_ACTIVITIES,
-            &m::SERVICE_MODES,
-        ]
-        .into_iter()
-        .map(item_list)
-        .collect(),
+        item_lists: m::ITEM_LISTS.into_iter().map(item_list).collect(),
         answer_scales: vec![
             scale("sourcing", "Who performs the function", "SOURCING", &m::SOURCING, |&internal| {
                 if internal { "counts as internal" } else { "does not count as internal" }.into()

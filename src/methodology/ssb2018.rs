@@ -208,6 +208,17 @@ pub static SOURCING: [(Item, bool); 7] = [
     (published("dont_know", "Vet ikke", "Don't know"), false),
 ];
 
+/// Every item list of the questionnaire, in the order of its parts.
+pub static ITEM_LISTS: [&ItemList; 7] = [
+    &STRATEGY_AREAS,
+    &PROJECT_EFFECT_AREAS,
+    &ICT_FUNCTIONS,
+    &RECRUITMENT_DIFFICULTIES,
+    &CLOUD_AREAS,
+    &PROCUREMENT_ACTIVITIES,
+    &SERVICE_MODES,
+];
+
 pub static RECRUITMENT_DIFFICULTIES: ItemList = ItemList {
     id: "recruitment_difficulties",
     name: "Vansker med å rekruttere IKT-spesialister",

@@ -153,15 +153,7 @@ fn item_shifts(s: &pb::ComparisonSummary, g: &pb::GroupComparison, catalogues: &
 
 /// The comparison as one HTML document.
 pub fn render(s: &pb::ComparisonSummary, h: &Highlights, catalogues: &Catalogues) -> String {
-    let headline: Vec<&pb::GroupComparison> = s
-        .groups
-        .iter()
-        .filter(|g| {
-            g.dimension() == pb::GroupDimension::Overall
-                || (g.dimension() == pb::GroupDimension::RespondentKind
-                    && g.key == pb::RespondentKind::Municipality.as_str_name())
-        })
-        .collect();
+    let headline = super::headline(s);
     let all = headline.first().copied().cloned().unwrap_or_default();
     let head = headline.last().copied().cloned().unwrap_or_default();
     let transitions: Vec<Value> = head.transitions.iter().filter(|t| t.n > 0).filter_map(transition).collect();

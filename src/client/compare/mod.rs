@@ -257,3 +257,16 @@ impl Drop for JsonLines {
         let _ = std::fs::remove_file(&self.partial);
     }
 }
+
+/// The groups a comparison leads with: everyone, then the municipalities
+/// (the published tables' population).
+fn headline(s: &pb::ComparisonSummary) -> Vec<&pb::GroupComparison> {
+    s.groups
+        .iter()
+        .filter(|g| {
+            g.dimension() == pb::GroupDimension::Overall
+                || (g.dimension() == pb::GroupDimension::RespondentKind
+                    && g.key == pb::RespondentKind::Municipality.as_str_name())
+        })
+        .collect()
+}

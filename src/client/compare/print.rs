@@ -178,15 +178,7 @@ pub fn report(
     };
     writeln!(out, "Matched by {by}; {} correspondence line(s)", s.correspondence_lines)?;
     let merged: usize = h.mergers.iter().map(|(_, names)| names.len()).sum();
-    let headline: Vec<&pb::GroupComparison> = s
-        .groups
-        .iter()
-        .filter(|g| {
-            g.dimension() == pb::GroupDimension::Overall
-                || (g.dimension() == pb::GroupDimension::RespondentKind
-                    && g.key == pb::RespondentKind::Municipality.as_str_name())
-        })
-        .collect();
+    let headline = super::headline(s);
     if let Some(all) = headline.first() {
         writeln!(
             out,

@@ -15,15 +15,7 @@ fn pair(nb: &str, en: &str) -> Labels {
 }
 
 /// The `ssb-2018` item lists charted item by item.
-static SSB_LISTS: [&ItemList; 7] = [
-    &m::STRATEGY_AREAS,
-    &m::PROJECT_EFFECT_AREAS,
-    &m::ICT_FUNCTIONS,
-    &m::RECRUITMENT_DIFFICULTIES,
-    &m::CLOUD_AREAS,
-    &m::PROCUREMENT_ACTIVITIES,
-    &m::SERVICE_MODES,
-];
+static SSB_LISTS: &[&ItemList; 7] = &m::ITEM_LISTS;
 
 /// The single questions of `ssb-2018` the round counts (the `questions` list).
 const SSB_QUESTIONS: [(&str, &str, &str); 6] = [
