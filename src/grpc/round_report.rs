@@ -189,6 +189,8 @@ pub fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
                     Over::Municipalities => pb::RespondentKind::Municipality.as_str_name().into(),
                     Over::Everyone => "all".into(),
                 },
+                phrase: f.phrase.into(),
+                impossible: if c.agrees { String::new() } else { f.impossible.unwrap_or_default().into() },
             }
         })
         .collect()
