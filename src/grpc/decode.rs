@@ -183,7 +183,11 @@ fn survey_response(bytes: &[u8]) -> Option<ResponseView<'_>> {
             1 if view.respondent.is_none() => view.respondent = Some(respondent(b)?),
             2 if view.ssb_2018.is_none() => view.ssb_2018 = Some(ssb_2018(b, &mut elements)?),
             3 if view.ks_2018.is_none() => view.ks_2018 = Some(maturity_answers(b, &mut elements)?),
-            4 if view.riksrevisjonen_2015.is_none() => view.riksrevisjonen_2015 = Some(services(b, &mut elements)?),
+            4 if view.riksrevisjonen_2015.is_none() => {
+                let (services, answers) = services(b, &mut elements)?;
+                view.riksrevisjonen_2015 = Some(services);
+                view.riksrevisjonen_2015_answers = answers;
+            }
             _ => return None,
         }
     }
@@ -344,12 +348,20 @@ fn option_ids<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<&'a st
     Some(ids)
 }
 
-/// `repeated ServiceLevel services = 1;`
-fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<ServiceView<'a>>> {
-    let mut services = Vec::new();
+/// `repeated ServiceLevel services = 1; repeated MaturityAnswer answers = 2;`
+fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<(Vec<ServiceView<'a>>, Vec<AnswerView<'a>>)> {
+    let (mut services, mut answers) = (Vec::new(), Vec::new());
     let mut r = Reader::new(bytes);
     while let Some((field, value)) = r.field()? {
-        let (1, Value::Bytes(b)) = (field, value) else { return None };
+        let Value::Bytes(b) = value else { return None };
+        if field == 2 {
+            elements.one_more(answers.len())?;
+            answers.push(maturity_answer(b, elements)?);
+            continue;
+        }
+        if field != 1 {
+            return None;
+        }
         elements.one_more(services.len())?;
         let (mut service_id, mut level) = (None, None);
         let mut s = Reader::new(b);
@@ -362,7 +374,7 @@ fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<ServiceV
         }
         services.push(ServiceView { service_id: service_id.unwrap_or_default(), level: level.unwrap_or_default() });
     }
-    Some(services)
+    Some((services, answers))
 }
 
 fn text(bytes: &[u8]) -> Option<&str> {

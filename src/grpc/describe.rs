@@ -1,7 +1,7 @@
 //! The methodology tables rendered as `indikator.v1.Methodology` for
 //! `GetMethodology`.
 
-use crate::catalogue::{AnswerType, Catalogue, Catalogues, KS_2018, RIKSREVISJONEN_2015};
+use crate::catalogue::{AnswerType, Catalogue, CatalogueKind, Catalogues, KS_2018, RIKSREVISJONEN_2015};
 use crate::methodology::{GradeLabel, Item, ItemList, Provenance, ssb2018 as m};
 use crate::proto::v1 as pb;
 
@@ -394,7 +394,10 @@ pub fn catalogue(c: &Catalogue) -> pb::Methodology {
                 .iter()
                 .map(|i| pb::CatalogueItem {
                     id: i.id.clone(),
-                    area_id: area_id(i.area),
+                    area_id: match c.kind {
+                        CatalogueKind::Questionnaire => area_id(i.area),
+                        CatalogueKind::Services => String::new(),
+                    },
                     question: i.question_nb.clone(),
                     question_en: i.question_en.clone(),
                     answer_type: i.answer.name().into(),

@@ -134,6 +134,9 @@ pub struct Validated {
     /// Level (0–3) per `riksrevisjonen-2015` service, `None` = not reported;
     /// `None` as a whole when the block is absent.
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
+    /// The answers to the `riksrevisjonen-2015` catalogue's questions, for the
+    /// round's item tables; `None` when the block is absent.
+    pub riksrevisjonen_2015_chosen: Option<ChosenAnswers>,
 }
 
 /// A survey response as validation reads it, borrowed from a decoded message
@@ -145,6 +148,8 @@ pub struct ResponseView<'a> {
     pub ssb_2018: Option<SsbView<'a>>,
     pub ks_2018: Option<Vec<AnswerView<'a>>>,
     pub riksrevisjonen_2015: Option<Vec<ServiceView<'a>>>,
+    /// The block's answers to the catalogue's questions (empty without the block).
+    pub riksrevisjonen_2015_answers: Vec<AnswerView<'a>>,
 }
 
 /// [`pb::Ssb2018Answers`]: each part present or not, its lists as slices.
@@ -299,7 +304,6 @@ pub struct ServiceView<'a> {
 impl<'a> ResponseView<'a> {
     /// The view of a decoded message.
     pub fn of(response: &'a pb::SurveyResponse) -> Self {
-        use pb::maturity_answer::Answer;
         Self {
             respondent: response.respondent.as_ref().map(|r| RespondentView {
                 organisation_number: &r.organisation_number,
@@ -311,29 +315,36 @@ impl<'a> ResponseView<'a> {
                 survey_year: r.survey_year,
             }),
             ssb_2018: response.ssb_2018.as_ref().map(SsbView::of),
-            ks_2018: response.ks_2018.as_ref().map(|block| {
-                block
-                    .answers
-                    .iter()
-                    .map(|a| AnswerView {
-                        item_id: &a.item_id,
-                        answer: a.answer.as_ref().map(|answer| match answer {
-                            Answer::Degree(d) => AnswerValue::Degree(*d),
-                            Answer::Yes(yes) => AnswerValue::Yes(*yes),
-                            Answer::Choice(id) => AnswerValue::Choice(id),
-                            Answer::Choices(list) => {
-                                AnswerValue::Choices(list.option_ids.iter().map(String::as_str).collect())
-                            }
-                            Answer::Level(level) => AnswerValue::Level(*level),
-                            Answer::DontKnow(d) => AnswerValue::DontKnow(*d),
-                        }),
-                    })
-                    .collect()
-            }),
+            ks_2018: response.ks_2018.as_ref().map(|block| AnswerView::all(&block.answers)),
             riksrevisjonen_2015: response.riksrevisjonen_2015.as_ref().map(|block| {
                 block.services.iter().map(|s| ServiceView { service_id: &s.service_id, level: s.level }).collect()
             }),
+            riksrevisjonen_2015_answers: response
+                .riksrevisjonen_2015
+                .as_ref()
+                .map_or_else(Vec::new, |block| AnswerView::all(&block.answers)),
         }
+    }
+}
+
+impl<'a> AnswerView<'a> {
+    /// Every answer of a block, borrowed.
+    fn all(answers: &'a [pb::MaturityAnswer]) -> Vec<Self> {
+        use pb::maturity_answer::Answer;
+        answers
+            .iter()
+            .map(|a| AnswerView {
+                item_id: &a.item_id,
+                answer: a.answer.as_ref().map(|answer| match answer {
+                    Answer::Degree(d) => AnswerValue::Degree(*d),
+                    Answer::Yes(yes) => AnswerValue::Yes(*yes),
+                    Answer::Choice(id) => AnswerValue::Choice(id),
+                    Answer::Choices(list) => AnswerValue::Choices(list.option_ids.iter().map(String::as_str).collect()),
+                    Answer::Level(level) => AnswerValue::Level(*level),
+                    Answer::DontKnow(d) => AnswerValue::DontKnow(*d),
+                }),
+            })
+            .collect()
     }
 }
 
@@ -362,10 +373,13 @@ pub fn survey_response_view(
     let (ks_2018, ks_2018_chosen) = response
         .ks_2018
         .as_ref()
-        .map(|answers| ks_2018(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
+        .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
         .unzip();
-    let riksrevisjonen_2015 = response.riksrevisjonen_2015.as_ref().map(|listed| {
-        services(listed, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v)
+    let block = format!("{path}.riksrevisjonen_2015");
+    let riksrevisjonen_2015 =
+        response.riksrevisjonen_2015.as_ref().map(|listed| services(listed, &catalogues.riksrevisjonen_2015, &block, &mut v));
+    let riksrevisjonen_2015_chosen = response.riksrevisjonen_2015.is_some().then(|| {
+        catalogue_answers(&response.riksrevisjonen_2015_answers, &catalogues.riksrevisjonen_2015, &block, &mut v).1
     });
     covered_kind(response, path, &mut v);
     v.finish(|| Validated {
@@ -374,6 +388,7 @@ pub fn survey_response_view(
         ks_2018,
         ks_2018_chosen,
         riksrevisjonen_2015,
+        riksrevisjonen_2015_chosen,
     })
 }
 
@@ -405,8 +420,9 @@ fn covered_kind(response: &ResponseView<'_>, path: &str, v: &mut Violations) {
     }
 }
 
-/// Values per catalogue item from typed answers keyed by item id.
-fn ks_2018(
+/// Values per catalogue item from typed answers keyed by item id (`ks-2018`'s
+/// items, `riksrevisjonen-2015`'s questions).
+fn catalogue_answers(
     answers: &[AnswerView<'_>],
     catalogue: &Catalogue,
     path: &str,

@@ -189,6 +189,8 @@ const LEVEL_1: &[&str] = &["nivaa-1"];
 const LEVEL_2: &[&str] = &["nivaa-2"];
 const LEVEL_3: &[&str] = &["nivaa-3"];
 const JA: &[&str] = &["ja"];
+/// The Auditor General's agreement scale: «Helt uenig» or «Delvis uenig».
+const DISAGREE: &[&str] = &["helt-uenig", "delvis-uenig"];
 const CHOSEN: &[&str] = &["valgt"];
 
 /// The seven reconstructed plan-and-building application processes (ks-2018) and
@@ -1712,6 +1714,38 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.10,
         Comparison::Below,
         Measure::WithLevel3,
+    ),
+    rr!(
+        press,
+        "opinion/cooperation_not_good_enough",
+        "et flertall av kommunene vurderer at samarbeidet mellom stat og kommune om å skape helhetlige digitale \
+         tjenester ikke er godt nok",
+        "Disagree («helt» or «delvis uenig») that state and municipality cooperate well on seamless digital services",
+        "et flertall",
+        0.5,
+        Comparison::Above,
+        rr_item("godt-samarbeid", DISAGREE),
+    ),
+    rr!(
+        press,
+        "opinion/requirements_not_coordinated",
+        "61 prosent av kommunene mener at kravene til digitalisering ikke er nok koordinert mellom de ansvarlige \
+         departementene",
+        "Disagree («helt» or «delvis uenig») that the requirements for digitalisation are well coordinated",
+        "61 %",
+        0.61,
+        Comparison::Percent(0),
+        rr_item("kravene-koordinert", DISAGREE),
+    ),
+    rr!(
+        findings,
+        "barrier/no_systematic_benefit_realisation",
+        "Et flertall av kommunene oppgir at de ikke arbeider systematisk med å realisere gevinster av digitalisering",
+        "Do not work systematically to realise the benefits of digitalisation («nei»)",
+        "et flertall",
+        0.5,
+        Comparison::Above,
+        rr_item("gevinstrealisering", &["nei"]),
     ),
 ];
 
