@@ -170,7 +170,10 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
     Ok(())
 }
 
-/// The published figures beside the round's.
+/// The published figures beside the round's: numbers written as the publications
+/// write them (a decimal comma), a share with its count and base, a mean or median
+/// with its base, a count with its base; a figure proven impossible beside the
+/// others marked so, not as a disagreement.
 pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io::Result<()> {
     if figures.is_empty() {
         return Ok(());
@@ -178,29 +181,38 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
     writeln!(out, "\nPublished figures beside the round's (docs/method.md §6)")?;
     writeln!(
         out,
-        "  {:<50} {:<20} {:>16} {:>16} {:>13}  agrees",
+        "  {:<50} {:<24} {:>16} {:>16} {:>13}  agrees",
         "figure", "source", "published", "round", "count/base"
     )?;
     for f in figures {
         let source = f.source.rsplit(", ").next().unwrap_or(&f.source);
-        let round = if f.comparison.starts_with("the same count") {
-            format!("{}", f.round_value)
-        } else if f.comparison.starts_with("equal rounded") {
-            format!("{:.2}", f.round_value)
+        let comma = |s: String| s.replace('.', ",");
+        let (round, of) = if f.comparison.contains("count") {
+            (format!("{}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
+        } else if f.comparison.starts_with("equal rounded") || f.comparison == "at most" {
+            (comma(format!("{:.2}", f.round_value)), format!("n {}", f.round_base))
         } else {
-            format!("{:.1} %", 100.0 * f.round_value)
+            (comma(format!("{:.1} %", 100.0 * f.round_value)), format!("{}/{}", f.round_count, f.round_base))
         };
         let id = f.id.split_once('/').map_or(f.id.as_str(), |(_, rest)| rest);
+        let agrees = match (f.agrees, f.impossible.is_empty()) {
+            (true, _) => "yes",
+            (false, true) => "NO",
+            (false, false) => "impossible",
+        };
         writeln!(
             out,
-            "  {:<50} {:<24} {:>16} {:>16} {:>13}  {}",
+            "  {:<50} {:<24} {:>16} {:>16} {:>13}  {agrees}",
             clip(id, 50),
             clip(source, 24),
             f.published,
             round,
-            format!("{}/{}", f.round_count, f.round_base),
-            if f.agrees { "yes" } else { "NO" }
+            of,
         )?;
+    }
+    let impossible: Vec<&pb::PublishedFigureCheck> = figures.iter().filter(|f| !f.impossible.is_empty()).collect();
+    for f in impossible {
+        writeln!(out, "  impossible: {}: {}", f.id, f.impossible)?;
     }
     Ok(())
 }
