@@ -32,10 +32,10 @@ use clap::Parser;
 use indikator::catalogue::Catalogues;
 use indikator::methodology::figures::PUBLISHED_FIGURES;
 use indikator::proto::v1 as pb;
-use pb::maturity_answer::Answer;
 use indikator::round::figures::checks;
 use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
 use indikator::testing as validate;
+use pb::maturity_answer::Answer;
 use synthetic::SplitMix64;
 
 /// Generates a synthetic riksrevisjonen-2015 round (JSON Lines of ScoreRoundRequest) on stdout.

@@ -115,18 +115,31 @@ const SHARES: &[(&str, &[(&[&str], f64)])] = &[
     ("eff-3", &[(&["vet-ikke"], 0.07)]),
     (
         "eff-4",
-        &[(&["jevnlig-kontakt"], 0.42), (&["formaliserte-nettverk"], 0.29), (&["sporadisk-kontakt"], 0.16), (&["nasjonale-arenaer"], 0.09)],
+        &[
+            (&["jevnlig-kontakt"], 0.42),
+            (&["formaliserte-nettverk"], 0.29),
+            (&["sporadisk-kontakt"], 0.16),
+            (&["nasjonale-arenaer"], 0.09),
+        ],
     ),
+    ("eff-5", &[(&["svaert-hoy", "hoy"], 0.12), (&["liten", "svaert-liten"], 0.45), (&["vet-ikke"], 0.06)]),
     (
-        "eff-5",
-        &[(&["svaert-hoy", "hoy"], 0.12), (&["liten", "svaert-liten"], 0.45), (&["vet-ikke"], 0.06)],
+        "eff-6",
+        &[(&["svaert-hoy"], 0.05), (&["hoy"], 0.17), (&["noen"], 0.35), (&["liten"], 0.23), (&["vet-ikke"], 0.10)],
     ),
-    ("eff-6", &[(&["svaert-hoy"], 0.05), (&["hoy"], 0.17), (&["noen"], 0.35), (&["liten"], 0.23), (&["vet-ikke"], 0.10)]),
     ("sik-1", &[(&["samtlige"], 0.68), (&["over-halvparten"], 0.18), (&["under-halvparten"], 0.10)]),
-    ("sik-2", &[(&["radmann"], 0.54), (&["ingen-dedikert"], 0.15), (&["ikt-ansvarlige"], 0.13), (&["hver-virksomhet"], 0.10)]),
+    (
+        "sik-2",
+        &[(&["radmann"], 0.54), (&["ingen-dedikert"], 0.15), (&["ikt-ansvarlige"], 0.13), (&["hver-virksomhet"], 0.10)],
+    ),
     (
         "sik-3",
-        &[(&["noen-enheter", "sporadiske"], 0.81), (&["alle-enheter"], 0.09), (&["ingen-aktiviteter"], 0.07), (&["vet-ikke"], 0.02)],
+        &[
+            (&["noen-enheter", "sporadiske"], 0.81),
+            (&["alle-enheter"], 0.09),
+            (&["ingen-aktiviteter"], 0.07),
+            (&["vet-ikke"], 0.02),
+        ],
     ),
     ("sik-4", &[(&["samarbeid"], 0.32), (&["dedikert"], 0.26), (&["fordelt-til-medarbeider"], 0.25)]),
     ("sik-5", &[(&["ikke-paabegynt"], 0.51), (&["strategi-plan"], 0.35), (&["formal-og-behov"], 0.11)]),
@@ -218,7 +231,10 @@ fn choices(item: &ItemDef) -> Vec<Choice> {
             .map(|(o, k)| valued(Answer::Degree(k), f64::from(k), &o.id))
             .collect(),
         AnswerType::YesNo => {
-            vec![valued(Answer::Yes(false), option_value("nei"), "nei"), valued(Answer::Yes(true), option_value("ja"), "ja")]
+            vec![
+                valued(Answer::Yes(false), option_value("nei"), "nei"),
+                valued(Answer::Yes(true), option_value("ja"), "ja"),
+            ]
         }
         AnswerType::SingleChoice => item
             .options
@@ -232,7 +248,9 @@ fn choices(item: &ItemDef) -> Vec<Choice> {
                 valued(Answer::Choices(pb::ChoiceList::default()), value, &k.to_string())
             })
             .collect(),
-        AnswerType::Level => (0..=3).map(|l| valued(Answer::Level(l), 5.0 * f64::from(l) / 3.0, &format!("nivaa-{l}"))).collect(),
+        AnswerType::Level => {
+            (0..=3).map(|l| valued(Answer::Level(l), 5.0 * f64::from(l) / 3.0, &format!("nivaa-{l}"))).collect()
+        }
     };
     c.sort_by(|a, b| a.value.unwrap_or(0.0).total_cmp(&b.value.unwrap_or(0.0)));
     c.push(Choice { answer: Answer::DontKnow(true), value: None, id: "vet-ikke".into() });
@@ -260,7 +278,9 @@ fn groups(ks: &indikator::catalogue::Catalogue, items: &[Vec<Choice>]) -> Vec<Ve
         for (ids, share) in listed {
             let members: Vec<usize> = ids
                 .iter()
-                .map(|id| items[i].iter().position(|c| c.id == *id).unwrap_or_else(|| panic!("{}: no answer {id}", item.id)))
+                .map(|id| {
+                    items[i].iter().position(|c| c.id == *id).unwrap_or_else(|| panic!("{}: no answer {id}", item.id))
+                })
                 .collect();
             for &m in &members {
                 taken[m] = true;
@@ -365,7 +385,8 @@ fn main() {
         let members: Vec<usize> = (0..total).filter(|&r| respondents[r].answers[area_items[0]].is_some()).collect();
         // A respondent's area score, where enough of its items have a value to score it.
         let score = |r: &Respondent| {
-            let values: Vec<f64> = area_items.iter().filter_map(|&i| items[i][r.answers[i].expect("answered")].value).collect();
+            let values: Vec<f64> =
+                area_items.iter().filter_map(|&i| items[i][r.answers[i].expect("answered")].value).collect();
             (values.len() as f64 >= ks.min_coverage * area_items.len() as f64)
                 .then(|| values.iter().sum::<f64>() / values.len() as f64)
         };
@@ -475,7 +496,10 @@ fn verify(lines: &[String]) -> String {
         if !f.agrees {
             misses.push(format!("{}: {} (published {})", f.figure.id, f.value, f.figure.published));
         }
-        s += &format!("  {}: {:.3} ({} of {}; published {})\n", f.figure.id, f.value, f.count, f.base, f.figure.published);
+        s += &format!(
+            "  {}: {:.3} ({} of {}; published {})\n",
+            f.figure.id, f.value, f.count, f.base, f.figure.published
+        );
     }
     assert!(misses.is_empty(), "{s}\nmissed:\n{}", misses.join("\n"));
     let carried = PUBLISHED_FIGURES.iter().filter(|f| f.methodology == "ks-2018").count();

