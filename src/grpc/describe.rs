@@ -364,6 +364,7 @@ pub fn ssb_2018() -> pb::Methodology {
         catalogue: None,
         rules: ssb_2018_rules(),
         respondent_kinds: respondent_kinds(m::ID),
+        published_figures: published_figures(m::ID),
     }
 }
 
@@ -434,8 +435,28 @@ pub fn catalogue(c: &Catalogue) -> pb::Methodology {
         }),
         rules: catalogue_rules(&c.id),
         respondent_kinds: respondent_kinds(&c.id),
+        published_figures: published_figures(&c.id),
         ..Default::default()
     }
+}
+
+/// The figures a methodology's publications state, as data (docs/method.md §6).
+fn published_figures(methodology: &str) -> Vec<pb::PublishedFigure> {
+    crate::methodology::figures::PUBLISHED_FIGURES
+        .iter()
+        .filter(|f| f.methodology == methodology)
+        .map(|f| pb::PublishedFigure {
+            id: f.id.into(),
+            source: f.source.into(),
+            phrase: f.phrase.into(),
+            statement: f.statement.into(),
+            published: f.published.into(),
+            value: f.value,
+            comparison: f.comparison.describe(),
+            group: super::round_report::figure_group(f.over),
+            impossible: f.impossible.unwrap_or_default().into(),
+        })
+        .collect()
 }
 
 /// Every methodology the service scores, with the catalogues in use.
