@@ -286,7 +286,7 @@ fn verify(lines: &[String]) -> String {
         let v = validate::survey_response(record.response.as_ref(), "response").expect("valid");
         let answers = RecordAnswers {
             riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
-            riksrevisjonen_2015_chosen: v.riksrevisjonen_2015_chosen.as_ref(),
+            riksrevisjonen_2015_chosen: v.riksrevisjonen_2015_chosen.as_deref(),
             ..Default::default()
         };
         round.add(&record.record_id, &v.respondent, answers);

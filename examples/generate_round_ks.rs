@@ -82,11 +82,14 @@ const PARTS: [(&[&str], usize); 4] = [
     (&["plan-bygg-og-geodata"], 158),
 ];
 
+/// Answers dealt together, and their share.
+type Group = (&'static [&'static str], f64);
+
 /// The presentation's answer shares per item (seed 004), among those who answered
 /// the item's part: groups of answers, each with its share; the item's other
 /// answers share the rest. An answer is an option id, `nivaa-K` for a level, the
 /// number of options chosen for a multiple choice, or `vet-ikke`.
-const SHARES: &[(&str, &[(&[&str], f64)])] = &[
+const SHARES: &[(&str, &[Group])] = &[
     ("bis-1", &[(&["0"], 0.15), (&["vet-ikke"], 0.09)]),
     ("bis-2", &[(&["ja"], 0.53), (&["vet-ikke"], 0.10)]),
     ("ikt-1", &[(&["hoy", "svaert-hoy"], 0.65)]),
@@ -267,14 +270,18 @@ struct Respondent {
     answers: Vec<Option<usize>>,
 }
 
+/// An item's answer group as dealt: indices into its choices, and its share (`None`:
+/// the rest).
+type Dealt = (Vec<usize>, Option<f64>);
+
 /// Per item: its answer groups (indices into its choices) and each group's share;
 /// the last group holds the other real answers and takes the rest.
-fn groups(ks: &indikator::catalogue::Catalogue, items: &[Vec<Choice>]) -> Vec<Vec<(Vec<usize>, Option<f64>)>> {
+fn groups(ks: &indikator::catalogue::Catalogue, items: &[Vec<Choice>]) -> Vec<Vec<Dealt>> {
     let mut out = Vec::new();
     for (i, item) in ks.items.iter().enumerate() {
         let listed = SHARES.iter().find(|(id, _)| *id == item.id).map_or(&[][..], |(_, g)| *g);
         let mut taken = vec![false; items[i].len()];
-        let mut groups: Vec<(Vec<usize>, Option<f64>)> = Vec::new();
+        let mut groups: Vec<Dealt> = Vec::new();
         for (ids, share) in listed {
             let members: Vec<usize> = ids
                 .iter()

@@ -16,7 +16,8 @@
 //! and a fuzz target hold the two paths to the same view.
 
 use super::validate::{
-    self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, SsbView, Validated,
+    self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, ServicesView,
+    SsbView, Validated,
 };
 use super::{Violations, round::MAX_RECORD_ID_BYTES};
 use crate::catalogue::Catalogues;
@@ -183,11 +184,7 @@ fn survey_response(bytes: &[u8]) -> Option<ResponseView<'_>> {
             1 if view.respondent.is_none() => view.respondent = Some(respondent(b)?),
             2 if view.ssb_2018.is_none() => view.ssb_2018 = Some(ssb_2018(b, &mut elements)?),
             3 if view.ks_2018.is_none() => view.ks_2018 = Some(maturity_answers(b, &mut elements)?),
-            4 if view.riksrevisjonen_2015.is_none() => {
-                let (services, answers) = services(b, &mut elements)?;
-                view.riksrevisjonen_2015 = Some(services);
-                view.riksrevisjonen_2015_answers = answers;
-            }
+            4 if view.riksrevisjonen_2015.is_none() => view.riksrevisjonen_2015 = Some(services(b, &mut elements)?),
             _ => return None,
         }
     }
@@ -349,7 +346,7 @@ fn option_ids<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<&'a st
 }
 
 /// `repeated ServiceLevel services = 1; repeated MaturityAnswer answers = 2;`
-fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<(Vec<ServiceView<'a>>, Vec<AnswerView<'a>>)> {
+fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Box<ServicesView<'a>>> {
     let (mut services, mut answers) = (Vec::new(), Vec::new());
     let mut r = Reader::new(bytes);
     while let Some((field, value)) = r.field()? {
@@ -374,7 +371,7 @@ fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<(Vec<Service
         }
         services.push(ServiceView { service_id: service_id.unwrap_or_default(), level: level.unwrap_or_default() });
     }
-    Some((services, answers))
+    Some(Box::new(ServicesView { services, answers }))
 }
 
 fn text(bytes: &[u8]) -> Option<&str> {

@@ -135,8 +135,9 @@ pub struct Validated {
     /// `None` as a whole when the block is absent.
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
     /// The answers to the `riksrevisjonen-2015` catalogue's questions, for the
-    /// round's item tables; `None` when the block is absent.
-    pub riksrevisjonen_2015_chosen: Option<ChosenAnswers>,
+    /// round's item tables; `None` when the block is absent (boxed: a validated
+    /// record travels in every round item, and few carry the block).
+    pub riksrevisjonen_2015_chosen: Option<Box<ChosenAnswers>>,
 }
 
 /// A survey response as validation reads it, borrowed from a decoded message
@@ -147,9 +148,16 @@ pub struct ResponseView<'a> {
     pub respondent: Option<RespondentView<'a>>,
     pub ssb_2018: Option<SsbView<'a>>,
     pub ks_2018: Option<Vec<AnswerView<'a>>>,
-    pub riksrevisjonen_2015: Option<Vec<ServiceView<'a>>>,
-    /// The block's answers to the catalogue's questions (empty without the block).
-    pub riksrevisjonen_2015_answers: Vec<AnswerView<'a>>,
+    /// Boxed: most records have no such block, and a view travels in every record.
+    pub riksrevisjonen_2015: Option<Box<ServicesView<'a>>>,
+}
+
+/// A [`pb::Riksrevisjonen2015Answers`], borrowed: the service levels and the answers to
+/// the catalogue's questions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicesView<'a> {
+    pub services: Vec<ServiceView<'a>>,
+    pub answers: Vec<AnswerView<'a>>,
 }
 
 /// [`pb::Ssb2018Answers`]: each part present or not, its lists as slices.
@@ -317,12 +325,15 @@ impl<'a> ResponseView<'a> {
             ssb_2018: response.ssb_2018.as_ref().map(SsbView::of),
             ks_2018: response.ks_2018.as_ref().map(|block| AnswerView::all(&block.answers)),
             riksrevisjonen_2015: response.riksrevisjonen_2015.as_ref().map(|block| {
-                block.services.iter().map(|s| ServiceView { service_id: &s.service_id, level: s.level }).collect()
+                Box::new(ServicesView {
+                    services: block
+                        .services
+                        .iter()
+                        .map(|s| ServiceView { service_id: &s.service_id, level: s.level })
+                        .collect(),
+                    answers: AnswerView::all(&block.answers),
+                })
             }),
-            riksrevisjonen_2015_answers: response
-                .riksrevisjonen_2015
-                .as_ref()
-                .map_or_else(Vec::new, |block| AnswerView::all(&block.answers)),
         }
     }
 }
@@ -376,13 +387,15 @@ pub fn survey_response_view(
         .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
         .unzip();
     let block = format!("{path}.riksrevisjonen_2015");
-    let riksrevisjonen_2015 = response
+    let (riksrevisjonen_2015, riksrevisjonen_2015_chosen) = response
         .riksrevisjonen_2015
-        .as_ref()
-        .map(|listed| services(listed, &catalogues.riksrevisjonen_2015, &block, &mut v));
-    let riksrevisjonen_2015_chosen = response.riksrevisjonen_2015.is_some().then(|| {
-        catalogue_answers(&response.riksrevisjonen_2015_answers, &catalogues.riksrevisjonen_2015, &block, &mut v).1
-    });
+        .as_deref()
+        .map(|view| {
+            let levels = services(&view.services, &catalogues.riksrevisjonen_2015, &block, &mut v);
+            let (_, chosen) = catalogue_answers(&view.answers, &catalogues.riksrevisjonen_2015, &block, &mut v);
+            (levels, Box::new(chosen))
+        })
+        .unzip();
     covered_kind(response, path, &mut v);
     v.finish(|| Validated {
         respondent: respondent.expect("no violations means a respondent"),

@@ -248,7 +248,6 @@ pub fn parse_row_view<'r>(
         ssb_2018: (answers != SsbView::default()).then_some(answers),
         ks_2018: None,
         riksrevisjonen_2015: None,
-        riksrevisjonen_2015_answers: Vec::new(),
     };
     Ok((cell(header.record_id), response))
 }
