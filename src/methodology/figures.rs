@@ -179,6 +179,7 @@ const YES: &[&str] = &["YES"];
 const NO: &[&str] = &["NO"];
 const DIGITAL: &[&str] = &["PROCUREMENT_ANSWER_YES_FULLY", "PROCUREMENT_ANSWER_YES_PARTLY"];
 const NOT_DIGITAL: &[&str] = &["PROCUREMENT_ANSWER_NO"];
+const INTERNAL: &[&str] = &["SOURCING_EXCLUSIVELY_INTERNAL", "SOURCING_MAINLY_INTERNAL"];
 const UNKNOWN_OR_NOT_RELEVANT: &[&str] = &["SERVICE_EXTENT_DONT_KNOW", "SERVICE_EXTENT_NOT_RELEVANT"];
 const OVER_30000: &[SizeClass] = &[SizeClass::From30000To49999, SizeClass::From50000];
 const UNDER_2000: &[SizeClass] = &[SizeClass::Under2000];
@@ -502,6 +503,37 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.28,
         Comparison::Percent(0),
         Measure::Grades(composite::PRIORITY, &[1]),
+    ),
+    ssb!(
+        "fig-4.1/pc_environment_internal",
+        "Figur 4.1",
+        "77,7 prosent av kommunene oppgir at dette utføres utelukkende eller overveiende av interne medarbeidere",
+        "Operating PC environments performed exclusively or mainly internally",
+        "77,7 %",
+        0.777,
+        Comparison::Percent(1),
+        ssb_item("ICT_FUNCTION_OPERATE_PC_ENVIRONMENT", INTERNAL),
+    ),
+    ssb!(
+        "fig-4.1/security_testing_internal",
+        "Figur 4.1",
+        "I kun 25,5 prosent av kommunene utføres sikkerhetstesting utelukkende eller overveiende av interne \
+         medarbeidere",
+        "Security testing performed exclusively or mainly internally",
+        "25,5 %",
+        0.255,
+        Comparison::Percent(1),
+        ssb_item("ICT_FUNCTION_SECURITY_TESTING", INTERNAL),
+    ),
+    ssb!(
+        "fig-4.1/web_development_internal",
+        "Figur 4.1",
+        "Det tilsvarende tallet for utvikling av internettløsninger er 31,3 prosent",
+        "Web development performed exclusively or mainly internally",
+        "31,3 %",
+        0.313,
+        Comparison::Percent(1),
+        ssb_item("ICT_FUNCTION_WEB_DEVELOPMENT", INTERNAL),
     ),
     ssb!(
         "fig-4.2/large_hindrance",

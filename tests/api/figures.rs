@@ -56,6 +56,9 @@ figures! { round_2018:
     ssb_tabell_3_1_grade_4_holds: "ssb-2018/tabell-3.1/grade-4" = 99 / 377;
     ssb_tabell_3_1_grade_0_share_holds: "ssb-2018/tabell-3.1/grade-0-share" = 34 / 377;
     ssb_tabell_3_1_grade_1_share_holds: "ssb-2018/tabell-3.1/grade-1-share" = 105 / 377;
+    ssb_fig_4_1_pc_environment_internal_holds: "ssb-2018/fig-4.1/pc_environment_internal" = 293 / 377;
+    ssb_fig_4_1_security_testing_internal_holds: "ssb-2018/fig-4.1/security_testing_internal" = 96 / 377;
+    ssb_fig_4_1_web_development_internal_holds: "ssb-2018/fig-4.1/web_development_internal" = 118 / 377;
     ssb_fig_4_2_large_hindrance_holds: "ssb-2018/fig-4.2/large_hindrance" = 158 / 377;
     ssb_fig_4_2_small_hindrance_holds: "ssb-2018/fig-4.2/small_hindrance" = 76 / 377;
     ssb_fig_4_3_tried_to_recruit_holds: "ssb-2018/fig-4.3/tried_to_recruit" = 110 / 377;
@@ -151,7 +154,7 @@ fn kun_20_and_95_percent_cannot_hold_beside_figur_5_2_whose_base_is_350() {
 #[test]
 fn the_2018_round_sets_only_ssb_figures_beside_its_own() {
     let s = round_2018();
-    assert_eq!(s.published_figures.len(), 64);
+    assert_eq!(s.published_figures.len(), 67);
     assert!(
         s.published_figures.iter().all(|f| f.methodology == "ssb-2018" && f.group == "RESPONDENT_KIND_MUNICIPALITY")
     );
