@@ -25,6 +25,11 @@
 //!   110 (29.2 %) tried to recruit ICT specialists, and 111 of the 158 (70.3 %) with a
 //!   large hindrance did not try;
 //! * no strategy, project portfolio or cloud use is reported with zero areas;
+//! * Fig. 5.3 answer by answer ([`MODE_TIERS`]): «ingen», «noen», «de fleste» and
+//!   «alle» per service mode as published, which leaves only 13 municipalities
+//!   offering nothing and 18 a single «noen» (see [`ACTIVITY_CELLS`]); Fig. 4.1's
+//!   internal shares; Fig. 3.5, 5.4 and 5.5's counts; and chapter 6's «en tredjedel»
+//!   with a very low cloud score;
 //! * the per-item figures of docs/method.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
 //!   by size class), checked through the crate's own round summary: all at the
 //!   published precision but one (below).
@@ -174,12 +179,17 @@ const USE_CELLS: [[usize; 5]; 5] = [
 
 /// Municipalities per (use grade U, service-offer score O): `ACTIVITY_CELLS[U][O]`.
 /// Row sums are Tabell 5.1 (28, 101, 51, 107, 90); grades (Tabell 5.2): 31, 112, 111, 37, 86.
+/// Fig. 5.3 leaves few municipalities offering nothing or only «noen» in one simple
+/// mode: each of those, and each with 3 points, takes one of the 61 open-access and
+/// 86 simple-individual answers «ingen», «vet ikke» or «ikke relevant» (those with
+/// none take one of each). So column O = 0 sums to 13 and O = 1 to 18, the fewest
+/// Tabell 5.2's grade 0 (31) allows, and most offer 2 or 3 points (median 2).
 const ACTIVITY_CELLS: [[usize; 5]; 5] = [
-    [8, 12, 6, 2, 0],    // U = 0
-    [11, 30, 40, 14, 6], // U = 1
-    [6, 12, 18, 10, 5],  // U = 2
-    [8, 15, 30, 34, 20], // U = 3
-    [5, 13, 40, 20, 12], // U = 4
+    [8, 18, 2, 0, 0],   // U = 0
+    [5, 0, 70, 18, 8],  // U = 1
+    [0, 0, 40, 8, 3],   // U = 2
+    [0, 0, 53, 34, 20], // U = 3
+    [0, 0, 58, 20, 12], // U = 4
 ];
 
 /// Municipalities per internal-capacity score 0–4.
@@ -220,6 +230,17 @@ const PROCUREMENT_NO_TARGETS: [(usize, usize); 2] = [(2, 129), (7, 119)];
 /// Fig. 5.3: «vet ikke» or «ikke relevant» per mode, of 377: 2.1 % and 2.4 % (4.5 %,
 /// «under 5 prosent til sammen» for the two simple modes), 10.9 % (11 %), 21.0 % (21 %).
 const MODES_UNKNOWN: [usize; 4] = [8, 9, 41, 79];
+/// Fig. 5.3, per mode (open access, simple individual, complex individual,
+/// self-activated) and extent tier (0 «ingen» or unknown, 1 «noen», 2 about half or
+/// more), of 377: open access «ingen» 53 (14.1 %) and «noen» 245 (65.0 %, «over 60
+/// prosent»); simple individual «ingen» 77 (20.4 %), «noen» 259 (68.7 %); complex
+/// individual «ingen» 202 (53.6 %), «noen» 120 (31.8 %); self-activated «ingen» 222
+/// (58.9 %), «noen» 67 (17.8 %). Tier 0 adds each mode's unknown.
+const MODE_TIERS: [[usize; 3]; 4] = [[61, 245, 71], [86, 259, 32], [243, 120, 14], [301, 67, 9]];
+/// Fig. 5.3 and its footnote 7, among tier 2: open access «de fleste» 38 (10.1 %) and
+/// «alle» 3 (0.8 %); no «alle» in the other modes.
+const OPEN_ACCESS_MOST: usize = 38;
+const OPEN_ACCESS_ALL: usize = 3;
 /// Fig. 3.5: of the 331 with projects, 128 (38.7 %, «nesten 40 prosent») expect them
 /// to affect 8 areas or more.
 const EIGHT_OR_MORE_PROJECT_AREAS: usize = 128;
@@ -261,6 +282,7 @@ fn main() {
     fix_by_size(&mut rng, &mut municipalities);
     draw_counts(&mut rng, &mut municipalities);
     hold_eight_or_more_project_areas(&mut rng, &mut municipalities);
+    hold_service_points(&mut rng, &mut municipalities);
     let plans = plan_answers(&mut rng, &municipalities);
 
     let mut lines = Vec::with_capacity(MUNICIPALITIES + 1);
@@ -642,6 +664,57 @@ fn draw_counts(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
     }
 }
 
+/// Moves service points inside each municipality's band (never its score, never
+/// below the median 2) until their total is what [`MODE_TIERS`] gives.
+fn hold_service_points(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
+    let k = Count::ServiceOffer as usize;
+    let target: u32 = MODE_TIERS
+        .iter()
+        .enumerate()
+        .map(|(mode, tiers)| {
+            let points =
+                if m::SERVICE_MODE_IS_COMPLEX[mode] { m::SERVICE_POINTS_COMPLEX } else { m::SERVICE_POINTS_SIMPLE };
+            (0..3).map(|t| points[t] * tiers[t] as u32).sum::<u32>()
+        })
+        .sum();
+    let calibrations = Calibrations::published();
+    let bands = calibrations.get(Count::ServiceOffer).bands(Count::ServiceOffer.indicator().max_count);
+    let reachable = reachable_service_points();
+    let half = municipalities.len().div_ceil(2);
+    // Above 8 points only an even total can leave out «about half or more» of the
+    // complex modes, which Fig. 5.3 gives to 23 municipalities in all: 9 and 11
+    // become 8 and 10, 12 becomes 10.
+    for m in municipalities.iter_mut() {
+        m.counts[k] = match m.counts[k] {
+            9 => 8,
+            11 | 12 => 10,
+            n => n,
+        };
+    }
+    for _ in 0..1_000_000 {
+        let total: u32 = municipalities.iter().map(|m| m.counts[k]).sum();
+        if total == target {
+            return;
+        }
+        let up = total < target;
+        let i = rng.below(municipalities.len());
+        let band = bands[usize::from(municipalities[i].score(Count::ServiceOffer))];
+        let now = municipalities[i].counts[k];
+        let next = if up { now + 1 } else { now.saturating_sub(1) };
+        let at_most_2 = municipalities.iter().filter(|m| m.counts[k] <= 2).count();
+        let keeps_median = !(up && now == 2 && at_most_2 <= half);
+        if next != now
+            && (band.min_count..=band.max_count.min(SERVICE_POINTS_CAP)).contains(&next)
+            && !(9..=12).contains(&next)
+            && reachable.contains(&next)
+            && keeps_median
+        {
+            municipalities[i].counts[k] = next;
+        }
+    }
+    panic!("service points cannot total {target}");
+}
+
 /// Moves project counts of 8 to 7 (both score 3, «høy»; the median 7 only gains)
 /// until [`EIGHT_OR_MORE_PROJECT_AREAS`] have 8 areas or more.
 fn hold_eight_or_more_project_areas(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
@@ -751,21 +824,67 @@ fn answers(rng: &mut SplitMix64, municipality: &Municipality, plan: &Plan) -> pb
 }
 
 /// Four extent tiers (0 none, 1 some, 2 about half or more) whose points sum to
-/// `points`, drawn by how common each tier is per kind of mode.
-fn service_tiers(rng: &mut SplitMix64, points: u32) -> [usize; 4] {
-    const SIMPLE_TIERS: [f64; 3] = [1.0, 1.2, 0.8];
-    const COMPLEX_TIERS: [f64; 3] = [1.0, 0.6, 0.3];
-    let combos: Vec<[usize; 4]> =
-        tier_combinations().into_iter().filter(|&(p, _)| p == points).map(|(_, tiers)| tiers).collect();
-    let weights: Vec<f64> = combos
-        .iter()
-        .map(|tiers| {
-            (0..4)
-                .map(|mode| if m::SERVICE_MODE_IS_COMPLEX[mode] { COMPLEX_TIERS } else { SIMPLE_TIERS }[tiers[mode]])
-                .product()
-        })
-        .collect();
-    combos[rng.weighted(&weights)]
+/// Per municipality the extent tier of each mode: combinations with exactly its
+/// points, moved one municipality at a time among those until every mode has
+/// [`MODE_TIERS`]. The points' total is held to theirs by [`hold_service_points`].
+fn mode_tiers(rng: &mut SplitMix64, points: &[u32]) -> Vec<[usize; 4]> {
+    let combos = tier_combinations();
+    let with = |p: u32| -> Vec<[usize; 4]> { combos.iter().filter(|c| c.0 == p).map(|c| c.1).collect() };
+    let options: Vec<Vec<[usize; 4]>> = points.iter().map(|&p| with(p)).collect();
+    let mut tiers: Vec<[usize; 4]> = options.iter().map(|o| o[rng.below(o.len())]).collect();
+    let mut counts = [[0i64; 3]; 4];
+    for t in &tiers {
+        for mode in 0..4 {
+            counts[mode][t[mode]] += 1;
+        }
+    }
+    let miss = |counts: &[[i64; 3]; 4]| -> i64 {
+        (0..4)
+            .flat_map(|mode| (0..3).map(move |tier| (mode, tier)))
+            .map(|(m, t)| (counts[m][t] - MODE_TIERS[m][t] as i64).abs())
+            .sum()
+    };
+    let mut now = miss(&counts);
+    for _ in 0..200_000 {
+        if now == 0 {
+            break;
+        }
+        // One municipality's best combination (ties at random; sideways lets it
+        // leave a plateau).
+        let i = rng.below(tiers.len());
+        let mut best: Vec<([usize; 4], [[i64; 3]; 4], i64)> = Vec::new();
+        for &next in &options[i] {
+            let mut moved = counts;
+            for mode in 0..4 {
+                moved[mode][tiers[i][mode]] -= 1;
+                moved[mode][next[mode]] += 1;
+            }
+            let after = miss(&moved);
+            if best.first().is_none_or(|b| after < b.2) {
+                best.clear();
+            }
+            if best.first().is_none_or(|b| after == b.2) {
+                best.push((next, moved, after));
+            }
+        }
+        let (next, moved, after) = if rng.below(20) == 0 {
+            // Now and then any combination, to leave a local minimum.
+            let next = options[i][rng.below(options[i].len())];
+            let mut moved = counts;
+            for mode in 0..4 {
+                moved[mode][tiers[i][mode]] -= 1;
+                moved[mode][next[mode]] += 1;
+            }
+            (next, moved, miss(&moved))
+        } else {
+            best[rng.below(best.len())]
+        };
+        tiers[i] = next;
+        counts = moved;
+        now = after;
+    }
+    assert_eq!(now, 0, "Fig. 5.3's tiers per mode do not fit the service points");
+    tiers
 }
 
 /// The answers of every municipality beyond its counts, planned together so that
@@ -880,20 +999,14 @@ fn plan_answers(rng: &mut SplitMix64, municipalities: &[Municipality]) -> Vec<Pl
         }
     }
 
-    // Service modes: tiers by points, then exactly the published «vet ikke» /
-    // «ikke relevant» among each mode's tier-0 answers.
-    let tiers: Vec<[usize; 4]> =
-        municipalities.iter().map(|m| service_tiers(rng, m.counts[Count::ServiceOffer as usize])).collect();
+    // Service modes: tiers whose points are each municipality's and whose totals per
+    // mode are Fig. 5.3's, then exactly the published «vet ikke» / «ikke relevant»
+    // among each mode's tier-0 answers and the published extents among tier 2.
+    let points: Vec<u32> = municipalities.iter().map(|m| m.counts[Count::ServiceOffer as usize]).collect();
+    let tiers = mode_tiers(rng, &points);
     let mut modes: Vec<[pb::ServiceExtent; 4]> = tiers
         .iter()
-        .map(|t| {
-            std::array::from_fn(|mode| match t[mode] {
-                0 => pb::ServiceExtent::None,
-                1 => pb::ServiceExtent::Some,
-                _ => [pb::ServiceExtent::AboutHalf, pb::ServiceExtent::Most, pb::ServiceExtent::All]
-                    [rng.weighted(&[0.4, 0.45, 0.15])],
-            })
-        })
+        .map(|t| std::array::from_fn(|mode| [pb::ServiceExtent::None, pb::ServiceExtent::Some][t[mode].min(1)]))
         .collect();
     for (mode, &unknown) in MODES_UNKNOWN.iter().enumerate() {
         let mut zero: Vec<usize> = (0..municipalities.len()).filter(|&i| tiers[i][mode] == 0).collect();
@@ -901,6 +1014,18 @@ fn plan_answers(rng: &mut SplitMix64, municipalities: &[Municipality]) -> Vec<Pl
         rng.shuffle(&mut zero);
         for &i in &zero[..unknown] {
             modes[i][mode] = [pb::ServiceExtent::DontKnow, pb::ServiceExtent::NotRelevant][rng.weighted(&[0.6, 0.4])];
+        }
+        let mut two: Vec<usize> = (0..municipalities.len()).filter(|&i| tiers[i][mode] == 2).collect();
+        rng.shuffle(&mut two);
+        let (all, most) = if mode == 0 { (OPEN_ACCESS_ALL, OPEN_ACCESS_MOST) } else { (0, two.len() * 2 / 5) };
+        for (k, &i) in two.iter().enumerate() {
+            modes[i][mode] = if k < all {
+                pb::ServiceExtent::All
+            } else if k < all + most {
+                pb::ServiceExtent::Most
+            } else {
+                pb::ServiceExtent::AboutHalf
+            };
         }
     }
 

@@ -74,6 +74,17 @@ figures! { round_2018:
     ssb_fig_5_2_evaluation_and_award_holds: "ssb-2018/fig-5.2/evaluation_and_award" = 129 / 350;
     ssb_fig_5_2_contract_follow_up_holds: "ssb-2018/fig-5.2/contract_follow_up" = 119 / 350;
     ssb_fig_5_3_simple_modes_unknown_holds: "ssb-2018/fig-5.3/simple_modes_unknown" = 17 / 754;
+    ssb_fig_5_3_open_access_some_holds: "ssb-2018/fig-5.3/open_access_some" = 245 / 377;
+    ssb_fig_5_3_open_access_most_holds: "ssb-2018/fig-5.3/open_access_most" = 38 / 377;
+    ssb_fig_5_3_open_access_none_holds: "ssb-2018/fig-5.3/open_access_none" = 53 / 377;
+    ssb_fig_5_3_open_access_all_holds: "ssb-2018/fig-5.3/open_access_all" = 3 / 377;
+    ssb_fig_5_3_other_modes_all_holds: "ssb-2018/fig-5.3/other_modes_all" = 0 / 1131;
+    ssb_fig_5_3_simple_individual_some_holds: "ssb-2018/fig-5.3/simple_individual_some" = 259 / 377;
+    ssb_fig_5_3_simple_individual_none_holds: "ssb-2018/fig-5.3/simple_individual_none" = 77 / 377;
+    ssb_fig_5_3_complex_individual_none_holds: "ssb-2018/fig-5.3/complex_individual_none" = 202 / 377;
+    ssb_fig_5_3_complex_individual_some_holds: "ssb-2018/fig-5.3/complex_individual_some" = 120 / 377;
+    ssb_fig_5_3_self_activated_none_holds: "ssb-2018/fig-5.3/self_activated_none" = 222 / 377;
+    ssb_fig_5_3_self_activated_some_holds: "ssb-2018/fig-5.3/self_activated_some" = 67 / 377;
     ssb_fig_5_3_complex_individual_unknown_holds: "ssb-2018/fig-5.3/complex_individual_unknown" = 41 / 377;
     ssb_fig_5_3_self_activated_unknown_holds: "ssb-2018/fig-5.3/self_activated_unknown" = 79 / 377;
     ssb_median_cloud_holds: "ssb-2018/median/cloud" = 0 / 322;
@@ -82,7 +93,7 @@ figures! { round_2018:
     ssb_median_procurement_holds: "ssb-2018/median/procurement" = 0 / 377;
     ssb_fig_5_5_every_procurement_activity_holds: "ssb-2018/fig-5.5/every_procurement_activity" = 92 / 377;
     ssb_median_service_offer_holds: "ssb-2018/median/service_offer" = 0 / 377;
-    ssb_fig_5_6_highest_service_offer_holds: "ssb-2018/fig-5.6/highest_service_offer" = 9 / 377;
+    ssb_fig_5_6_highest_service_offer_holds: "ssb-2018/fig-5.6/highest_service_offer" = 22 / 377;
     ssb_tabell_5_1_grade_0_holds: "ssb-2018/tabell-5.1/grade-0" = 28 / 377;
     ssb_tabell_5_1_grade_1_holds: "ssb-2018/tabell-5.1/grade-1" = 101 / 377;
     ssb_tabell_5_1_grade_2_holds: "ssb-2018/tabell-5.1/grade-2" = 51 / 377;
@@ -154,7 +165,7 @@ fn kun_20_and_95_percent_cannot_hold_beside_figur_5_2_whose_base_is_350() {
 #[test]
 fn the_2018_round_sets_only_ssb_figures_beside_its_own() {
     let s = round_2018();
-    assert_eq!(s.published_figures.len(), 67);
+    assert_eq!(s.published_figures.len(), 78);
     assert!(
         s.published_figures.iter().all(|f| f.methodology == "ssb-2018" && f.group == "RESPONDENT_KIND_MUNICIPALITY")
     );
