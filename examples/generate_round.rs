@@ -28,8 +28,9 @@
 //! * Fig. 5.3 answer by answer ([`MODE_TIERS`]): «ingen», «noen», «de fleste» and
 //!   «alle» per service mode as published, which leaves only 13 municipalities
 //!   offering nothing and 18 a single «noen» (see [`ACTIVITY_CELLS`]); Fig. 4.1's
-//!   internal shares; Fig. 3.5, 5.4 and 5.5's counts; and chapter 6's «en tredjedel»
-//!   with a very low cloud score;
+//!   internal shares; Fig. 3.5, 5.4 and 5.5's counts; chapter 6's «en tredjedel»
+//!   with a very low cloud score and its large hindrance more often among the
+//!   internally sourced; the orderings the text states within Fig. 3.1, 3.3, 4.1, 5.1;
 //! * the per-item figures of docs/method.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
 //!   by size class), checked through the crate's own round summary: all at the
 //!   published precision but one (below).
@@ -199,6 +200,10 @@ const INTERNAL_CAPACITY_SCORES: [usize; 5] = [25, 70, 85, 125, 72];
 /// module documentation). The other targets are the published medians.
 const STRATEGY_MEDIAN: u32 = 10;
 
+/// How much more often the internally sourced (internal-capacity score ≥ 3) report a
+/// large hindrance: subtracted from their random key before HIGH is dealt first.
+const INTERNAL_HINDRANCE_LEAN: f64 = 0.03;
+
 /// Hindrance groups: HIGH (41.9 %), LOW (20.2 %), NEITHER, UNKNOWN.
 const HINDRANCE_HIGH: usize = 158;
 const HINDRANCE_LOW: usize = 76;
@@ -260,7 +265,10 @@ const MATURITY_NOISE: f64 = 1.2;
 /// How likely each item is ticked (relative weights), in proto enum order.
 const STRATEGY_AREA_WEIGHTS: [f64; 13] = [0.9, 0.9, 0.85, 0.8, 0.3, 0.35, 0.6, 0.5, 0.6, 0.75, 0.45, 0.7, 0.65];
 const PROJECT_AREA_WEIGHTS: [f64; 10] = [0.85, 0.9, 0.3, 0.7, 0.65, 0.5, 0.5, 0.6, 0.55, 0.45];
-const CLOUD_AREA_WEIGHTS: [f64; 15] = [0.8, 0.7, 0.6, 0.7, 0.25, 0.3, 0.5, 0.75, 0.4, 0.4, 0.3, 0.35, 0.3, 0.25, 0.2];
+/// (Fig. 5.1: communication the most used; web platform, storage and virtual meeting
+/// rooms high; operations platform and back-up far down.)
+const CLOUD_AREA_WEIGHTS: [f64; 15] =
+    [0.8, 0.62, 0.55, 0.62, 0.25, 0.22, 0.2, 0.5, 0.4, 0.4, 0.3, 0.35, 0.3, 0.25, 0.22];
 /// How likely each ICT function is among those performed internally.
 /// (Fig. 4.1: operating PC environments is internal the most often, so no other
 /// function's weight lets its total reach PC environments' 293.)
@@ -466,9 +474,11 @@ fn deal_scores(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
         municipalities[i].internal_capacity = score;
     }
 
-    // Hindrance at random; within each group, larger municipalities tend to have tried
-    // to recruit; who struggled is random among those who tried.
-    let mut hindrance: Vec<Hindrance> = [
+    // Hindrance at random but more often large among the internally sourced (chapter
+    // 6: «Dette gjelder i større grad de kommunene som bruker mye interne ressurser»);
+    // within each group, larger municipalities tend to have tried to recruit; who
+    // struggled is random among those who tried.
+    let hindrance: Vec<Hindrance> = [
         (Hindrance::High, HINDRANCE_HIGH),
         (Hindrance::Low, HINDRANCE_LOW),
         (Hindrance::Neither, HINDRANCE_NEITHER),
@@ -477,9 +487,18 @@ fn deal_scores(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
     .into_iter()
     .flat_map(|(h, n)| std::iter::repeat_n(h, n))
     .collect();
-    rng.shuffle(&mut hindrance);
-    for (m, h) in municipalities.iter_mut().zip(hindrance) {
-        m.hindrance = h;
+    // HIGH to the lowest keys, the other groups at random among the rest.
+    let mut keyed: Vec<(f64, usize)> = (0..municipalities.len())
+        .map(|i| {
+            (rng.unit() - INTERNAL_HINDRANCE_LEAN * f64::from(u8::from(municipalities[i].internal_capacity >= 3)), i)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (high, others) = hindrance.split_at(HINDRANCE_HIGH);
+    let mut others = others.to_vec();
+    rng.shuffle(&mut others);
+    for ((_, i), &h) in keyed.into_iter().zip(high.iter().chain(&others)) {
+        municipalities[i].hindrance = h;
     }
     for (high, tried, struggled) in [(true, TRIED_HIGH, STRUGGLED_HIGH), (false, TRIED_OTHER, STRUGGLED_OTHER)] {
         let members: Vec<usize> =

@@ -31,6 +31,9 @@ pub enum Comparison {
     AtMost,
     /// A count, exactly; and its base, where one is given («37 av 261»).
     Count(Option<u64>),
+    /// A rank among an item list, no lower than the published one («flest», «i
+    /// størst grad»: 1; «… og …» of two: 2).
+    Ranked,
     /// A count at most this many below the published one, and not above it
     /// («nærmere 60 kommuner», «nesten 100»).
     NearlyCount(u64),
@@ -97,6 +100,17 @@ pub enum Measure {
         items: &'static [&'static str],
         answers: &'static [&'static str],
     },
+    /// The rank of an item's share of `answers` among the items of its list (1: the
+    /// largest; with `least`, 1: the smallest); its count and base are the item's.
+    Rank {
+        methodology: &'static str,
+        item: &'static str,
+        answers: &'static [&'static str],
+        least: bool,
+    },
+    /// The share with a large hindrance among the internally sourced, less the same
+    /// among the externally sourced (chapter 6); count and base are the internal ones.
+    LargeHindranceInternalLessExternal,
     /// A share by size class, over the classes given.
     BySize(BySize, &'static [SizeClass]),
     /// NOT_TRIED among those with a large hindrance who answered recruitment.
@@ -206,6 +220,10 @@ const HV_LEVELS: &[&str] = &["hv-1", "hv-2", "hv-3", "hv-4", "hv-5", "hv-6"];
 
 const fn ssb_item(item: &'static str, answers: &'static [&'static str]) -> Measure {
     Measure::Item { methodology: SSB, item, answers }
+}
+
+const fn ssb_rank(item: &'static str, answers: &'static [&'static str], least: bool) -> Measure {
+    Measure::Rank { methodology: SSB, item, answers, least }
 }
 
 const fn ks_item(item: &'static str, answers: &'static [&'static str]) -> Measure {
@@ -331,6 +349,46 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         ssb_item("STRATEGY_AREA_REUSE_AND_SHARING_OF_DATA", TICKED),
     ),
     ssb!(
+        "fig-3.1/digital_services_for_citizens_most",
+        "Figur 3.1",
+        "som er områdene som flest av kommunene har omtalt i sine IKT-strategier",
+        "«Digitale tjenester for innbyggere» the area most often in the ICT strategies",
+        "flest",
+        1.0,
+        Comparison::Ranked,
+        ssb_rank("STRATEGY_AREA_DIGITAL_SERVICES_FOR_CITIZENS", TICKED, false),
+    ),
+    ssb!(
+        "fig-3.1/information_security_second",
+        "Figur 3.1",
+        "som er områdene som flest av kommunene har omtalt i sine IKT-strategier",
+        "«Informasjonssikkerhet» among the two areas most often in the ICT strategies",
+        "flest",
+        2.0,
+        Comparison::Ranked,
+        ssb_rank("STRATEGY_AREA_INFORMATION_SECURITY", TICKED, false),
+    ),
+    ssb!(
+        "fig-3.1/robotisation_little",
+        "Figur 3.1",
+        "ser vi at «Robotisering» og «Bruk av grønn IKT» er områder som er relativt lite omtalt i IKT-strategiene",
+        "«Robotisering» among the two areas least often in the ICT strategies",
+        "relativt lite omtalt",
+        2.0,
+        Comparison::Ranked,
+        ssb_rank("STRATEGY_AREA_ROBOTISATION", TICKED, true),
+    ),
+    ssb!(
+        "fig-3.1/green_ict_little",
+        "Figur 3.1",
+        "ser vi at «Robotisering» og «Bruk av grønn IKT» er områder som er relativt lite omtalt i IKT-strategiene",
+        "«Bruk av grønn IKT» among the two areas least often in the ICT strategies",
+        "relativt lite omtalt",
+        2.0,
+        Comparison::Ranked,
+        ssb_rank("STRATEGY_AREA_GREEN_ICT", TICKED, true),
+    ),
+    ssb!(
         "fig-3.2/has_projects",
         "Figur 3.2",
         "Figur 3.2 viser at 87,8 prosent av alle kommunene svarte at de hadde planlagt å starte IKT-prosjekter i 2018",
@@ -391,6 +449,16 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.196,
         Comparison::Percent(1),
         ssb_item("PROJECT_EFFECT_AREA_REDUCED_STAFFING", TICKED),
+    ),
+    ssb!(
+        "fig-3.3/reduced_staffing_fewest",
+        "Figur 3.3",
+        "Reduksjon i bemanning var det området færrest av kommunene trodde ville påvirkes av IKT-prosjektene",
+        "«Reduksjon i bemanning» the effect fewest expect",
+        "færrest",
+        1.0,
+        Comparison::Ranked,
+        ssb_rank("PROJECT_EFFECT_AREA_REDUCED_STAFFING", TICKED, true),
     ),
     ssb!(
         "fig-3.4/without_strategy",
@@ -536,6 +604,36 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         ssb_item("ICT_FUNCTION_WEB_DEVELOPMENT", INTERNAL),
     ),
     ssb!(
+        "fig-4.1/pc_environment_most_internal",
+        "Figur 4.1",
+        "Det er drift av PC-miljøer som i størst grad utføres ved hjelp av interne",
+        "Operating PC environments the function most often performed internally",
+        "i størst grad",
+        1.0,
+        Comparison::Ranked,
+        ssb_rank("ICT_FUNCTION_OPERATE_PC_ENVIRONMENT", INTERNAL, false),
+    ),
+    ssb!(
+        "fig-4.1/security_testing_least_internal",
+        "Figur 4.1",
+        "er de IKT-funksjonene som i lavest grad blir utført av interne",
+        "Security testing among the two functions least often performed internally",
+        "i lavest grad",
+        2.0,
+        Comparison::Ranked,
+        ssb_rank("ICT_FUNCTION_SECURITY_TESTING", INTERNAL, true),
+    ),
+    ssb!(
+        "fig-4.1/web_development_least_internal",
+        "Figur 4.1",
+        "er de IKT-funksjonene som i lavest grad blir utført av interne",
+        "Web development among the two functions least often performed internally",
+        "i lavest grad",
+        2.0,
+        Comparison::Ranked,
+        ssb_rank("ICT_FUNCTION_WEB_DEVELOPMENT", INTERNAL, true),
+    ),
+    ssb!(
         "fig-4.2/large_hindrance",
         "Figur 4.2",
         "41,9 prosent av kommunene oppgir at nettopp manglende kompetanse i kommunen i svært stor eller ganske stor \
@@ -636,6 +734,16 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.693,
         Comparison::Percent(1),
         ssb_item("CLOUD_AREA_COMMUNICATION", TICKED),
+    ),
+    ssb!(
+        "fig-5.1/communication_most_used",
+        "Figur 5.1",
+        "kommunikasjon gjennom tale, chat og/eller e-post som er de mest brukte skytjenestene",
+        "Communication the area most often made ready for cloud",
+        "de mest brukte",
+        1.0,
+        Comparison::Ranked,
+        ssb_rank("CLOUD_AREA_COMMUNICATION", TICKED, false),
     ),
     ssb!(
         "fig-5.1/development_platform",
@@ -785,7 +893,7 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         "mens 31,8 prosent har noen slike tjenester",
         "Complex individual: «Noen tjenester»",
         "31,8 %",
-        0.318,
+        31.8 / 100.0,
         Comparison::Percent(1),
         ssb_item("SERVICE_MODE_COMPLEX_INDIVIDUAL", &["SERVICE_EXTENT_SOME"]),
     ),
@@ -1072,6 +1180,16 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.42,
         Comparison::Percent(0),
         ssb_item("HINDRANCE_DEGREE", &["HINDRANCE_DEGREE_FAIRLY_LARGE", "HINDRANCE_DEGREE_VERY_LARGE"]),
+    ),
+    ssb!(
+        "ch-6/large_hindrance_more_among_internal",
+        "kapittel 6",
+        "Dette gjelder i større grad de kommunene som bruker mye interne ressurser",
+        "A large hindrance more often among the internally sourced than the externally sourced (difference of shares)",
+        "i større grad",
+        0.0,
+        Comparison::Above,
+        Measure::LargeHindranceInternalLessExternal,
     ),
     ssb!(
         "ch-6/not_tried_among_large_hindrance",
@@ -1923,6 +2041,7 @@ impl Comparison {
             Self::AtMost => round <= published,
             Self::Count(of) => round == published && of.is_none_or(|of| of == base),
             Self::NearlyCount(by) => round <= published && published - round <= by as f64,
+            Self::Ranked => round <= published,
         }
     }
 
@@ -1940,6 +2059,7 @@ impl Comparison {
             Self::Count(None) => "the same count".into(),
             Self::Count(Some(of)) => format!("the same count, of {of}"),
             Self::NearlyCount(by) => format!("a count at most {by} below"),
+            Self::Ranked => "ranked at least as high".into(),
         }
     }
 

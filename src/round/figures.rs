@@ -89,6 +89,27 @@ fn measure(m: Measure, g: &GroupTables, layout: &Layout, catalogues: &Catalogues
             let mean = matches!(m, Measure::ItemsMean { .. });
             (count, base, Some(if mean { shares / items.len() as f64 } else { shares }))
         }
+        Measure::Rank { methodology, item, answers, least } => {
+            let i = item_index(layout, methodology, item)?;
+            let (count, n) = item_count(g, layout, i, answers);
+            let mine = share(count, n);
+            let list = &layout.items[i].list;
+            let beaten = (0..layout.items.len())
+                .filter(|&j| j != i && layout.items[j].methodology == methodology && layout.items[j].list == *list)
+                .map(|j| {
+                    let (c, n) = item_count(g, layout, j, answers);
+                    share(c, n)
+                })
+                .filter(|&other| if least { other < mine } else { other > mine })
+                .count();
+            (count, n, Some(1.0 + beaten as f64))
+        }
+        Measure::LargeHindranceInternalLessExternal => {
+            let large = g.hindrance_by_sourcing[2];
+            let of = |group: usize| g.hindrance_by_sourcing.iter().map(|row| row[group]).sum::<u64>();
+            let (internal, external) = (share(large[0], of(0)), share(large[1], of(1)));
+            (large[0], of(0), Some(internal - external))
+        }
         Measure::BySize(what, classes) => {
             let (mut count, mut base) = (0, 0);
             for &class in classes {

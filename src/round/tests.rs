@@ -538,6 +538,7 @@ fn every_published_figure_s_answers_are_answers_of_its_item() {
             Measure::ItemsSum { methodology, items, answers } | Measure::ItemsMean { methodology, items, answers } => {
                 (methodology, items, answers)
             }
+            Measure::Rank { methodology, item, answers, .. } => (methodology, std::slice::from_ref(item), answers),
             _ => continue,
         };
         assert_eq!(methodology, f.methodology, "{}", f.id);

@@ -40,12 +40,17 @@ macro_rules! figures {
 figures! { round_2018:
     ssb_fig_3_1_digital_services_for_citizens_holds: "ssb-2018/fig-3.1/digital_services_for_citizens" = 239 / 253;
     ssb_fig_3_1_reuse_and_sharing_of_data_holds: "ssb-2018/fig-3.1/reuse_and_sharing_of_data" = 169 / 253;
+    ssb_fig_3_1_digital_services_for_citizens_most_holds: "ssb-2018/fig-3.1/digital_services_for_citizens_most" = 239 / 253;
+    ssb_fig_3_1_information_security_second_holds: "ssb-2018/fig-3.1/information_security_second" = 237 / 253;
+    ssb_fig_3_1_robotisation_little_holds: "ssb-2018/fig-3.1/robotisation_little" = 78 / 253;
+    ssb_fig_3_1_green_ict_little_holds: "ssb-2018/fig-3.1/green_ict_little" = 91 / 253;
     ssb_fig_3_2_has_projects_holds: "ssb-2018/fig-3.2/has_projects" = 331 / 377;
     ssb_fig_3_2_has_projects_over_30000_holds: "ssb-2018/fig-3.2/has_projects_over_30000" = 35 / 35;
     ssb_fig_3_2_has_projects_under_2000_holds: "ssb-2018/fig-3.2/has_projects_under_2000" = 62 / 83;
     ssb_fig_3_3_quality_of_external_services_holds: "ssb-2018/fig-3.3/quality_of_external_services" = 314 / 331;
     ssb_fig_3_3_simpler_work_routines_holds: "ssb-2018/fig-3.3/simpler_work_routines" = 311 / 331;
     ssb_fig_3_3_reduced_staffing_holds: "ssb-2018/fig-3.3/reduced_staffing" = 65 / 331;
+    ssb_fig_3_3_reduced_staffing_fewest_holds: "ssb-2018/fig-3.3/reduced_staffing_fewest" = 65 / 331;
     ssb_fig_3_4_without_strategy_holds: "ssb-2018/fig-3.4/without_strategy" = 124 / 377;
     ssb_fig_3_5_eight_or_more_project_areas_holds: "ssb-2018/fig-3.5/eight_or_more_project_areas" = 128 / 331;
     ssb_median_projects_holds: "ssb-2018/median/projects" = 0 / 331;
@@ -59,6 +64,9 @@ figures! { round_2018:
     ssb_fig_4_1_pc_environment_internal_holds: "ssb-2018/fig-4.1/pc_environment_internal" = 293 / 377;
     ssb_fig_4_1_security_testing_internal_holds: "ssb-2018/fig-4.1/security_testing_internal" = 96 / 377;
     ssb_fig_4_1_web_development_internal_holds: "ssb-2018/fig-4.1/web_development_internal" = 118 / 377;
+    ssb_fig_4_1_pc_environment_most_internal_holds: "ssb-2018/fig-4.1/pc_environment_most_internal" = 293 / 377;
+    ssb_fig_4_1_security_testing_least_internal_holds: "ssb-2018/fig-4.1/security_testing_least_internal" = 96 / 377;
+    ssb_fig_4_1_web_development_least_internal_holds: "ssb-2018/fig-4.1/web_development_least_internal" = 118 / 377;
     ssb_fig_4_2_large_hindrance_holds: "ssb-2018/fig-4.2/large_hindrance" = 158 / 377;
     ssb_fig_4_2_small_hindrance_holds: "ssb-2018/fig-4.2/small_hindrance" = 76 / 377;
     ssb_fig_4_3_tried_to_recruit_holds: "ssb-2018/fig-4.3/tried_to_recruit" = 110 / 377;
@@ -69,6 +77,7 @@ figures! { round_2018:
     ssb_fig_5_1_uses_cloud_over_30000_holds: "ssb-2018/fig-5.1/uses_cloud_over_30000" = 35 / 35;
     ssb_fig_5_1_uses_cloud_under_5000_holds: "ssb-2018/fig-5.1/uses_cloud_under_5000" = 138 / 183;
     ssb_fig_5_1_communication_holds: "ssb-2018/fig-5.1/communication" = 223 / 322;
+    ssb_fig_5_1_communication_most_used_holds: "ssb-2018/fig-5.1/communication_most_used" = 223 / 322;
     ssb_fig_5_1_development_platform_holds: "ssb-2018/fig-5.1/development_platform" = 42 / 322;
     ssb_fig_5_2_receiving_invoices_holds: "ssb-2018/fig-5.2/receiving_invoices" = 327 / 350;
     ssb_fig_5_2_evaluation_and_award_holds: "ssb-2018/fig-5.2/evaluation_and_award" = 129 / 350;
@@ -93,7 +102,7 @@ figures! { round_2018:
     ssb_median_procurement_holds: "ssb-2018/median/procurement" = 0 / 377;
     ssb_fig_5_5_every_procurement_activity_holds: "ssb-2018/fig-5.5/every_procurement_activity" = 92 / 377;
     ssb_median_service_offer_holds: "ssb-2018/median/service_offer" = 0 / 377;
-    ssb_fig_5_6_highest_service_offer_holds: "ssb-2018/fig-5.6/highest_service_offer" = 22 / 377;
+    ssb_fig_5_6_highest_service_offer_holds: "ssb-2018/fig-5.6/highest_service_offer" = 23 / 377;
     ssb_tabell_5_1_grade_0_holds: "ssb-2018/tabell-5.1/grade-0" = 28 / 377;
     ssb_tabell_5_1_grade_1_holds: "ssb-2018/tabell-5.1/grade-1" = 101 / 377;
     ssb_tabell_5_1_grade_2_holds: "ssb-2018/tabell-5.1/grade-2" = 51 / 377;
@@ -110,6 +119,7 @@ figures! { round_2018:
     ssb_ch_6_without_strategy_share_holds: "ssb-2018/ch-6/without_strategy_share" = 124 / 377;
     ssb_ch_6_projects_without_strategy_holds: "ssb-2018/ch-6/projects_without_strategy" = 41 / 124;
     ssb_ch_6_large_hindrance_holds: "ssb-2018/ch-6/large_hindrance" = 158 / 377;
+    ssb_ch_6_large_hindrance_more_among_internal_holds: "ssb-2018/ch-6/large_hindrance_more_among_internal" = 102 / 197;
     ssb_ch_6_not_tried_among_large_hindrance_holds: "ssb-2018/ch-6/not_tried_among_large_hindrance" = 111 / 158;
     ssb_ch_6_cloud_score_very_low_holds: "ssb-2018/ch-6/cloud_score_very_low" = 120 / 377;
 }
@@ -165,7 +175,7 @@ fn kun_20_and_95_percent_cannot_hold_beside_figur_5_2_whose_base_is_350() {
 #[test]
 fn the_2018_round_sets_only_ssb_figures_beside_its_own() {
     let s = round_2018();
-    assert_eq!(s.published_figures.len(), 78);
+    assert_eq!(s.published_figures.len(), 88);
     assert!(
         s.published_figures.iter().all(|f| f.methodology == "ssb-2018" && f.group == "RESPONDENT_KIND_MUNICIPALITY")
     );

@@ -189,6 +189,8 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
         let comma = |s: String| s.replace('.', ",");
         let (round, of) = if f.comparison.contains("count") {
             (format!("{}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
+        } else if f.comparison.starts_with("ranked") {
+            (format!("rank {}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
         } else if f.comparison.starts_with("equal rounded") || f.comparison == "at most" {
             (comma(format!("{:.2}", f.round_value)), format!("n {}", f.round_base))
         } else {
