@@ -32,6 +32,14 @@ fn labels(catalogues: &Catalogues) -> HashMap<String, String> {
     labels
 }
 
+/// A size class as people write it («2000–4999 innbyggere»); its code where it has none.
+fn size_class_label(class: pb::SizeClass) -> String {
+    match (class as usize).checked_sub(1).and_then(|i| crate::domain::SizeClass::ALL.get(i)) {
+        Some(c) => format!("{} innbyggere", c.label()),
+        None => class.as_str_name().to_owned(),
+    }
+}
+
 fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
@@ -131,7 +139,7 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
             writeln!(out, "  {} — {}", s.id, s.description)?;
             for c in &s.size_classes {
                 let class = pb::SizeClass::try_from(c.size_class).unwrap_or_default();
-                writeln!(out, "    {:<28} {:>5.1} % of {:>5}", class.as_str_name(), 100.0 * c.share, c.n)?;
+                writeln!(out, "    {:<28} {:>5.1} % of {:>5}", size_class_label(class), 100.0 * c.share, c.n)?;
             }
         }
     }
@@ -153,8 +161,12 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
         if let Some(l) = &s.levels {
             row(out, "all", l)?;
         }
-        for l in s.levels_by_area.iter().chain(&s.levels_by_size_class) {
+        for l in &s.levels_by_area {
             row(out, &l.id, l)?;
+        }
+        for l in &s.levels_by_size_class {
+            let class = pb::SizeClass::from_str_name(&l.id).unwrap_or_default();
+            row(out, &size_class_label(class), l)?;
         }
         writeln!(
             out,
