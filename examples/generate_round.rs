@@ -31,6 +31,8 @@
 //!   internal shares; Fig. 3.5, 5.4 and 5.5's counts; chapter 6's «en tredjedel»
 //!   with a very low cloud score and its large hindrance more often among the
 //!   internally sourced; the orderings the text states within Fig. 3.1, 3.3, 4.1, 5.1;
+//!   Fig. 4.4's medium-sized municipalities struggling to recruit more than small and
+//!   large ones;
 //! * the per-item figures of docs/method.md §6 (Fig. 3.1–3.3, 4.2–4.3, 5.1–5.3, the shares
 //!   by size class), checked through the crate's own round summary: all at the
 //!   published precision but one (below).
@@ -203,6 +205,11 @@ const STRATEGY_MEDIAN: u32 = 10;
 /// How much more often the internally sourced (internal-capacity score ≥ 3) report a
 /// large hindrance: subtracted from their random key before HIGH is dealt first.
 const INTERNAL_HINDRANCE_LEAN: f64 = 0.03;
+
+/// How much more often medium-sized municipalities (5,000–19,999 inhabitants) that
+/// tried to recruit had difficulties: subtracted from their random key before the
+/// difficulties are dealt (Fig. 4.4: «mellomstore kommuner i noe større grad»).
+const MEDIUM_DIFFICULTY_LEAN: f64 = 0.3;
 
 /// Hindrance groups: HIGH (41.9 %), LOW (20.2 %), NEITHER, UNKNOWN.
 const HINDRANCE_HIGH: usize = 158;
@@ -511,7 +518,16 @@ fn deal_scores(rng: &mut SplitMix64, municipalities: &mut [Municipality]) {
                 tried_members.push(i);
             }
         }
-        rng.shuffle(&mut tried_members);
+        // Medium-sized municipalities struggle somewhat more often (Fig. 4.4).
+        let mut keyed: Vec<(f64, usize)> = tried_members
+            .iter()
+            .map(|&i| {
+                let medium = (5_000..20_000).contains(&municipalities[i].inhabitants);
+                (rng.unit() - MEDIUM_DIFFICULTY_LEAN * f64::from(u8::from(medium)), i)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let tried_members: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         for (k, &i) in tried_members.iter().enumerate() {
             municipalities[i].recruitment =
                 if k < struggled { RecruitmentStatus::Struggled } else { RecruitmentStatus::RecruitedWithoutProblems };

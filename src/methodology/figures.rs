@@ -57,6 +57,8 @@ pub enum BySize {
     HasProjects,
     UsesCloud,
     TriedToRecruit,
+    /// Had difficulties, of those who tried.
+    RecruitmentDifficulties,
 }
 
 /// The `ssb-2018` count indicators, as the round's tables index them
@@ -113,6 +115,10 @@ pub enum Measure {
     LargeHindranceInternalLessExternal,
     /// A share by size class, over the classes given.
     BySize(BySize, &'static [SizeClass]),
+    /// A share by size class over the `middle` classes, less the larger of the same
+    /// over the classes below and over the classes above (Fig. 4.4: the middle «i noe
+    /// større grad» than both); count and base are the middle's.
+    MiddleAbove(BySize, &'static [SizeClass]),
     /// NOT_TRIED among those with a large hindrance who answered recruitment.
     NotTriedAmongLargeHindrance,
     /// Among those without a strategy, the share with project score ≥ 3.
@@ -199,6 +205,9 @@ const OVER_30000: &[SizeClass] = &[SizeClass::From30000To49999, SizeClass::From5
 const UNDER_2000: &[SizeClass] = &[SizeClass::Under2000];
 const UNDER_5000: &[SizeClass] = &[SizeClass::Under2000, SizeClass::From2000To4999];
 const FROM_50000: &[SizeClass] = &[SizeClass::From50000];
+/// «Mellomstore kommuner» (our reading: 5,000–19,999 inhabitants; SSB's Fig. 4.4 has
+/// the size classes, the text only «mellomstore», «store» and «små»).
+const MEDIUM: &[SizeClass] = &[SizeClass::From5000To9999, SizeClass::From10000To19999];
 
 /// KS answers: a degree «i høy grad» or «i svært høy grad»; «i noen grad» or more;
 /// a digitisation level; a yes.
@@ -684,6 +693,17 @@ pub static PUBLISHED_FIGURES: &[PublishedFigure] = &[
         0.867,
         Comparison::Percent(1),
         Measure::BySize(BySize::TriedToRecruit, FROM_50000),
+    ),
+    ssb!(
+        "fig-4.4/medium_struggle_most",
+        "Figur 4.4",
+        "mellomstore kommuner i noe større grad enn store og små kommuner hadde problemer med å rekruttere",
+        "Difficulties recruiting among those who tried, medium municipalities (5,000–19,999, our reading) less the \
+         larger of small and large ones",
+        "i noe større grad",
+        0.0,
+        Comparison::Above,
+        Measure::MiddleAbove(BySize::RecruitmentDifficulties, MEDIUM),
     ),
     ssb!(
         "median/internal_capacity",

@@ -3,7 +3,7 @@
 //! municipalities (or every respondent, where the publication counts every kind).
 
 use crate::catalogue::Catalogues;
-use crate::domain::RespondentKind;
+use crate::domain::{RespondentKind, SizeClass};
 use crate::methodology::figures::{BySize, Measure, Over, PUBLISHED_FIGURES, PublishedFigure};
 use crate::scoring::ssb2018::{Count, RecruitmentStatus};
 
@@ -55,6 +55,23 @@ pub fn group_of(over: Over) -> GroupKey {
         Over::Municipalities => GroupKey::Kind(RespondentKind::Municipality),
         Over::Everyone => GroupKey::Overall,
     }
+}
+
+/// (count, base) of a share by size class, over `classes`.
+fn by_size(g: &GroupTables, what: BySize, classes: &[SizeClass]) -> (u64, u64) {
+    let (mut count, mut base) = (0, 0);
+    for &class in classes {
+        let row = &g.by_size[class as usize];
+        let (n, yes) = match what {
+            BySize::HasProjects => row.projects,
+            BySize::UsesCloud => row.cloud,
+            BySize::TriedToRecruit => row.tried,
+            BySize::RecruitmentDifficulties => row.difficulties,
+        };
+        count += yes;
+        base += n;
+    }
+    (count, base)
 }
 
 /// An item's position in the layout.
@@ -111,18 +128,19 @@ fn measure(m: Measure, g: &GroupTables, layout: &Layout, catalogues: &Catalogues
             (large[0], of(0), Some(internal - external))
         }
         Measure::BySize(what, classes) => {
-            let (mut count, mut base) = (0, 0);
-            for &class in classes {
-                let row = &g.by_size[class as usize];
-                let (n, yes) = match what {
-                    BySize::HasProjects => row.projects,
-                    BySize::UsesCloud => row.cloud,
-                    BySize::TriedToRecruit => row.tried,
-                };
-                count += yes;
-                base += n;
-            }
+            let (count, base) = by_size(g, what, classes);
             (count, base, None)
+        }
+        Measure::MiddleAbove(what, middle) => {
+            let first = SizeClass::ALL.iter().position(|c| middle.contains(c))?;
+            let last = SizeClass::ALL.iter().rposition(|c| middle.contains(c))?;
+            let (count, base) = by_size(g, what, middle);
+            let of = |classes: &[SizeClass]| {
+                let (c, n) = by_size(g, what, classes);
+                share(c, n)
+            };
+            let others = of(&SizeClass::ALL[..first]).max(of(&SizeClass::ALL[last + 1..]));
+            (count, base, Some(share(count, base) - others))
         }
         Measure::NotTriedAmongLargeHindrance => {
             let row = g.hindrance_by_recruitment[2];
