@@ -156,6 +156,7 @@ fn round(c: &mut Criterion) {
         ks_2018: validated.ks_2018.as_deref(),
         ks_2018_chosen: validated.ks_2018_chosen.as_ref(),
         riksrevisjonen_2015: validated.riksrevisjonen_2015.as_deref(),
+        riksrevisjonen_2015_chosen: validated.riksrevisjonen_2015_chosen.as_deref(),
     };
     g.bench_function("fold_10000_then_finish/all_methodologies", |b| {
         b.iter(|| {

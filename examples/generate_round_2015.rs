@@ -17,7 +17,11 @@
 //! * 1,339 of the 4,959 (municipality, service) pairs (27 %) are offered online (level ≥ 1);
 //! * 130 municipalities (49.8 %, «rundt halvparten») transfer received data
 //!   electronically for at least one service (level ≥ 2), 24 (9.2 %, «under ti
-//!   prosent») can answer electronically (level 3).
+//!   prosent») can answer electronically (level 3), more often the larger the
+//!   municipality but in every size class;
+//! * the opinions and barriers of the catalogue's questions ([`QUESTION_SHARES`]):
+//!   61 % disagree that the requirements are well coordinated, a majority that state
+//!   and municipality cooperate well, a majority work unsystematically with benefits.
 //!
 //! Everything random comes from a SplitMix64 generator seeded with `--seed`.
 
@@ -26,10 +30,12 @@ mod synthetic;
 
 use clap::Parser;
 use indikator::catalogue::Catalogues;
+use indikator::methodology::figures::PUBLISHED_FIGURES;
 use indikator::proto::v1 as pb;
 use indikator::round::figures::checks;
 use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
 use indikator::testing as validate;
+use pb::maturity_answer::Answer;
 use synthetic::SplitMix64;
 
 /// Generates a synthetic riksrevisjonen-2015 round (JSON Lines of ScoreRoundRequest) on stdout.
@@ -51,6 +57,39 @@ const PAIRS_ONLINE: usize = 1_339;
 /// Municipalities with a service at level ≥ 2, and with one at level 3.
 const WITH_LEVEL_2: usize = 130;
 const WITH_LEVEL_3: usize = 24;
+
+/// Answers to the catalogue's questions: per question, (answer, municipalities).
+/// Seed 001: «61 prosent … ikke er nok koordinert» (159 of 261 = 60.9 %), «et
+/// flertall» find the cooperation not good enough, «et flertall … ikke arbeider
+/// systematisk med å realisere gevinster»; «mange» lack competence or find the
+/// costs too high. The other answers are ours.
+const QUESTION_SHARES: [(&str, &[(&str, usize)]); 5] = [
+    (
+        "kravene-koordinert",
+        &[
+            ("helt-uenig", 63),
+            ("delvis-uenig", 96),
+            ("verken-eller", 45),
+            ("delvis-enig", 34),
+            ("helt-enig", 8),
+            ("ingen-oppfatning", 15),
+        ],
+    ),
+    (
+        "godt-samarbeid",
+        &[
+            ("helt-uenig", 49),
+            ("delvis-uenig", 94),
+            ("verken-eller", 52),
+            ("delvis-enig", 46),
+            ("helt-enig", 7),
+            ("ingen-oppfatning", 13),
+        ],
+    ),
+    ("hinder-kompetanse", &[("ja", 157), ("nei", 91), ("vet-ikke", 13)]),
+    ("hinder-kostnader", &[("ja", 143), ("nei", 99), ("vet-ikke", 19)]),
+    ("gevinstrealisering", &[("ja", 92), ("nei", 151), ("vet-ikke", 18)]),
+];
 
 /// The 2015 counties (pre-2020, with Sør- and Nord-Trøndelag), 2015's 428
 /// municipalities scaled to 261.
@@ -93,6 +132,8 @@ struct Municipality {
     inhabitants: u32,
     /// Level per catalogue service.
     levels: Vec<u32>,
+    /// Per catalogue question: its answer.
+    answers: Vec<pb::MaturityAnswer>,
 }
 
 fn main() {
@@ -119,6 +160,7 @@ fn main() {
             organisation_number,
             inhabitants,
             levels: vec![0; services.len()],
+            answers: Vec::new(),
         })
         .collect();
 
@@ -127,7 +169,7 @@ fn main() {
     let large: Vec<usize> = (0..MUNICIPALITIES).filter(|&i| municipalities[i].inhabitants >= 5_000).collect();
     let mut none = pick(&mut rng, &small, WITH_NONE_UNDER_5000);
     none.extend(pick(&mut rng, &large, WITH_NONE - WITH_NONE_UNDER_5000));
-    let mut online: Vec<usize> = (0..MUNICIPALITIES).filter(|i| !none.contains(i)).collect();
+    let online: Vec<usize> = (0..MUNICIPALITIES).filter(|i| !none.contains(i)).collect();
 
     // Services online per municipality: one each, the rest dealt by size.
     let mut count = vec![0usize; MUNICIPALITIES];
@@ -150,14 +192,36 @@ fn main() {
             municipalities[i].levels[s] = 1;
         }
     }
-    // Level 2 (received data transferred) for 130, of whom 24 also answer electronically.
-    rng.shuffle(&mut online);
-    online.sort_by_key(|&i| std::cmp::Reverse(municipalities[i].inhabitants / 5_000));
-    for (k, &i) in online.iter().take(WITH_LEVEL_2).enumerate() {
+    // Level 2 (received data transferred) for 130 and level 3 for 24 of them, drawn by
+    // size: the larger the municipality the likelier, but no size class left out.
+    let size_weight = |i: usize| f64::from(municipalities[i].inhabitants).powf(0.35);
+    let weights: Vec<f64> = online.iter().map(|&i| size_weight(i)).collect();
+    let level_2: Vec<usize> = rng.weighted_subset(&weights, WITH_LEVEL_2).into_iter().map(|k| online[k]).collect();
+    let weights: Vec<f64> = level_2.iter().map(|&i| size_weight(i)).collect();
+    let level_3 = rng.weighted_subset(&weights, WITH_LEVEL_3);
+    for (k, &i) in level_2.iter().enumerate() {
         let offered: Vec<usize> = (0..services.len()).filter(|&s| municipalities[i].levels[s] >= 1).collect();
         let upgraded = pick(&mut rng, &offered, offered.len().div_ceil(2));
         for (j, &s) in upgraded.iter().enumerate() {
-            municipalities[i].levels[s] = if k < WITH_LEVEL_3 && j == 0 { 3 } else { 2 };
+            municipalities[i].levels[s] = if level_3.contains(&k) && j == 0 { 3 } else { 2 };
+        }
+    }
+
+    // The questions: each answer's count dealt at random.
+    let questions = &Catalogues::shipped().riksrevisjonen_2015.items;
+    for question in questions {
+        let (_, shares) = QUESTION_SHARES.iter().find(|(id, _)| *id == question.id).expect("every question dealt");
+        let mut dealt: Vec<&str> = shares.iter().flat_map(|&(answer, n)| std::iter::repeat_n(answer, n)).collect();
+        assert_eq!(dealt.len(), MUNICIPALITIES, "{}: every municipality answers", question.id);
+        rng.shuffle(&mut dealt);
+        for (m, answer) in municipalities.iter_mut().zip(dealt) {
+            let answer = match answer {
+                "ja" => Answer::Yes(true),
+                "nei" => Answer::Yes(false),
+                "vet-ikke" | "ingen-oppfatning" => Answer::DontKnow(true),
+                option => Answer::Choice(option.to_owned()),
+            };
+            m.answers.push(pb::MaturityAnswer { item_id: question.id.clone(), answer: Some(answer) });
         }
     }
 
@@ -189,6 +253,7 @@ fn main() {
                     .zip(&m.levels)
                     .map(|(s, &level)| pb::ServiceLevel { service_id: s.id.clone(), level })
                     .collect(),
+                answers: m.answers.clone(),
             }),
             ..Default::default()
         };
@@ -219,7 +284,11 @@ fn verify(lines: &[String]) -> String {
         let request: pb::ScoreRoundRequest = serde_json::from_str(line).expect("each line parses");
         let Some(pb::score_round_request::Item::Record(record)) = request.item else { panic!("a record") };
         let v = validate::survey_response(record.response.as_ref(), "response").expect("valid");
-        let answers = RecordAnswers { riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(), ..Default::default() };
+        let answers = RecordAnswers {
+            riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+            riksrevisjonen_2015_chosen: v.riksrevisjonen_2015_chosen.as_deref(),
+            ..Default::default()
+        };
         round.add(&record.record_id, &v.respondent, answers);
     }
     let report = round.finish();
@@ -230,7 +299,8 @@ fn verify(lines: &[String]) -> String {
         assert!(f.agrees, "{}: {} of {} (published {})", f.figure.id, f.count, f.base, f.figure.published);
         s += &format!("  {}: {} of {} (published {})\n", f.figure.id, f.count, f.base, f.figure.published);
     }
-    assert_eq!(figures.len(), 7, "every riksrevisjonen-2015 figure is checked");
+    let carried = PUBLISHED_FIGURES.iter().filter(|f| f.methodology == "riksrevisjonen-2015").count();
+    assert_eq!(figures.len(), carried, "every riksrevisjonen-2015 figure is checked");
     s += "  all published figures agree";
     s
 }

@@ -832,7 +832,10 @@ fn services_block() -> impl Strategy<Value = pb::Riksrevisjonen2015Answers> {
                 .boxed()
         })
         .collect();
-    services.prop_map(|levels| pb::Riksrevisjonen2015Answers { services: levels.into_iter().flatten().collect() })
+    services.prop_map(|levels| pb::Riksrevisjonen2015Answers {
+        services: levels.into_iter().flatten().collect(),
+        ..Default::default()
+    })
 }
 
 /// Responses of every kind with every block its kind may have (docs/method.md §5).

@@ -123,6 +123,7 @@ prop_compose! {
                 }),
                 riksrevisjonen_2015: Some(pb::Riksrevisjonen2015Answers {
                     services: service_ids.into_iter().map(|service_id| pb::ServiceLevel { service_id, level: 9 }).collect(),
+                    ..Default::default()
                 }),
             }),
         }

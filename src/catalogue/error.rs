@@ -38,6 +38,7 @@ pub enum EntryKind {
     Area,
     Item,
     Service,
+    Question,
 }
 
 impl EntryKind {
@@ -47,6 +48,7 @@ impl EntryKind {
             Self::Area => "area",
             Self::Item => "item",
             Self::Service => "service",
+            Self::Question => "question",
         }
     }
 }
@@ -96,6 +98,12 @@ pub enum Problem {
     /// Nothing to score.
     #[error("has neither [[items]] (a questionnaire) nor [[services]] (a service list)")]
     NoEntries,
+    /// Questions are asked beside a service list, never scored.
+    #[error("has [[questions]] but no [[services]]; questions are asked beside a service list")]
+    QuestionsWithoutServices,
+    /// A service list's question counts towards no area.
+    #[error("has an area; a service list's questions are tallied, not scored by area")]
+    AreaOnQuestion,
     /// Ids are how answers and results refer to entries, so they must be unique.
     #[error("duplicate id: {kind}s #{first} and #{second} both use it")]
     DuplicateId { kind: EntryKind, first: usize, second: usize },

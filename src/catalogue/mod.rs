@@ -106,7 +106,8 @@ pub struct Catalogue {
     pub kind: CatalogueKind,
     /// Scoring and tabulating are per area, in this order.
     pub areas: Vec<Area>,
-    /// Questionnaire items, in file order (empty for a service list).
+    /// Questionnaire items, in file order; for a service list, the questions asked
+    /// beside it (`[[questions]]`: answered and tallied like items, never scored).
     pub items: Vec<ItemDef>,
     /// Services, in file order (empty for a questionnaire).
     pub services: Vec<ServiceDef>,
@@ -142,7 +143,8 @@ pub struct Area {
 pub struct ItemDef {
     /// Stable key: answers name their item by it.
     pub id: String,
-    /// Index into [`Catalogue::areas`] of the area it counts towards.
+    /// Index into [`Catalogue::areas`] of the area it counts towards; 0 for a
+    /// service list's question, which counts towards none.
     pub area: usize,
     /// The question in Norwegian (bokmål), verbatim where published.
     pub question_nb: String,

@@ -27,6 +27,8 @@ struct RawCatalogue {
     items: Vec<RawItem>,
     #[serde(default)]
     services: Vec<RawService>,
+    #[serde(default)]
+    questions: Vec<RawItem>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +122,9 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Catalogue, CatalogueError>
     if !(min_coverage > 0.0 && min_coverage <= 1.0) {
         return Err(whole(Problem::MinCoverage(min_coverage)));
     }
+    if !raw.questions.is_empty() && raw.services.is_empty() {
+        return Err(whole(Problem::QuestionsWithoutServices));
+    }
     let kind = match (raw.items.is_empty(), raw.services.is_empty()) {
         (false, false) => return Err(whole(Problem::ItemsAndServices)),
         (true, true) => return Err(whole(Problem::NoEntries)),
@@ -144,8 +149,17 @@ pub(super) fn parse(file: &str, text: &str) -> Result<Catalogue, CatalogueError>
     let mut item_ids = Ids::new(EntryKind::Item);
     for (i, raw) in raw.items.into_iter().enumerate() {
         let entry = entry_of(EntryKind::Item, &raw.id, i);
-        let item = item_ids.check(raw.id.as_deref(), i).and_then(|()| item(raw, &area_index)).map_err(at(entry))?;
+        let item =
+            item_ids.check(raw.id.as_deref(), i).and_then(|()| item(raw, Some(&area_index))).map_err(at(entry))?;
         items.push(item);
+    }
+    // A service list's questions are kept as its items: answered and tallied like a
+    // questionnaire's, never scored.
+    let mut question_ids = Ids::new(EntryKind::Question);
+    for (i, raw) in raw.questions.into_iter().enumerate() {
+        let entry = entry_of(EntryKind::Question, &raw.id, i);
+        let question = question_ids.check(raw.id.as_deref(), i).and_then(|()| item(raw, None)).map_err(at(entry))?;
+        items.push(question);
     }
 
     let mut services = Vec::with_capacity(raw.services.len());
@@ -301,9 +315,15 @@ fn service(raw: RawService, areas: &HashMap<&str, usize>) -> Result<ServiceDef, 
     })
 }
 
-fn item(raw: RawItem, areas: &HashMap<&str, usize>) -> Result<ItemDef, Problem> {
+/// An item of a questionnaire (`areas`: the catalogue's), or a question of a
+/// service list (`None`: it takes no area, and [`ItemDef::area`] is 0).
+fn item(raw: RawItem, areas: Option<&HashMap<&str, usize>>) -> Result<ItemDef, Problem> {
     let id = required(raw.id, "id")?;
-    let area = area_ref(raw.area, areas)?;
+    let area = match areas {
+        Some(areas) => area_ref(raw.area, areas)?,
+        None if raw.area.is_some() => return Err(Problem::AreaOnQuestion),
+        None => 0,
+    };
     let question_nb = required(raw.question_nb, "question_nb")?;
     let question_en = required(raw.question_en, "question_en")?;
     let provenance = provenance(raw.provenance)?;

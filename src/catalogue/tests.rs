@@ -137,10 +137,15 @@ fn ks_2018_has_the_eight_published_areas_with_their_item_counts_and_means() {
 }
 
 #[test]
-fn riksrevisjonen_2015_has_19_services_in_three_areas() {
+fn riksrevisjonen_2015_has_19_services_in_three_areas_and_five_questions_beside_them() {
     let rr = shipped().into_iter().find(|c| c.id == RIKSREVISJONEN_2015).unwrap();
     assert_eq!(rr.kind, CatalogueKind::Services);
-    assert!(rr.items.is_empty());
+    let questions: Vec<&str> = rr.items.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(
+        questions,
+        ["kravene-koordinert", "godt-samarbeid", "hinder-kompetanse", "hinder-kostnader", "gevinstrealisering"]
+    );
+    assert!(rr.items.iter().all(|q| q.provenance == Provenance::Reconstructed && q.area == 0));
     assert_eq!(rr.services.len(), 19);
     let areas: Vec<(&str, usize)> = (0..rr.areas.len()).map(|a| (rr.areas[a].id.as_str(), rr.area_size(a))).collect();
     assert_eq!(areas, [("oppvekst-og-utdanning", 6), ("helse-og-velferd", 7), ("plan-bygg-og-geodata", 6)]);
@@ -770,4 +775,24 @@ fn the_shipped_ks_catalogue_s_unit_is_1_168() {
             assert_eq!(ks.units(value) as f64, value * 168.0, "{}", item.id);
         }
     }
+}
+
+/// A service list's `[[questions]]`: kept as its items (answered and tallied), in
+/// no area; refused with an area, and without a service list to ask them beside.
+#[test]
+fn a_service_list_takes_questions_in_no_area_and_nothing_else_does() {
+    let question = item("mening", "yes_no", YES_NO_OPTIONS).replace("[[items]]", "[[questions]]");
+    let without_area: String =
+        question.lines().filter(|l| !l.starts_with("area = ")).map(|l| format!("{l}\n")).collect();
+    let list = parsed(&format!("{HEADER}{}{without_area}", service("s1", "a")));
+    assert_eq!(list.kind, CatalogueKind::Services);
+    assert_eq!((list.services.len(), list.items.len(), list.items[0].id.as_str()), (1, 1, "mening"));
+    assert_eq!(
+        refused(&format!("{HEADER}{}{question}", service("s1", "a"))),
+        "test.toml: question `mening`: has an area; a service list's questions are tallied, not scored by area"
+    );
+    assert_eq!(
+        refused(&format!("{HEADER}{without_area}")),
+        "test.toml: has [[questions]] but no [[services]]; questions are asked beside a service list"
+    );
 }

@@ -16,7 +16,8 @@
 //! and a fuzz target hold the two paths to the same view.
 
 use super::validate::{
-    self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, SsbView, Validated,
+    self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, ServicesView,
+    SsbView, Validated,
 };
 use super::{Violations, round::MAX_RECORD_ID_BYTES};
 use crate::catalogue::Catalogues;
@@ -344,12 +345,20 @@ fn option_ids<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<&'a st
     Some(ids)
 }
 
-/// `repeated ServiceLevel services = 1;`
-fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<ServiceView<'a>>> {
-    let mut services = Vec::new();
+/// `repeated ServiceLevel services = 1; repeated MaturityAnswer answers = 2;`
+fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Box<ServicesView<'a>>> {
+    let (mut services, mut answers) = (Vec::new(), Vec::new());
     let mut r = Reader::new(bytes);
     while let Some((field, value)) = r.field()? {
-        let (1, Value::Bytes(b)) = (field, value) else { return None };
+        let Value::Bytes(b) = value else { return None };
+        if field == 2 {
+            elements.one_more(answers.len())?;
+            answers.push(maturity_answer(b, elements)?);
+            continue;
+        }
+        if field != 1 {
+            return None;
+        }
         elements.one_more(services.len())?;
         let (mut service_id, mut level) = (None, None);
         let mut s = Reader::new(b);
@@ -362,7 +371,7 @@ fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<ServiceV
         }
         services.push(ServiceView { service_id: service_id.unwrap_or_default(), level: level.unwrap_or_default() });
     }
-    Some(services)
+    Some(Box::new(ServicesView { services, answers }))
 }
 
 fn text(bytes: &[u8]) -> Option<&str> {

@@ -1,7 +1,7 @@
 //! The methodology tables rendered as `indikator.v1.Methodology` for
 //! `GetMethodology`.
 
-use crate::catalogue::{AnswerType, Catalogue, Catalogues, KS_2018, RIKSREVISJONEN_2015};
+use crate::catalogue::{AnswerType, Catalogue, CatalogueKind, Catalogues, KS_2018, RIKSREVISJONEN_2015};
 use crate::methodology::{GradeLabel, Item, ItemList, Provenance, ssb2018 as m};
 use crate::proto::v1 as pb;
 
@@ -353,6 +353,7 @@ pub fn ssb_2018() -> pb::Methodology {
         catalogue: None,
         rules: ssb_2018_rules(),
         respondent_kinds: respondent_kinds(m::ID),
+        published_figures: published_figures(m::ID),
     }
 }
 
@@ -383,7 +384,10 @@ pub fn catalogue(c: &Catalogue) -> pb::Methodology {
                 .iter()
                 .map(|i| pb::CatalogueItem {
                     id: i.id.clone(),
-                    area_id: area_id(i.area),
+                    area_id: match c.kind {
+                        CatalogueKind::Questionnaire => area_id(i.area),
+                        CatalogueKind::Services => String::new(),
+                    },
                     question: i.question_nb.clone(),
                     question_en: i.question_en.clone(),
                     answer_type: i.answer.name().into(),
@@ -420,8 +424,28 @@ pub fn catalogue(c: &Catalogue) -> pb::Methodology {
         }),
         rules: catalogue_rules(&c.id),
         respondent_kinds: respondent_kinds(&c.id),
+        published_figures: published_figures(&c.id),
         ..Default::default()
     }
+}
+
+/// The figures a methodology's publications state, as data (docs/method.md §6).
+fn published_figures(methodology: &str) -> Vec<pb::PublishedFigure> {
+    crate::methodology::figures::PUBLISHED_FIGURES
+        .iter()
+        .filter(|f| f.methodology == methodology)
+        .map(|f| pb::PublishedFigure {
+            id: f.id.into(),
+            source: f.source.into(),
+            phrase: f.phrase.into(),
+            statement: f.statement.into(),
+            published: f.published.into(),
+            value: f.value,
+            comparison: f.comparison.describe(),
+            group: super::round_report::figure_group(f.over),
+            impossible: f.impossible.unwrap_or_default().into(),
+        })
+        .collect()
 }
 
 /// Every methodology the service scores, with the catalogues in use.

@@ -378,6 +378,7 @@ impl<'a> RoundFold<'a> {
                             ks_2018: v.ks_2018.as_deref(),
                             ks_2018_chosen: v.ks_2018_chosen.as_ref(),
                             riksrevisjonen_2015: v.riksrevisjonen_2015.as_deref(),
+                            riksrevisjonen_2015_chosen: v.riksrevisjonen_2015_chosen.as_deref(),
                         },
                     )
                 }

@@ -168,7 +168,6 @@ pub fn service_levels(
 }
 
 pub fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
-    use crate::methodology::figures::Over;
     checks
         .iter()
         .map(|c| {
@@ -185,11 +184,19 @@ pub fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
                 round_base: c.base,
                 comparison: f.comparison.describe(),
                 agrees: c.agrees,
-                group: match f.over {
-                    Over::Municipalities => pb::RespondentKind::Municipality.as_str_name().into(),
-                    Over::Everyone => "all".into(),
-                },
+                group: figure_group(f.over),
+                phrase: f.phrase.into(),
+                impossible: if c.agrees { String::new() } else { f.impossible.unwrap_or_default().into() },
             }
         })
         .collect()
+}
+
+/// The group a published figure counts, as the messages name it.
+pub fn figure_group(over: crate::methodology::figures::Over) -> String {
+    use crate::methodology::figures::Over;
+    match over {
+        Over::Municipalities => pb::RespondentKind::Municipality.as_str_name().into(),
+        Over::Everyone => "all".into(),
+    }
 }

@@ -124,6 +124,10 @@ pub struct Validated {
     /// Level (0–3) per `riksrevisjonen-2015` service, `None` = not reported;
     /// `None` as a whole when the block is absent.
     pub riksrevisjonen_2015: Option<Vec<Option<u8>>>,
+    /// The answers to the `riksrevisjonen-2015` catalogue's questions, for the
+    /// round's item tables; `None` when the block is absent (boxed: a validated
+    /// record travels in every round item, and few carry the block).
+    pub riksrevisjonen_2015_chosen: Option<Box<ChosenAnswers>>,
 }
 
 /// A survey response as validation reads it, borrowed from a decoded message
@@ -134,7 +138,16 @@ pub struct ResponseView<'a> {
     pub respondent: Option<RespondentView<'a>>,
     pub ssb_2018: Option<SsbView<'a>>,
     pub ks_2018: Option<Vec<AnswerView<'a>>>,
-    pub riksrevisjonen_2015: Option<Vec<ServiceView<'a>>>,
+    /// Boxed: most records have no such block, and a view travels in every record.
+    pub riksrevisjonen_2015: Option<Box<ServicesView<'a>>>,
+}
+
+/// A [`pb::Riksrevisjonen2015Answers`], borrowed: the service levels and the answers to
+/// the catalogue's questions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServicesView<'a> {
+    pub services: Vec<ServiceView<'a>>,
+    pub answers: Vec<AnswerView<'a>>,
 }
 
 /// [`pb::Ssb2018Answers`]: each part present or not, its lists as slices.
@@ -289,7 +302,6 @@ pub struct ServiceView<'a> {
 impl<'a> ResponseView<'a> {
     /// The view of a decoded message.
     pub fn of(response: &'a pb::SurveyResponse) -> Self {
-        use pb::maturity_answer::Answer;
         Self {
             respondent: response.respondent.as_ref().map(|r| RespondentView {
                 organisation_number: &r.organisation_number,
@@ -301,29 +313,39 @@ impl<'a> ResponseView<'a> {
                 survey_year: r.survey_year,
             }),
             ssb_2018: response.ssb_2018.as_ref().map(SsbView::of),
-            ks_2018: response.ks_2018.as_ref().map(|block| {
-                block
-                    .answers
-                    .iter()
-                    .map(|a| AnswerView {
-                        item_id: &a.item_id,
-                        answer: a.answer.as_ref().map(|answer| match answer {
-                            Answer::Degree(d) => AnswerValue::Degree(*d),
-                            Answer::Yes(yes) => AnswerValue::Yes(*yes),
-                            Answer::Choice(id) => AnswerValue::Choice(id),
-                            Answer::Choices(list) => {
-                                AnswerValue::Choices(list.option_ids.iter().map(String::as_str).collect())
-                            }
-                            Answer::Level(level) => AnswerValue::Level(*level),
-                            Answer::DontKnow(d) => AnswerValue::DontKnow(*d),
-                        }),
-                    })
-                    .collect()
-            }),
+            ks_2018: response.ks_2018.as_ref().map(|block| AnswerView::all(&block.answers)),
             riksrevisjonen_2015: response.riksrevisjonen_2015.as_ref().map(|block| {
-                block.services.iter().map(|s| ServiceView { service_id: &s.service_id, level: s.level }).collect()
+                Box::new(ServicesView {
+                    services: block
+                        .services
+                        .iter()
+                        .map(|s| ServiceView { service_id: &s.service_id, level: s.level })
+                        .collect(),
+                    answers: AnswerView::all(&block.answers),
+                })
             }),
         }
+    }
+}
+
+impl<'a> AnswerView<'a> {
+    /// Every answer of a block, borrowed.
+    fn all(answers: &'a [pb::MaturityAnswer]) -> Vec<Self> {
+        use pb::maturity_answer::Answer;
+        answers
+            .iter()
+            .map(|a| AnswerView {
+                item_id: &a.item_id,
+                answer: a.answer.as_ref().map(|answer| match answer {
+                    Answer::Degree(d) => AnswerValue::Degree(*d),
+                    Answer::Yes(yes) => AnswerValue::Yes(*yes),
+                    Answer::Choice(id) => AnswerValue::Choice(id),
+                    Answer::Choices(list) => AnswerValue::Choices(list.option_ids.iter().map(String::as_str).collect()),
+                    Answer::Level(level) => AnswerValue::Level(*level),
+                    Answer::DontKnow(d) => AnswerValue::DontKnow(*d),
+                }),
+            })
+            .collect()
     }
 }
 
@@ -352,11 +374,18 @@ pub fn survey_response_view(
     let (ks_2018, ks_2018_chosen) = response
         .ks_2018
         .as_ref()
-        .map(|answers| ks_2018(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
+        .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
         .unzip();
-    let riksrevisjonen_2015 = response.riksrevisjonen_2015.as_ref().map(|listed| {
-        services(listed, &catalogues.riksrevisjonen_2015, &format!("{path}.riksrevisjonen_2015"), &mut v)
-    });
+    let block = format!("{path}.riksrevisjonen_2015");
+    let (riksrevisjonen_2015, riksrevisjonen_2015_chosen) = response
+        .riksrevisjonen_2015
+        .as_deref()
+        .map(|view| {
+            let levels = services(&view.services, &catalogues.riksrevisjonen_2015, &block, &mut v);
+            let (_, chosen) = catalogue_answers(&view.answers, &catalogues.riksrevisjonen_2015, &block, &mut v);
+            (levels, Box::new(chosen))
+        })
+        .unzip();
     covered_kind(response, path, &mut v);
     v.finish(|| Validated {
         respondent: respondent.expect("no violations means a respondent"),
@@ -364,6 +393,7 @@ pub fn survey_response_view(
         ks_2018,
         ks_2018_chosen,
         riksrevisjonen_2015,
+        riksrevisjonen_2015_chosen,
     })
 }
 
@@ -395,8 +425,9 @@ fn covered_kind(response: &ResponseView<'_>, path: &str, v: &mut Violations) {
     }
 }
 
-/// Values per catalogue item from typed answers keyed by item id.
-fn ks_2018(
+/// Values per catalogue item from typed answers keyed by item id (`ks-2018`'s
+/// items, `riksrevisjonen-2015`'s questions).
+fn catalogue_answers(
     answers: &[AnswerView<'_>],
     catalogue: &Catalogue,
     path: &str,
@@ -916,6 +947,14 @@ mod tests {
                     level: 9,
                 },
             ],
+            // The catalogue's questions: a good answer, an unknown question, an
+            // option the question does not have, a service answered as a question.
+            answers: vec![
+                answer("kravene-koordinert", Answer::Choice("helt-uenig".into())),
+                answer("no-such-question", Answer::Yes(true)),
+                answer("godt-samarbeid", Answer::Choice("kanskje".into())),
+                answer("barnehageplass", Answer::Level(1)),
+            ],
         };
         let response = pb::SurveyResponse {
             respondent: Some(municipality()),
@@ -934,6 +973,9 @@ mod tests {
                 "r.ks_2018.answers[4].item_id",
                 "r.riksrevisjonen_2015.services[0].service_id",
                 "r.riksrevisjonen_2015.services[1].level",
+                "r.riksrevisjonen_2015.answers[1].item_id",
+                "r.riksrevisjonen_2015.answers[2].choice",
+                "r.riksrevisjonen_2015.answers[3].item_id",
             ]
         );
     }

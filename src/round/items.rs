@@ -70,7 +70,8 @@ pub const TICKED: [&str; 2] = ["TICKED", "NOT_TICKED"];
 /// Answer ids of one option of a multiple choice.
 pub const CHOSEN: [&str; 2] = ["valgt", "ikke-valgt"];
 
-/// The `ssb-2018` yes/no questions, as `questions` items.
+/// The `ssb-2018` yes/no questions and the `riksrevisjonen-2015` catalogue's questions, as
+/// `questions` items.
 pub const QUESTIONS: &str = "questions";
 
 /// One item's distribution as laid out in a group's counters.
@@ -124,6 +125,8 @@ struct Starts {
     /// many options it has (multi choice; 0 options otherwise).
     ks: Vec<(usize, usize, usize)>,
     services: usize,
+    /// The first `riksrevisjonen-2015` question.
+    questions: usize,
 }
 
 /// Every item's distribution and every survey part, for a set of catalogues.
@@ -196,6 +199,10 @@ impl Layout {
             let levels = LEVELS.iter().map(|&l| l.to_owned()).collect();
             layout.push(RIKSREVISJONEN_2015, area, &service.id, &REPORTED_SERVICE, levels);
             layout.service_area.push(service.area);
+        }
+        starts.questions = layout.len();
+        for question in &services.items {
+            layout.push(RIKSREVISJONEN_2015, QUESTIONS, &question.id, &ANSWERED_ITEM, question.answer_slots());
         }
         layout.ks_areas = ks.areas.len();
         layout.service_areas = services.areas.len();
@@ -333,6 +340,13 @@ impl Layout {
                 }
             }
             hits.block(1, SSB_PARTS.len(), &areas);
+        }
+        if let Some(chosen) = answers.riksrevisjonen_2015_chosen {
+            for (i, slot) in chosen.slots.iter().enumerate() {
+                if let Some(slot) = slot {
+                    hit(hits, s.questions + i, usize::from(*slot));
+                }
+            }
         }
         if let Some(levels) = answers.riksrevisjonen_2015 {
             let mut areas = vec![false; self.service_areas];

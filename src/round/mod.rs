@@ -136,6 +136,8 @@ pub struct RecordAnswers<'a> {
     pub ks_2018_chosen: Option<&'a ChosenAnswers>,
     /// Level per `riksrevisjonen-2015` service.
     pub riksrevisjonen_2015: Option<&'a [Option<u8>]>,
+    /// The answers to the `riksrevisjonen-2015` questions, for the item tables.
+    pub riksrevisjonen_2015_chosen: Option<&'a ChosenAnswers>,
 }
 
 impl RecordState {

@@ -523,3 +523,87 @@ fn shipped_round(config: RoundConfig) -> RoundAggregator {
     let min_coverage = catalogues.ks_2018.min_coverage;
     RoundAggregator::new(config, catalogues, min_coverage)
 }
+
+/// Every figure counts answers its item has: a published answer set is a subset of
+/// the item's answers in the round's layout, so no mapping counts an answer that
+/// cannot occur.
+#[test]
+fn every_published_figure_s_answers_are_answers_of_its_item() {
+    use crate::methodology::figures::{Measure, PUBLISHED_FIGURES};
+    let layout = items::Layout::of(Catalogues::shipped());
+    let mut checked = 0;
+    for f in PUBLISHED_FIGURES {
+        let (methodology, ids, answers): (&str, &[&str], &[&str]) = match &f.measure {
+            Measure::Item { methodology, item, answers } => (methodology, std::slice::from_ref(item), answers),
+            Measure::ItemsSum { methodology, items, answers } | Measure::ItemsMean { methodology, items, answers } => {
+                (methodology, items, answers)
+            }
+            Measure::Rank { methodology, item, answers, .. } => (methodology, std::slice::from_ref(item), answers),
+            _ => continue,
+        };
+        assert_eq!(methodology, f.methodology, "{}", f.id);
+        for id in ids {
+            let spec = layout
+                .items
+                .iter()
+                .find(|s| s.methodology == methodology && s.item == *id)
+                .unwrap_or_else(|| panic!("{}: no item {methodology} {id}", f.id));
+            for answer in answers {
+                assert!(spec.answers.iter().any(|a| a == answer), "{}: {id} has no answer {answer}", f.id);
+            }
+            assert!(!answers.is_empty() && answers.len() < spec.answers.len(), "{}: a proper subset", f.id);
+        }
+        checked += 1;
+    }
+    assert!(checked > 60, "{checked} item figures");
+}
+
+/// A figure is computed on its population: a KS figure on the sector (a county
+/// municipality counts), an SSB figure on the municipalities (a state agency does not).
+#[test]
+fn a_published_figure_is_computed_on_its_population() {
+    use crate::catalogue::TypedAnswer;
+    use crate::methodology::figures::Over;
+    let catalogues = Catalogues::shipped();
+    let ks = &catalogues.ks_2018;
+    let mut round =
+        shipped_round(RoundConfig { round_id: "p".into(), survey_year: 2018, calibration: CalibrationMode::Published });
+    let sik_1 = |option: &str| {
+        let i = ks.item_index("sik-1").unwrap();
+        let typed = TypedAnswer::Choice(option.into());
+        let mut values = vec![None; ks.items.len()];
+        values[i] = ks.items[i].value(&typed).unwrap();
+        let mut chosen = ChosenAnswers::new(ks.items.len());
+        chosen.slots[i] = Some(ks.items[i].chosen(&typed).unwrap().0);
+        (values, chosen)
+    };
+    let (samtlige, ingen) = (sik_1("samtlige"), sik_1("ingen"));
+    let county = Respondent {
+        kind: RespondentKind::CountyMunicipality,
+        municipality: None,
+        county: Some(CountyNumber::parse("46").unwrap()),
+        ..respondent(&org(20_000_000), "4601", 600_000)
+    };
+    let agency = Respondent {
+        kind: RespondentKind::StateAgency,
+        municipality: None,
+        county: None,
+        ..respondent(&org(30_000_000), "4601", 0)
+    };
+    let with_strategy = answers(Spec { strategy: Some(8), ..NONE });
+    let without_strategy = answers(Spec { strategy: Some(0), ..NONE });
+    let municipality = respondent(&org(10_000_000), "0301", 673_469);
+    fn ks_answers((values, chosen): &(Vec<Option<f64>>, ChosenAnswers)) -> RecordAnswers<'_> {
+        RecordAnswers { ks_2018: Some(values.as_slice()), ks_2018_chosen: Some(chosen), ..RecordAnswers::default() }
+    }
+    round.add("m", &municipality, RecordAnswers { ssb_2018: Some(&with_strategy), ..ks_answers(&samtlige) });
+    round.add("c", &county, ks_answers(&ingen));
+    round.add("a", &agency, RecordAnswers { ssb_2018: Some(&without_strategy), ..RecordAnswers::default() });
+    let report = round.finish();
+    let checks = figures::checks(&report.tables, &report.items, &report.catalogues);
+    let check = |id: &str| checks.iter().find(|c| c.figure.id == id).unwrap_or_else(|| panic!("{id}"));
+    let sik = check("ks-2018/item/sik-1/every_unit");
+    assert_eq!((sik.figure.over, sik.count, sik.base), (Over::Everyone, 1, 2), "both kinds of the sector");
+    let without = check("ssb-2018/fig-3.4/without_strategy");
+    assert_eq!((without.figure.over, without.count, without.base), (Over::Municipalities, 0, 1), "no agency");
+}

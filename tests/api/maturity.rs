@@ -84,7 +84,7 @@ async fn a_round_built_on_the_2015_figures_reproduces_the_published_headlines() 
             .collect();
         let response = pb::SurveyResponse {
             respondent: Some(respondent(i + 1, &municipality, if small { 3_000 } else { 8_000 })),
-            riksrevisjonen_2015: Some(pb::Riksrevisjonen2015Answers { services: levels }),
+            riksrevisjonen_2015: Some(pb::Riksrevisjonen2015Answers { services: levels, ..Default::default() }),
             ..Default::default()
         };
         messages.push(record(municipality, response));

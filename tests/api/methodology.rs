@@ -126,3 +126,35 @@ async fn get_methodology_states_the_relative_calibration_rule_guard_and_base_and
     assert_eq!(kinds(&services), [K::Municipality]);
     assert_eq!(rule(&services, "service_levels").provenance(), pb::Provenance::Reconstructed);
 }
+
+/// Every published figure is described by GetMethodology under its methodology, with
+/// its reference, phrase and comparison, so any client can show it.
+#[tokio::test]
+async fn get_methodology_gives_every_published_figure_with_its_reference_and_comparison() {
+    use indikator::methodology::figures::PUBLISHED_FIGURES;
+    let mut app = spawn_app().await;
+    let response = app.client.get_methodology(GetMethodologyRequest::default()).await.unwrap().into_inner();
+    for m in &response.methodologies {
+        let carried = PUBLISHED_FIGURES.iter().filter(|f| f.methodology == m.id).count();
+        assert_eq!(m.published_figures.len(), carried, "{}", m.id);
+        assert!(m.published_figures.iter().all(|f| f.id.starts_with(&format!("{}/", m.id))
+            && !f.source.is_empty()
+            && !f.phrase.is_empty()
+            && !f.comparison.is_empty()));
+    }
+    let figure = |methodology: &str, id: &str| {
+        let m = response.methodologies.iter().find(|m| m.id == methodology).unwrap();
+        m.published_figures.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("{id}")).clone()
+    };
+    let sik_1 = figure("ks-2018", "ks-2018/item/sik-1/every_unit");
+    assert!(sik_1.phrase.contains("i samtlige virksomheter") && sik_1.group == "all", "{sik_1:?}");
+    let coordinated = figure("riksrevisjonen-2015", "riksrevisjonen-2015/opinion/requirements_not_coordinated");
+    assert_eq!((coordinated.published.as_str(), coordinated.value), ("61 %", 0.61));
+    assert_eq!(coordinated.group, "RESPONDENT_KIND_MUNICIPALITY");
+    let median = figure("ssb-2018", "ssb-2018/median/strategy");
+    assert!(median.impossible.contains("Tabell 3.1"), "{median:?}");
+    assert_eq!(
+        figure("ssb-2018", "ssb-2018/fig-5.1/uses_cloud_under_5000").source,
+        "SSB Rapporter 2019/14, Figur 5.1 fotnote 5"
+    );
+}

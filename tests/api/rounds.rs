@@ -275,6 +275,7 @@ fn services(levels: &[u32]) -> pb::Riksrevisjonen2015Answers {
             .zip(levels)
             .map(|(s, &level)| pb::ServiceLevel { service_id: s.id.clone(), level })
             .collect(),
+        ..Default::default()
     }
 }
 

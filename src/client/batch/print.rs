@@ -159,6 +159,10 @@ fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io
         if let Some(t) = &c.hindrance_by_recruitment {
             cross(out, t)?;
         }
+        if let Some(t) = &c.hindrance_by_sourcing {
+            writeln!(out, "\nCompetence: hindrance × sourcing (chapter 6: larger among the internally sourced)")?;
+            cross(out, t)?;
+        }
         writeln!(
             out,
             "  large hindrance {:.1} %, small {:.1} %, tried to recruit {:.1} %, not tried among large hindrance {:.1} %",

@@ -32,6 +32,14 @@ fn labels(catalogues: &Catalogues) -> HashMap<String, String> {
     labels
 }
 
+/// A size class as people write it («2000–4999 innbyggere»); its code where it has none.
+fn size_class_label(class: pb::SizeClass) -> String {
+    match (class as usize).checked_sub(1).and_then(|i| crate::domain::SizeClass::ALL.get(i)) {
+        Some(c) => format!("{} innbyggere", c.label()),
+        None => class.as_str_name().to_owned(),
+    }
+}
+
 fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
@@ -131,7 +139,7 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
             writeln!(out, "  {} — {}", s.id, s.description)?;
             for c in &s.size_classes {
                 let class = pb::SizeClass::try_from(c.size_class).unwrap_or_default();
-                writeln!(out, "    {:<28} {:>5.1} % of {:>5}", class.as_str_name(), 100.0 * c.share, c.n)?;
+                writeln!(out, "    {:<28} {:>5.1} % of {:>5}", size_class_label(class), 100.0 * c.share, c.n)?;
             }
         }
     }
@@ -153,8 +161,12 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
         if let Some(l) = &s.levels {
             row(out, "all", l)?;
         }
-        for l in s.levels_by_area.iter().chain(&s.levels_by_size_class) {
+        for l in &s.levels_by_area {
             row(out, &l.id, l)?;
+        }
+        for l in &s.levels_by_size_class {
+            let class = pb::SizeClass::from_str_name(&l.id).unwrap_or_default();
+            row(out, &size_class_label(class), l)?;
         }
         writeln!(
             out,
@@ -170,7 +182,10 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
     Ok(())
 }
 
-/// The published figures beside the round's.
+/// The published figures beside the round's: numbers written as the publications
+/// write them (a decimal comma), a share with its count and base, a mean or median
+/// with its base, a count with its base; a figure proven impossible beside the
+/// others marked so, not as a disagreement.
 pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io::Result<()> {
     if figures.is_empty() {
         return Ok(());
@@ -178,29 +193,40 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
     writeln!(out, "\nPublished figures beside the round's (docs/method.md §6)")?;
     writeln!(
         out,
-        "  {:<50} {:<20} {:>16} {:>16} {:>13}  agrees",
+        "  {:<50} {:<24} {:>16} {:>16} {:>13}  agrees",
         "figure", "source", "published", "round", "count/base"
     )?;
     for f in figures {
         let source = f.source.rsplit(", ").next().unwrap_or(&f.source);
-        let round = if f.comparison.starts_with("the same count") {
-            format!("{}", f.round_value)
-        } else if f.comparison.starts_with("equal rounded") {
-            format!("{:.2}", f.round_value)
+        let comma = |s: String| s.replace('.', ",");
+        let (round, of) = if f.comparison.contains("count") {
+            (format!("{}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
+        } else if f.comparison.starts_with("ranked") {
+            (format!("rank {}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
+        } else if f.comparison.starts_with("equal rounded") || f.comparison == "at most" {
+            (comma(format!("{:.2}", f.round_value)), format!("n {}", f.round_base))
         } else {
-            format!("{:.1} %", 100.0 * f.round_value)
+            (comma(format!("{:.1} %", 100.0 * f.round_value)), format!("{}/{}", f.round_count, f.round_base))
         };
         let id = f.id.split_once('/').map_or(f.id.as_str(), |(_, rest)| rest);
+        let agrees = match (f.agrees, f.impossible.is_empty()) {
+            (true, _) => "yes",
+            (false, true) => "NO",
+            (false, false) => "impossible",
+        };
         writeln!(
             out,
-            "  {:<50} {:<24} {:>16} {:>16} {:>13}  {}",
+            "  {:<50} {:<24} {:>16} {:>16} {:>13}  {agrees}",
             clip(id, 50),
             clip(source, 24),
             f.published,
             round,
-            format!("{}/{}", f.round_count, f.round_base),
-            if f.agrees { "yes" } else { "NO" }
+            of,
         )?;
+    }
+    let impossible: Vec<&pb::PublishedFigureCheck> = figures.iter().filter(|f| !f.impossible.is_empty()).collect();
+    for f in impossible {
+        writeln!(out, "  impossible: {}: {}", f.id, f.impossible)?;
     }
     Ok(())
 }

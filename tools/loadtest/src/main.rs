@@ -800,6 +800,7 @@ fn core_fold(records: u32, ssb_only: bool) -> Fold {
         ks_2018: validated.ks_2018.as_deref().filter(|_| !ssb_only),
         ks_2018_chosen: validated.ks_2018_chosen.as_ref().filter(|_| !ssb_only),
         riksrevisjonen_2015: validated.riksrevisjonen_2015.as_deref().filter(|_| !ssb_only),
+        riksrevisjonen_2015_chosen: validated.riksrevisjonen_2015_chosen.as_deref().filter(|_| !ssb_only),
     };
     let mut respondent = validated.respondent.clone();
     let mut round = indikator::testing::round(RoundConfig {
