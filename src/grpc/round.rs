@@ -555,7 +555,7 @@ impl Iterator for RoundOutput {
 }
 
 /// The calibration base, in words (docs/method.md §1.5).
-pub const CALIBRATION_BASE: &str = "the round's municipalities (RESPONDENT_KIND_MUNICIPALITY): cuts are derived from \
+pub const CALIBRATION_BASE: &str = "the round's municipalities: cuts are derived from \
      them and medians reported over them; county municipalities and state agencies are scored with those cuts";
 
 fn calibration_enum(mode: CalibrationMode) -> pb::Calibration {

@@ -265,7 +265,7 @@ async fn indikator_batch_survey_year_replaces_the_files() {
 async fn indikator_batch_calibration_relative_uses_the_derived_cut_points() {
     let run = indikator_batch(&["examples/round-2018.jsonl", "--calibration", "relative"]).await;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(run.stdout.contains("\nCalibration used: CALIBRATION_RELATIVE\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("\nCalibration used: relative (cuts derived from this round)\n"), "{}", run.stdout);
     let golden = golden();
     // indicator, median, published median, published cuts, derived cuts, used cuts.
     let rows = |text: &str| -> Vec<Vec<String>> {

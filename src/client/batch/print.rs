@@ -4,6 +4,8 @@ use std::io::{self, Write};
 
 use super::print_items;
 use crate::catalogue::Catalogues;
+use crate::client::report::format::{Lang, percent};
+use crate::client::report::labels;
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 
@@ -32,7 +34,11 @@ pub fn summary(
     let has_ssb =
         s.accounting.as_ref().is_none_or(|a| a.parts.is_empty() || a.parts.iter().any(|p| p.methodology == m::ID));
     if let Some(c) = s.calibration.as_ref().filter(|_| has_ssb) {
-        writeln!(out, "\nCalibration used: {}", c.used().as_str_name())?;
+        let used = match c.used() {
+            pb::Calibration::Relative => "relative (cuts derived from this round)",
+            _ => "published (the 2018 bands)",
+        };
+        writeln!(out, "\nCalibration used: {used}")?;
         writeln!(
             out,
             "{:<28} {:>7} {:>10} {:>12} {:>12} {:>12}",
@@ -82,7 +88,7 @@ pub fn summary(
                 writeln!(out, "\nMunicipalities (n = {})", g.n)?;
             }
             kind_tables(out, g, true)?;
-            print_items::tables(out, g)?;
+            print_items::tables(out, g, catalogues)?;
             print_items::items(out, g, &s.item_layout, catalogues)?;
         }
         None if has_ssb => {
@@ -93,7 +99,7 @@ pub fn summary(
     for g in kinds.iter().filter(|g| g.key != municipalities) {
         writeln!(out, "\n{} (n = {})", g.label, g.n)?;
         kind_tables(out, g, false)?;
-        print_items::tables(out, g)?;
+        print_items::tables(out, g, catalogues)?;
         print_items::items(out, g, &s.item_layout, catalogues)?;
     }
     if has_ssb {
@@ -134,10 +140,10 @@ fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io
         if table.n > 0 {
             writeln!(
                 out,
-                "  fragile (one count across a cut changes the grade): {} ({:.1} %); \
+                "  fragile (one count across a cut changes the grade): {} ({}); \
                  differ between the published and the relative calibration: {}",
                 table.fragile,
-                100.0 * table.share_fragile,
+                percent(table.share_fragile, Lang::Nb),
                 table.differ_between_calibrations
             )?;
         }
@@ -165,11 +171,11 @@ fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io
         }
         writeln!(
             out,
-            "  large hindrance {:.1} %, small {:.1} %, tried to recruit {:.1} %, not tried among large hindrance {:.1} %",
-            100.0 * c.share_large_hindrance,
-            100.0 * c.share_small_hindrance,
-            100.0 * c.share_tried_to_recruit,
-            100.0 * c.share_not_tried_among_large_hindrance
+            "  large hindrance {}, small {}, tried to recruit {}, not tried among large hindrance {}",
+            percent(c.share_large_hindrance, Lang::Nb),
+            percent(c.share_small_hindrance, Lang::Nb),
+            percent(c.share_tried_to_recruit, Lang::Nb),
+            percent(c.share_not_tried_among_large_hindrance, Lang::Nb)
         )?;
     }
     Ok(())
@@ -191,16 +197,23 @@ fn digits(n: u64) -> usize {
     n.to_string().len()
 }
 
+/// A cross-table of categories (recruitment status, hindrance or sourcing
+/// group), rows and columns by their Norwegian labels, as wide as they are.
 pub(super) fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
-    write!(out, "  {:<10}", "")?;
-    for c in &t.columns {
-        write!(out, " {c:>28}")?;
+    let name = |code: &str| labels::category(code).0;
+    let rows: Vec<String> = t.rows.iter().map(|r| name(r)).collect();
+    let columns: Vec<String> = t.columns.iter().map(|c| name(c)).collect();
+    let row_width = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = columns.iter().map(|c| c.chars().count().max(6)).collect();
+    write!(out, "  {:<row_width$}", "")?;
+    for (c, w) in columns.iter().zip(&widths) {
+        write!(out, "  {c:>w$}")?;
     }
     writeln!(out)?;
-    for (r, name) in t.rows.iter().enumerate() {
-        write!(out, "  {name:<10}")?;
-        for c in 0..t.columns.len() {
-            write!(out, " {:>28}", t.cells.get(r * t.columns.len() + c).copied().unwrap_or(0))?;
+    for (r, row) in rows.iter().enumerate() {
+        write!(out, "  {row:<row_width$}")?;
+        for (c, w) in widths.iter().enumerate() {
+            write!(out, "  {:>w$}", t.cells.get(r * t.columns.len() + c).copied().unwrap_or(0))?;
         }
         writeln!(out)?;
     }

@@ -6,31 +6,9 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::catalogue::Catalogues;
+use crate::client::report::format::{Lang, percent};
+use crate::client::report::labels;
 use crate::proto::v1 as pb;
-
-/// Labels of item ids (SSB list items, catalogue items and services), shortened.
-fn labels(catalogues: &Catalogues) -> HashMap<String, String> {
-    let mut labels = HashMap::new();
-    for methodology in crate::grpc::describe::all(catalogues) {
-        for list in &methodology.item_lists {
-            for item in &list.items {
-                labels.insert(item.id.clone(), item.label.clone());
-            }
-        }
-        if let Some(c) = &methodology.catalogue {
-            for item in &c.items {
-                labels.insert(item.id.clone(), format!("{} {}", item.id, item.question));
-                for option in &item.options {
-                    labels.insert(format!("{}/{}", item.id, option.id), format!("  – {}", option.label));
-                }
-            }
-            for s in &c.services {
-                labels.insert(s.id.clone(), s.name.clone());
-            }
-        }
-    }
-    labels
-}
 
 /// A size class as people write it («2000–4999 innbyggere»); its code where it has none.
 fn size_class_label(class: pb::SizeClass) -> String {
@@ -44,19 +22,9 @@ fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max { s.to_owned() } else { format!("{}…", s.chars().take(max - 1).collect::<String>()) }
 }
 
-/// The answer ids without their common prefix (`SOURCING_`, …), lower case.
-fn short(answers: &[String]) -> Vec<String> {
-    let prefix = if answers.len() > 1 {
-        let first = &answers[0];
-        let mut len = first.len();
-        for a in &answers[1..] {
-            len = len.min(first.bytes().zip(a.bytes()).take_while(|(x, y)| x == y).count());
-        }
-        first[..len].rfind('_').map_or(0, |i| i + 1)
-    } else {
-        0
-    };
-    answers.iter().map(|a| a[prefix..].to_lowercase()).collect()
+/// The Norwegian labels of an item table's answers, cut to 18 characters.
+fn answers(d: &pb::ItemDistribution, spec: &pb::ItemLayout, catalogues: &Catalogues) -> Vec<String> {
+    spec.answers.iter().map(|a| clip(&labels::answer(&d.methodology, &d.item, a, catalogues).0, 18)).collect()
 }
 
 /// One group's item tables, one table per run of items of a list with the same
@@ -70,7 +38,6 @@ pub fn items(
     if g.items.is_empty() {
         return Ok(());
     }
-    let labels = labels(catalogues);
     let by_id: HashMap<(&str, &str), &pb::ItemLayout> =
         layout.iter().map(|l| ((l.methodology.as_str(), l.item.as_str()), l)).collect();
     writeln!(out, "\nItem distributions ({}; shares of each item's base, %)", g.label)?;
@@ -80,18 +47,19 @@ pub fn items(
         let base = spec.base.as_ref().map_or(("", ""), |b| (b.id.as_str(), b.description.as_str()));
         let key = (spec.list.as_str(), base.0, spec.answers.as_slice());
         if previous != Some(key) {
-            writeln!(out, "\n  {} · {} — base: {}", d.methodology, spec.list, base.1)?;
+            let list = labels::list(&d.methodology, &spec.list, catalogues).0;
+            writeln!(out, "\n  {} · {list} — base: {}", d.methodology, base.1)?;
             write!(out, "  {:<52} {:>6}", "", "n")?;
-            for a in short(&spec.answers) {
-                write!(out, " {:>w$}", clip(&a, 18), w = a.len().clamp(6, 18))?;
+            for a in &answers(d, spec, catalogues) {
+                write!(out, " {:>w$}", a, w = a.chars().count().max(6))?;
             }
             writeln!(out)?;
             previous = Some(key);
         }
-        let label = labels.get(&d.item).map_or(d.item.as_str(), String::as_str);
-        write!(out, "  {:<52} {:>6}", clip(label, 52), d.n)?;
-        for (a, share) in short(&spec.answers).iter().zip(&d.shares) {
-            write!(out, " {:>w$.1}", 100.0 * share, w = a.len().clamp(6, 18))?;
+        let label = labels::item(&d.methodology, &d.item, catalogues).0;
+        write!(out, "  {:<52} {:>6}", clip(&label, 52), d.n)?;
+        for (a, share) in answers(d, spec, catalogues).iter().zip(&d.shares) {
+            write!(out, " {:>w$}", Lang::Nb.number(100.0 * share, 1), w = a.chars().count().max(6))?;
         }
         writeln!(out)?;
     }
@@ -113,7 +81,7 @@ pub fn parts(out: &mut impl Write, parts: &[pb::PartAccounting]) -> io::Result<(
 }
 
 /// The competence profile, strategy × projects, shares by size class and service levels.
-pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
+pub fn tables(out: &mut impl Write, g: &pb::GroupTables, catalogues: &Catalogues) -> io::Result<()> {
     if let Some(t) = g.competence.as_ref().and_then(|c| c.competence_profile.as_ref()).filter(|t| t.n > 0) {
         writeln!(out, "\nFigur 4.8 — competence profile: sourcing group × recruitment status (n = {})", t.n)?;
         super::print::cross(out, t)?;
@@ -139,7 +107,7 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
             writeln!(out, "  {} — {}", s.id, s.description)?;
             for c in &s.size_classes {
                 let class = pb::SizeClass::try_from(c.size_class).unwrap_or_default();
-                writeln!(out, "    {:<28} {:>5.1} % of {:>5}", size_class_label(class), 100.0 * c.share, c.n)?;
+                writeln!(out, "    {:<28} {:>7} of {:>5}", size_class_label(class), percent(c.share, Lang::Nb), c.n)?;
             }
         }
     }
@@ -148,21 +116,21 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
         let row = |out: &mut dyn Write, name: &str, l: &pb::ServiceLevelShares| {
             writeln!(
                 out,
-                "  {:<36} n {:>5}  ≥1 {:>5.1} %  ≥2 {:>5.1} %  3 {:>5.1} %  none {:>4} ({:.1} %)",
-                name,
+                "  {:<36} n {:>5}  ≥1 {:>7}  ≥2 {:>7}  3 {:>7}  none {:>4} ({})",
+                clip(name, 36),
                 l.municipalities,
-                100.0 * l.share_level_1,
-                100.0 * l.share_level_2,
-                100.0 * l.share_level_3,
+                percent(l.share_level_1, Lang::Nb),
+                percent(l.share_level_2, Lang::Nb),
+                percent(l.share_level_3, Lang::Nb),
                 l.with_none,
-                100.0 * l.share_with_none
+                percent(l.share_with_none, Lang::Nb)
             )
         };
         if let Some(l) = &s.levels {
-            row(out, "all", l)?;
+            row(out, "alle", l)?;
         }
         for l in &s.levels_by_area {
-            row(out, &l.id, l)?;
+            row(out, &labels::list(crate::catalogue::RIKSREVISJONEN_2015, &l.id, catalogues).0, l)?;
         }
         for l in &s.levels_by_size_class {
             let class = pb::SizeClass::from_str_name(&l.id).unwrap_or_default();
@@ -170,13 +138,13 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables) -> io::Result<()> {
         }
         writeln!(
             out,
-            "  pairs at level ≥ 1: {} of {} ({:.1} %); under 5,000 with none: {} of {} ({:.1} %)",
+            "  pairs at level ≥ 1: {} of {} ({}); under 5 000 with none: {} of {} ({})",
             s.pairs_at_least_1,
             s.pairs,
-            100.0 * s.share_pairs_at_least_1,
+            percent(s.share_pairs_at_least_1, Lang::Nb),
             s.with_none_under_5000,
             s.municipalities_under_5000,
-            100.0 * s.share_with_none_under_5000
+            percent(s.share_with_none_under_5000, Lang::Nb)
         )?;
     }
     Ok(())

@@ -4,6 +4,8 @@
 use std::io::{self, Write};
 
 use crate::catalogue::Catalogues;
+use crate::client::report::format::{Lang, percent};
+use crate::client::report::labels;
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 use crate::scoring::ssb2018::COMPOSITES;
@@ -12,11 +14,24 @@ use crate::scoring::ssb2018::COMPOSITES;
 pub const LARGEST: usize = 10;
 
 fn group_name(g: &pb::GroupComparison) -> String {
-    format!("{} ({})", g.label, g.key)
+    g.label.clone()
 }
 
 fn pct(x: f64) -> String {
-    format!("{:.1} %", 100.0 * x)
+    percent(x, Lang::Nb)
+}
+
+/// A change with its sign: «+0,15», «−0,01»; no sign on one that rounds to zero.
+fn signed(x: f64, decimals: usize) -> String {
+    let number = Lang::Nb.number(x, decimals);
+    let magnitude = number.trim_start_matches('−');
+    if magnitude.chars().all(|c| c == '0' || c == ',') {
+        magnitude.to_owned()
+    } else if number.starts_with('−') {
+        number
+    } else {
+        format!("+{number}")
+    }
 }
 
 fn transition_table(out: &mut impl Write, t: &pb::TransitionTable) -> io::Result<()> {
@@ -56,13 +71,16 @@ fn side(out: &mut impl Write, name: &str, s: &pb::RoundSide) -> io::Result<()> {
     let used = s.calibration.as_ref().map_or(pb::Calibration::Unspecified, |c| c.used());
     writeln!(
         out,
-        "{name}: {} (survey year {}): {} received, {} scored, {} rejected; {}",
+        "{name}: {} (survey year {}): {} received, {} scored, {} rejected; {} calibration",
         s.round_id,
         s.survey_year,
         s.received,
         s.scored,
         s.rejected,
-        used.as_str_name()
+        match used {
+            pb::Calibration::Relative => "relative",
+            _ => "published",
+        }
     )
 }
 
@@ -164,7 +182,7 @@ pub fn report(
     out: &mut impl Write,
     s: &pb::ComparisonSummary,
     h: &Highlights,
-    _catalogues: &Catalogues,
+    catalogues: &Catalogues,
 ) -> io::Result<()> {
     if let Some(b) = &s.baseline {
         side(out, "Baseline", b)?;
@@ -212,7 +230,8 @@ pub fn report(
             writeln!(out, "\nMean score, {}", group_name(g))?;
             writeln!(out, "  {:<32} {:>6} {:>6} {:>7}", "indicator", "then", "now", "change")?;
             for (indicator, then, now) in means {
-                writeln!(out, "  {indicator:<32} {then:>6.2} {now:>6.2} {:>+7.2}", now - then)?;
+                let (then, now, change) = (Lang::Nb.number(then, 2), Lang::Nb.number(now, 2), signed(now - then, 2));
+                writeln!(out, "  {indicator:<32} {then:>6} {now:>6} {change:>7}")?;
             }
         }
         // Per item, the answer that moved most (the first of equals: for a yes/no
@@ -231,8 +250,15 @@ pub fn report(
             shifts.push((
                 change,
                 format!(
-                    "{} {}: {}: {then:.1} % → {now:.1} % ({change:+.1} pp; n {} → {})",
-                    layout.methodology, layout.item, layout.answers[a], shift.base_then, shift.base_now
+                    "{} {}: {}: {} % → {} % ({} pp; n {} → {})",
+                    layout.methodology,
+                    labels::item(&layout.methodology, &layout.item, catalogues).0,
+                    labels::answer(&layout.methodology, &layout.item, &layout.answers[a], catalogues).0,
+                    Lang::Nb.number(then, 1),
+                    Lang::Nb.number(now, 1),
+                    signed(change, 1),
+                    shift.base_then,
+                    shift.base_now
                 ),
             ));
         }
@@ -290,4 +316,18 @@ pub fn report(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_carry_their_sign_and_a_decimal_comma_and_zero_has_none() {
+        assert_eq!(signed(0.1549, 2), "+0,15");
+        assert_eq!(signed(-0.0149, 2), "−0,01");
+        assert_eq!(signed(-0.001, 2), "0,00");
+        assert_eq!(signed(0.0, 1), "0,0");
+        assert_eq!(pct(0.117), "11,7 %");
+    }
 }

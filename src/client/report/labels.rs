@@ -80,6 +80,18 @@ pub fn list(methodology: &str, list: &str, catalogues: &Catalogues) -> Labels {
         .map_or_else(|| pair(list, list), |a| pair(&a.name_nb, &a.name_en))
 }
 
+/// A category of the round's cross-tables by its code: a recruitment status
+/// (`NOT_TRIED`), a hindrance group (`HIGH`) or a sourcing group (`INTERNAL`).
+pub fn category(code: &str) -> Labels {
+    let key = code.to_ascii_lowercase();
+    m::RECRUITMENT_STATUS
+        .iter()
+        .chain(&m::HINDRANCE_GROUPS)
+        .chain(&m::SOURCING_GROUPS)
+        .find(|i| i.key == key)
+        .map_or_else(|| pair(code, code), |i| pair(i.label, i.label_en))
+}
+
 /// The enum value name of an item of a list: `PREFIX_KEY`.
 fn enum_name(prefix: &str, item: &Item) -> String {
     format!("{prefix}_{}", item.key.to_uppercase())
@@ -169,5 +181,8 @@ mod tests {
         assert_eq!(answer(m::ID, "X", "PROCUREMENT_ANSWER_YES_PARTLY", c), pair("Ja, delvis", "Yes, partly"));
         assert_eq!(answer(m::ID, "X", "SERVICE_EXTENT_NOT_RELEVANT", c).0, "Ikke relevant");
         assert_eq!(item(m::ID, "HINDRANCE_DEGREE", c).0, "Mangel på kompetanse hindrer digitale tjenester");
+        assert_eq!(category("NOT_TRIED").0, "Har ikke forsøkt å rekruttere");
+        assert_eq!(category("HIGH").0, "Stor grad");
+        assert_eq!(category("EXTERNAL").1, "Mainly external ICT capacity");
     }
 }
