@@ -16,9 +16,9 @@ pub fn survey_response(response: Option<&pb::SurveyResponse>, path: &str) -> Res
     crate::grpc::validate::survey_response(response, path, Catalogues::shipped())
 }
 
-/// [`crate::grpc::service::score_validated`] with the shipped catalogues.
+/// [`crate::grpc::score::score_validated`] with the shipped catalogues.
 pub fn score_validated(validated: &Validated) -> pb::IndicatorResults {
-    crate::grpc::service::score_validated(validated, Catalogues::shipped())
+    crate::grpc::score::score_validated(validated, Catalogues::shipped())
 }
 
 /// [`crate::grpc::round::score_stream_record`] with the shipped catalogues.

@@ -19,7 +19,7 @@ use super::validate::{
     self, AnswerValue, AnswerView, List, PortfolioView, RespondentView, ResponseView, ServiceView, ServicesView,
     SsbView, Validated,
 };
-use super::{Violations, round::MAX_RECORD_ID_BYTES};
+use super::{MAX_RECORD_ID_BYTES, Violations};
 use crate::catalogue::Catalogues;
 use crate::proto::v1 as pb;
 use crate::proto::wire::{Decoded, MAX_ELEMENTS, MAX_LIST, Undecodable, decode_bounded};

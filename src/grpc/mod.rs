@@ -19,6 +19,7 @@ pub mod propagation;
 pub mod round;
 pub mod round_report;
 mod routes;
+pub mod score;
 pub mod service;
 pub mod status;
 pub mod validate;
@@ -28,6 +29,9 @@ pub use metrics::Metrics;
 pub use routes::IndicatorRoutes;
 pub use service::IndicatorApi;
 pub use validate::{Validated, Violations};
+
+/// Longest record id a round or stream takes, in bytes.
+pub const MAX_RECORD_ID_BYTES: usize = 256;
 
 /// Largest request or response message by default, in bytes (gRPC's usual 4 MiB).
 pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;

@@ -24,11 +24,8 @@ use crate::scoring::ssb2018::Count;
 use prost::Message;
 
 use super::decode::{Record, Rejected, RoundItem};
-use super::service::score_validated;
-use super::{Violations, convert, round_report, validate};
-
-/// Longest record id a round keeps.
-pub const MAX_RECORD_ID_BYTES: usize = 256;
+use super::score::score_validated;
+use super::{MAX_RECORD_ID_BYTES, Violations, convert, round_report, validate};
 
 /// Rejections listed in the summary itself (all are streamed before it), as
 /// long as they fit the summary's byte budget.

@@ -9,15 +9,14 @@ use tonic::{Request, Response, Status, Streaming};
 use super::Metrics;
 use crate::catalogue::Catalogues;
 use crate::proto::v1::{self as pb, indicator_service_server::IndicatorService};
-use crate::scoring::maturity;
-use crate::scoring::ssb2018::{self, Calibrations};
 use opentelemetry::KeyValue;
 
 use super::compare::{CompareOutput, fold_comparison};
 use super::decode::{Record, RoundItem};
 use super::round::{RoundOutput, fold_items_reserving, round_items, stream_output};
+use super::score::score_validated;
 use super::status::invalid_argument;
-use super::{Validated, Violations, convert, describe, validate};
+use super::{Validated, Violations, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::received;
 use crate::round::RoundLimits;
@@ -80,26 +79,6 @@ impl Drop for RoundInFlight {
     fn drop(&mut self) {
         self.0.rounds_in_flight.add(-1, &[]);
     }
-}
-
-/// Scores one validated response under the published calibration.
-pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::IndicatorResults {
-    let results = validated.ssb_2018.as_ref().map(|a| ssb2018::score(a, &Calibrations::published()));
-    let ks = &catalogues.ks_2018;
-    let ks_2018 = validated.ks_2018.as_ref().map(|values| {
-        convert::ks_results(ks, &maturity::score_areas(ks, values, ks.min_coverage), convert::Labels::Included)
-    });
-    let riksrevisjonen_2015 = validated
-        .riksrevisjonen_2015
-        .as_ref()
-        .map(|levels| convert::service_results(&catalogues.riksrevisjonen_2015, levels));
-    convert::indicator_results(
-        &validated.respondent,
-        results.as_ref(),
-        ks_2018,
-        riksrevisjonen_2015,
-        convert::Labels::Included,
-    )
 }
 
 impl IndicatorApi {

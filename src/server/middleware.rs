@@ -39,31 +39,7 @@ use super::methods::{MethodName, method_name};
 use crate::grpc::Metrics;
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
 
-/// Admission and fairness settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CallLimits {
-    /// Calls (streams included) in flight across all connections.
-    pub max_concurrent_calls: usize,
-    /// Health `Watch` streams open across all connections.
-    pub max_health_watches: usize,
-    /// A call with no whole message in either direction for this long is ended.
-    pub idle_timeout: Duration,
-    /// The request of a unary call (gRPC, gRPC-Web or JSON) must have arrived
-    /// whole within this long of the call's start.
-    pub body_timeout: Duration,
-}
-
-impl Default for CallLimits {
-    fn default() -> Self {
-        use super::settings::defaults;
-        Self {
-            max_concurrent_calls: defaults::MAX_CONCURRENT_REQUESTS,
-            max_health_watches: defaults::MAX_HEALTH_WATCHES,
-            idle_timeout: defaults::STREAM_IDLE_TIMEOUT,
-            body_timeout: defaults::BODY_TIMEOUT,
-        }
-    }
-}
+use super::settings::CallLimits;
 
 #[derive(Clone)]
 pub struct RpcLayer {

@@ -17,7 +17,7 @@ mod startup;
 pub mod telemetry;
 
 pub use settings::{
-    AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
-    defaults,
+    AllowedCertificate, AuthSettings, BearerSettings, CallLimits, JwksSource, ServerSettings, SigningAlgorithm,
+    TlsSettings, defaults,
 };
 pub use startup::{Deadlines, StartupError, run, shutdown_signal};

@@ -641,7 +641,8 @@ const PANICS: usize = 10;
 async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_server_serves_on() {
     use indikator::grpc::Metrics;
     use indikator::proto::v1::indicator_service_server::IndicatorServiceServer;
-    use indikator::server::middleware::{CallLimits, RpcLayer};
+    use indikator::server::CallLimits;
+    use indikator::server::middleware::RpcLayer;
 
     quiet_expected_panics();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

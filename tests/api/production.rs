@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
-use indikator::server::middleware::CallLimits;
+use indikator::server::CallLimits;
 use indikator::server::settings::{ServerSettings, TlsSettings};
 use tonic::Code;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};

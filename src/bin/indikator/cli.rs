@@ -13,7 +13,7 @@ use indikator::client::connect::ClientTls;
 use indikator::client::health::HealthProbe;
 use indikator::proto::v1 as pb;
 use indikator::round::RoundLimits;
-use indikator::server::middleware::CallLimits;
+use indikator::server::CallLimits;
 use indikator::server::settings::{
     AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
     defaults,

@@ -5,7 +5,6 @@ use std::io::{self, Write};
 use super::print_items;
 use crate::catalogue::Catalogues;
 use crate::client::report::format::{Lang, percent};
-use crate::client::report::labels;
 use crate::methodology::ssb2018 as m;
 use crate::proto::v1 as pb;
 
@@ -163,11 +162,11 @@ fn kind_tables(out: &mut impl Write, g: &pb::GroupTables, published: bool) -> io
     if let Some(c) = &g.competence {
         writeln!(out, "\nCompetence: hindrance × recruitment")?;
         if let Some(t) = &c.hindrance_by_recruitment {
-            cross(out, t)?;
+            print_items::cross(out, t)?;
         }
         if let Some(t) = &c.hindrance_by_sourcing {
             writeln!(out, "\nCompetence: hindrance × sourcing (chapter 6: larger among the internally sourced)")?;
-            cross(out, t)?;
+            print_items::cross(out, t)?;
         }
         writeln!(
             out,
@@ -195,29 +194,6 @@ fn row_width(v: &[u64], width: usize) -> String {
 
 fn digits(n: u64) -> usize {
     n.to_string().len()
-}
-
-/// A cross-table of categories (recruitment status, hindrance or sourcing
-/// group), rows and columns by their Norwegian labels, as wide as they are.
-pub(super) fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
-    let name = |code: &str| labels::category(code).0;
-    let rows: Vec<String> = t.rows.iter().map(|r| name(r)).collect();
-    let columns: Vec<String> = t.columns.iter().map(|c| name(c)).collect();
-    let row_width = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
-    let widths: Vec<usize> = columns.iter().map(|c| c.chars().count().max(6)).collect();
-    write!(out, "  {:<row_width$}", "")?;
-    for (c, w) in columns.iter().zip(&widths) {
-        write!(out, "  {c:>w$}")?;
-    }
-    writeln!(out)?;
-    for (r, row) in rows.iter().enumerate() {
-        write!(out, "  {row:<row_width$}")?;
-        for (c, w) in widths.iter().enumerate() {
-            write!(out, "  {:>w$}", t.cells.get(r * t.columns.len() + c).copied().unwrap_or(0))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub fn parts(out: &mut impl Write, parts: &[pb::PartAccounting]) -> io::Result<(
 pub fn tables(out: &mut impl Write, g: &pb::GroupTables, catalogues: &Catalogues) -> io::Result<()> {
     if let Some(t) = g.competence.as_ref().and_then(|c| c.competence_profile.as_ref()).filter(|t| t.n > 0) {
         writeln!(out, "\nFigur 4.8 — competence profile: sourcing group × recruitment status (n = {})", t.n)?;
-        super::print::cross(out, t)?;
+        cross(out, t)?;
     }
     if let Some(t) = g.strategy_by_projects.as_ref().filter(|t| t.n > 0) {
         writeln!(out, "\nStrategy score (rows) × project score (columns) (n = {})", t.n)?;
@@ -195,6 +195,29 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
     let impossible: Vec<&pb::PublishedFigureCheck> = figures.iter().filter(|f| !f.impossible.is_empty()).collect();
     for f in impossible {
         writeln!(out, "  impossible: {}: {}", f.id, f.impossible)?;
+    }
+    Ok(())
+}
+
+/// A cross-table of categories (recruitment status, hindrance or sourcing
+/// group), rows and columns by their Norwegian labels, as wide as they are.
+pub(super) fn cross(out: &mut impl Write, t: &pb::CrossTable) -> io::Result<()> {
+    let name = |code: &str| labels::category(code).0;
+    let rows: Vec<String> = t.rows.iter().map(|r| name(r)).collect();
+    let columns: Vec<String> = t.columns.iter().map(|c| name(c)).collect();
+    let row_width = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+    let widths: Vec<usize> = columns.iter().map(|c| c.chars().count().max(6)).collect();
+    write!(out, "  {:<row_width$}", "")?;
+    for (c, w) in columns.iter().zip(&widths) {
+        write!(out, "  {c:>w$}")?;
+    }
+    writeln!(out)?;
+    for (r, row) in rows.iter().enumerate() {
+        write!(out, "  {row:<row_width$}")?;
+        for (c, w) in widths.iter().enumerate() {
+            write!(out, "  {:>w$}", t.cells.get(r * t.columns.len() + c).copied().unwrap_or(0))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
