@@ -32,30 +32,35 @@ WORKDIR /build
 #    change, not when the sources do. Stub targets stand in for the crate's
 #    own (build script, lib, bin, and the [[test]] target the manifest names);
 #    the crate's own fingerprints are then dropped so that step 2 always
-#    rebuilds it from the real sources, whatever their timestamps. The load
-#    tool is a workspace member: its manifest must be there, its code is not
-#    built (a stub stays in its place).
+#    rebuilds it from the real sources, whatever their timestamps. The core
+#    crate (crates/indikator-core) is stubbed the same way. The load tool is a
+#    workspace member: its manifest must be there, its code is not built (a
+#    stub stays in its place).
 COPY Cargo.toml Cargo.lock ./
+COPY crates/indikator-core/Cargo.toml ./crates/indikator-core/
 COPY tools/loadtest/Cargo.toml ./tools/loadtest/
-RUN mkdir -p src/bin/indikator tests/api tools/loadtest/src \
+RUN mkdir -p src/bin/indikator tests/api tools/loadtest/src crates/indikator-core/src \
     && echo 'fn main() {}' > tools/loadtest/src/main.rs \
+    && : > crates/indikator-core/src/lib.rs \
     && echo 'fn main() {}' > build.rs \
     && : > src/lib.rs \
     && echo 'fn main() {}' > src/bin/indikator/main.rs \
     && echo 'fn main() {}' > tests/api/main.rs \
     && cargo build --release --locked --target "${RUST_TARGET}" \
-    && rm -rf build.rs src \
+    && rm -rf build.rs src crates/indikator-core/src \
         target/release/.fingerprint/indikator-* \
         target/release/build/indikator-* \
         "target/${RUST_TARGET}/release/.fingerprint/indikator-"* \
         "target/${RUST_TARGET}/release/build/indikator-"* \
         "target/${RUST_TARGET}/release/deps/indikator-"* \
         "target/${RUST_TARGET}/release/deps/libindikator-"* \
+        "target/${RUST_TARGET}/release/deps/libindikator_core-"* \
         "target/${RUST_TARGET}/release/indikator"
 
 # 2. The crate itself: only what the release binary is built from
-#    (build.rs compiles proto/; src/ embeds data/ and catalogues/).
+#    (build.rs compiles proto/; the core embeds data/ and catalogues/).
 COPY build.rs ./
+COPY crates ./crates
 COPY build ./build
 COPY proto ./proto
 COPY data ./data

@@ -3,16 +3,16 @@
 //! A gRPC service that scores Norwegian municipalities' digitalisation survey
 //! answers by three published methodologies (specification: `docs/method.md`).
 //!
-//! Every import points down this list; nothing imports a module above it
-//! (`python3 ../shared/tools/modcycles.py src` checks there are no cycles):
+//! The pure core (domain → methodology → catalogue → scoring → round) is its
+//! own crate, `crates/indikator-core`, with no transport and no async; it is
+//! re-exported here under the paths it has always had. Every import points up
+//! this list; nothing imports a module below it (`python3 tools/modcycles.py src
+//! --folders` checks there are no cycles, between these modules or inside any
+//! folder):
 //!
 //! ```text
-//! domain       newtypes that parse: organisation, municipality and county numbers, size class
-//! methodology  the methodologies as data: item lists, scales, bands, composite tables, labels, provenance
-//! catalogue    the ks-2018 and riksrevisjonen-2015 catalogues as TOML data: loading and validation
-//! scoring      the pure core: validated answers in, scores and grades out
-//! round        whole rounds, pure: compact state per respondent, calibration, tables, comparing two
-//!              rounds (matching, transitions), its own errors
+//! domain, methodology, catalogue, scoring, round
+//!              the core, from indikator-core
 //! safe_text    client text as logs and answers may show it: escaped, cut to an excerpt (a leaf)
 //! memory       the server-wide memory budget (a leaf)
 //! proto        generated indikator.v1 code, descriptors, the codec that bounds requests on the wire (a leaf)
@@ -29,15 +29,14 @@
 
 #![forbid(unsafe_code)]
 
-pub mod catalogue;
+// The pure core, its own crate (`crates/indikator-core`), under the paths it
+// has always had here.
+pub use indikator_core::{catalogue, domain, methodology, round, scoring};
+
 pub mod client;
-pub mod domain;
 pub mod grpc;
 pub mod memory;
-pub mod methodology;
 pub mod proto;
-pub mod round;
 pub mod safe_text;
-pub mod scoring;
 pub mod server;
 pub mod testing;

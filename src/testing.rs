@@ -45,7 +45,9 @@ pub async fn fold_round<S>(inbound: S, limits: RoundLimits) -> Result<RoundRepor
 where
     S: Stream<Item = Result<pb::ScoreRoundRequest, Status>> + Unpin,
 {
-    crate::grpc::round::fold_round(inbound, limits, Catalogues::shipped()).await.map_err(Status::from)
+    crate::grpc::round::fold_round(inbound, limits, Catalogues::shipped())
+        .await
+        .map_err(crate::grpc::status::round_error)
 }
 
 /// A round over the shipped catalogues and their minimum coverage.

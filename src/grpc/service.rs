@@ -15,7 +15,7 @@ use super::compare::{CompareOutput, fold_comparison};
 use super::decode::{Record, RoundItem};
 use super::round::{RoundOutput, fold_items_reserving, round_items, stream_output};
 use super::score::score_validated;
-use super::status::invalid_argument;
+use super::status::{invalid_argument, round_error};
 use super::{Validated, Violations, describe, validate};
 use crate::memory::MemoryBudget;
 use crate::proto::wire::received;
@@ -129,7 +129,7 @@ impl IndicatorApi {
         let in_flight = RoundInFlight::start(&self.metrics);
         let (report, reservation) = fold_items_reserving(items, self.round_limits, &self.catalogues, &self.budget)
             .await
-            .map_err(Status::from)?;
+            .map_err(round_error)?;
         drop(in_flight);
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
@@ -207,7 +207,7 @@ impl IndicatorService for IndicatorApi {
         let (comparison, reservations) =
             fold_comparison(request.into_inner(), self.round_limits, &self.catalogues, &self.budget)
                 .await
-                .map_err(Status::from)?;
+                .map_err(round_error)?;
         drop(in_flight);
         let (baseline, current) = (&comparison.baseline, &comparison.current);
         self.count(

@@ -15,8 +15,9 @@ pub fn invalid_argument(violations: Violations) -> Status {
     Status::with_error_details(Code::InvalidArgument, message, ErrorDetails::with_bad_request(violations.into_vec()))
 }
 
-impl From<RoundError> for Status {
-    fn from(error: RoundError) -> Self {
+/// A round's error as the status its call ends with.
+pub fn round_error(error: RoundError) -> Status {
+    {
         match error {
             RoundError::Protocol(pairs) => {
                 let mut violations = Violations::default();
@@ -43,15 +44,15 @@ mod tests {
     #[test]
     fn round_errors_map_to_their_documented_codes() {
         let protocol = RoundError::Protocol(vec![("header".into(), "is required".into())]);
-        let status = Status::from(protocol);
+        let status = round_error(protocol);
         assert_eq!(status.code(), Code::InvalidArgument);
         let details = status.get_details_bad_request().expect("BadRequest details");
         let fields: Vec<_> =
             details.field_violations.iter().map(|v| (v.field.as_str(), v.description.as_str())).collect();
         assert_eq!(fields, [("header", "is required")]);
-        assert_eq!(Status::from(RoundError::TooManyRecords { max: 2 }).code(), Code::ResourceExhausted);
-        assert_eq!(Status::from(RoundError::OutOfMemory("spent".into())).code(), Code::ResourceExhausted);
+        assert_eq!(round_error(RoundError::TooManyRecords { max: 2 }).code(), Code::ResourceExhausted);
+        assert_eq!(round_error(RoundError::OutOfMemory("spent".into())).code(), Code::ResourceExhausted);
         let inbound = RoundError::Inbound(Box::new(Status::deadline_exceeded("late")));
-        assert_eq!(Status::from(inbound).code(), Code::DeadlineExceeded);
+        assert_eq!(round_error(inbound).code(), Code::DeadlineExceeded);
     }
 }

@@ -2108,7 +2108,7 @@ mod tests {
     /// crate (`../shared/seeds`); without them the check is skipped, loudly.
     #[test]
     fn every_figure_s_phrase_occurs_in_its_source_text() {
-        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
         let Ok(entries) = std::fs::read_dir(&seeds) else {
             let rule = "=".repeat(78);
             eprintln!(

@@ -69,8 +69,8 @@ pub const DEFAULT_MIN_COVERAGE: f64 = 0.5;
 
 /// The shipped catalogues: (file name used in messages, text).
 const SHIPPED_FILES: [(&str, &str); 2] = [
-    ("catalogues/ks-2018.toml", include_str!("../../catalogues/ks-2018.toml")),
-    ("catalogues/riksrevisjonen-2015.toml", include_str!("../../catalogues/riksrevisjonen-2015.toml")),
+    ("catalogues/ks-2018.toml", include_str!("../../../../catalogues/ks-2018.toml")),
+    ("catalogues/riksrevisjonen-2015.toml", include_str!("../../../../catalogues/riksrevisjonen-2015.toml")),
 ];
 
 static SHIPPED: LazyLock<Vec<Catalogue>> = LazyLock::new(|| {

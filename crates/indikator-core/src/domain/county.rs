@@ -23,7 +23,7 @@ struct CountyTable {
 
 static COUNTIES: LazyLock<Vec<County>> = LazyLock::new(|| {
     let table: CountyTable =
-        toml::from_str(include_str!("../../data/counties.toml")).expect("data/counties.toml is valid (tested)");
+        toml::from_str(include_str!("../../../../data/counties.toml")).expect("data/counties.toml is valid (tested)");
     table.counties
 });
 
