@@ -195,7 +195,7 @@ else
       "ks-2018 areas scored: 2 of 8; brukeren-i-sentrum 3.75; digital-kompetanse-og-deltakelse 2.86" \
       "GetMethodology: 3 methodologies" \
       "ks-2018: Digital maturity in the municipal sector (catalogue: 8 areas, 63 items)" \
-      "riksrevisjonen-2015: Digital first choice in municipal services (catalogue: 3 areas, 19 services)" \
+      "riksrevisjonen-2015: Digital first choice in municipal services (catalogue: 3 areas, 19 services, 5 questions)" \
       "Health/Check indikator.v1.IndicatorService: SERVING" \
       "Health/Watch (server stream), first message: SERVING" \
       || status=1

@@ -45,7 +45,7 @@ async function methodology() {
   for (const m of methodologies) {
     const c = m.catalogue;
     const detail = c
-      ? `catalogue: ${c.areas.length} areas, ${c.items.length ? `${c.items.length} items` : `${c.services.length} services`}`
+      ? `catalogue: ${c.areas.length} areas, ${c.services.length ? `${c.services.length} services${c.items.length ? `, ${c.items.length} questions` : ''}` : `${c.items.length} items`}`
       : `${m.itemLists.length} item lists, ${m.countIndicators.length} count indicators, ${m.composites.length} composites`;
     console.log(`  ${m.id}: ${m.nameEn || m.name} (${detail})`);
   }
