@@ -4,7 +4,7 @@ use crate::catalogue::{Catalogue, KS_2018, RIKSREVISJONEN_2015};
 use crate::domain::{Respondent, RespondentKind, SizeClass};
 use crate::methodology::{GradeLabel, ssb2018 as m};
 use crate::proto::v1 as pb;
-use crate::scoring::maturity::{self, AreaScore, ServiceCoverage};
+use crate::scoring::maturity::{AreaScore, ServiceCoverage, ServiceResults};
 use crate::scoring::ssb2018::{COMPOSITES, Count, Flag, RecruitmentStatus, Results, SourcingGroup};
 
 /// Indicators of `ssb-2018` and the answer blocks each needs.
@@ -133,17 +133,16 @@ fn shares(c: &ServiceCoverage) -> pb::ServiceShares {
 }
 
 /// Service coverage of one municipality.
-pub fn service_results(catalogue: &Catalogue, levels: &[Option<u8>]) -> pb::ServiceCoverageResult {
-    let overall = maturity::service_coverage(levels);
+pub fn service_results(catalogue: &Catalogue, scored: &ServiceResults) -> pb::ServiceCoverageResult {
     pb::ServiceCoverageResult {
-        overall: Some(shares(&overall)),
+        overall: Some(shares(&scored.overall)),
         by_area: catalogue
             .areas
             .iter()
-            .zip(maturity::service_coverage_by_area(catalogue, levels))
-            .map(|(area, c)| pb::AreaServiceShares { area_id: area.id.clone(), shares: Some(shares(&c)) })
+            .zip(&scored.by_area)
+            .map(|(area, c)| pb::AreaServiceShares { area_id: area.id.clone(), shares: Some(shares(c)) })
             .collect(),
-        none_offered: overall.none_offered,
+        none_offered: scored.overall.none_offered,
     }
 }
 

@@ -481,8 +481,10 @@ pub(super) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::Indicat
         let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
         convert::ks_results(&catalogues.ks_2018, &scores, labels)
     });
-    let services =
-        card.riksrevisjonen_2015.as_ref().map(|l| convert::service_results(&catalogues.riksrevisjonen_2015, l));
+    let services = card.riksrevisjonen_2015.as_ref().map(|levels| {
+        let scored = crate::scoring::maturity::score_services(&catalogues.riksrevisjonen_2015, levels);
+        convert::service_results(&catalogues.riksrevisjonen_2015, &scored)
+    });
     convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services, labels)
 }
 

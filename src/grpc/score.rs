@@ -19,7 +19,8 @@ pub fn score_validated(validated: &Validated, catalogues: &Catalogues) -> pb::In
     let riksrevisjonen_2015 = validated
         .riksrevisjonen_2015
         .as_ref()
-        .map(|levels| convert::service_results(&catalogues.riksrevisjonen_2015, levels));
+        .map(|levels| maturity::score_services(&catalogues.riksrevisjonen_2015, levels))
+        .map(|scored| convert::service_results(&catalogues.riksrevisjonen_2015, &scored));
     convert::indicator_results(
         &validated.respondent,
         results.as_ref(),

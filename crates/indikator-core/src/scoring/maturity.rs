@@ -131,6 +131,20 @@ pub fn service_coverage_by_area(catalogue: &Catalogue, levels: &[Option<u8>]) ->
         .collect()
 }
 
+/// A service list's answers scored: the coverage overall and per area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceResults {
+    pub overall: ServiceCoverage,
+    /// In the catalogue's area order.
+    pub by_area: Vec<ServiceCoverage>,
+}
+
+/// [`service_coverage`] overall and [`service_coverage_by_area`]: what a
+/// response's service list scores.
+pub fn score_services(catalogue: &Catalogue, levels: &[Option<u8>]) -> ServiceResults {
+    ServiceResults { overall: service_coverage(levels), by_area: service_coverage_by_area(catalogue, levels) }
+}
+
 fn coverage_of(levels: impl Iterator<Item = Option<u8>>) -> ServiceCoverage {
     let (mut total, mut reported, mut at_least_1, mut at_least_2, mut at_3) = (0, 0, 0, 0, 0);
     for level in levels {
