@@ -1,7 +1,7 @@
 //! The server around the service: plain settings (each default defined once),
 //! who may call what (bearer tokens, client certificates, scopes), the tower
-//! layer around every call (one concern a section: admission,
-//! deadlines, idle calls, memory reservations, spans and metrics, panics),
+//! layers around every call (`middleware/`, one layer a concern: spans and
+//! metrics, admission, deadlines, idle calls, memory reservations, panics),
 //! the JSON/HTTP API transcoded from the gRPC methods' HTTP annotations,
 //! logging and OpenTelemetry, and start-up and drain.
 //!
