@@ -78,8 +78,11 @@ where
                 let status = Status::resource_exhausted(format!(
                     "the server is at its limit of {limit} {what}; retry with backoff"
                 ));
-                tracing::warn!(limit, what, "load shed");
-                return Box::pin(futures::future::ready(Ok(status.into_http())));
+                // Logged from the future, which runs in the call's span.
+                return Box::pin(async move {
+                    tracing::warn!(limit, what, "load shed");
+                    Ok(status.into_http())
+                });
             }
         };
         let future = take_ready(&mut self.inner).call(request);

@@ -13,7 +13,7 @@ use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
-use super::{BoxError, BoxFuture, HEALTH, method_of, take_ready};
+use super::{BoxError, HEALTH, method_of, take_ready};
 use crate::memory::{Exhausted, MemoryBudget, Reservation};
 
 #[derive(Clone)]
@@ -56,7 +56,8 @@ where
 {
     type Response = http::Response<Body>;
     type Error = S::Error;
-    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+    // Only the request changes: the inner service's own future, unboxed.
+    type Future = S::Future;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -65,11 +66,11 @@ where
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
         let mut inner = take_ready(&mut self.inner);
         if method_of(&request).service == HEALTH {
-            return Box::pin(inner.call(request));
+            return inner.call(request);
         }
         let cost = MessageCost::for_request(request.headers(), self.layer.max_message_bytes);
         let reservation = self.layer.budget.reservation();
-        Box::pin(inner.call(request.map(|body| Body::new(RequestBody::new(body, cost, reservation)))))
+        inner.call(request.map(|body| Body::new(RequestBody::new(body, cost, reservation))))
     }
 }
 

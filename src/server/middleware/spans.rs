@@ -92,8 +92,8 @@ where
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(name);
         let mut inner = take_ready(&mut self.inner);
-        // The layers inside log in the call's span, when they are called too.
-        let future = call.span.in_scope(|| inner.call(request)).instrument(call.span.clone());
+        // The layers inside log in the call's span from their futures.
+        let future = inner.call(request).instrument(call.span.clone());
         Box::pin(async move {
             let response = future.await?;
             // A trailers-only response (an error before any message) is complete here.
