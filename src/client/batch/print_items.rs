@@ -166,15 +166,14 @@ pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io
     )?;
     for f in figures {
         let source = f.source.rsplit(", ").next().unwrap_or(&f.source);
-        let comma = |s: String| s.replace('.', ",");
         let (round, of) = if f.comparison.contains("count") {
             (format!("{}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
         } else if f.comparison.starts_with("ranked") {
             (format!("rank {}", f.round_value), format!("{}/{}", f.round_count, f.round_base))
         } else if f.comparison.starts_with("equal rounded") || f.comparison == "at most" {
-            (comma(format!("{:.2}", f.round_value)), format!("n {}", f.round_base))
+            (Lang::Nb.number(f.round_value, 2), format!("n {}", f.round_base))
         } else {
-            (comma(format!("{:.1} %", 100.0 * f.round_value)), format!("{}/{}", f.round_count, f.round_base))
+            (percent(f.round_value, Lang::Nb), format!("{}/{}", f.round_count, f.round_base))
         };
         let id = f.id.split_once('/').map_or(f.id.as_str(), |(_, rest)| rest);
         let agrees = match (f.agrees, f.impossible.is_empty()) {
