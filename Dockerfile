@@ -28,45 +28,46 @@ ENV CARGO_TERM_COLOR=never \
 
 WORKDIR /build
 
-# 1. Dependencies only: this layer is rebuilt when Cargo.toml or Cargo.lock
-#    change, not when the sources do. Stub targets stand in for the crate's
-#    own (build script, lib, bin, and the [[test]] target the manifest names);
-#    the crate's own fingerprints are then dropped so that step 2 always
-#    rebuilds it from the real sources, whatever their timestamps. The core
-#    crate (crates/indikator-core) is stubbed the same way. The load tool is a
-#    workspace member: its manifest must be there, its code is not built (a
-#    stub stays in its place).
+# 1. Dependencies only: this layer is rebuilt when a manifest or Cargo.lock
+#    changes, not when the sources do. Stub targets stand in for each
+#    workspace crate's own (lib, build script, bin, and the [[test]] and
+#    [[bench]] targets the root manifest names); the crates' own fingerprints
+#    are then dropped so that step 2 always rebuilds them from the real
+#    sources, whatever their timestamps. Only the binary and what it depends
+#    on is built (`-p indikator`): not the test-only crate, not the load tool.
 COPY Cargo.toml Cargo.lock ./
 COPY crates/indikator-core/Cargo.toml ./crates/indikator-core/
+COPY crates/indikator-app/Cargo.toml ./crates/indikator-app/
+COPY crates/indikator-server/Cargo.toml ./crates/indikator-server/
+COPY crates/indikator-client/Cargo.toml ./crates/indikator-client/
+COPY crates/indikator-testing/Cargo.toml ./crates/indikator-testing/
 COPY tools/loadtest/Cargo.toml ./tools/loadtest/
-RUN mkdir -p src/bin/indikator tests/api tools/loadtest/src crates/indikator-core/src \
+RUN mkdir -p src/bin/indikator tests/api benches tools/loadtest/src \
+    && for crate in core app server client testing; do \
+           mkdir -p "crates/indikator-${crate}/src" && : > "crates/indikator-${crate}/src/lib.rs"; \
+       done \
+    && for crate in app server client; do echo 'fn main() {}' > "crates/indikator-${crate}/build.rs"; done \
     && echo 'fn main() {}' > tools/loadtest/src/main.rs \
-    && : > crates/indikator-core/src/lib.rs \
-    && echo 'fn main() {}' > build.rs \
-    && : > src/lib.rs \
     && echo 'fn main() {}' > src/bin/indikator/main.rs \
     && echo 'fn main() {}' > tests/api/main.rs \
-    && cargo build --release --locked --target "${RUST_TARGET}" \
-    && rm -rf build.rs src crates/indikator-core/src \
-        target/release/.fingerprint/indikator-* \
-        target/release/build/indikator-* \
+    && echo 'fn main() {}' > benches/scoring.rs \
+    && echo 'fn main() {}' > benches/batch_csv.rs \
+    && cargo build --release --locked -p indikator --target "${RUST_TARGET}" \
+    && rm -rf src crates tests benches \
         "target/${RUST_TARGET}/release/.fingerprint/indikator-"* \
         "target/${RUST_TARGET}/release/build/indikator-"* \
         "target/${RUST_TARGET}/release/deps/indikator-"* \
-        "target/${RUST_TARGET}/release/deps/libindikator-"* \
-        "target/${RUST_TARGET}/release/deps/libindikator_core-"* \
+        "target/${RUST_TARGET}/release/deps/libindikator_"* \
         "target/${RUST_TARGET}/release/indikator"
 
-# 2. The crate itself: only what the release binary is built from
-#    (build.rs compiles proto/; the core embeds data/ and catalogues/).
-COPY build.rs ./
+# 2. The crates themselves: only what the release binary is built from
+#    (the build scripts compile proto/; the core embeds data/ and catalogues/).
 COPY crates ./crates
-COPY build ./build
 COPY proto ./proto
 COPY data ./data
 COPY catalogues ./catalogues
 COPY src ./src
-RUN cargo build --release --locked --target "${RUST_TARGET}" \
+RUN cargo build --release --locked -p indikator --target "${RUST_TARGET}" \
     && bin="target/${RUST_TARGET}/release/indikator" \
     && if readelf -d "${bin}" | grep -q 'NEEDED'; then \
            echo "error: ${bin} is dynamically linked" >&2; exit 1; \

@@ -23,8 +23,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use indikator::client::batch::csv_format::{self, CsvHeader};
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
+use indikator_client::batch::csv_format::{self, CsvHeader};
 
 /// The example round's records as one CSV file (header and rows).
 fn example_csv() -> (Vec<u8>, usize) {
@@ -90,7 +90,7 @@ fn batch_csv(c: &mut Criterion) {
             let mut row = csv::StringRecord::new();
             while reader.read_record(&mut row).expect("a row") {
                 let record = csv_format::parse_row(&header, &row).expect("a valid row");
-                black_box(indikator::testing::survey_response(record.response.as_ref(), "response").is_ok());
+                black_box(indikator_testing::survey_response(record.response.as_ref(), "response").is_ok());
             }
         })
     });
@@ -102,14 +102,14 @@ fn batch_csv(c: &mut Criterion) {
         })
     });
     g.bench_function("read_view_validate", |b| {
-        let catalogues = indikator::catalogue::Catalogues::shipped();
+        let catalogues = indikator_core::catalogue::Catalogues::shipped();
         b.iter(|| {
             let mut reader = csv::Reader::from_reader(black_box(&csv[..]));
             let header = CsvHeader::parse(reader.headers().expect("a header")).expect("the canonical header");
             let mut row = csv::StringRecord::new();
             while reader.read_record(&mut row).expect("a row") {
                 let (_, view) = csv_format::parse_row_view(&header, &row).expect("a valid row");
-                black_box(indikator::grpc::validate::survey_response_view(Some(&view), "response", catalogues).is_ok());
+                black_box(indikator_app::validate::survey_response_view(Some(&view), "response", catalogues).is_ok());
             }
         })
     });

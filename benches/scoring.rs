@@ -27,13 +27,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use indikator::catalogue::{self, Catalogue};
-use indikator::domain::{OrganisationNumber, Respondent};
-use indikator::proto::v1 as pb;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
-use indikator::scoring::maturity;
-use indikator::scoring::ssb2018::{self, Answers, Calibrations};
-use indikator::testing::{self as validate, score_validated};
+use indikator_app::proto::v1 as pb;
+use indikator_core::catalogue::{self, Catalogue};
+use indikator_core::domain::{OrganisationNumber, Respondent};
+use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
+use indikator_core::scoring::maturity;
+use indikator_core::scoring::ssb2018::{self, Answers, Calibrations};
+use indikator_testing::{self as validate, score_validated};
 use prost::Message;
 
 /// Records in the round-fold benchmark.
@@ -43,7 +43,7 @@ fn example_request() -> pb::ScoreRequest {
     serde_json::from_str(include_str!("../examples/score-request.json")).expect("the example parses")
 }
 
-fn validated_example() -> indikator::grpc::Validated {
+fn validated_example() -> indikator_app::Validated {
     validate::survey_response(example_request().response.as_ref(), "response").expect("the example is valid")
 }
 
@@ -88,17 +88,17 @@ fn ssb2018(c: &mut Criterion) {
     });
     // The server reads records straight from their bytes (`grpc::decode`);
     // the generated service's path decodes them with prost, then validates.
-    let catalogues = indikator::catalogue::Catalogues::shipped();
+    let catalogues = indikator_core::catalogue::Catalogues::shipped();
     g.bench_function("server_step/decode_and_validate_request", |b| {
         b.iter(|| {
             let request = pb::ScoreRequest::decode(black_box(encoded.as_slice())).unwrap();
-            indikator::grpc::validate::survey_response(request.response.as_ref(), "response", catalogues).unwrap()
+            indikator_app::validate::survey_response(request.response.as_ref(), "response", catalogues).unwrap()
         })
     });
     g.bench_function("server_step/read_and_validate_request", |b| {
         b.iter(|| {
-            let view = indikator::grpc::decode::score_request(black_box(encoded.as_slice())).unwrap();
-            indikator::grpc::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap()
+            let view = indikator_app::decode::score_request(black_box(encoded.as_slice())).unwrap();
+            indikator_app::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap()
         })
     });
     g.bench_function("server_step/score_and_convert", |b| b.iter(|| score_validated(black_box(&validated))));
@@ -112,8 +112,8 @@ fn ssb2018(c: &mut Criterion) {
     });
     g.bench_function("server_path/read_validate_score_convert_encode", |b| {
         b.iter(|| {
-            let view = indikator::grpc::decode::score_request(black_box(encoded.as_slice())).unwrap();
-            let v = indikator::grpc::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap();
+            let view = indikator_app::decode::score_request(black_box(encoded.as_slice())).unwrap();
+            let v = indikator_app::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap();
             pb::ScoreResponse { results: Some(score_validated(&v)) }.encode_to_vec()
         })
     });
@@ -140,7 +140,7 @@ fn round(c: &mut Criterion) {
         let config = RoundConfig { calibration: mode, ..config.clone() };
         g.bench_function(format!("fold_10000_then_finish/{name}"), |b| {
             b.iter(|| {
-                let mut round = indikator::testing::round(config.clone());
+                let mut round = indikator_testing::round(config.clone());
                 for (id, respondent) in ids.iter().zip(&respondents) {
                     round.add_valid(id, respondent, Some(&answers));
                 }
@@ -160,7 +160,7 @@ fn round(c: &mut Criterion) {
     };
     g.bench_function("fold_10000_then_finish/all_methodologies", |b| {
         b.iter(|| {
-            let mut round = indikator::testing::round(config.clone());
+            let mut round = indikator_testing::round(config.clone());
             for (id, respondent) in ids.iter().zip(&respondents) {
                 round.add(id, respondent, all);
             }
@@ -170,7 +170,7 @@ fn round(c: &mut Criterion) {
     // Folding alone (no finish), dropped outside the timing.
     g.bench_function("fold_10000", |b| {
         b.iter_batched(
-            || indikator::testing::round(config.clone()),
+            || indikator_testing::round(config.clone()),
             |mut round| {
                 for (id, respondent) in ids.iter().zip(&respondents) {
                     round.add_valid(id, respondent, Some(&answers));

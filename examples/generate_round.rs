@@ -72,8 +72,8 @@
 //!    procurement and service-mode answers whose counts and points are exactly the
 //!    drawn ones and whose totals are the published shares ([`plan_answers`]).
 //! 6. Verification: every line is read back from its JSON, validated with
-//!    `indikator::grpc::validate::survey_response`, scored with
-//!    `indikator::scoring::ssb2018::score` and tallied; any missed target panics. A
+//!    `indikator_app::validate::survey_response`, scored with
+//!    `indikator_core::scoring::ssb2018::score` and tallied; any missed target panics. A
 //!    short summary goes to stderr.
 //!
 //! Everything random comes from a SplitMix64 generator seeded with `--seed`
@@ -85,15 +85,15 @@ mod synthetic;
 use std::collections::BTreeSet;
 
 use clap::Parser;
-use indikator::domain::SizeClass;
-use indikator::methodology::bands::median;
-use indikator::methodology::figures::PUBLISHED_FIGURES;
-use indikator::methodology::ssb2018::{self as m, Hindrance};
-use indikator::proto::v1 as pb;
-use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RoundConfig};
-use indikator::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
-use indikator::testing as validate;
+use indikator_app::proto::v1 as pb;
+use indikator_core::domain::SizeClass;
+use indikator_core::methodology::bands::median;
+use indikator_core::methodology::figures::PUBLISHED_FIGURES;
+use indikator_core::methodology::ssb2018::{self as m, Hindrance};
+use indikator_core::round::figures::checks;
+use indikator_core::round::{CalibrationMode, RoundConfig};
+use indikator_core::scoring::ssb2018::{Calibrations, Count, Flag, RecruitmentStatus};
+use indikator_testing as validate;
 use synthetic::SplitMix64;
 
 /// Generates a synthetic ssb-2018 survey round (JSON Lines of ScoreRoundRequest) on stdout.
@@ -170,7 +170,7 @@ const PRIORITY_CELLS: [[usize; 5]; 5] = [
 /// tredjedel» score «veldig lav», chapter 6). Column D = 0 sums to 27, so 350 use
 /// digital procurement (the only base near 352 where 93.4 %, 36.9 % and 34 % of Fig.
 /// 5.2 can all be hit; SSB's «kun 20» without any activity and «95 prosent» with some
-/// cannot hold beside them, see `indikator::methodology::figures`); column D = 4 sums
+/// cannot hold beside them, see `indikator_core::methodology::figures`); column D = 4 sums
 /// to 92, those doing all eight activities digitally («nesten 100», Fig. 5.5).
 const USE_CELLS: [[usize; 5]; 5] = [
     [14, 8, 9, 12, 12],  // C = 0
@@ -1152,7 +1152,7 @@ fn verify(lines: &[String]) -> String {
         if !answers.strategy.expect("strategy").exists {
             without_strategy += 1;
         }
-        let results = indikator::scoring::ssb2018::score(answers, &calibrations);
+        let results = indikator_core::scoring::ssb2018::score(answers, &calibrations);
         for flag in [Flag::StrategyWithoutAreas, Flag::ProjectsWithoutAreas, Flag::CloudWithoutAreas] {
             if results.flags.contains(flag) {
                 empty_portfolios += 1;
@@ -1215,7 +1215,7 @@ fn verify(lines: &[String]) -> String {
     check(not_tried_high == HINDRANCE_HIGH - TRIED_HIGH, format!("{not_tried_high} large hindrance, not tried"));
 
     // Every published figure of docs/method.md §6, as the round reports it.
-    let mut round = indikator::testing::round(RoundConfig {
+    let mut round = indikator_testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,

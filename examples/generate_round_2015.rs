@@ -29,12 +29,12 @@
 mod synthetic;
 
 use clap::Parser;
-use indikator::catalogue::Catalogues;
-use indikator::methodology::figures::PUBLISHED_FIGURES;
-use indikator::proto::v1 as pb;
-use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
-use indikator::testing as validate;
+use indikator_app::proto::v1 as pb;
+use indikator_core::catalogue::Catalogues;
+use indikator_core::methodology::figures::PUBLISHED_FIGURES;
+use indikator_core::round::figures::checks;
+use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
+use indikator_testing as validate;
 use pb::maturity_answer::Answer;
 use synthetic::SplitMix64;
 
@@ -275,7 +275,7 @@ fn pick(rng: &mut SplitMix64, from: &[usize], k: usize) -> Vec<usize> {
 /// Reads every line back, validates it, folds the round and checks every published
 /// figure of the Auditor General; panics on a miss. Returns the summary for stderr.
 fn verify(lines: &[String]) -> String {
-    let mut round = indikator::testing::round(RoundConfig {
+    let mut round = indikator_testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,

@@ -44,7 +44,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Parser;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
 use synthetic::SplitMix64;
 
 /// Generates a synthetic 2020 round (JSON Lines of ScoreRoundRequest) on stdout.

@@ -12,7 +12,7 @@
 //!
 //! # What it reproduces
 //!
-//! Every `ks-2018` figure of `indikator::methodology::figures`, over the sector
+//! Every `ks-2018` figure of `indikator_core::methodology::figures`, over the sector
 //! (municipalities and county municipalities together, as KS counts them):
 //!
 //! * 215 respondents answered some part of the survey and 141 every part; KS's four
@@ -41,12 +41,12 @@
 mod synthetic;
 
 use clap::Parser;
-use indikator::catalogue::{AnswerType, Catalogues, ItemDef};
-use indikator::methodology::figures::PUBLISHED_FIGURES;
-use indikator::proto::v1 as pb;
-use indikator::round::figures::checks;
-use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
-use indikator::testing as validate;
+use indikator_app::proto::v1 as pb;
+use indikator_core::catalogue::{AnswerType, Catalogues, ItemDef};
+use indikator_core::methodology::figures::PUBLISHED_FIGURES;
+use indikator_core::round::figures::checks;
+use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
+use indikator_testing as validate;
 use pb::maturity_answer::Answer;
 use synthetic::SplitMix64;
 
@@ -276,7 +276,7 @@ type Dealt = (Vec<usize>, Option<f64>);
 
 /// Per item: its answer groups (indices into its choices) and each group's share;
 /// the last group holds the other real answers and takes the rest.
-fn groups(ks: &indikator::catalogue::Catalogue, items: &[Vec<Choice>]) -> Vec<Vec<Dealt>> {
+fn groups(ks: &indikator_core::catalogue::Catalogue, items: &[Vec<Choice>]) -> Vec<Vec<Dealt>> {
     let mut out = Vec::new();
     for (i, item) in ks.items.iter().enumerate() {
         let listed = SHARES.iter().find(|(id, _)| *id == item.id).map_or(&[][..], |(_, g)| *g);
@@ -479,7 +479,7 @@ fn main() {
 /// Reads every line back, validates it, folds the round and checks every published
 /// KS figure; panics on a miss. Returns the summary for stderr.
 fn verify(lines: &[String]) -> String {
-    let mut round = indikator::testing::round(RoundConfig {
+    let mut round = indikator_testing::round(RoundConfig {
         round_id: ROUND_ID.into(),
         survey_year: SURVEY_YEAR as u16,
         calibration: CalibrationMode::Published,

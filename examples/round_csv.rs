@@ -17,8 +17,8 @@ use std::io::{BufRead, BufReader, BufWriter};
 use std::path::PathBuf;
 
 use clap::Parser;
-use indikator::client::batch::csv_format;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
+use indikator_client::batch::csv_format;
 
 #[derive(Debug, Parser)]
 struct Args {

@@ -10,10 +10,10 @@
 #![allow(dead_code)]
 
 use futures::StreamExt;
-use indikator::grpc::round::RoundOutput;
-use indikator::proto::v1 as pb;
-use indikator::round::RoundLimits;
-use indikator::testing::{fold_round, score_stream_record, score_validated, survey_response};
+use indikator_app::proto::v1 as pb;
+use indikator_app::round_fold::RoundOutput;
+use indikator_core::round::RoundLimits;
+use indikator_testing::{fold_round, score_stream_record, score_validated, survey_response};
 use prost::Message;
 
 /// A fuzz target's entry point.
@@ -62,7 +62,7 @@ pub fn score_request(data: &[u8]) {
 /// `IndicatorService/ScoreStream`: one inbound message → exactly one output.
 pub fn score_stream_request(data: &[u8]) {
     // The server reads records from their bytes; it must answer as prost's decode would.
-    let (read, decoded) = indikator::testing::stream_bytes_both_ways(7, data);
+    let (read, decoded) = indikator_testing::stream_bytes_both_ways(7, data);
     assert_eq!(read, decoded, "reading the bytes and decoding them disagree");
     let Ok(request) = pb::ScoreStreamRequest::decode(data) else { return };
     let record_id = request.record_id.clone();
@@ -137,7 +137,7 @@ pub fn score_round_stream(data: &[u8]) {
 /// `indikator batch` CSV: the first row through `CsvHeader::parse`, every further
 /// row through `parse_row`, and each row read then validated and scored.
 pub fn csv_row(data: &[u8]) {
-    use indikator::client::batch::csv_format::{CsvHeader, parse_row};
+    use indikator_client::batch::csv_format::{CsvHeader, parse_row};
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(data);
     let Ok(columns) = reader.headers().cloned() else { return };
     let Ok(header) = CsvHeader::parse(&columns) else { return };
@@ -152,7 +152,7 @@ pub fn csv_row(data: &[u8]) {
 /// A catalogue file (`catalogues/*.toml`, or a user's own with `--catalogues`).
 pub fn catalogue_toml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(catalogue) = indikator::catalogue::Catalogue::parse("fuzz.toml", text) {
+    if let Ok(catalogue) = indikator_core::catalogue::Catalogue::parse("fuzz.toml", text) {
         for (i, area) in catalogue.areas.iter().enumerate() {
             assert_eq!(catalogue.area_index(&area.id), Some(i), "area ids are unique and resolve");
             let _ = catalogue.area_size(i);

@@ -66,7 +66,7 @@ if [[ -z $binary ]]; then
     say "building the static release binary (CARGO_TARGET_DIR=$target_dir)"
     CARGO_TARGET_DIR=$target_dir CARGO_INCREMENTAL=0 CARGO_PROFILE_RELEASE_STRIP=symbols \
         RUSTFLAGS="-C target-feature=+crt-static" \
-        cargo build --release --locked --target x86_64-unknown-linux-gnu
+        cargo build --release --locked -p indikator --target x86_64-unknown-linux-gnu
     binary=$target_dir/x86_64-unknown-linux-gnu/release/indikator
 fi
 [[ -x $binary ]] || die "no executable binary at $binary"

@@ -9,7 +9,7 @@ mod entry_points;
 use std::path::{Path, PathBuf};
 
 use entry_points::TARGETS;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
 use prost::Message;
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -115,7 +115,7 @@ fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     seeds.push(("score_round_stream", "header-only.bin".into(), round(&[0])));
 
     // CSV: the canonical header and rows written from round records.
-    use indikator::client::batch::csv_format::{columns, write_row};
+    use indikator_client::batch::csv_format::{columns, write_row};
     let csv = |rows: &[pb::RoundRecord]| {
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer.write_record(columns()).unwrap();
@@ -157,7 +157,7 @@ fn write_seed_corpus() {
 fn the_seeds_are_meaningful_inputs() {
     // Seeds that the entry points reject at once would not guide the fuzzer.
     let example = example_request();
-    assert!(indikator::testing::survey_response(example.response.as_ref(), "response").is_ok());
+    assert!(indikator_testing::survey_response(example.response.as_ref(), "response").is_ok());
     let seeds = seeds();
     for (target, _) in TARGETS {
         assert!(seeds.iter().any(|(t, _, _)| *t == target), "{target} has seeds");

@@ -8,13 +8,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use futures::executor::block_on;
-use indikator::domain::counties;
-use indikator::grpc::round::{RoundOutput, summary};
-use indikator::grpc::status::invalid_argument;
-use indikator::methodology::ssb2018 as m;
-use indikator::proto::v1 as pb;
-use indikator::round::RoundLimits;
-use indikator::testing::{fold_round, score_stream_record, score_validated, survey_response};
+use indikator_app::proto::v1 as pb;
+use indikator_app::round_fold::{RoundOutput, summary};
+use indikator_core::domain::counties;
+use indikator_core::methodology::ssb2018 as m;
+use indikator_core::round::RoundLimits;
+use indikator_server::grpc::status::invalid_argument;
+use indikator_testing::{fold_round, score_stream_record, score_validated, survey_response};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use proptest::test_runner::RngSeed;
@@ -821,7 +821,7 @@ fn check_items(s: &pb::RoundSummary) -> Result<(), TestCaseError> {
 }
 
 fn services_block() -> impl Strategy<Value = pb::Riksrevisjonen2015Answers> {
-    let services: Vec<BoxedStrategy<Option<pb::ServiceLevel>>> = indikator::catalogue::Catalogues::shipped()
+    let services: Vec<BoxedStrategy<Option<pb::ServiceLevel>>> = indikator_core::catalogue::Catalogues::shipped()
         .riksrevisjonen_2015
         .services
         .iter()
@@ -870,7 +870,7 @@ proptest! {
         ));
         let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
             .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-        let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
+        let s = summary(&report, indikator_app::round_fold::SUMMARY_REJECTIONS_BUDGET);
         check_items(&s)?;
         // Every methodology is there: each scored respondent is in its item tables.
         let overall = s.groups.first().unwrap();
@@ -1005,7 +1005,7 @@ fn check_round(
         return Ok(());
     }
     let report = folded.map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator_app::round_fold::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let accounting = s.accounting.clone().unwrap();
 
@@ -1259,7 +1259,7 @@ fn check_calibration(responses: &[pb::SurveyResponse], calibration: pb::Calibrat
     }
     let report = block_on(fold_round(futures::stream::iter(messages.into_iter().map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator_app::round_fold::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let c = s.calibration.unwrap();
     for (i, indicator) in m::COUNT_INDICATORS.iter().enumerate() {
@@ -1319,8 +1319,8 @@ proptest! {
 
 // ---- KS: one exact score everywhere, and means of those scores ----
 
-fn ks_answer(item: &indikator::catalogue::ItemDef) -> BoxedStrategy<Option<pb::MaturityAnswer>> {
-    use indikator::catalogue::AnswerType;
+fn ks_answer(item: &indikator_core::catalogue::ItemDef) -> BoxedStrategy<Option<pb::MaturityAnswer>> {
+    use indikator_core::catalogue::AnswerType;
     use pb::maturity_answer::Answer;
     let id = item.id.clone();
     let options: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
@@ -1345,13 +1345,13 @@ fn ks_answer(item: &indikator::catalogue::ItemDef) -> BoxedStrategy<Option<pb::M
 
 fn ks_block() -> impl Strategy<Value = pb::Ks2018Answers> {
     let items: Vec<BoxedStrategy<Option<pb::MaturityAnswer>>> =
-        indikator::catalogue::Catalogues::shipped().ks_2018.items.iter().map(ks_answer).collect();
+        indikator_core::catalogue::Catalogues::shipped().ks_2018.items.iter().map(ks_answer).collect();
     items.prop_map(|answers| pb::Ks2018Answers { answers: answers.into_iter().flatten().collect() })
 }
 
 /// The respondent kinds a methodology covers, as GetMethodology states them.
 fn covered_kinds(id: &str) -> Vec<i32> {
-    let all = indikator::grpc::describe::all(indikator::catalogue::Catalogues::shipped());
+    let all = indikator_app::describe::all(indikator_core::catalogue::Catalogues::shipped());
     all.into_iter().find(|m| m.id == id).unwrap_or_else(|| panic!("methodology {id}")).respondent_kinds
 }
 
@@ -1387,7 +1387,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
         }));
     let report = block_on(fold_round(futures::stream::iter(messages.map(Ok)), RoundLimits::default()))
         .map_err(|s| TestCaseError::fail(format!("round failed: {s:?}")))?;
-    let s = summary(&report, indikator::grpc::round::SUMMARY_REJECTIONS_BUDGET);
+    let s = summary(&report, indikator_app::round_fold::SUMMARY_REJECTIONS_BUDGET);
     check_items(&s)?;
     let cards: Vec<pb::ScoreCard> = RoundOutput::new(report)
         .filter_map(|out| match out.item {
@@ -1395,7 +1395,7 @@ fn check_ks_round(responses: &[pb::SurveyResponse]) -> Result<(), TestCaseError>
             _ => None,
         })
         .collect();
-    let areas = &indikator::catalogue::Catalogues::shipped().ks_2018.areas;
+    let areas = &indikator_core::catalogue::Catalogues::shipped().ks_2018.areas;
     // Per card: (group keys, region, scores per area).
     let mut scored: Vec<KsCard> = Vec::new();
     for card in &cards {

@@ -6,9 +6,9 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use indikator::catalogue::Catalogues;
-use indikator::grpc::validate::survey_response as survey_response_with;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
+use indikator_app::validate::survey_response as survey_response_with;
+use indikator_core::catalogue::Catalogues;
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use prost::Message;
@@ -148,7 +148,7 @@ proptest! {
             peak_allocated(|| survey_response_with(request.response.as_ref(), "response", catalogues).map(|_| ()));
         let violations = result.expect_err("every hostile request is refused");
         prop_assert!(!violations.is_empty());
-        prop_assert!(violations.iter().count() <= indikator::grpc::validate::MAX_VIOLATIONS);
+        prop_assert!(violations.iter().count() <= indikator_app::validate::MAX_VIOLATIONS);
         prop_assert!(
             peak <= CONSTANT + PER_MESSAGE_BYTE * size,
             "validating a {size}-byte request with {} violations allocated {peak} bytes",

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and good enough for synthetic data.
 pub struct SplitMix64(u64);

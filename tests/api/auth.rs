@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
-use indikator::server::{AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, TlsSettings};
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_server::{AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, TlsSettings};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::pkcs1::EncodeRsaPrivateKey;
 use rsa::pkcs8::EncodePublicKey;
@@ -357,7 +357,7 @@ async fn a_key_set_that_cannot_be_read_at_start_stops_the_server() {
         ..AuthSettings::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let error = indikator::server::run(listener, settings(auth), std::future::pending()).await.unwrap_err();
+    let error = indikator_server::run(listener, settings(auth), std::future::pending()).await.unwrap_err();
     assert!(error.to_string().contains("/nonexistent/jwks.json"), "{error}");
     // Plain http to anywhere but loopback is refused.
     let auth = AuthSettings {
@@ -365,7 +365,7 @@ async fn a_key_set_that_cannot_be_read_at_start_stops_the_server() {
         ..AuthSettings::default()
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let error = indikator::server::run(listener, settings(auth), std::future::pending()).await.unwrap_err();
+    let error = indikator_server::run(listener, settings(auth), std::future::pending()).await.unwrap_err();
     assert!(error.to_string().contains("https"), "{error}");
 }
 
@@ -386,7 +386,7 @@ async fn with_mutual_tls_an_allowed_certificate_is_served_with_its_scopes_and_ot
             };
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let address = format!("http://{}", listener.local_addr().unwrap());
-            tokio::spawn(indikator::server::run(
+            tokio::spawn(indikator_server::run(
                 listener,
                 ServerSettings { tls: Some(tls), ..settings(auth) },
                 std::future::pending(),
@@ -465,7 +465,7 @@ async fn an_https_jwks_signed_by_a_private_ca_is_read_when_the_ca_is_given_and_r
 
     let without_ca = AuthSettings { bearer: Some(bearer(JwksSource::Url(url.clone()))), ..AuthSettings::default() };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let error = indikator::server::run(listener, settings(without_ca), std::future::pending()).await.unwrap_err();
+    let error = indikator_server::run(listener, settings(without_ca), std::future::pending()).await.unwrap_err();
     assert!(error.to_string().to_lowercase().contains("certificate"), "{error}");
 
     let with_ca = BearerSettings { jwks_ca_pem: Some(pki.ca.clone().into_bytes()), ..bearer(JwksSource::Url(url)) };
@@ -475,7 +475,7 @@ async fn an_https_jwks_signed_by_a_private_ca_is_read_when_the_ca_is_given_and_r
 
 mod arbitrary_authorization {
     use super::*;
-    use indikator::server::auth::AuthLayer;
+    use indikator_server::auth::AuthLayer;
     use proptest::prelude::*;
     use std::sync::atomic::{AtomicBool, Ordering};
     use tower::{Layer, ServiceExt};
@@ -528,7 +528,7 @@ mod arbitrary_authorization {
 
 #[tokio::test]
 async fn the_batch_client_and_the_health_probe_send_the_token_from_their_token_file() {
-    use indikator::client::health::{HealthError, HealthProbe, check};
+    use indikator_client::health::{HealthError, HealthProbe, check};
     let jwks = JwksServer::start(jwks(&[primary()])).await;
     let mut auth = AuthSettings { bearer: Some(bearer(JwksSource::Url(jwks.url.clone()))), ..AuthSettings::default() };
     auth.scopes.push(("grpc.health.v1.Health".into(), "indikator:health".into()));
@@ -538,10 +538,10 @@ async fn the_batch_client_and_the_health_probe_send_the_token_from_their_token_f
     std::fs::write(&token_file, format!("{}\n", primary().sign(&claims("indikator:rounds indikator:health")))).unwrap();
 
     let mut job = crate::batch::job(&crate::batch::example_round(), None, Some(app.address.clone()));
-    let refused = indikator::client::batch::run(&job).await.unwrap_err();
+    let refused = indikator_client::batch::run(&job).await.unwrap_err();
     assert!(refused.to_string().contains("no bearer token"), "{refused}");
     job.token_file = Some(token_file.clone());
-    let outcome = indikator::client::batch::run(&job).await.expect("the batch is scored with the token");
+    let outcome = indikator_client::batch::run(&job).await.expect("the batch is scored with the token");
     assert!(outcome.cards > 0);
 
     let mut probe = HealthProbe {

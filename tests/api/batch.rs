@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
-use indikator::client::batch::{self, BatchJob, BatchOutcome};
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
+use indikator_client::batch::{self, BatchJob, BatchOutcome};
 
 use crate::helpers::spawn_app;
 
@@ -18,14 +18,14 @@ pub fn job(input: &Path, out: Option<PathBuf>, server: Option<String>) -> BatchJ
         csv: None,
         tables_csv: None,
         html: None,
-        small_group: indikator::client::report::SMALL_GROUP,
+        small_group: indikator_app::render::SMALL_GROUP,
         delimiter: None,
         round_id: None,
         survey_year: None,
         calibration: None,
         codes_only: false,
         max_records: 1_000_000,
-        catalogues: indikator::catalogue::Catalogues::shipped().clone(),
+        catalogues: indikator_core::catalogue::Catalogues::shipped().clone(),
         print: false,
         token_file: None,
         tls: Default::default(),

@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use indikator::catalogue::Catalogues;
-use indikator::client::compare::{self, CompareJob};
-use indikator::domain::OrganisationNumber;
-use indikator::proto::v1::{self as pb, compare_rounds_request::Item as In, compare_rounds_response::Item as Out};
+use indikator_app::proto::v1::{self as pb, compare_rounds_request::Item as In, compare_rounds_response::Item as Out};
+use indikator_client::compare::{self, CompareJob};
+use indikator_core::catalogue::Catalogues;
+use indikator_core::domain::OrganisationNumber;
 
 use crate::helpers::{spawn_app, violated_fields};
 
@@ -482,7 +482,7 @@ async fn get_methodology_describes_comparing_rounds_and_grade_robustness_as_reco
 /// before emitting, and the server goes on serving.
 #[tokio::test]
 async fn a_comparison_beyond_the_memory_budget_is_refused() {
-    use indikator::server::ServerSettings;
+    use indikator_server::ServerSettings;
     let settings = ServerSettings {
         drain_delay: std::time::Duration::ZERO,
         memory_budget_bytes: 6 * 1024 * 1024,

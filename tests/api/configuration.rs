@@ -11,7 +11,7 @@
 
 use std::time::Duration;
 
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use prost::Message;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -203,7 +203,7 @@ async fn json_logs_are_one_object_per_line_by_flag_or_environment() {
 async fn the_log_filter_comes_from_the_flag_or_the_environment() {
     for via in BOTH {
         // `call finished` is logged at debug level, so only under a filter that enables it.
-        let mut server = Setup::new().set(via, "--log-level", "info,indikator::server::middleware=debug").start();
+        let mut server = Setup::new().set(via, "--log-level", "info,indikator_server::middleware=debug").start();
         assert_example_scored(client(&server).await.score(example_request()).await.unwrap().into_inner());
         let line = server.log_line("call finished", Duration::from_secs(10)).await;
         assert!(line.contains("DEBUG"), "{via:?}: {line}");

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures::StreamExt;
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use tonic::Code;
 use tonic::transport::Channel;
 
@@ -552,7 +552,8 @@ mod panicking {
     use std::pin::Pin;
 
     use futures::{Stream, StreamExt};
-    use indikator::proto::v1::{self as pb, indicator_service_server::IndicatorService};
+    use indikator_app::proto::v1 as pb;
+    use indikator_server::grpc::indicator_service_server::IndicatorService;
     use tonic::{Request, Response, Status, Streaming};
 
     /// Panics in `Score` when the request has no response, and in the
@@ -639,10 +640,10 @@ const PANICS: usize = 10;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_server_serves_on() {
-    use indikator::grpc::Metrics;
-    use indikator::proto::v1::indicator_service_server::IndicatorServiceServer;
-    use indikator::server::CallLimits;
-    use indikator::server::middleware::RpcLayer;
+    use indikator_server::CallLimits;
+    use indikator_server::grpc::Metrics;
+    use indikator_server::grpc::indicator_service_server::IndicatorServiceServer;
+    use indikator_server::middleware::RpcLayer;
 
     quiet_expected_panics();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -652,7 +653,7 @@ async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_serve
             .layer(RpcLayer::new(
                 CallLimits { max_concurrent_calls: 2, ..CallLimits::default() },
                 Metrics::global(),
-                indikator::memory::MemoryBudget::new(usize::MAX),
+                indikator_app::memory::MemoryBudget::new(usize::MAX),
             ))
             .add_service(IndicatorServiceServer::new(panicking::Panicky))
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener)),
@@ -692,8 +693,7 @@ async fn a_panicking_handler_fails_only_its_own_call_with_internal_and_the_serve
 async fn a_connection_that_never_completes_the_http2_preface_is_closed() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     // 1 s; the default (10 s) would keep each connection past the 6 s waited below.
-    let settings =
-        indikator::server::ServerSettings { handshake_timeout: Duration::from_secs(1), ..Default::default() };
+    let settings = indikator_server::ServerSettings { handshake_timeout: Duration::from_secs(1), ..Default::default() };
     let app = crate::helpers::spawn_app_with(settings).await;
     let authority = app.address.trim_start_matches("http://").to_owned();
     for partial in [&b""[..], &b"PRI * HTTP/2.0\r\n"[..]] {
@@ -730,7 +730,7 @@ async fn an_invalid_request_with_a_long_value_gets_invalid_argument() {
 /// got no summary and no accounting. Rejections are now streamed one by one.
 #[tokio::test]
 async fn a_round_with_many_rejections_still_gets_its_summary() {
-    let settings = indikator::server::ServerSettings { max_message_bytes: 64 * 1024, ..Default::default() };
+    let settings = indikator_server::ServerSettings { max_message_bytes: 64 * 1024, ..Default::default() };
     let mut app = crate::helpers::spawn_app_with(settings).await;
     let mut messages = vec![header("rejections")];
     for i in 0..400 {

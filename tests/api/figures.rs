@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use indikator::client::batch;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
+use indikator_client::batch;
 
 fn summary_of(file: &str) -> pb::RoundSummary {
     let job = crate::batch::job(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file), None, None);

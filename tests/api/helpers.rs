@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
-use indikator::server::ServerSettings;
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_server::ServerSettings;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -14,7 +14,7 @@ pub struct TestApp {
     pub client: IndicatorServiceClient<Channel>,
     /// Dropping or sending stops the server (graceful shutdown).
     pub shutdown: Option<oneshot::Sender<()>>,
-    pub server: JoinHandle<Result<(), indikator::server::StartupError>>,
+    pub server: JoinHandle<Result<(), indikator_server::StartupError>>,
 }
 
 impl TestApp {
@@ -23,7 +23,7 @@ impl TestApp {
     }
 
     /// Asks the server to shut down and waits for it to exit.
-    pub async fn stop(mut self) -> Result<(), indikator::server::StartupError> {
+    pub async fn stop(mut self) -> Result<(), indikator_server::StartupError> {
         let _ = self.shutdown.take().unwrap().send(());
         tokio::time::timeout(Duration::from_secs(10), self.server).await.expect("server exits").expect("join")
     }
@@ -39,7 +39,7 @@ pub async fn spawn_app_with(settings: ServerSettings) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(indikator::server::run(listener, settings, async {
+    let server = tokio::spawn(indikator_server::run(listener, settings, async {
         let _ = rx.await;
     }));
     let channel = Channel::from_shared(address.clone()).unwrap().connect().await.expect("connect");
@@ -191,7 +191,7 @@ pub fn organisation_numbers(n: usize) -> Vec<String> {
     (10_000_000u32..)
         .filter_map(|prefix| {
             let digits: Vec<u32> = format!("{prefix:08}").chars().map(|c| c.to_digit(10).unwrap()).collect();
-            indikator::domain::OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
+            indikator_core::domain::OrganisationNumber::check_digit(&digits).map(|d| format!("{prefix:08}{d}"))
         })
         .take(n)
         .collect()

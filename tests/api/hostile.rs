@@ -7,7 +7,7 @@
 
 #![cfg(target_os = "linux")]
 
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use tonic::Code;
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Channel;
@@ -385,7 +385,7 @@ async fn round_ids_are_bounded_and_their_control_characters_escaped_in_the_log()
     let mut target = Target::start(&[]).await;
     let base = target.reset_peak();
     let forged =
-        "r1\n2026-01-01T00:00:00Z  INFO indikator::server::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
+        "r1\n2026-01-01T00:00:00Z  INFO indikator_server::startup: shut down cleanly\r\u{1b}[31m\u{1b}]0;x\u{7}";
     let answers = round(&mut target.client, std::iter::once(header(forged))).await.unwrap();
     assert_eq!(accounting(&answers).received, 0);
     let line = target.server.log_line("round started", std::time::Duration::from_secs(20)).await;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
-use indikator::proto::v1 as pb;
-use indikator::server::{AuthSettings, BearerSettings, JwksSource, ServerSettings};
+use indikator_app::proto::v1 as pb;
+use indikator_server::{AuthSettings, BearerSettings, JwksSource, ServerSettings};
 use serde_json::Value;
 
 use crate::auth::{AUDIENCE, ISSUER, JwksServer, claims, jwks, primary};

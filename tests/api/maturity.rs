@@ -1,9 +1,9 @@
 //! `ks-2018` and `riksrevisjonen-2015` end to end: rounds, score cards, custom catalogues.
 
-use indikator::catalogue::Catalogues;
-use indikator::domain::OrganisationNumber;
-use indikator::proto::v1::{self as pb, maturity_answer::Answer, score_round_request::Item as In};
-use indikator::server::ServerSettings;
+use indikator_client::proto::v1::{self as pb, maturity_answer::Answer, score_round_request::Item as In};
+use indikator_core::catalogue::Catalogues;
+use indikator_core::domain::OrganisationNumber;
+use indikator_server::ServerSettings;
 
 use crate::helpers::{spawn_app, spawn_app_with, violated_fields};
 

@@ -1,4 +1,4 @@
-use indikator::proto::v1::{self as pb, GetMethodologyRequest};
+use indikator_app::proto::v1::{self as pb, GetMethodologyRequest};
 
 use crate::helpers::{spawn_app, violated_fields};
 
@@ -131,7 +131,7 @@ async fn get_methodology_states_the_relative_calibration_rule_guard_and_base_and
 /// its reference, phrase and comparison, so any client can show it.
 #[tokio::test]
 async fn get_methodology_gives_every_published_figure_with_its_reference_and_comparison() {
-    use indikator::methodology::figures::PUBLISHED_FIGURES;
+    use indikator_core::methodology::figures::PUBLISHED_FIGURES;
     let mut app = spawn_app().await;
     let response = app.client.get_methodology(GetMethodologyRequest::default()).await.unwrap().into_inner();
     for m in &response.methodologies {

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use indikator::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
-use indikator::server::CallLimits;
-use indikator::server::settings::{ServerSettings, TlsSettings};
+use indikator_client::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
+use indikator_server::CallLimits;
+use indikator_server::settings::{ServerSettings, TlsSettings};
 use tonic::Code;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
 
@@ -166,7 +166,7 @@ pub async fn spawn_tls(pki: &Pki, mutual: bool) -> String {
         client_ca_pem: mutual.then(|| pki.ca.clone().into_bytes()),
     };
     let settings = ServerSettings { tls: Some(tls), ..ServerSettings::default() };
-    tokio::spawn(indikator::server::run(listener, settings, std::future::pending()));
+    tokio::spawn(indikator_server::run(listener, settings, std::future::pending()));
     address
 }
 

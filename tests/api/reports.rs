@@ -168,8 +168,8 @@ async fn the_csv_export_has_one_row_per_scored_respondent_equal_to_the_json_repo
 
 /// The example round as CSV rows (header first), each a line of cells.
 pub fn example_csv_rows(records: usize) -> Vec<Vec<String>> {
-    use indikator::client::batch::csv_format::{columns, write_row};
-    use indikator::proto::v1 as pb;
+    use indikator_app::proto::v1 as pb;
+    use indikator_client::batch::csv_format::{columns, write_row};
     let mut rows = vec![columns()];
     for line in std::fs::read_to_string(crate::batch::example_round()).unwrap().lines() {
         let message: pb::ScoreRoundRequest = serde_json::from_str(line).unwrap();
@@ -406,19 +406,19 @@ async fn the_html_report_is_self_contained_and_opens_in_a_browser_without_errors
 
 #[tokio::test]
 async fn the_html_report_of_a_thousand_respondents_stays_under_ten_megabytes() {
-    use indikator::proto::v1 as pb;
+    use indikator_app::proto::v1 as pb;
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");
     let job = crate::batch::job(&crate::batch::example_round(), Some(json.clone()), None);
-    let outcome = indikator::client::batch::run(&job).await.unwrap();
+    let outcome = indikator_client::batch::run(&job).await.unwrap();
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let cards: Vec<pb::ScoreCard> =
         report["scoreCards"].as_array().unwrap().iter().map(|c| serde_json::from_value(c.clone()).unwrap()).collect();
     let thousand: Vec<pb::ScoreCard> = cards.iter().cycle().take(1000).cloned().collect();
-    let html = indikator::client::report::html::render(
+    let html = indikator_client::report::html::render(
         &outcome.summary,
         &thousand,
-        indikator::catalogue::Catalogues::shipped(),
+        indikator_core::catalogue::Catalogues::shipped(),
     );
     assert_eq!(html.matches("<article class=\"card\"").count(), 1000);
     assert!(html.len() < 10_000_000, "{} bytes", html.len());
@@ -587,8 +587,8 @@ fn drawn_rows(html: &str) -> Vec<DrawnRow> {
 
 #[tokio::test]
 async fn every_published_marker_counts_the_same_answers_as_the_bar_it_is_drawn_on() {
-    use indikator::methodology::figures::{Measure, PUBLISHED_FIGURES};
-    use indikator::methodology::ssb2018 as m;
+    use indikator_core::methodology::figures::{Measure, PUBLISHED_FIGURES};
+    use indikator_core::methodology::ssb2018 as m;
     let dir = tempfile::tempdir().unwrap();
     let (json, page) = (dir.path().join("r.json"), dir.path().join("r.html"));
     let run = indikator_batch(&[

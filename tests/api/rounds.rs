@@ -2,10 +2,10 @@
 //! base (§1.5), exact KS scores (§2), the respondents each methodology covers (§3,
 //! §5) and empty blocks (§1.4).
 
-use indikator::domain::OrganisationNumber;
-use indikator::proto::v1::{
+use indikator_app::proto::v1::{
     self as pb, maturity_answer::Answer, score_round_request::Item as In, score_round_response::Item as Out,
 };
+use indikator_core::domain::OrganisationNumber;
 
 use crate::helpers::spawn_app;
 
@@ -267,7 +267,7 @@ async fn a_round_s_ks_area_score_is_the_same_number_score_gives_and_means_are_of
 }
 
 fn services(levels: &[u32]) -> pb::Riksrevisjonen2015Answers {
-    let catalogue = &indikator::catalogue::Catalogues::shipped().riksrevisjonen_2015;
+    let catalogue = &indikator_core::catalogue::Catalogues::shipped().riksrevisjonen_2015;
     pb::Riksrevisjonen2015Answers {
         services: catalogue
             .services

@@ -1,4 +1,4 @@
-use indikator::proto::v1 as pb;
+use indikator_client::proto::v1 as pb;
 
 use crate::helpers::{example_request, spawn_app, violated_fields};
 

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use indikator::server::ServerSettings;
+use indikator_server::ServerSettings;
 use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
 
 use crate::helpers::{example_request, spawn_app, spawn_app_with};
@@ -58,7 +58,7 @@ async fn during_the_drain_delay_health_is_not_serving_and_new_connections_are_se
     let fresh = app.channel().await;
     let status = HealthClient::new(fresh.clone()).check(HealthCheckRequest::default()).await.unwrap().into_inner();
     assert_eq!(status.status(), ServingStatus::NotServing);
-    indikator::proto::v1::indicator_service_client::IndicatorServiceClient::new(fresh)
+    indikator_client::proto::v1::indicator_service_client::IndicatorServiceClient::new(fresh)
         .score(example_request())
         .await
         .expect("a call on a new connection during the drain delay is served");

@@ -1,5 +1,5 @@
 use futures::StreamExt;
-use indikator::proto::v1::{self as pb, score_round_request::Item as In, score_round_response::Item as Out};
+use indikator_app::proto::v1::{self as pb, score_round_request::Item as In, score_round_response::Item as Out};
 use tonic::Code;
 
 use crate::helpers::{example_request, filler_records, spawn_app, spawn_app_with, when_all_taken};
@@ -152,8 +152,8 @@ async fn a_second_header_ends_the_round_with_nothing_emitted() {
 
 #[tokio::test]
 async fn a_round_over_the_size_limit_is_refused_and_the_server_serves_the_next_round() {
-    use indikator::round::RoundLimits;
-    use indikator::server::ServerSettings;
+    use indikator_core::round::RoundLimits;
+    use indikator_server::ServerSettings;
     let settings = ServerSettings { round_limits: RoundLimits { max_records: 2 }, ..ServerSettings::default() };
     let mut app = spawn_app_with(settings).await;
     let messages = vec![

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use indikator::proto::v1::indicator_service_client::IndicatorServiceClient;
+use indikator_client::proto::v1::indicator_service_client::IndicatorServiceClient;
 use opentelemetry_proto::tonic::collector::metrics::v1::{
     ExportMetricsServiceRequest, ExportMetricsServiceResponse, metrics_service_server,
 };

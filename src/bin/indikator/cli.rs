@@ -6,19 +6,19 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use indikator::catalogue::{CatalogueError, Catalogues};
-use indikator::client::batch::{BatchJob, InputFormat};
-use indikator::client::compare::CompareJob;
-use indikator::client::connect::ClientTls;
-use indikator::client::health::HealthProbe;
-use indikator::proto::v1 as pb;
-use indikator::round::RoundLimits;
-use indikator::server::CallLimits;
-use indikator::server::settings::{
+use indikator_app::proto::v1 as pb;
+use indikator_client::batch::{BatchJob, InputFormat};
+use indikator_client::compare::CompareJob;
+use indikator_client::connect::ClientTls;
+use indikator_client::health::HealthProbe;
+use indikator_core::catalogue::{CatalogueError, Catalogues};
+use indikator_core::round::RoundLimits;
+use indikator_server::CallLimits;
+use indikator_server::settings::{
     AllowedCertificate, AuthSettings, BearerSettings, JwksSource, ServerSettings, SigningAlgorithm, TlsSettings,
     defaults,
 };
-use indikator::server::telemetry::{LogFormat, LogSettings};
+use indikator_server::telemetry::{LogFormat, LogSettings};
 
 /// Why the command line could not be turned into settings.
 #[derive(Debug, thiserror::Error)]
@@ -183,7 +183,7 @@ pub struct BatchArgs {
     pub html: Option<PathBuf>,
     /// `--html`: groups and items with fewer respondents than this are shown
     /// greyed as «få svar» (few respondents), not as shares.
-    #[arg(long, value_name = "N", default_value_t = indikator::client::report::SMALL_GROUP,
+    #[arg(long, value_name = "N", default_value_t = indikator_app::render::SMALL_GROUP,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub small_group: u64,
     /// CSV input: the field delimiter, one ASCII character (`;`, `tab` for a tab).

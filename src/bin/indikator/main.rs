@@ -1,18 +1,18 @@
 //! The `indikator` binary: parses the command line (`cli`, the only place
-//! clap appears) into the library's plain settings and hands over.
+//! clap appears) into the server's and clients' plain settings and hands over.
 
 mod allocator;
 mod cli;
 
 use cli::{BatchArgs, Cli, Command, CompareArgs, HealthArgs, ServeArgs};
-use indikator::server::telemetry::{LogFormat, LogSettings};
-use indikator::server::{self, telemetry};
+use indikator_server::telemetry::{LogFormat, LogSettings};
+use indikator_server::{self as server, telemetry};
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
-use indikator::client::batch::BatchError;
-use indikator::client::health::HealthError;
+use indikator_client::batch::BatchError;
+use indikator_client::health::HealthError;
 
 /// Exit statuses (`indikator --help` and docs/batch.md say the same).
 mod exit {
@@ -72,7 +72,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error + Send +
 }
 
 async fn health(args: &HealthArgs) -> ExitCode {
-    match indikator::client::health::check(&args.into()).await {
+    match indikator_client::health::check(&args.into()).await {
         Ok(status) => {
             // A closed stdout is no reason to fail a probe.
             let _ = writeln!(std::io::stdout(), "{status}");
@@ -101,7 +101,7 @@ async fn batch(args: &BatchArgs) -> Result<ExitCode, Box<dyn std::error::Error +
         filter: std::env::var("INDIKATOR_LOG").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "warn".into()),
     };
     let telemetry = telemetry::init(&log)?;
-    let outcome = indikator::client::batch::run(&cli::batch_job(args)?).await;
+    let outcome = indikator_client::batch::run(&cli::batch_job(args)?).await;
     telemetry.shutdown().await;
     let outcome = outcome?;
     let accounting = outcome.summary.accounting.unwrap_or_default();
@@ -121,11 +121,11 @@ async fn compare(args: &CompareArgs) -> Result<ExitCode, Box<dyn std::error::Err
         filter: std::env::var("INDIKATOR_LOG").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "warn".into()),
     };
     let telemetry = telemetry::init(&log)?;
-    let outcome = indikator::client::compare::run(&cli::compare_job(args)?).await;
+    let outcome = indikator_client::compare::run(&cli::compare_job(args)?).await;
     telemetry.shutdown().await;
     let outcome = outcome?;
     eprintln!("{}", plural(outcome.highlights.cards, "comparison card", "comparison cards"));
-    let side = |side: &Option<indikator::proto::v1::RoundSide>| side.as_ref().map_or(0, |s| s.rejected);
+    let side = |side: &Option<indikator_app::proto::v1::RoundSide>| side.as_ref().map_or(0, |s| s.rejected);
     let rejected = side(&outcome.summary.baseline) + side(&outcome.summary.current);
     Ok(rejected_status(rejected, args.run.allow_rejected))
 }

@@ -13,7 +13,7 @@
 //! * `Round`: reads every request, then the card `n` times and the summary
 //!   (with its accounting set to `n`), as indikator's `ScoreRound` does.
 //!
-//! The same tonic `Server` builder settings as `indikator::server::run` that
+//! The same tonic `Server` builder settings as `indikator_server::run` that
 //! matter to throughput: TCP_NODELAY on accepted sockets, default HTTP/2
 //! windows, plus `grpc.health.v1.Health` so the spawn logic can poll SERVING.
 
@@ -24,7 +24,7 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use futures::StreamExt;
 use futures::future::BoxFuture;
-use indikator::proto::v1 as pb;
+use indikator_app::proto::v1 as pb;
 use prost::Message;
 use tonic::body::Body;
 use tonic::server::{NamedService, StreamingService, UnaryService};
@@ -53,17 +53,17 @@ impl Answers {
     /// Computed by indikator's own code from the load tool's requests.
     pub async fn of_example(request: pb::ScoreRequest, round_record: Bytes, round_header: Bytes) -> Self {
         let validated =
-            indikator::testing::survey_response(request.response.as_ref(), "response").expect("the example is valid");
-        let score = pb::ScoreResponse { results: Some(indikator::testing::score_validated(&validated)) };
-        let stream = indikator::testing::score_stream_record(
+            indikator_testing::survey_response(request.response.as_ref(), "response").expect("the example is valid");
+        let score = pb::ScoreResponse { results: Some(indikator_testing::score_validated(&validated)) };
+        let stream = indikator_testing::score_stream_record(
             0,
             pb::ScoreStreamRequest { record_id: "s".into(), response: request.response },
         );
         let messages = futures::stream::iter([round_header, round_record])
             .map(|b| pb::ScoreRoundRequest::decode(b).map_err(|e| Status::internal(e.to_string())));
-        let limits = indikator::round::RoundLimits { max_records: 1 };
-        let report = indikator::testing::fold_round(Box::pin(messages), limits).await.expect("a one-record round");
-        let mut out = indikator::grpc::round::RoundOutput::new(report);
+        let limits = indikator_core::round::RoundLimits { max_records: 1 };
+        let report = indikator_testing::fold_round(Box::pin(messages), limits).await.expect("a one-record round");
+        let mut out = indikator_app::round_fold::RoundOutput::new(report);
         let card = out.next().expect("a score card");
         assert!(matches!(card.item, Some(pb::score_round_response::Item::ScoreCard(_))), "first comes the card");
         let summary = match out.next().and_then(|m| m.item) {

@@ -79,9 +79,9 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use clap::Parser;
 use futures::StreamExt;
 use http::uri::PathAndQuery;
-use indikator::domain::OrganisationNumber;
-use indikator::proto::v1 as pb;
-use indikator::server::ServerSettings;
+use indikator_app::proto::v1 as pb;
+use indikator_core::domain::OrganisationNumber;
+use indikator_server::ServerSettings;
 use prost::Message;
 use serde_json::{Value, json};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
@@ -792,8 +792,8 @@ struct Fold {
 /// block, as the server folds them), each with its own organisation number and record
 /// id, folded by a `RoundAggregator`, then `finish()`.
 fn core_fold(records: u32, ssb_only: bool) -> Fold {
-    use indikator::round::{CalibrationMode, RecordAnswers, RoundConfig};
-    let validated = indikator::testing::survey_response(example_request().response.as_ref(), "response")
+    use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
+    let validated = indikator_testing::survey_response(example_request().response.as_ref(), "response")
         .expect("the example is valid");
     let answers = RecordAnswers {
         ssb_2018: validated.ssb_2018.as_ref(),
@@ -803,7 +803,7 @@ fn core_fold(records: u32, ssb_only: bool) -> Fold {
         riksrevisjonen_2015_chosen: validated.riksrevisjonen_2015_chosen.as_deref().filter(|_| !ssb_only),
     };
     let mut respondent = validated.respondent.clone();
-    let mut round = indikator::testing::round(RoundConfig {
+    let mut round = indikator_testing::round(RoundConfig {
         round_id: "fold".into(),
         survey_year: respondent.survey_year,
         calibration: CalibrationMode::Published,
@@ -838,12 +838,12 @@ async fn api_fold(records: u32, shape: RoundShape) -> Fold {
     let messages = RoundRequests::new(survey_year, shape)
         .stream(records)
         .map(|bytes| pb::ScoreRoundRequest::decode(bytes).map_err(|e| Status::internal(e.to_string())));
-    let limits = indikator::round::RoundLimits { max_records: u64::from(records) };
+    let limits = indikator_core::round::RoundLimits { max_records: u64::from(records) };
     let pid = std::process::id();
     let peak_was_reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let rss_before_kb = proc_status_kb(pid, "VmRSS").unwrap_or(0);
     let started = Instant::now();
-    let report = indikator::testing::fold_round(Box::pin(messages), limits).await.expect("the round folds");
+    let report = indikator_testing::fold_round(Box::pin(messages), limits).await.expect("the round folds");
     let fold = started.elapsed();
     let peak_finished_kb = proc_status_kb(pid, "VmHWM").unwrap_or(0);
     assert_eq!(report.scored, u64::from(records));
@@ -1074,7 +1074,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let mut settings = ServerSettings::default();
         settings.round_limits.max_records = 2_000_000;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(indikator::server::run(listener, settings, async {
+        tokio::spawn(indikator_server::run(listener, settings, async {
             let _ = stopped.await;
         }));
         (Target::InProcess { _stop: stop }, url)

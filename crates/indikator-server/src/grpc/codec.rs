@@ -1,0 +1,131 @@
+//! The two codecs of the service's methods. [`RawCodec`] hands on a request
+//! message's bytes undecoded, for the methods [`super::IndicatorRoutes`]
+//! reads straight into validation's view (Score, ScoreStream, ScoreRound,
+//! CompareRounds). [`BoundedCodec`], the generated server's codec, serves the
+//! rest: it decodes a request only after the wire check of
+//! [`decode_bounded`], and refuses one that fails it with INVALID_ARGUMENT
+//! naming the field. Answers are encoded with prost by both.
+
+use std::marker::PhantomData;
+
+use bytes::{Buf, Bytes};
+use indikator_app::proto::wire::decode_bounded;
+use prost::Message;
+use tonic::Status;
+use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+
+use super::status::undecodable;
+
+/// [`tonic_prost::ProstCodec`] with the request bounds of
+/// [`indikator_app::proto::wire`].
+#[derive(Debug, Clone, Copy)]
+pub struct BoundedCodec<T, U>(PhantomData<(T, U)>);
+
+impl<T, U> Default for BoundedCodec<T, U> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T, U> Codec for BoundedCodec<T, U>
+where
+    T: Message + Send + 'static,
+    U: Message + Default + Send + 'static,
+{
+    type Encode = T;
+    type Decode = U;
+    type Encoder = Encode<T>;
+    type Decoder = BoundedDecoder<U>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        Encode(PhantomData)
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        BoundedDecoder(PhantomData)
+    }
+}
+
+/// Encodes with prost.
+#[derive(Debug)]
+pub struct Encode<T>(PhantomData<T>);
+
+impl<T: Message> Encoder for Encode<T> {
+    type Item = T;
+    type Error = Status;
+
+    fn encode(&mut self, item: Self::Item, buf: &mut EncodeBuf<'_>) -> Result<(), Self::Error> {
+        item.encode(buf).map_err(|e| Status::internal(format!("encoding failed: {e}")))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::default()
+    }
+}
+
+/// Decodes with prost after the wire check; a message that fails it (a
+/// streamed record included) fails the call.
+#[derive(Debug)]
+pub struct BoundedDecoder<U>(PhantomData<U>);
+
+impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
+    type Item = U;
+    type Error = Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
+        // A message is one contiguous buffer (tonic's decode buffer).
+        let bytes = buf.chunk();
+        debug_assert_eq!(bytes.len(), buf.remaining());
+        let decoded = decode_bounded::<U>(bytes);
+        buf.advance(buf.remaining());
+        decoded.map(Some).map_err(|(_, problem)| undecodable(&problem))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::default()
+    }
+}
+
+/// A codec that hands on each request message's bytes undecoded (the
+/// gRPC layer's handlers read them) and encodes answers
+/// with prost.
+#[derive(Debug, Clone, Copy)]
+pub struct RawCodec<T>(PhantomData<T>);
+
+impl<T> Default for RawCodec<T> {
+    fn default() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T: Message + Send + 'static> Codec for RawCodec<T> {
+    type Encode = T;
+    type Decode = Bytes;
+    type Encoder = Encode<T>;
+    type Decoder = RawDecoder;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        Encode(PhantomData)
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawDecoder
+    }
+}
+
+/// A message's bytes, shared with the receive buffer (no copy).
+#[derive(Debug, Clone, Copy)]
+pub struct RawDecoder;
+
+impl Decoder for RawDecoder {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
+        Ok(Some(buf.copy_to_bytes(buf.remaining())))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::default()
+    }
+}
