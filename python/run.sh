@@ -3,7 +3,7 @@
 # into a fresh-enough venv (pip install ./python: maturin from PyPI, the
 # extension compiled from this checkout every run), then runs its tests
 # (python/tests, pytest) against `target/debug/indikator`, which they build.
-# Before that it checks that the extension depends on no transport
+# Before that it checks the extension's formatting and clippy, that it depends on no transport
 # (indikator-server, indikator-client, tonic, hyper) and that python/Cargo.lock
 # picks the root Cargo.lock's versions of the crates both lock.
 #
@@ -37,6 +37,10 @@ if [ -n "$found" ]; then
   exit 1
 fi
 echo "indikator-python: none of indikator-server, indikator-client, tonic, hyper, h2, tower, axum"
+
+echo "== python: rustfmt and clippy of the extension (a workspace of its own)"
+cargo fmt --manifest-path python/Cargo.toml --check
+CARGO_TARGET_DIR="$cache/cargo" cargo clippy --locked --manifest-path python/Cargo.toml --all-targets -- -D warnings
 
 echo "== python: python/Cargo.lock has the root Cargo.lock's versions of the crates both lock"
 python3 - <<'PY'
