@@ -118,9 +118,15 @@ def _arrow_stream(data: Any) -> Any:
     """An object with ``__arrow_c_stream__`` holding ``data``'s rows."""
     if _is_pandas(data):
         # pandas' index is not a column of the round.
-        return pa.Table.from_pandas(data, preserve_index=False)
+        data = pa.Table.from_pandas(data, preserve_index=False)
     if hasattr(data, "__arrow_c_stream__"):
-        return data
+        reader = pa.RecordBatchReader.from_stream(data)
+        # A column read from cells that are all empty has the null type
+        # (pyarrow.csv, Parquet written from it): the same empty cells as strings.
+        if any(pa.types.is_null(field.type) for field in reader.schema):
+            fields = [field.with_type(pa.string()) if pa.types.is_null(field.type) else field for field in reader.schema]
+            reader = reader.cast(pa.schema(fields, metadata=reader.schema.metadata))
+        return reader
     raise TypeError(
         "score_round reads a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader "
         "(anything with __arrow_c_stream__), or the path of a .csv, .jsonl or .parquet round file; "
@@ -170,7 +176,12 @@ def score_round(
     if isinstance(data, (str, os.PathLike)):
         path = Path(data)
         if path.suffix.lower() == ".parquet":
-            return Round(_indikator.score_round_file(os.fspath(path), **options))
+            import pyarrow.dataset
+
+            # Read in record batches (row groups) as they are scored.
+            reader = pyarrow.dataset.dataset(path, format="parquet").scanner().to_reader()
+            options["round_id"] = path.stem if round_id is None else round_id
+            return Round(_indikator.score_round_arrow(_arrow_stream(reader), **options))
         return Round(_indikator.score_round_file(os.fspath(path), **options))
     return Round(_indikator.score_round_arrow(_arrow_stream(data), **options))
 

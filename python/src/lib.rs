@@ -20,6 +20,9 @@
 //! Python side gets them without copying. The GIL is released while a round
 //! is read, scored and rendered.
 
+mod arrow_input;
+
+use std::cell::RefCell;
 use std::convert::Infallible;
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
@@ -183,7 +186,11 @@ impl TableBuilder {
     /// The next cell of the row; an empty cell (an absent figure) as a null.
     fn cell(&mut self, text: &str) {
         let builder = &mut self.builders[self.column];
-        if text.is_empty() { builder.append_null() } else { builder.append_value(text) }
+        if text.is_empty() {
+            builder.append_null()
+        } else {
+            builder.append_value(text)
+        }
         self.column += 1;
     }
 
@@ -373,6 +380,37 @@ fn score_round_file(
     .map_err(PyErr::from)
 }
 
+/// Scores a round given as Arrow record batches (anything with
+/// `__arrow_c_stream__`) whose columns are the CSV round format's.
+#[pyfunction]
+#[pyo3(signature = (data, *, calibration, round_id=None, survey_year=None, catalogue_dir=None, codes_only=false))]
+fn score_round_arrow(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    calibration: &str,
+    round_id: Option<String>,
+    survey_year: Option<u32>,
+    catalogue_dir: Option<PathBuf>,
+    codes_only: bool,
+) -> PyResult<ScoredRound> {
+    let args = HeaderArgs { round_id, survey_year, calibration: self::calibration(calibration)?, codes_only };
+    let catalogues = catalogues(catalogue_dir.as_deref())?;
+    let reader = arrow_input::stream_of(data)?;
+    py.detach(|| {
+        let error = RefCell::new(None);
+        let items = arrow_input::BatchItems::new(reader, &args, &catalogues, &error)?;
+        let items = futures::stream::iter(items.map(Ok::<_, Infallible>));
+        let report = futures::executor::block_on(fold_items(items, RoundLimits::default(), &catalogues));
+        // A row that cannot be read ends the items: the round is not scored.
+        if let Some(failure) = error.into_inner() {
+            return Err(failure);
+        }
+        // Every row is a record: record `sequence` is row `sequence + 1`.
+        Ok(outputs(report?, &catalogues, &|sequence| Some(sequence + 1)))
+    })
+    .map_err(PyErr::from)
+}
+
 /// Scores one response given as the proto3 JSON of `POST /v1/score`'s body
 /// (`{"response": {…}}`): the answer's JSON, as the server gives it.
 #[pyfunction]
@@ -383,7 +421,11 @@ fn score(py: Python<'_>, request_json: &str, catalogue_dir: Option<PathBuf>) -> 
         let mut json = serde_json::Deserializer::from_str(request_json);
         let request: pb::ScoreRequest = serde_path_to_error::deserialize(&mut json).map_err(|e| {
             let path = e.path().to_string();
-            Failure::Input(format!("{}: {}", if path == "." { "body".to_owned() } else { path }, e.inner()))
+            let path = if path == "." { "body".to_owned() } else { path };
+            // The position is in the JSON text made from the dict: the path says where.
+            let message = e.inner().to_string();
+            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_owned();
+            Failure::Input(format!("{path}: {message}"))
         })?;
         let validated = validate::survey_response(request.response.as_ref(), "response", &catalogues)
             .map_err(|violations| Failure::Input(violations.message()))?;
@@ -421,6 +463,7 @@ fn _indikator(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ScoredRound>()?;
     m.add_class::<ArrowTable>()?;
     m.add_function(wrap_pyfunction!(score_round_file, m)?)?;
+    m.add_function(wrap_pyfunction!(score_round_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(methodology, m)?)?;
     m.add_function(wrap_pyfunction!(round_columns, m)?)?;
