@@ -28,7 +28,7 @@ use crate::grpc::round::{RoundOutput, fold_items};
 use crate::proto::v1::{self as pb, indicator_service_client::IndicatorServiceClient};
 use crate::round::{RoundError, RoundLimits};
 
-pub use reader::{HeaderOverride, InputFormat, RecordLines, RoundFile};
+pub use reader::{HeaderOverride, InputFormat, RecordLines, RoundFile, arrow_rows};
 
 /// Everything `indikator batch` was asked to do.
 #[derive(Debug, Clone)]
@@ -44,6 +44,12 @@ pub struct BatchJob {
     pub csv: Option<PathBuf>,
     /// A directory to write every summary table into, as a CSV file each.
     pub tables_csv: Option<PathBuf>,
+    /// Where to write the `csv` columns as a typed Parquet file.
+    pub parquet: Option<PathBuf>,
+    /// A directory to write every summary table into, as a Parquet file each.
+    pub tables_parquet: Option<PathBuf>,
+    /// Where to write the tables and score cards as an Excel workbook.
+    pub xlsx: Option<PathBuf>,
     /// Where to write the HTML report.
     pub html: Option<PathBuf>,
     /// The HTML report shows groups under this many respondents as «få svar».
