@@ -17,6 +17,8 @@ pub mod csv;
 pub mod format;
 pub mod html;
 pub(crate) mod labels;
+pub mod parquet;
+pub mod xlsx;
 
 /// Groups with fewer respondents than this are shown as «få svar» (few
 /// respondents), not as shares, unless the caller asks for another size.
