@@ -117,7 +117,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut writer = ArrowWriter::try_new(std::fs::File::create(&args.parquet)?, schema.clone(), Some(properties))?;
     let mut row = csv::StringRecord::new();
     let mut buffered = 0;
-    let mut flush = |columns: &mut Vec<Column>, writer: &mut ArrowWriter<std::fs::File>| {
+    let flush = |columns: &mut [Column], writer: &mut ArrowWriter<std::fs::File>| {
         let arrays = columns.iter_mut().map(Column::finish).collect();
         writer.write(&RecordBatch::try_new(schema.clone(), arrays)?)
     };
