@@ -98,7 +98,7 @@ impl Role {
         match self {
             Role::Text => TEXT,
             Role::Number | Role::Padded(_) => {
-                "Utf8, LargeUtf8, Utf8View, a dictionary of strings, an integer or a float"
+                "Utf8, LargeUtf8, Utf8View, a dictionary of strings, an integer, Float32 or Float64"
             }
             Role::YesNo => "Utf8, LargeUtf8, Utf8View, a dictionary of strings or Boolean",
             Role::List => "Utf8, LargeUtf8, Utf8View, a dictionary of strings, or a List or LargeList of strings",
@@ -109,7 +109,9 @@ impl Role {
         string_type(data_type)
             || match self {
                 Role::Text => false,
-                Role::Number | Role::Padded(_) => data_type.is_integer() || data_type.is_floating(),
+                Role::Number | Role::Padded(_) => {
+                    data_type.is_integer() || matches!(data_type, DataType::Float32 | DataType::Float64)
+                }
                 Role::YesNo => *data_type == DataType::Boolean,
                 Role::List => match data_type {
                     DataType::List(item) | DataType::LargeList(item) => string_type(item.data_type()),
@@ -184,7 +186,7 @@ impl ArrowRows {
             .zip(&self.columns)
             .map(|(array, (name, role, _))| Column::new(array, name, *role))
             .collect();
-        Ok(BatchRows { len: batch.num_rows(), columns })
+        Ok(BatchRows { len: batch.num_rows(), columns, text: String::new() })
     }
 
     /// A batch's records, each a `RoundRecord` as [`csv_format::parse_row`]
@@ -234,6 +236,8 @@ impl Iterator for Records<'_> {
 pub struct BatchRows<'b> {
     len: usize,
     columns: Vec<Column<'b>>,
+    /// A cell's text, reused.
+    text: String,
 }
 
 impl BatchRows<'_> {
@@ -247,15 +251,14 @@ impl BatchRows<'_> {
 
     /// Row `i` (0-based in the batch) as the cells of a CSV row, in the
     /// schema's column order, into `cells` (cleared first).
-    pub fn row(&self, i: usize, cells: &mut csv::StringRecord) -> Result<(), ArrowRowsError> {
+    pub fn row(&mut self, i: usize, cells: &mut csv::StringRecord) -> Result<(), ArrowRowsError> {
         cells.clear();
-        let mut text = String::new();
         for column in &self.columns {
-            text.clear();
+            self.text.clear();
             column
-                .cell(i, &mut text)
+                .cell(i, &mut self.text)
                 .map_err(|message| ArrowRowsError::Cell { column: column.name.to_owned(), message })?;
-            cells.push_field(&text);
+            cells.push_field(&self.text);
         }
         Ok(())
     }

@@ -64,7 +64,7 @@ pub(super) fn parse_batch<T>(
     convert: &Convert<T>,
     parsed: &mut Vec<Parsed<T>>,
 ) -> Result<(), BatchError> {
-    let rows = columns.rows(batch).map_err(|e| input_error(path, first_row, e.to_string()))?;
+    let mut rows = columns.rows(batch).map_err(|e| input_error(path, first_row, e.to_string()))?;
     let mut cells = csv::StringRecord::new();
     for i in 0..rows.len() {
         let line = first_row + i as u64;
