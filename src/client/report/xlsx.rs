@@ -32,6 +32,9 @@ pub const MAX_CARDS: u32 = 1_048_575;
 /// Excel's longest sheet name.
 const SHEET_NAME_CHARS: usize = 31;
 
+/// What a table sheet says when the round has nothing for it.
+const NO_ANSWERS: &str = "Runden har ingen svar til denne tabellen.";
+
 /// The share format: a number shown as a percentage with one decimal.
 const PERCENT: &str = "0.0 %";
 
@@ -100,6 +103,11 @@ impl RoundWorkbook {
             let sheet = self.book.add_worksheet();
             let (title, _) = table_title(table.name);
             sheet.set_name(names.unique(title))?;
+            if table.rows.is_empty() {
+                sheet.write_string_with_format(0, 0, table_title(table.name).1, &self.bold)?;
+                sheet.write_string(2, 0, NO_ANSWERS)?;
+                continue;
+            }
             match table.name {
                 "ks_2018_means.csv" => ks_sheet(sheet, &table, catalogues, &formats)?,
                 "calibration.csv" => calibration_sheet(sheet, &table, &formats)?,
