@@ -6,8 +6,8 @@
 //! checked once ([`ArrowRows::new`]: known columns, none twice, the identity
 //! columns present, a type each column can be read from), then every row is
 //! turned into the text a CSV file would hold in its cells ([`BatchRows::row`])
-//! and read by the CSV row parser ([`csv_format::parse_row`]), so a Parquet
-//! row and a CSV row holding the same answers read alike, with the same errors.
+//! and read by the CSV row parser (`csv_format::parse_row`), so a Parquet row
+//! and a CSV row holding the same answers read alike, with the same errors.
 //!
 //! A cell becomes text as follows:
 //!
@@ -160,8 +160,8 @@ impl ArrowRows {
         Ok(Self { header, columns })
     }
 
-    /// The columns as a CSV header, for [`csv_format::parse_row`] and
-    /// [`csv_format::parse_row_view`] to read [`BatchRows::row`]'s cells under.
+    /// The columns as a CSV header, for `csv_format::parse_row` and
+    /// `csv_format::parse_row_view` to read [`BatchRows::row`]'s cells under.
     pub fn header(&self) -> &CsvHeader {
         &self.header
     }
@@ -189,7 +189,7 @@ impl ArrowRows {
         Ok(BatchRows { len: batch.num_rows(), columns, text: String::new() })
     }
 
-    /// A batch's records, each a `RoundRecord` as [`csv_format::parse_row`]
+    /// A batch's records, each a `RoundRecord` as `csv_format::parse_row`
     /// reads the same cells, or the error of its row; `first_row`: the 1-based
     /// number of the batch's first row. A record without a `record_id` keeps
     /// it empty (the batch client names it `line N`, N its row). A batch
