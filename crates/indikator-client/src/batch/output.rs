@@ -105,6 +105,13 @@ impl Staged {
     }
 }
 
+/// A workbook is written with seeks back (its ZIP directory).
+impl io::Seek for Staged {
+    fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
+        self.file.seek(position)
+    }
+}
+
 impl Write for Staged {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let written = self.file.write(buf)?;
