@@ -2,6 +2,7 @@
 
 mod auth;
 mod batch;
+mod batch_parquet;
 mod compare;
 mod configuration;
 mod docs;

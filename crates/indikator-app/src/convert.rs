@@ -8,7 +8,7 @@ use indikator_core::scoring::maturity::{AreaScore, ServiceCoverage, ServiceResul
 use indikator_core::scoring::ssb2018::{COMPOSITES, Count, Flag, RecruitmentStatus, Results, SourcingGroup};
 
 /// Indicators of `ssb-2018` and the answer blocks each needs.
-pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
+pub(crate) const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
     ("strategy", &["strategy"]),
     ("projects", &["projects"]),
     ("digital_priority", &["strategy", "projects"]),
@@ -28,7 +28,7 @@ pub const SSB_2018_NEEDS: [(&str, &[&str]); 12] = [
 /// area's `name`). A round header's `codes_only` leaves them out: they are
 /// then never built, and proto3 leaves the empty strings off the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Labels {
+pub(crate) enum Labels {
     #[default]
     Included,
     Omitted,
@@ -36,7 +36,7 @@ pub enum Labels {
 
 impl Labels {
     /// [`Labels::Omitted`] for a round header's `codes_only`.
-    pub fn codes_only(codes_only: bool) -> Self {
+    pub(crate) fn codes_only(codes_only: bool) -> Self {
         if codes_only { Labels::Omitted } else { Labels::Included }
     }
 
@@ -51,7 +51,7 @@ impl Labels {
 
 /// Full results of a respondent; each methodology's part is `None` when its
 /// answer block was absent (and is then listed in `unscored`).
-pub fn indicator_results(
+pub(crate) fn indicator_results(
     respondent: &Respondent,
     results: Option<&Results>,
     ks_2018: Option<pb::Ks2018Results>,
@@ -105,7 +105,7 @@ pub fn indicator_results(
 }
 
 /// KS area results of one respondent (the area names as `labels` says).
-pub fn ks_results(catalogue: &Catalogue, scores: &[AreaScore], labels: Labels) -> pb::Ks2018Results {
+pub(crate) fn ks_results(catalogue: &Catalogue, scores: &[AreaScore], labels: Labels) -> pb::Ks2018Results {
     pb::Ks2018Results {
         areas: catalogue
             .areas
@@ -133,7 +133,7 @@ fn shares(c: &ServiceCoverage) -> pb::ServiceShares {
 }
 
 /// Service coverage of one municipality.
-pub fn service_results(catalogue: &Catalogue, scored: &ServiceResults) -> pb::ServiceCoverageResult {
+pub(crate) fn service_results(catalogue: &Catalogue, scored: &ServiceResults) -> pb::ServiceCoverageResult {
     pb::ServiceCoverageResult {
         overall: Some(shares(&scored.overall)),
         by_area: catalogue
@@ -172,7 +172,7 @@ fn block_present(r: &Results, block: &str) -> bool {
     }
 }
 
-pub fn profile(r: &Respondent) -> pb::RespondentProfile {
+pub(crate) fn profile(r: &Respondent) -> pb::RespondentProfile {
     let county = r.county.map(|c| c.county());
     pb::RespondentProfile {
         organisation_number: r.organisation_number.to_string(),
@@ -187,7 +187,7 @@ pub fn profile(r: &Respondent) -> pb::RespondentProfile {
     }
 }
 
-pub fn respondent_kind(kind: RespondentKind) -> pb::RespondentKind {
+pub(crate) fn respondent_kind(kind: RespondentKind) -> pb::RespondentKind {
     match kind {
         RespondentKind::Municipality => pb::RespondentKind::Municipality,
         RespondentKind::CountyMunicipality => pb::RespondentKind::CountyMunicipality,
@@ -196,7 +196,7 @@ pub fn respondent_kind(kind: RespondentKind) -> pb::RespondentKind {
 }
 
 /// Proto value of a size class: the proto enum lists them in the same order.
-pub fn size_class(class: SizeClass) -> pb::SizeClass {
+pub(crate) fn size_class(class: SizeClass) -> pb::SizeClass {
     pb::SizeClass::try_from(class as i32 + 1).expect("SizeClass and pb::SizeClass list the same classes")
 }
 
@@ -224,7 +224,7 @@ fn composite(grade: Option<u8>, grades: &[GradeLabel; 5], labels: Labels) -> Opt
     })
 }
 
-pub fn recruitment_status(s: RecruitmentStatus) -> pb::RecruitmentStatus {
+pub(crate) fn recruitment_status(s: RecruitmentStatus) -> pb::RecruitmentStatus {
     match s {
         RecruitmentStatus::NotTried => pb::RecruitmentStatus::NotTried,
         RecruitmentStatus::RecruitedWithoutProblems => pb::RecruitmentStatus::RecruitedWithoutProblems,
@@ -232,7 +232,7 @@ pub fn recruitment_status(s: RecruitmentStatus) -> pb::RecruitmentStatus {
     }
 }
 
-pub fn hindrance_group(h: m::Hindrance) -> pb::HindranceGroup {
+pub(crate) fn hindrance_group(h: m::Hindrance) -> pb::HindranceGroup {
     match h {
         m::Hindrance::Low => pb::HindranceGroup::Low,
         m::Hindrance::Neither => pb::HindranceGroup::Neither,
@@ -241,7 +241,7 @@ pub fn hindrance_group(h: m::Hindrance) -> pb::HindranceGroup {
     }
 }
 
-pub fn sourcing_group(g: SourcingGroup) -> pb::SourcingGroup {
+pub(crate) fn sourcing_group(g: SourcingGroup) -> pb::SourcingGroup {
     match g {
         SourcingGroup::Internal => pb::SourcingGroup::Internal,
         SourcingGroup::External => pb::SourcingGroup::External,
@@ -260,7 +260,7 @@ fn competence_profile(group: SourcingGroup, status: RecruitmentStatus, labels: L
 }
 
 /// The `ssb-2018` results of one respondent (labels as `labels` says).
-pub fn ssb_2018_results(r: &Results, labels: Labels) -> pb::Ssb2018Results {
+pub(crate) fn ssb_2018_results(r: &Results, labels: Labels) -> pb::Ssb2018Results {
     pb::Ssb2018Results {
         strategy: simple(r, Count::Strategy, labels),
         projects: simple(r, Count::Projects, labels),
@@ -280,7 +280,7 @@ pub fn ssb_2018_results(r: &Results, labels: Labels) -> pb::Ssb2018Results {
 }
 
 /// Grade robustness (docs/method.md §7): each composite and the moves that change it.
-pub fn fragile_grades(r: &Results) -> Vec<pb::FragileGrade> {
+pub(crate) fn fragile_grades(r: &Results) -> Vec<pb::FragileGrade> {
     COMPOSITES
         .iter()
         .enumerate()

@@ -28,9 +28,10 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod compare_fold;
-pub mod convert;
+mod convert;
 pub mod decode;
 pub mod describe;
 pub mod files;
@@ -38,7 +39,7 @@ pub mod memory;
 pub mod proto;
 pub mod render;
 pub mod round_fold;
-pub mod round_report;
+mod round_report;
 pub mod safe_text;
 pub mod score;
 pub mod validate;

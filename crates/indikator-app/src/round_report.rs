@@ -12,7 +12,7 @@ use indikator_core::round::tables::{GroupTables, ServiceTables, SizeShares, shar
 use crate::convert;
 
 /// Every item, described once.
-pub fn item_layout(layout: &Layout) -> Vec<pb::ItemLayout> {
+pub(crate) fn item_layout(layout: &Layout) -> Vec<pb::ItemLayout> {
     layout
         .items
         .iter()
@@ -27,7 +27,7 @@ pub fn item_layout(layout: &Layout) -> Vec<pb::ItemLayout> {
 }
 
 /// The group's item distributions with a non-empty base.
-pub fn items(g: &GroupTables, layout: &Layout) -> Vec<pb::ItemDistribution> {
+pub(crate) fn items(g: &GroupTables, layout: &Layout) -> Vec<pb::ItemDistribution> {
     if g.items.bases.is_empty() {
         return Vec::new();
     }
@@ -46,7 +46,7 @@ pub fn items(g: &GroupTables, layout: &Layout) -> Vec<pb::ItemDistribution> {
 }
 
 /// Per methodology with a block in the group: respondents per survey part.
-pub fn parts(g: &GroupTables, layout: &Layout) -> Vec<pb::PartAccounting> {
+pub(crate) fn parts(g: &GroupTables, layout: &Layout) -> Vec<pb::PartAccounting> {
     if g.items.parts.is_empty() {
         return Vec::new();
     }
@@ -73,7 +73,7 @@ pub fn parts(g: &GroupTables, layout: &Layout) -> Vec<pb::PartAccounting> {
         .collect()
 }
 
-pub fn strategy_by_projects(g: &GroupTables) -> pb::CrossTable {
+pub(crate) fn strategy_by_projects(g: &GroupTables) -> pb::CrossTable {
     let scores = || (0..5).map(|s| s.to_string()).collect::<Vec<_>>();
     pb::CrossTable {
         rows: scores(),
@@ -83,7 +83,7 @@ pub fn strategy_by_projects(g: &GroupTables) -> pb::CrossTable {
     }
 }
 
-pub fn competence_profile(g: &GroupTables) -> pb::CrossTable {
+pub(crate) fn competence_profile(g: &GroupTables) -> pb::CrossTable {
     pb::CrossTable {
         rows: m::SOURCING_GROUPS.iter().map(|i| i.key.to_uppercase()).collect(),
         columns: m::RECRUITMENT_STATUS.iter().map(|i| i.key.to_uppercase()).collect(),
@@ -96,14 +96,14 @@ pub fn competence_profile(g: &GroupTables) -> pb::CrossTable {
 type SizeCell = fn(&SizeShares) -> (u64, u64);
 
 /// What each share by size class counts.
-pub const BY_SIZE: [(&str, &str, SizeCell); 4] = [
+pub(crate) const BY_SIZE: [(&str, &str, SizeCell); 4] = [
     ("ssb-2018/has_projects", "have ICT projects, of those who answered", |s| s.projects),
     ("ssb-2018/uses_cloud", "use cloud services, of those who answered", |s| s.cloud),
     ("ssb-2018/tried_to_recruit", "tried to recruit ICT specialists, of those who answered", |s| s.tried),
     ("ssb-2018/recruitment_difficulties", "had difficulties recruiting, of those who tried", |s| s.difficulties),
 ];
 
-pub fn by_size_class(g: &GroupTables) -> Vec<pb::SizeClassShares> {
+pub(crate) fn by_size_class(g: &GroupTables) -> Vec<pb::SizeClassShares> {
     BY_SIZE
         .iter()
         .filter(|(_, _, cell)| g.by_size.iter().any(|s| cell(s).0 > 0))
@@ -144,7 +144,7 @@ fn level_shares(id: String, [municipalities, l1, l2, l3]: [u64; 4], none: u64) -
 }
 
 /// The municipality shares at level ≥ 1, ≥ 2 and 3: overall, by area, by size class.
-pub fn service_levels(
+pub(crate) fn service_levels(
     s: &ServiceTables,
     catalogue: &Catalogue,
 ) -> (pb::ServiceLevelShares, Vec<pb::ServiceLevelShares>, Vec<pb::ServiceLevelShares>) {
@@ -167,7 +167,7 @@ pub fn service_levels(
     (overall, by_area, by_size)
 }
 
-pub fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
+pub(crate) fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
     checks
         .iter()
         .map(|c| {
@@ -193,7 +193,7 @@ pub fn figures(checks: &[FigureCheck]) -> Vec<pb::PublishedFigureCheck> {
 }
 
 /// The group a published figure counts, as the messages name it.
-pub fn figure_group(over: indikator_core::methodology::figures::Over) -> String {
+pub(crate) fn figure_group(over: indikator_core::methodology::figures::Over) -> String {
     use indikator_core::methodology::figures::Over;
     match over {
         Over::Municipalities => pb::RespondentKind::Municipality.as_str_name().into(),

@@ -24,11 +24,14 @@
 //! compare      indikator compare
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
+
 pub mod batch;
 pub mod compare;
 pub mod connect;
 pub mod health;
-pub mod propagation;
+mod propagation;
 pub mod proto;
 pub mod report;
-pub mod token;
+mod token;

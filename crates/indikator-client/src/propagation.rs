@@ -18,7 +18,7 @@ impl Injector for HeaderInjector<'_> {
 }
 
 /// Writes `cx` into outgoing call metadata by the installed propagators.
-pub fn inject(cx: &Context, metadata: &mut tonic::metadata::MetadataMap) {
+pub(crate) fn inject(cx: &Context, metadata: &mut tonic::metadata::MetadataMap) {
     let mut headers = std::mem::take(metadata).into_headers();
     opentelemetry::global::get_text_map_propagator(|p| p.inject_context(cx, &mut HeaderInjector(&mut headers)));
     *metadata = tonic::metadata::MetadataMap::from_headers(headers);

@@ -19,7 +19,7 @@ pub enum TokenError {
 
 /// The `authorization` value for the token in `path` (surrounding whitespace
 /// trimmed).
-pub fn bearer(path: &Path) -> Result<MetadataValue<Ascii>, TokenError> {
+pub(crate) fn bearer(path: &Path) -> Result<MetadataValue<Ascii>, TokenError> {
     let text = std::fs::read_to_string(path).map_err(|source| TokenError::Read { path: path.to_owned(), source })?;
     let token = text.trim();
     if token.is_empty() {
@@ -32,7 +32,7 @@ pub fn bearer(path: &Path) -> Result<MetadataValue<Ascii>, TokenError> {
 }
 
 /// `message` as a request carrying the token from `path`, if any.
-pub fn request<T>(message: T, path: Option<&Path>) -> Result<tonic::Request<T>, TokenError> {
+pub(crate) fn request<T>(message: T, path: Option<&Path>) -> Result<tonic::Request<T>, TokenError> {
     let mut request = tonic::Request::new(message);
     if let Some(path) = path {
         request.metadata_mut().insert("authorization", bearer(path)?);

@@ -151,10 +151,7 @@ impl Refusal {
 
     /// The status the caller gets: the one place refusals become statuses.
     pub fn status(&self) -> Status {
-        match self {
-            Self::Scope(_) => Status::permission_denied(self.to_string()),
-            _ => Status::unauthenticated(self.to_string()),
-        }
+        crate::grpc::status::refused(matches!(self, Self::Scope(_)), self.to_string())
     }
 }
 

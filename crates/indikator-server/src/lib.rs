@@ -20,12 +20,15 @@
 //! startup      listeners, TLS, the health and reflection services, drain: [`run`]
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
+
 pub mod auth;
 pub mod grpc;
-pub mod http;
-pub mod methods;
+mod http;
+mod methods;
 pub mod middleware;
-pub mod propagation;
+mod propagation;
 pub mod settings;
 mod startup;
 pub mod telemetry;

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Value of `rpc.service` / `rpc.method` for names the server does not have.
-pub const OTHER: &str = "_OTHER";
+pub(crate) const OTHER: &str = "_OTHER";
 
 /// A call's method as spans, metrics and logs name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MethodName {
+pub(crate) struct MethodName {
     /// `rpc.service`: a service of the server's, or [`OTHER`].
     pub service: &'static str,
     /// `rpc.method`: a method of that service, or [`OTHER`].
@@ -22,13 +22,13 @@ pub struct MethodName {
 
 impl MethodName {
     /// `service/method`, as the audit log writes it.
-    pub fn route(&self) -> String {
+    pub(crate) fn route(&self) -> String {
         format!("{}/{}", self.service, self.method)
     }
 }
 
 /// The [`MethodName`] of a request path.
-pub fn method_name(path: &str) -> MethodName {
+pub(crate) fn method_name(path: &str) -> MethodName {
     static KNOWN: LazyLock<HashMap<&'static str, Vec<(&'static str, bool)>>> = LazyLock::new(|| {
         use prost::Message as _;
         let sets = [

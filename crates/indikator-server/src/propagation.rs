@@ -29,13 +29,13 @@ impl Extractor for HeaderExtractor<'_> {
 static PROPAGATING: AtomicBool = AtomicBool::new(false);
 
 /// Called once the global propagator is installed.
-pub fn enable() {
+pub(crate) fn enable() {
     PROPAGATING.store(true, Ordering::Relaxed);
 }
 
 /// The caller's context from a call's headers, by the installed propagators;
 /// `None` when nothing is propagated or the headers carry no context.
-pub fn extract(headers: &http::HeaderMap) -> Option<Context> {
+pub(crate) fn extract(headers: &http::HeaderMap) -> Option<Context> {
     if !PROPAGATING.load(Ordering::Relaxed) {
         return None;
     }

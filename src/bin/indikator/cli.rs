@@ -158,9 +158,10 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct BatchArgs {
-    /// The round file: JSON Lines (`ScoreRoundRequest` per line) or CSV.
+    /// The round file: JSON Lines (`ScoreRoundRequest` per line), CSV or Parquet.
     pub input: PathBuf,
-    /// Input format; by default `.csv` files are CSV and others JSON Lines.
+    /// Input format; by default `.csv` files are CSV, `.parquet` files (and
+    /// any file starting as Parquet does) Parquet, and others JSON Lines.
     #[arg(long, value_enum)]
     pub format: Option<InputFormatArg>,
     /// Server to score on, e.g. `http://localhost:50051`; in-process without it.
@@ -177,6 +178,18 @@ pub struct BatchArgs {
     /// share) into this directory.
     #[arg(long, value_name = "DIR")]
     pub tables_csv: Option<PathBuf>,
+    /// Write the `--csv` columns as a Parquet file here, typed (integers,
+    /// numbers, booleans for yes/no, strings).
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<PathBuf>,
+    /// Write every `--tables-csv` table as DIR/<name>.parquet, typed.
+    #[arg(long, value_name = "DIR")]
+    pub tables_parquet: Option<PathBuf>,
+    /// Write the summary tables (a sheet each, Norwegian labels, shares as
+    /// percentages, published figures beside) and the score cards as an
+    /// Excel workbook here.
+    #[arg(long, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
     /// Write the round report as one self-contained HTML file here (charts,
     /// county comparison, a score card per respondent).
     #[arg(long, value_name = "FILE")]
@@ -314,6 +327,8 @@ pub enum InputFormatArg {
     Jsonl,
     /// A header row, then one respondent per row (see docs/batch-formats.md).
     Csv,
+    /// The CSV columns in a Parquet file, one respondent per row.
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,11 +366,15 @@ pub fn batch_job(a: &BatchArgs) -> Result<BatchJob, CliError> {
             format: a.format.map(|f| match f {
                 InputFormatArg::Jsonl => InputFormat::Jsonl,
                 InputFormatArg::Csv => InputFormat::Csv,
+                InputFormatArg::Parquet => InputFormat::Parquet,
             }),
             server: a.server.clone(),
             out: a.out.clone(),
             csv: a.csv.clone(),
             tables_csv: a.tables_csv.clone(),
+            parquet: a.parquet.clone(),
+            tables_parquet: a.tables_parquet.clone(),
+            xlsx: a.xlsx.clone(),
             html: a.html.clone(),
             small_group: a.small_group,
             delimiter: a.delimiter,

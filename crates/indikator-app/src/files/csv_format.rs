@@ -16,35 +16,35 @@ use std::collections::HashMap;
 use crate::proto::v1 as pb;
 use crate::validate::{List, PortfolioView, RespondentView, ResponseView, SsbView};
 
-const RECORD_ID: &str = "record_id";
-const ORGANISATION_NUMBER: &str = "organisation_number";
+pub const RECORD_ID: &str = "record_id";
+pub const ORGANISATION_NUMBER: &str = "organisation_number";
 const KIND: &str = "kind";
-const MUNICIPALITY_NUMBER: &str = "municipality_number";
-const COUNTY_NUMBER: &str = "county_number";
+pub const MUNICIPALITY_NUMBER: &str = "municipality_number";
+pub const COUNTY_NUMBER: &str = "county_number";
 const NAME: &str = "name";
-const INHABITANTS: &str = "inhabitants";
-const SURVEY_YEAR: &str = "survey_year";
+pub const INHABITANTS: &str = "inhabitants";
+pub const SURVEY_YEAR: &str = "survey_year";
 /// The identity columns: every header must have them (the cells may be empty).
 const IDENTITY: [&str; 7] =
     [ORGANISATION_NUMBER, KIND, MUNICIPALITY_NUMBER, COUNTY_NUMBER, NAME, INHABITANTS, SURVEY_YEAR];
 
-const HAS_STRATEGY: &str = "has_strategy";
-const STRATEGY_AREAS: &str = "strategy_areas";
-const HAS_PROJECTS: &str = "has_projects";
-const PROJECT_AREAS: &str = "project_areas";
+pub const HAS_STRATEGY: &str = "has_strategy";
+pub const STRATEGY_AREAS: &str = "strategy_areas";
+pub const HAS_PROJECTS: &str = "has_projects";
+pub const PROJECT_AREAS: &str = "project_areas";
 const SOURCING_PREFIX: &str = "sourcing_";
-const TRIED_TO_RECRUIT: &str = "tried_to_recruit";
-const RECRUITMENT_DIFFICULTIES: &str = "recruitment_difficulties";
+pub const TRIED_TO_RECRUIT: &str = "tried_to_recruit";
+pub const RECRUITMENT_DIFFICULTIES: &str = "recruitment_difficulties";
 const HINDRANCE: &str = "hindrance";
-const USES_CLOUD: &str = "uses_cloud";
-const CLOUD_AREAS: &str = "cloud_areas";
+pub const USES_CLOUD: &str = "uses_cloud";
+pub const CLOUD_AREAS: &str = "cloud_areas";
 const PROCUREMENT_PREFIX: &str = "procurement_";
 const SERVICE_PREFIX: &str = "service_";
 
 /// Separates the keys in a list cell (`information_security;green_ict`).
-const LIST_SEPARATOR: char = ';';
-const YES: &str = "yes";
-const NO: &str = "no";
+pub const LIST_SEPARATOR: char = ';';
+pub const YES: &str = "yes";
+pub const NO: &str = "no";
 
 /// Why a header or a row could not be read. Every message names the column and, for
 /// a bad cell, the value.

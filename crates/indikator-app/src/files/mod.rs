@@ -1,9 +1,12 @@
 //! Round files (`docs/batch-formats.md`): the CSV round format
-//! ([`csv_format`]) and JSON Lines, read lazily into round messages or, for
+//! ([`csv_format`]), JSON Lines and Parquet (record batches read as rows of
+//! the CSV format, [`arrow_rows`], which also reads any Arrow data: a
+//! DataFrame handed over by the Python package), read lazily into round messages or, for
 //! an in-process round, straight into validated records ([`reader`]). A line
 //! that cannot be read stops the run with [`FileError::Input`], naming the
 //! file, the line and (for a CSV cell) the column and an excerpt of the value.
 
+pub mod arrow_rows;
 pub mod csv_format;
 mod reader;
 

@@ -329,6 +329,8 @@ pub struct Table {
     pub name: &'static str,
     pub header: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+    /// Each row's base (what `share` is of) in a tidy count table; empty in the others.
+    pub bases: Vec<u64>,
 }
 
 /// Every summary table. The count tables are tidy under [`TABLE_HEADER`]: one
@@ -353,6 +355,8 @@ pub fn tables(summary: &pb::RoundSummary) -> Vec<Table> {
                 answer,
                 n.to_string(),
                 if base == 0 { String::new() } else { number(n as f64 / base as f64) },
+                // The base, taken off into `Table::bases`.
+                base.to_string(),
             ]
         };
         for (c, composite) in g.composites.iter().zip(m::COMPOSITES.iter()) {
@@ -467,15 +471,18 @@ pub fn tables(summary: &pb::RoundSummary) -> Vec<Table> {
             ]);
         }
     }
-    let tidy = |name, rows| Table { name, header: TABLE_HEADER.into(), rows };
+    let tidy = |name, mut rows: Vec<Vec<String>>| {
+        let bases = rows.iter_mut().map(|row| row.pop().and_then(|b| b.parse().ok()).unwrap_or(0)).collect();
+        Table { name, header: TABLE_HEADER.into(), rows, bases }
+    };
     vec![
         tidy("composite_grades.csv", composites),
         tidy("composite_robustness.csv", robustness),
         tidy("simple_scores.csv", scores),
         tidy("counts.csv", counts),
         tidy("competence.csv", competence),
-        Table { name: "ks_2018_means.csv", header: KS_HEADER.into(), rows: ks },
+        Table { name: "ks_2018_means.csv", header: KS_HEADER.into(), rows: ks, bases: Vec::new() },
         tidy("riksrevisjonen_2015_coverage.csv", services),
-        Table { name: "calibration.csv", header: CALIBRATION_HEADER.into(), rows: calibration },
+        Table { name: "calibration.csv", header: CALIBRATION_HEADER.into(), rows: calibration, bases: Vec::new() },
     ]
 }

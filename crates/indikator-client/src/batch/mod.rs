@@ -9,6 +9,7 @@ mod output;
 pub(crate) use output::Staged;
 mod print;
 mod print_items;
+mod typed_outputs;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,9 @@ use indikator_app::round_fold::{RoundOutput, fold_items};
 use indikator_core::catalogue::Catalogues;
 use indikator_core::round::{RoundError, RoundLimits};
 
-pub use indikator_app::files::{FileError, HeaderOverride, InputFormat, RecordLines, RoundFile, csv_format};
+pub use indikator_app::files::{
+    FileError, HeaderOverride, InputFormat, RecordLines, RoundFile, arrow_rows, csv_format,
+};
 
 /// Everything `indikator batch` was asked to do.
 #[derive(Debug, Clone)]
@@ -41,6 +44,12 @@ pub struct BatchJob {
     pub csv: Option<PathBuf>,
     /// A directory to write every summary table into, as a CSV file each.
     pub tables_csv: Option<PathBuf>,
+    /// Where to write the `csv` columns as a typed Parquet file.
+    pub parquet: Option<PathBuf>,
+    /// A directory to write every summary table into, as a Parquet file each.
+    pub tables_parquet: Option<PathBuf>,
+    /// Where to write the tables and score cards as an Excel workbook.
+    pub xlsx: Option<PathBuf>,
     /// Where to write the HTML report.
     pub html: Option<PathBuf>,
     /// The HTML report shows groups under this many respondents as «få svar».
@@ -259,6 +268,8 @@ struct Outputs {
     cards: Option<Vec<pb::ScoreCard>>,
     /// Buffers of the last card written one at a time, to render the next into.
     spare: Option<Buffers>,
+    /// `--parquet`, `--tables-parquet`, `--xlsx`.
+    typed: typed_outputs::TypedOutputs,
 }
 
 impl Outputs {
@@ -284,7 +295,8 @@ impl Outputs {
             None => None,
         };
         let cards = job.html.as_ref().map(|_| Vec::new());
-        Ok(Self { json, rejections, lines, csv, cards, spare: None })
+        let typed = typed_outputs::TypedOutputs::create(job)?;
+        Ok(Self { json, rejections, lines, csv, cards, spare: None, typed })
     }
 
     /// Writes one rejection, under the file line its record starts on.
@@ -293,24 +305,31 @@ impl Outputs {
         if let Some(w) = self.json.as_mut() {
             w.rejection(rejection, line)?;
         }
+        let fields: Vec<&str> = rejection.field_violations.iter().map(|v| v.field.as_str()).collect();
+        let row = [
+            line.map_or(String::new(), |l| l.to_string()),
+            rejection.record_id.clone(),
+            rejection.sequence.to_string(),
+            rejection.reason.clone(),
+            fields.join(";"),
+        ];
         if let Some(file) = self.rejections.as_mut() {
-            let fields: Vec<&str> = rejection.field_violations.iter().map(|v| v.field.as_str()).collect();
-            file.row(&[
-                line.map_or(String::new(), |l| l.to_string()),
-                rejection.record_id.clone(),
-                rejection.sequence.to_string(),
-                rejection.reason.clone(),
-                fields.join(";"),
-            ])?;
+            file.row(&row)?;
         }
-        Ok(())
+        self.typed.rejection(&row)
     }
 
     /// Writes one score card (as [`Outputs::cards_in_parallel`] writes a chunk).
     fn card(&mut self, card: pb::ScoreCard) -> Result<(), BatchError> {
         let columns = self.csv.as_ref().map(|(_, columns)| columns);
-        let rendered =
-            Rendered::of(std::iter::once(card), self.spare.take(), self.json.is_some(), columns, self.cards.is_some());
+        let rendered = Rendered::of(
+            std::iter::once(card),
+            self.spare.take(),
+            self.json.is_some(),
+            columns,
+            self.cards.is_some(),
+            self.typed.columns(),
+        );
         self.spare = Some(self.write_rendered(rendered)?);
         Ok(())
     }
@@ -330,7 +349,9 @@ impl Outputs {
         let columns = self.csv.as_ref().map(|(_, columns)| columns.clone());
         let csv = columns.as_ref();
         let keep = self.cards.is_some();
-        if !json && csv.is_none() && !keep {
+        let typed = self.typed.columns().cloned();
+        let cells = typed.as_ref();
+        if !json && csv.is_none() && !keep && cells.is_none() {
             // No output shows a card: they need not be built.
             return Ok(chunks.iter().map(|&(_, len)| len as u64).sum());
         }
@@ -360,7 +381,7 @@ impl Outputs {
                         drop(written);
                         let buffer = pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
                         let cards = indikator_app::round_fold::score_cards(report, start, len);
-                        let rendered = Rendered::of(cards, buffer, json, csv, keep);
+                        let rendered = Rendered::of(cards, buffer, json, csv, keep, cells);
                         if tx.send((i, rendered)).is_err() {
                             return;
                         }
@@ -404,9 +425,11 @@ impl Outputs {
         if let Some(cards) = self.cards.as_mut() {
             cards.extend(rendered.kept);
         }
+        self.typed.cards(&rendered.cells)?;
         rendered.json.clear();
         rendered.csv.clear();
-        Ok(Buffers { json: rendered.json, csv: rendered.csv })
+        rendered.cells.clear();
+        Ok(Buffers { json: rendered.json, csv: rendered.csv, cells: rendered.cells })
     }
 
     /// Every output complete, none yet in place.
@@ -437,6 +460,7 @@ impl Outputs {
             file.write_all(html.as_bytes()).map_err(|e| BatchError::Io(file.name(), e))?;
             done.push(file);
         }
+        done.extend(self.typed.finish(job, summary)?);
         Ok(done)
     }
 }
@@ -459,6 +483,8 @@ struct Rendered {
     csv: Vec<u8>,
     /// The cards themselves, for the HTML report.
     kept: Vec<pb::ScoreCard>,
+    /// The cards' cells, for the typed outputs.
+    cells: report::parquet::CellRows,
 }
 
 /// Emptied buffers of a chunk written, to render another into.
@@ -466,6 +492,7 @@ struct Rendered {
 struct Buffers {
     json: Vec<u8>,
     csv: Vec<u8>,
+    cells: report::parquet::CellRows,
 }
 
 impl Rendered {
@@ -476,12 +503,14 @@ impl Rendered {
         json: bool,
         csv: Option<&indikator_app::render::csv::CardColumns>,
         keep: bool,
+        cells: Option<&indikator_app::render::csv::CardColumns>,
     ) -> Self {
-        let Buffers { json: mut json_buffer, csv: csv_buffer } = buffers.unwrap_or_default();
+        let Buffers { json: mut json_buffer, csv: csv_buffer, cells: cells_buffer } = buffers.unwrap_or_default();
         if json {
             json_buffer.reserve(CARD_CHUNK * CARD_JSON_BYTES);
         }
-        let mut rendered = Rendered { cards: 0, json: json_buffer, csv: csv_buffer, kept: Vec::new() };
+        let mut rendered =
+            Rendered { cards: 0, json: json_buffer, csv: csv_buffer, kept: Vec::new(), cells: cells_buffer };
         for card in cards {
             rendered.cards += 1;
             if json {
@@ -494,6 +523,10 @@ impl Rendered {
                 let mut row = CsvRow { out: &mut rendered.csv, cells: 0 };
                 columns.write_row(&card, &mut |cell| row.cell(cell.as_bytes()));
                 row.end();
+            }
+            if let Some(columns) = cells {
+                columns.write_row(&card, &mut |cell| rendered.cells.cell(cell));
+                rendered.cells.end_row();
             }
             if keep {
                 rendered.kept.push(card);

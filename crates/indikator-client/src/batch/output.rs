@@ -21,7 +21,7 @@ const SYNC_EVERY: u64 = 64 * 1024 * 1024;
 
 /// A file being written for `path`, not yet in place.
 #[derive(Debug)]
-pub struct Staged {
+pub(crate) struct Staged {
     path: PathBuf,
     file: io::BufWriter<NamedTempFile>,
     /// Bytes written since the last sync was asked for.
@@ -65,7 +65,7 @@ impl Syncer {
 
 impl Staged {
     /// A temporary file beside `path` (same directory, so the rename is atomic).
-    pub fn create(path: &Path) -> Result<Self, BatchError> {
+    pub(crate) fn create(path: &Path) -> Result<Self, BatchError> {
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
@@ -88,12 +88,12 @@ impl Staged {
     }
 
     /// The destination, for messages.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.path.display().to_string()
     }
 
     /// Flushes and renames the file into place, replacing what was there.
-    pub fn commit(self) -> Result<(), BatchError> {
+    pub(crate) fn commit(self) -> Result<(), BatchError> {
         let name = self.name();
         let file = self.file.into_inner().map_err(|e| BatchError::Io(name.clone(), e.into_error()))?;
         if let Some(syncer) = self.syncer {
@@ -102,6 +102,13 @@ impl Staged {
         file.as_file().sync_all().map_err(|e| BatchError::Io(name.clone(), e))?;
         file.persist(&self.path).map_err(|e| BatchError::Io(name, e.error))?;
         Ok(())
+    }
+}
+
+/// A workbook is written with seeks back (its ZIP directory).
+impl io::Seek for Staged {
+    fn seek(&mut self, position: io::SeekFrom) -> io::Result<u64> {
+        self.file.seek(position)
     }
 }
 

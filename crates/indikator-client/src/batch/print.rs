@@ -10,7 +10,7 @@ use indikator_core::methodology::ssb2018 as m;
 
 /// The summary `s` as plain text; items are labelled from `catalogues`, a
 /// rejection by the file line of its record (`lines`).
-pub fn summary(
+pub(super) fn summary(
     out: &mut impl Write,
     s: &pb::RoundSummary,
     catalogues: &Catalogues,

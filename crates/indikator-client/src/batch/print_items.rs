@@ -29,7 +29,7 @@ fn answers(d: &pb::ItemDistribution, spec: &pb::ItemLayout, catalogues: &Catalog
 
 /// One group's item tables, one table per run of items of a list with the same
 /// base and answers.
-pub fn items(
+pub(super) fn items(
     out: &mut impl Write,
     g: &pb::GroupTables,
     layout: &[pb::ItemLayout],
@@ -67,7 +67,7 @@ pub fn items(
 }
 
 /// Respondents per survey part.
-pub fn parts(out: &mut impl Write, parts: &[pb::PartAccounting]) -> io::Result<()> {
+pub(super) fn parts(out: &mut impl Write, parts: &[pb::PartAccounting]) -> io::Result<()> {
     for p in parts {
         writeln!(
             out,
@@ -81,7 +81,7 @@ pub fn parts(out: &mut impl Write, parts: &[pb::PartAccounting]) -> io::Result<(
 }
 
 /// The competence profile, strategy × projects, shares by size class and service levels.
-pub fn tables(out: &mut impl Write, g: &pb::GroupTables, catalogues: &Catalogues) -> io::Result<()> {
+pub(super) fn tables(out: &mut impl Write, g: &pb::GroupTables, catalogues: &Catalogues) -> io::Result<()> {
     if let Some(t) = g.competence.as_ref().and_then(|c| c.competence_profile.as_ref()).filter(|t| t.n > 0) {
         writeln!(out, "\nFigur 4.8 — competence profile: sourcing group × recruitment status (n = {})", t.n)?;
         cross(out, t)?;
@@ -154,7 +154,7 @@ pub fn tables(out: &mut impl Write, g: &pb::GroupTables, catalogues: &Catalogues
 /// write them (a decimal comma), a share with its count and base, a mean or median
 /// with its base, a count with its base; a figure proven impossible beside the
 /// others marked so, not as a disagreement.
-pub fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io::Result<()> {
+pub(super) fn figures(out: &mut impl Write, figures: &[pb::PublishedFigureCheck]) -> io::Result<()> {
     if figures.is_empty() {
         return Ok(());
     }

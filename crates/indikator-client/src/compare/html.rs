@@ -152,7 +152,7 @@ fn item_shifts(s: &pb::ComparisonSummary, g: &pb::GroupComparison, catalogues: &
 }
 
 /// The comparison as one HTML document.
-pub fn render(s: &pb::ComparisonSummary, h: &Highlights, catalogues: &Catalogues) -> String {
+pub(super) fn render(s: &pb::ComparisonSummary, h: &Highlights, catalogues: &Catalogues) -> String {
     let headline = super::headline(s);
     let all = headline.first().copied().cloned().unwrap_or_default();
     let head = headline.last().copied().cloned().unwrap_or_default();

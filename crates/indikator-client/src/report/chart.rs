@@ -42,7 +42,7 @@ const CHAR_10: f64 = 6.0;
 
 /// What a chart's axis measures.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Axis {
+pub(super) enum Axis {
     /// Shares, drawn 0–100 %.
     Percent,
     /// A mean on a scale 0–`max` (KS areas: 0–5).
@@ -52,7 +52,7 @@ pub enum Axis {
 /// A published figure set on a row: where the bar's matching answers end and
 /// the published value, both as fractions of the axis.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Marker {
+pub(super) struct Marker {
     /// The published figure's id (`ssb-2018/fig-5.3/receiving_invoices`).
     pub figure: String,
     /// The answer codes it counts, which the marked bar part counts too.
@@ -68,7 +68,7 @@ pub struct Marker {
 /// One row: its labels, base and the values of its segments (fractions of the
 /// axis, in the order of the chart's `segments`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub(super) struct Row {
     pub label: String,
     pub label_en: String,
     pub n: u64,
@@ -80,7 +80,7 @@ pub struct Row {
 
 /// One segment kind: an answer with its labels.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Segment {
+pub(super) struct Segment {
     pub code: String,
     pub label: String,
     pub label_en: String,
@@ -88,7 +88,7 @@ pub struct Segment {
 
 /// A chart: its title (bokmål, English), axis, segments and rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
+pub(super) struct Chart {
     /// The element id (the table beside it is `{id}-table`).
     pub id: String,
     pub title: String,
@@ -115,7 +115,7 @@ fn chars_in(width: f64, per_char: f64) -> usize {
 
 impl Chart {
     /// Whether a row is too small a group to show as shares.
-    pub fn is_small(&self, row: &Row) -> bool {
+    pub(super) fn is_small(&self, row: &Row) -> bool {
         self.axis == Axis::Percent && row.n < self.small_group
     }
 
@@ -137,7 +137,7 @@ impl Chart {
 
     /// The chart as SVG, named by its title and described by the table
     /// `{id}-table`.
-    pub fn svg(&self) -> String {
+    pub(super) fn svg(&self) -> String {
         let fills = self.fills();
         let legend = self.legend_lines();
         let top = 8.0 + legend.len() as f64 * 18.0 + 18.0;

@@ -19,7 +19,7 @@ use super::status::undecodable;
 /// [`tonic_prost::ProstCodec`] with the request bounds of
 /// [`indikator_app::proto::wire`].
 #[derive(Debug, Clone, Copy)]
-pub struct BoundedCodec<T, U>(PhantomData<(T, U)>);
+pub(crate) struct BoundedCodec<T, U>(PhantomData<(T, U)>);
 
 impl<T, U> Default for BoundedCodec<T, U> {
     fn default() -> Self {
@@ -48,14 +48,14 @@ where
 
 /// Encodes with prost.
 #[derive(Debug)]
-pub struct Encode<T>(PhantomData<T>);
+pub(crate) struct Encode<T>(PhantomData<T>);
 
 impl<T: Message> Encoder for Encode<T> {
     type Item = T;
     type Error = Status;
 
     fn encode(&mut self, item: Self::Item, buf: &mut EncodeBuf<'_>) -> Result<(), Self::Error> {
-        item.encode(buf).map_err(|e| Status::internal(format!("encoding failed: {e}")))
+        item.encode(buf).map_err(super::status::encoding_failed)
     }
 
     fn buffer_settings(&self) -> BufferSettings {
@@ -66,7 +66,7 @@ impl<T: Message> Encoder for Encode<T> {
 /// Decodes with prost after the wire check; a message that fails it (a
 /// streamed record included) fails the call.
 #[derive(Debug)]
-pub struct BoundedDecoder<U>(PhantomData<U>);
+pub(crate) struct BoundedDecoder<U>(PhantomData<U>);
 
 impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
     type Item = U;
@@ -90,7 +90,7 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
 /// gRPC layer's handlers read them) and encodes answers
 /// with prost.
 #[derive(Debug, Clone, Copy)]
-pub struct RawCodec<T>(PhantomData<T>);
+pub(crate) struct RawCodec<T>(PhantomData<T>);
 
 impl<T> Default for RawCodec<T> {
     fn default() -> Self {
@@ -115,7 +115,7 @@ impl<T: Message + Send + 'static> Codec for RawCodec<T> {
 
 /// A message's bytes, shared with the receive buffer (no copy).
 #[derive(Debug, Clone, Copy)]
-pub struct RawDecoder;
+pub(crate) struct RawDecoder;
 
 impl Decoder for RawDecoder {
     type Item = Bytes;

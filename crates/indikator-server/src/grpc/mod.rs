@@ -11,10 +11,10 @@ mod generated {
     tonic::include_proto!("indikator.v1");
 }
 
-pub mod codec;
+pub(crate) mod codec;
 mod metrics;
 mod routes;
-pub mod service;
+mod service;
 pub mod status;
 
 pub use generated::indicator_service_server;

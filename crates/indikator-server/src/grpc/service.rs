@@ -12,7 +12,7 @@ use indikator_app::proto::v1 as pb;
 use indikator_core::catalogue::Catalogues;
 use opentelemetry::KeyValue;
 
-use super::status::{invalid_argument, round_error};
+use super::status::{self, invalid_argument, round_error};
 use indikator_app::compare_fold::{CompareOutput, fold_comparison};
 use indikator_app::decode::{CompareItem, Record, RoundItem};
 use indikator_app::memory::MemoryBudget;
@@ -184,7 +184,7 @@ impl IndicatorApi {
 #[tonic::async_trait]
 impl IndicatorService for IndicatorApi {
     async fn score(&self, _: Request<pb::ScoreRequest>) -> Result<Response<pb::ScoreResponse>, Status> {
-        Err(served_by_routes("Score"))
+        Err(status::served_by_routes("Score"))
     }
 
     async fn get_methodology(
@@ -209,7 +209,7 @@ impl IndicatorService for IndicatorApi {
         &self,
         _: Request<Streaming<pb::ScoreStreamRequest>>,
     ) -> Result<Response<Self::ScoreStreamStream>, Status> {
-        Err(served_by_routes("ScoreStream"))
+        Err(status::served_by_routes("ScoreStream"))
     }
 
     type ScoreRoundStream = ResponseStream<pb::ScoreRoundResponse>;
@@ -218,7 +218,7 @@ impl IndicatorService for IndicatorApi {
         &self,
         _: Request<Streaming<pb::ScoreRoundRequest>>,
     ) -> Result<Response<Self::ScoreRoundStream>, Status> {
-        Err(served_by_routes("ScoreRound"))
+        Err(status::served_by_routes("ScoreRound"))
     }
 
     type CompareRoundsStream = ResponseStream<pb::CompareRoundsResponse>;
@@ -227,13 +227,8 @@ impl IndicatorService for IndicatorApi {
         &self,
         _: Request<Streaming<pb::CompareRoundsRequest>>,
     ) -> Result<Response<Self::CompareRoundsStream>, Status> {
-        Err(served_by_routes("CompareRounds"))
+        Err(status::served_by_routes("CompareRounds"))
     }
-}
-
-/// The refusal of a generated handler that [`super::IndicatorRoutes`] serves instead.
-fn served_by_routes(method: &str) -> Status {
-    Status::unimplemented(format!("{method} is served by IndicatorRoutes from the request's bytes"))
 }
 
 /// Counts a ScoreStream's records; records them on the call's span and the

@@ -1,7 +1,10 @@
-//! The one place where the service's errors become `tonic::Status`, with
+//! The one place where the service's errors become `tonic::Status`: the
+//! application's (validation, undecodable messages, rounds), with
 //! `google.rpc.BadRequest` details for field violations (at most
 //! [`MAX_VIOLATIONS`](indikator_app::validate::MAX_VIOLATIONS), the rest counted in
-//! the message).
+//! the message), and the server's own (authorization, admission, memory,
+//! deadlines, idle streams, panics). The JSON/HTTP side's own errors are
+//! `crate::http::status`'s, beside the transcoder.
 
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
@@ -31,6 +34,55 @@ pub fn undecodable(problem: &Undecodable) -> Status {
         format!("{field}: {}", problem.description),
         ErrorDetails::with_bad_request_violation(field, &problem.description),
     )
+}
+
+/// A call refused by authorization: PERMISSION_DENIED when the caller lacks
+/// a scope, UNAUTHENTICATED otherwise; `reason` is the refusal's text.
+pub fn refused(scope_missing: bool, reason: String) -> Status {
+    if scope_missing { Status::permission_denied(reason) } else { Status::unauthenticated(reason) }
+}
+
+/// A call shed at admission: the server is at a limit (`what`: calls,
+/// streams); the client should retry with backoff.
+pub fn shed(limit: usize, what: &str) -> Status {
+    Status::resource_exhausted(format!("the server is at its limit of {limit} {what}; retry with backoff"))
+}
+
+/// The memory budget could not hold what a call needs.
+pub fn out_of_memory(exhausted: impl std::fmt::Display) -> Status {
+    Status::resource_exhausted(exhausted.to_string())
+}
+
+/// The call's deadline (`grpc-timeout`, or the server's default) passed.
+pub fn deadline_passed() -> Status {
+    Status::deadline_exceeded("the call's deadline passed")
+}
+
+/// A unary request that did not arrive whole within `--body-timeout`.
+pub fn body_timed_out() -> Status {
+    Status::deadline_exceeded("the request did not arrive whole within the server's body timeout (--body-timeout)")
+}
+
+/// A stream on which nothing moved for `--stream-idle-timeout`.
+pub fn idle() -> Status {
+    Status::deadline_exceeded(
+        "no message arrived or left for the server's idle timeout (--stream-idle-timeout); the call was ended",
+    )
+}
+
+/// A handler that panicked: the call fails, nothing of the panic is told.
+pub fn internal_error() -> Status {
+    Status::internal("internal error")
+}
+
+/// An answer that prost could not encode.
+pub fn encoding_failed(error: impl std::fmt::Display) -> Status {
+    Status::internal(format!("encoding failed: {error}"))
+}
+
+/// The refusal of a generated handler that [`super::IndicatorRoutes`] serves instead.
+pub fn served_by_routes(method: &str) -> Status {
+    Status::unimplemented(format!("{method} is served by IndicatorRoutes from the request's bytes"))
 }
 
 /// A round's error as the status its call ends with.

@@ -10,7 +10,7 @@
 //! gRPC and gRPC-Web requests (`application/grpc*`) pass through untouched.
 //! `GET /openapi.json` serves the OpenAPI document of the routes.
 
-pub mod json;
+pub(crate) mod json;
 mod status;
 mod transcode;
 
@@ -23,26 +23,23 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode, header};
 use http_body::Body as HttpBody;
 use tonic::body::Body;
-use tonic::{Code, Status};
 use tower::{Layer, Service, ServiceExt as _};
 
 use crate::http::json::{OPENAPI_JSON, Resolved, Route, percent_decode, resolve};
 use indikator_app::memory::MemoryBudget;
 
-pub use status::{http_status, status_json};
-
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// Where the OpenAPI document is served.
-pub const OPENAPI_PATH: &str = "/openapi.json";
+pub(crate) const OPENAPI_PATH: &str = "/openapi.json";
 
 /// Media types a JSON Lines body may be sent as.
 const JSON_LINES: [&str; 4] =
     ["application/x-ndjson", "application/jsonl", "application/json-lines", "application/json"];
 
 #[derive(Clone)]
-pub struct JsonHttpLayer {
+pub(crate) struct JsonHttpLayer {
     max_message_bytes: usize,
     budget: MemoryBudget,
 }
@@ -51,7 +48,7 @@ impl JsonHttpLayer {
     /// Bodies over `max_message_bytes` (a JSON Lines line over it) are
     /// refused; a unary body reserves what it holds from `budget` while it is
     /// transcoded.
-    pub fn new(max_message_bytes: usize, budget: MemoryBudget) -> Self {
+    pub(crate) fn new(max_message_bytes: usize, budget: MemoryBudget) -> Self {
         Self { max_message_bytes, budget }
     }
 }
@@ -65,7 +62,7 @@ impl<S> Layer<S> for JsonHttpLayer {
 }
 
 #[derive(Clone)]
-pub struct JsonHttp<S> {
+pub(crate) struct JsonHttp<S> {
     inner: S,
     layer: JsonHttpLayer,
 }
@@ -93,8 +90,8 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host.
         if request.version() == http::Version::HTTP_11 && !request.headers().contains_key(header::HOST) {
-            let status = Status::invalid_argument("an HTTP/1.1 request must have a Host header");
-            return Box::pin(futures::future::ready(Ok(status::error_response_as(StatusCode::BAD_REQUEST, &status))));
+            let refusal = status::no_host();
+            return Box::pin(futures::future::ready(Ok(status::error_response_as(StatusCode::BAD_REQUEST, &refusal))));
         }
         if is_grpc(request.headers()) {
             return Box::pin(self.inner.call(request.map(Body::new)));
@@ -126,12 +123,7 @@ where
         Resolved::Route(route, variables) => (route, variables),
         Resolved::WrongVerb(verbs) => return wrong_verb(&parts.method, &path, &verbs),
         Resolved::NotFound => {
-            let status = Status::not_found(format!(
-                "no route {} {}; the routes are in {OPENAPI_PATH}",
-                parts.method,
-                indikator_app::LogSafe(&path)
-            ));
-            return status::error_response(&status);
+            return status::error_response(&status::no_route(parts.method.as_str(), &path, OPENAPI_PATH));
         }
     };
     if let Some(refused) = content_type_refusal(route, &parts.headers) {
@@ -151,7 +143,7 @@ where
     let call = |request: http::Request<Body>| async move {
         match inner.oneshot(request).await {
             Ok(response) => Ok(response),
-            Err(e) => Err(Status::internal(format!("the call failed: {}", e.into()))),
+            Err(e) => Err(status::call_failed(e.into())),
         }
     };
     if route.request_stream || route.response_stream {
@@ -172,20 +164,12 @@ fn content_type_refusal(route: &Route, headers: &http::HeaderMap) -> Option<http
     if accepted.contains(&media.as_str()) {
         return None;
     }
-    let status = Status::invalid_argument(format!(
-        "content-type {} is not accepted here; send {}",
-        indikator_app::LogSafe(&media),
-        accepted.join(" or ")
-    ));
-    Some(status::error_response_as(StatusCode::UNSUPPORTED_MEDIA_TYPE, &status))
+    Some(status::error_response_as(StatusCode::UNSUPPORTED_MEDIA_TYPE, &status::unsupported_media(&media, accepted)))
 }
 
 fn wrong_verb(method: &Method, path: &str, allowed: &[&str]) -> http::Response<Body> {
-    let status = Status::new(
-        Code::Unimplemented,
-        format!("{method} is not allowed on {}; use {}", indikator_app::LogSafe(path), allowed.join(", ")),
-    );
-    let mut response = status::error_response_as(StatusCode::METHOD_NOT_ALLOWED, &status);
+    let refusal = status::wrong_verb(method.as_str(), path, allowed);
+    let mut response = status::error_response_as(StatusCode::METHOD_NOT_ALLOWED, &refusal);
     if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
         response.headers_mut().insert(header::ALLOW, allow);
     }
@@ -193,7 +177,7 @@ fn wrong_verb(method: &Method, path: &str, allowed: &[&str]) -> http::Response<B
 }
 
 fn bad_request(field: &str, description: &str) -> http::Response<Body> {
-    status::error_response(&transcode::invalid(field, description))
+    status::error_response(&status::invalid(field, description))
 }
 
 /// `a=1&b=x%20y` → pairs, `+` as a space; `None` when an escape is not UTF-8.

@@ -8,11 +8,69 @@ use serde_json::{Value, json};
 use tonic::body::Body;
 use tonic::{Code, Status};
 use tonic_types::pb;
+use tonic_types::{ErrorDetails, StatusExt};
 
+use indikator_app::LogSafe;
 use indikator_app::safe_text::bounded_message;
 
+/// INVALID_ARGUMENT naming `field`, with a `google.rpc.BadRequest`.
+pub(super) fn invalid(field: &str, description: &str) -> Status {
+    Status::with_error_details(
+        Code::InvalidArgument,
+        format!("{field}: {description}"),
+        ErrorDetails::with_bad_request_violation(field, description),
+    )
+}
+
+/// An HTTP/1.1 request without `Host` (RFC 9112 §3.2).
+pub(super) fn no_host() -> Status {
+    Status::invalid_argument("an HTTP/1.1 request must have a Host header")
+}
+
+/// No route for the method and path; the path is quoted as an escaped excerpt.
+pub(super) fn no_route(method: &str, path: &str, routes: &str) -> Status {
+    Status::not_found(format!("no route {method} {}; the routes are in {routes}", LogSafe(path)))
+}
+
+/// A route that exists for other verbs.
+pub(super) fn wrong_verb(method: &str, path: &str, allowed: &[&str]) -> Status {
+    Status::new(
+        Code::Unimplemented,
+        format!("{method} is not allowed on {}; use {}", LogSafe(path), allowed.join(", ")),
+    )
+}
+
+/// A body of a media type the route does not read.
+pub(super) fn unsupported_media(media: &str, accepted: &[&str]) -> Status {
+    Status::invalid_argument(format!(
+        "content-type {} is not accepted here; send {}",
+        LogSafe(media),
+        accepted.join(" or ")
+    ))
+}
+
+/// A body over the message limit.
+pub(super) fn body_too_large(max_bytes: usize) -> Status {
+    Status::resource_exhausted(format!("the body is larger than the message limit of {max_bytes} bytes"))
+}
+
+/// The transcoded gRPC call could not be made.
+pub(super) fn call_failed(error: impl std::fmt::Display) -> Status {
+    Status::internal(format!("the call failed: {error}"))
+}
+
+/// The gRPC answer could not be turned into JSON: `what` went wrong.
+pub(super) fn unreadable_answer(what: impl std::fmt::Display) -> Status {
+    Status::internal(what.to_string())
+}
+
+/// A `grpc-status` trailer that is not a status.
+pub(super) fn unreadable_grpc_status() -> Status {
+    Status::unknown("an unreadable grpc-status")
+}
+
 /// The HTTP status of a gRPC code.
-pub fn http_status(code: Code) -> StatusCode {
+pub(crate) fn http_status(code: Code) -> StatusCode {
     match code {
         Code::Ok => StatusCode::OK,
         Code::Cancelled => StatusCode::from_u16(499).expect("499 is a status code"),
@@ -30,12 +88,12 @@ pub fn http_status(code: Code) -> StatusCode {
 }
 
 /// The answer to a call that ended with `status`, with its mapped HTTP status.
-pub fn error_response(status: &Status) -> http::Response<Body> {
+pub(super) fn error_response(status: &Status) -> http::Response<Body> {
     error_response_as(http_status(status.code()), status)
 }
 
 /// The answer with `status` in the body and an HTTP status of the caller's choosing.
-pub fn error_response_as(http: StatusCode, status: &Status) -> http::Response<Body> {
+pub(super) fn error_response_as(http: StatusCode, status: &Status) -> http::Response<Body> {
     let mut response = json_response(http, status_json(status).to_string().into_bytes());
     if status.code() == Code::Unauthenticated {
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -43,7 +101,7 @@ pub fn error_response_as(http: StatusCode, status: &Status) -> http::Response<Bo
     response
 }
 
-pub fn json_response(http: StatusCode, body: Vec<u8>) -> http::Response<Body> {
+pub(super) fn json_response(http: StatusCode, body: Vec<u8>) -> http::Response<Body> {
     let mut response = http::Response::new(Body::new(http_body_util::Full::new(bytes::Bytes::from(body))));
     *response.status_mut() = http;
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -51,7 +109,7 @@ pub fn json_response(http: StatusCode, body: Vec<u8>) -> http::Response<Body> {
 }
 
 /// `{"code": 3, "message": "…", "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", …}]}`
-pub fn status_json(status: &Status) -> Value {
+pub(crate) fn status_json(status: &Status) -> Value {
     let details: Vec<Value> = match pb::Status::decode(status.details()) {
         Ok(decoded) if !status.details().is_empty() => decoded.details.iter().map(detail_json).collect(),
         _ => Vec::new(),

@@ -17,23 +17,13 @@ use http_body::{Body as HttpBody, Frame};
 use http_body_util::BodyExt as _;
 use tonic::body::Body;
 use tonic::{Code, Status};
-use tonic_types::{ErrorDetails, StatusExt as _};
 
 use super::BoxError;
-use super::status::{error_response, error_response_as, json_response, status_json};
+use super::status::{self, error_response, error_response_as, invalid, json_response, status_json};
 use crate::http::json::{JsonError, RequestFn, ResponseFn, Route};
 use indikator_app::memory::{MemoryBudget, PolledReservation};
 
 const NDJSON: &str = "application/x-ndjson";
-
-/// INVALID_ARGUMENT naming `field`, with a `google.rpc.BadRequest`.
-pub fn invalid(field: &str, description: &str) -> Status {
-    Status::with_error_details(
-        Code::InvalidArgument,
-        format!("{field}: {description}"),
-        ErrorDetails::with_bad_request_violation(field, description),
-    )
-}
 
 fn from_json(error: JsonError) -> Status {
     invalid(&error.field, &error.description)
@@ -76,7 +66,7 @@ fn whole_message(buf: &[u8]) -> Option<usize> {
 fn next_message(buf: &mut BytesMut) -> Result<Option<Bytes>, Status> {
     let Some(len) = whole_message(buf) else { return Ok(None) };
     if buf[0] != 0 {
-        return Err(Status::internal("the response was compressed"));
+        return Err(status::unreadable_answer("the response was compressed"));
     }
     let mut message = buf.split_to(len);
     message.advance(5);
@@ -86,13 +76,13 @@ fn next_message(buf: &mut BytesMut) -> Result<Option<Bytes>, Status> {
 /// The status a response's headers or trailers carry, if any.
 fn grpc_status(headers: &http::HeaderMap) -> Option<Status> {
     headers.get("grpc-status")?;
-    Some(Status::from_header_map(headers).unwrap_or_else(|| Status::unknown("an unreadable grpc-status")))
+    Some(Status::from_header_map(headers).unwrap_or_else(status::unreadable_grpc_status))
 }
 
 /// A unary call: the JSON body is read and converted only when the call reads
 /// its request ([`JsonToMessage`]), so a call the authorization layer refuses
 /// costs no body bytes, no reservation and no parse.
-pub async fn unary<C, F, B>(
+pub(super) async fn unary<C, F, B>(
     call: C,
     parts: http::request::Parts,
     body: B,
@@ -139,9 +129,9 @@ where
         _ => match next_message(&mut buf) {
             Ok(Some(message)) => match (route.response)(&message) {
                 Ok(json) => json_response(StatusCode::OK, json),
-                Err(e) => error_response(&Status::internal(e.to_string())),
+                Err(e) => error_response(&status::unreadable_answer(e)),
             },
-            Ok(None) => error_response(&Status::internal("the call answered no message")),
+            Ok(None) => error_response(&status::unreadable_answer("the call answered no message")),
             Err(status) => error_response(&status),
         },
     }
@@ -205,7 +195,7 @@ where
                 let wanted = (this.buf.len() + data.len()).saturating_mul(3);
                 if let Err(exhausted) = ready!(this.reservation.poll_resize(wanted, cx)) {
                     this.done = true;
-                    return fail(&this.failure, Status::resource_exhausted(exhausted.to_string()), None);
+                    return fail(&this.failure, crate::grpc::status::out_of_memory(exhausted), None);
                 }
                 this.buf.extend_from_slice(&this.pending.take().expect("checked"));
             }
@@ -214,10 +204,7 @@ where
                     if let Ok(data) = frame.into_data() {
                         if this.buf.len() + data.len() > this.max_bytes {
                             this.done = true;
-                            let status = Status::resource_exhausted(format!(
-                                "the body is larger than the message limit of {} bytes",
-                                this.max_bytes
-                            ));
+                            let status = status::body_too_large(this.max_bytes);
                             return fail(&this.failure, status, Some(StatusCode::PAYLOAD_TOO_LARGE));
                         }
                         this.pending = Some(data);
@@ -259,7 +246,7 @@ struct Refusal {
     http: Option<StatusCode>,
 }
 
-pub async fn stream<C, F, B>(
+pub(super) async fn stream<C, F, B>(
     call: C,
     parts: http::request::Parts,
     body: B,
@@ -409,7 +396,7 @@ where
             if let Some(data) = &this.pending {
                 let wanted = (this.buf.len() + data.len()).saturating_mul(2);
                 if let Err(exhausted) = ready!(this.reservation.poll_resize(wanted, cx)) {
-                    return this.fail(Status::resource_exhausted(exhausted.to_string()));
+                    return this.fail(crate::grpc::status::out_of_memory(exhausted));
                 }
                 this.buf.extend_from_slice(&this.pending.take().expect("checked"));
             }
@@ -487,7 +474,7 @@ impl HttpBody for FramesToLines {
                 Ok(Some(message)) => {
                     return match (this.convert)(&message) {
                         Ok(json) => Poll::Ready(Some(Ok(Frame::data(line(json))))),
-                        Err(e) => this.error_line(Status::internal(e.to_string())),
+                        Err(e) => this.error_line(status::unreadable_answer(e)),
                     };
                 }
                 Ok(None) => {}
@@ -511,7 +498,7 @@ impl HttpBody for FramesToLines {
                 None => {
                     this.done = true;
                     if !this.buf.is_empty() {
-                        return this.error_line(Status::internal("the response ended inside a message"));
+                        return this.error_line(status::unreadable_answer("the response ended inside a message"));
                     }
                     return Poll::Ready(None);
                 }

@@ -75,9 +75,7 @@ where
             Some(Ok(permit)) => Some(permit),
             Some(Err(_)) => {
                 let (_, limit, what) = pool.expect("a pool");
-                let status = Status::resource_exhausted(format!(
-                    "the server is at its limit of {limit} {what}; retry with backoff"
-                ));
+                let status = crate::grpc::status::shed(limit, what);
                 // Logged from the future, which runs in the call's span.
                 return Box::pin(async move {
                     tracing::warn!(limit, what, "load shed");

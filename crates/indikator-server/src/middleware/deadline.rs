@@ -87,7 +87,7 @@ where
             let response = match deadline {
                 Some(at) => match tokio::time::timeout_at(at.into(), future).await {
                     Ok(outcome) => outcome?,
-                    Err(_) => return Ok(Status::deadline_exceeded("the call's deadline passed").into_http()),
+                    Err(_) => return Ok(crate::grpc::status::deadline_passed().into_http()),
                 },
                 None => future.await?,
             };
@@ -123,9 +123,7 @@ impl HttpBody for BodyDeadline {
             && deadline.as_mut().poll(cx).is_ready()
         {
             *this.deadline = None;
-            return Poll::Ready(Some(Err(Box::new(Status::deadline_exceeded(
-                "the request did not arrive whole within the server's body timeout (--body-timeout)",
-            )))));
+            return Poll::Ready(Some(Err(Box::new(crate::grpc::status::body_timed_out()))));
         }
         let frame = std::task::ready!(this.inner.poll_frame(cx));
         if frame.is_none() {

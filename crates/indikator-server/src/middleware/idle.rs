@@ -123,9 +123,7 @@ impl Progress {
     }
 
     fn status() -> Status {
-        Status::deadline_exceeded(
-            "no message arrived or left for the server's idle timeout (--stream-idle-timeout); the call was ended",
-        )
+        crate::grpc::status::idle()
     }
 }
 

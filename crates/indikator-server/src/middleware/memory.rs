@@ -9,7 +9,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use http_body::{Body as HttpBody, Frame, SizeHint};
-use tonic::Status;
 use tonic::body::Body;
 use tower::{Layer, Service};
 
@@ -229,7 +228,7 @@ fn poll_growing(
     *reservation = Some(grown_into);
     Poll::Ready(match grown {
         Ok(()) => held.take().map(Ok),
-        Err(exhausted) => Some(Err(Box::new(Status::resource_exhausted(exhausted.to_string())))),
+        Err(exhausted) => Some(Err(Box::new(crate::grpc::status::out_of_memory(exhausted)))),
     })
 }
 

@@ -51,7 +51,7 @@ where
                 Ok(outcome) => Ok(outcome?.map(|body| Body::new(CatchPanic { inner: body, done: false }))),
                 Err(panic) => {
                     tracing::error!(panic = %panic_message(&panic), "handler panicked; failing this call only");
-                    Ok(Status::internal("internal error").into_http())
+                    Ok(crate::grpc::status::internal_error().into_http())
                 }
             }
         })

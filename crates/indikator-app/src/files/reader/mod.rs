@@ -22,8 +22,10 @@ use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use tokio::sync::{mpsc, oneshot};
 
 mod csv_blocks;
+mod parquet_batches;
 
 use csv_blocks::{CsvLayout, parse_csv_block, read_csv};
+use parquet_batches::{parse_batch, read_parquet};
 
 use super::{FileError, csv_format};
 use crate::decode::{Record, RoundItem};
@@ -47,6 +49,8 @@ pub enum InputFormat {
     Jsonl,
     /// A header row, then one respondent per row (see docs/batch-formats.md).
     Csv,
+    /// The CSV columns in a Parquet file, one respondent per row.
+    Parquet,
 }
 
 /// Header fields given on the command line.
@@ -86,6 +90,9 @@ impl HeaderOverride {
     }
 }
 
+/// The first bytes of a Parquet file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
 /// Bytes read from the start of a file to tell what it is.
 const SNIFF_BYTES: usize = 4096;
 
@@ -111,8 +118,8 @@ fn not_a_round_file(start: &[u8]) -> Option<String> {
         "zstd-compressed: decompress it first (zstd -d) and give the result".to_owned()
     } else if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
         "UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")".to_owned()
-    } else if start.starts_with(b"PAR1") {
-        "a Parquet file, not a round file: export it as CSV or JSON Lines".to_owned()
+    } else if start.starts_with(PARQUET_MAGIC) {
+        "a Parquet file, not CSV or JSON Lines: leave out --format, or pass --format parquet".to_owned()
     } else {
         return None;
     };
@@ -171,17 +178,21 @@ impl RoundFile {
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut start = Vec::with_capacity(SNIFF_BYTES);
         (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut start).map_err(|e| FileError::Io(name.clone(), e))?;
-        if let Some(what) = not_a_round_file(&start) {
+        let parquet =
+            start.starts_with(PARQUET_MAGIC) || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+        let format = format.unwrap_or(if parquet {
+            InputFormat::Parquet
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            InputFormat::Csv
+        } else {
+            InputFormat::Jsonl
+        });
+        if format != InputFormat::Parquet
+            && let Some(what) = not_a_round_file(&start)
+        {
             return Err(FileError::Format(name, what));
         }
         file.seek(std::io::SeekFrom::Start(0)).map_err(|e| FileError::Io(name.clone(), e))?;
-        let format = format.unwrap_or_else(|| {
-            if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-                InputFormat::Csv
-            } else {
-                InputFormat::Jsonl
-            }
-        });
         Ok(Self { path: path.to_owned(), format, file, len, delimiter: None, lines: Arc::default() })
     }
 
@@ -250,16 +261,18 @@ impl RoundFile {
         let name = self.path.display().to_string();
         let name_for_order = name.clone();
         let layout = Arc::new(std::sync::OnceLock::new());
+        let arrow = Arc::new(std::sync::OnceLock::new());
         for _ in 0..threads {
             let (work_rx, done_tx, convert, layout, name) =
                 (work_rx.clone(), done_tx.clone(), convert.clone(), layout.clone(), name.clone());
+            let arrow = arrow.clone();
             std::thread::spawn(move || {
                 loop {
                     let chunk = match work_rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv() {
                         Ok(chunk) => chunk,
                         Err(_) => return,
                     };
-                    let parsed = parse_chunk(chunk, &name, layout.get(), &*convert);
+                    let parsed = parse_chunk(chunk, &name, layout.get(), arrow.get(), &*convert);
                     if done_tx.send(parsed).is_err() {
                         return;
                     }
@@ -284,11 +297,14 @@ impl RoundFile {
                     let _ = write!(w, "{n} {unit} ({rate:.0} records/s)");
                 }),
             );
-            let counted = progress.wrap_read(self.file);
             let mut out = Chunks { work: work_tx, pool: pool_rx, index: 0 };
             let result = match self.format {
-                InputFormat::Jsonl => read_jsonl(&name, counted, &mut out),
-                InputFormat::Csv => read_csv(&name, counted, self.delimiter.unwrap_or(b','), &layout, &mut out),
+                InputFormat::Jsonl => read_jsonl(&name, progress.wrap_read(self.file), &mut out),
+                InputFormat::Csv => {
+                    let counted = progress.wrap_read(self.file);
+                    read_csv(&name, counted, self.delimiter.unwrap_or(b','), &layout, &mut out)
+                }
+                InputFormat::Parquet => read_parquet(&name, self.file, self.len, &arrow, &mut out, &progress),
             };
             progress.finish_and_clear();
             match result {
@@ -308,6 +324,7 @@ impl RoundFile {
             no_records: match self.format {
                 InputFormat::Jsonl => "the file has no header and no records",
                 InputFormat::Csv => "the file has a header row but no records",
+                InputFormat::Parquet => "the file has columns but no rows",
             },
             header: Some(header),
             convert,
@@ -349,6 +366,8 @@ struct Convert<T> {
 enum Raw {
     /// Whole CSV records, as bytes (under the number of newlines before them).
     CsvBlock(Vec<u8>),
+    /// Rows of a Parquet file (under the 1-based number of the first).
+    Arrow(arrow_array::RecordBatch),
     /// A JSON line that is not blank (under its line number).
     Jsonl(String),
 }
@@ -413,7 +432,13 @@ impl Chunks {
 }
 
 /// Parses a chunk's rows up to the first bad one.
-fn parse_chunk<T>(chunk: RawChunk, path: &str, layout: Option<&CsvLayout>, convert: &Convert<T>) -> ParsedChunk<T> {
+fn parse_chunk<T>(
+    chunk: RawChunk,
+    path: &str,
+    layout: Option<&CsvLayout>,
+    arrow: Option<&crate::files::arrow_rows::ArrowRows>,
+    convert: &Convert<T>,
+) -> ParsedChunk<T> {
     let RawChunk { index, rows, mut error, end: chunk_end } = chunk;
     let mut parsed = Vec::with_capacity(rows.len());
     for (line, raw) in &rows {
@@ -423,6 +448,10 @@ fn parse_chunk<T>(chunk: RawChunk, path: &str, layout: Option<&CsvLayout>, conve
                 parse_csv_block(block, *line, layout, path, convert, &mut parsed)
             }
             Raw::Jsonl(text) => parse_json_line(text, *line, path, convert).map(|row| parsed.push(row)),
+            Raw::Arrow(batch) => {
+                let columns = arrow.expect("the schema is read before any batch is handed on");
+                parse_batch(batch, *line, columns, path, convert, &mut parsed)
+            }
         };
         if let Err(e) = result {
             error = Some(e);
