@@ -40,7 +40,7 @@ echo "indikator-python: none of indikator-server, indikator-client, tonic, hyper
 
 echo "== python: rustfmt and clippy of the extension (a workspace of its own)"
 cargo fmt --manifest-path python/Cargo.toml --check
-CARGO_TARGET_DIR="$cache/cargo" cargo clippy --locked --manifest-path python/Cargo.toml --all-targets -- -D warnings
+CARGO_TARGET_DIR="$target" cargo clippy --locked --manifest-path python/Cargo.toml --all-targets -- -D warnings
 
 echo "== python: python/Cargo.lock has the root Cargo.lock's versions of the crates both lock"
 python3 - <<'PY'

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union
 
 import pyarrow as pa
@@ -174,15 +173,8 @@ def score_round(
         codes_only=codes_only,
     )
     if isinstance(data, (str, os.PathLike)):
-        path = Path(data)
-        if path.suffix.lower() == ".parquet":
-            import pyarrow.dataset
-
-            # Read in record batches (row groups) as they are scored.
-            reader = pyarrow.dataset.dataset(path, format="parquet").scanner().to_reader()
-            options["round_id"] = path.stem if round_id is None else round_id
-            return Round(_indikator.score_round_arrow(_arrow_stream(reader), **options))
-        return Round(_indikator.score_round_file(os.fspath(path), **options))
+        # Read as `indikator batch PATH` reads it (CSV, JSON Lines or Parquet).
+        return Round(_indikator.score_round_file(os.fspath(data), **options))
     return Round(_indikator.score_round_arrow(_arrow_stream(data), **options))
 
 

@@ -4,8 +4,9 @@
 //! Everything here calls the application layer the way `indikator batch`
 //! and the server call it, and only converts at the edge:
 //!
-//! - a round file is read by [`RoundFile`] into validated records and folded
-//!   by [`fold_items`], as `indikator batch FILE` in-process does;
+//! - a round file (CSV, JSON Lines, Parquet) is read by [`RoundFile`] into
+//!   validated records and folded by [`fold_items`], as `indikator batch FILE`
+//!   in-process does;
 //! - Arrow record batches (a data frame's `__arrow_c_stream__`) are read as
 //!   rows of the CSV round format by `arrow_rows` and validated as CSV rows are;
 //! - the score cards are rendered by [`CardColumns`] (the cells of `--csv`),
@@ -353,7 +354,7 @@ fn fold_or_error<T>(
     })
 }
 
-/// Scores a round file (CSV or JSON Lines) as `indikator batch PATH` does in-process.
+/// Scores a round file (CSV, JSON Lines or Parquet) as `indikator batch PATH` does in-process.
 #[pyfunction]
 #[pyo3(signature = (path, *, calibration, round_id=None, survey_year=None, catalogue_dir=None, codes_only=false))]
 fn score_round_file(

@@ -87,13 +87,17 @@ def test_pandas_polars_pyarrow_parquet_and_csv_give_the_same_round(large_round, 
     # lose their leading zeros, which the reader puts back).
     frame = pandas.read_csv(large_round)
     assert frame["municipality_number"].dtype.kind == "i"
+    # pyarrow infers types too (an all-empty column as the null type).
     table = pyarrow.csv.read_csv(large_round)
-    parquet = tmp_path / "round.parquet"
-    pyarrow.parquet.write_table(table, parquet, row_group_size=3000)
+    assert pa.types.is_null(table.schema.field("county_number").type)
     # Strings only, in batches.
     strings = pyarrow.csv.read_csv(
         large_round, convert_options=pyarrow.csv.ConvertOptions(column_types={c: pa.string() for c in table.column_names})
     )
+    parquet = tmp_path / "round.parquet"
+    pyarrow.parquet.write_table(strings, parquet, row_group_size=3000)
+    typed_parquet = tmp_path / "typed.parquet"
+    polars.read_csv(large_round).write_parquet(typed_parquet, row_group_size=5000)
     inputs = {
         "pandas": frame,
         "polars": polars.read_csv(large_round),
@@ -101,6 +105,7 @@ def test_pandas_polars_pyarrow_parquet_and_csv_give_the_same_round(large_round, 
         "record batch reader": pa.RecordBatchReader.from_batches(strings.schema, strings.to_batches(max_chunksize=999)),
         "parquet path": parquet,
         "parquet path as str": str(parquet),
+        "typed parquet path": typed_parquet,
     }
     for name, data in inputs.items():
         scored = indikator.score_round(data, round_id="same")
