@@ -14,6 +14,8 @@
 #                         tables as Arrow tables in memory
 #   python-score_round+parquet  the same, then the cards written with
 #                         pyarrow.parquet.write_table
+#   python-polars-frame   indikator.score_round(polars.read_csv("ROUND.csv")):
+#                         the round handed over as Arrow record batches
 #   polars-reference      tools/polars_reference.py ROUND.csv --out-dir DIR
 set -eu
 csv=$1 python=$2 indikator=$3
@@ -39,4 +41,9 @@ import sys, indikator, pyarrow.parquet as pq
 r = indikator.score_round(sys.argv[1])
 pq.write_table(r.cards, sys.argv[2])
 ' "$csv" "$scratch/out/cards.parquet"
+run python-polars-frame "$python" -c '
+import sys, indikator, polars
+r = indikator.score_round(polars.read_csv(sys.argv[1]))
+assert r.cards.num_rows == r.accounting["scored"]
+' "$csv"
 run polars-reference "$python" "$here/polars_reference.py" "$csv" --out-dir "$scratch/out"
