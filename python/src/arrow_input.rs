@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::ffi::CStr;
+use std::sync::Mutex;
 
 use arrow_array::RecordBatch;
 use arrow_array::RecordBatchReader;
@@ -28,6 +29,9 @@ use crate::{Failure, HeaderArgs};
 
 /// The name the Arrow PyCapsule interface gives a stream's capsule.
 const STREAM_CAPSULE: &CStr = c"arrow_array_stream";
+
+/// Rows validated on one thread at a time.
+const SLICE_ROWS: usize = 4096;
 
 /// The round id of data given without one.
 pub const DATA_ROUND_ID: &str = "round";
@@ -87,16 +91,22 @@ impl<'a> BatchItems<'a> {
         })
     }
 
-    /// Reads the next batches (one per core) and validates their rows side by side.
+    /// Reads the next batches, cut into slices of [`SLICE_ROWS`] (a data
+    /// frame may be one batch of all its rows), and validates a slice per
+    /// core side by side.
     fn refill(&mut self) {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut batches: Vec<(u64, RecordBatch)> = Vec::with_capacity(threads);
         while batches.len() < threads {
             match self.reader.next() {
                 Some(Ok(batch)) => {
-                    let first = self.next_row;
-                    self.next_row += batch.num_rows() as u64;
-                    batches.push((first, batch));
+                    let mut offset = 0;
+                    while offset < batch.num_rows() {
+                        let len = SLICE_ROWS.min(batch.num_rows() - offset);
+                        batches.push((self.next_row, batch.slice(offset, len)));
+                        self.next_row += len as u64;
+                        offset += len;
+                    }
                 }
                 Some(Err(e)) => {
                     self.fail(Failure::Input(format!("row {}: the Arrow stream: {e}", self.next_row)));
@@ -109,13 +119,23 @@ impl<'a> BatchItems<'a> {
             }
         }
         let (columns, catalogues) = (&self.columns, self.catalogues);
-        let parsed: Vec<Result<Vec<(RoundItem, u32)>, RowError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = batches
-                .iter()
-                .map(|(first, batch)| scope.spawn(move || batch_records(columns, batch, *first, catalogues)))
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("a batch is read without a panic")).collect()
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let parsed: Vec<Mutex<Option<SliceRecords>>> = batches.iter().map(|_| Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(batches.len()) {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((first, batch)) = batches.get(i) else { return };
+                        let records = batch_records(columns, batch, *first, catalogues);
+                        *parsed[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(records);
+                    }
+                });
+            }
         });
+        let parsed = parsed
+            .into_iter()
+            .map(|p| p.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner).expect("every slice is read"));
         for records in parsed {
             match records {
                 Ok(records) => {
@@ -174,14 +194,12 @@ impl Iterator for BatchItems<'_> {
     }
 }
 
+/// A slice's records, each with its survey year, or its first row that cannot be read.
+type SliceRecords = Result<Vec<(RoundItem, u32)>, RowError>;
+
 /// A batch's rows as validated records, each with its survey year, or the
 /// first row that cannot be read.
-fn batch_records(
-    columns: &ArrowRows,
-    batch: &RecordBatch,
-    first_row: u64,
-    catalogues: &Catalogues,
-) -> Result<Vec<(RoundItem, u32)>, RowError> {
+fn batch_records(columns: &ArrowRows, batch: &RecordBatch, first_row: u64, catalogues: &Catalogues) -> SliceRecords {
     let mut rows = columns.rows(batch).map_err(|error| RowError { row: first_row, error })?;
     let mut cells = csv::StringRecord::new();
     let mut records = Vec::with_capacity(rows.len());
