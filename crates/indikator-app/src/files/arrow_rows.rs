@@ -106,7 +106,10 @@ impl Role {
     }
 
     fn accepts(self, data_type: &DataType) -> bool {
+        // A column of the null type (pyarrow's type for a column whose
+        // cells are all empty) reads as empty cells, whatever its column.
         string_type(data_type)
+            || *data_type == DataType::Null
             || match self {
                 Role::Text => false,
                 Role::Number | Role::Padded(_) => {
@@ -277,6 +280,8 @@ enum Cells<'b> {
     Floats { value: Box<dyn Fn(usize) -> f64 + 'b>, pad: usize },
     Booleans(&'b arrow_array::BooleanArray),
     Lists { offsets: Vec<usize>, items: Strings<'b> },
+    /// A column of the null type: every cell empty.
+    Empty,
 }
 
 impl<'b> Column<'b> {
@@ -295,6 +300,8 @@ impl<'b> Column<'b> {
         }
         let cells = if let Some(strings) = Strings::new(array) {
             Cells::Strings(strings)
+        } else if *array.data_type() == DataType::Null {
+            Cells::Empty
         } else if let Some(value) =
             integers!(Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type)
         {
@@ -336,6 +343,7 @@ impl<'b> Column<'b> {
                 let _ = write!(out, "{:0pad$}", x as i64, pad = *pad);
             }
             Cells::Booleans(values) => out.push_str(if values.value(i) { f::YES } else { f::NO }),
+            Cells::Empty => {}
             Cells::Lists { offsets, items } => {
                 for item in offsets[i]..offsets[i + 1] {
                     let Some(key) = items.get(item) else { continue };

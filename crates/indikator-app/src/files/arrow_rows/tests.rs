@@ -169,3 +169,23 @@ fn a_batch_with_other_columns_is_refused_under_its_first_row() {
     assert_eq!(error.row, 1025);
     assert!(matches!(error.error, ArrowRowsError::Schema { .. }), "{error}");
 }
+
+#[test]
+fn a_column_of_the_null_type_reads_as_empty_cells() {
+    // pyarrow gives the null type to a column whose cells are all empty.
+    let header = [&IDENTITY[..], &["has_strategy"]].concat();
+    let row = ["958935420", "municipality", "0301", "", "Oslo kommune", "673469", "2018", ""];
+    let columns: Vec<(&str, ArrayRef)> = header
+        .iter()
+        .zip(row)
+        .map(|(name, cell)| {
+            let column: ArrayRef = if cell.is_empty() {
+                Arc::new(arrow_array::NullArray::new(1))
+            } else {
+                strings(&[Some(cell)])
+            };
+            (*name, column)
+        })
+        .collect();
+    assert_eq!(read(&batch(columns)), vec![Ok(csv_record(&header, &row))]);
+}
