@@ -7,8 +7,8 @@
 //! writes them (`yes`/`no` for a boolean), the cells are the CSV's.
 //!
 //! Rows are written as they come, in record batches of [`BATCH_ROWS`] and
-//! row groups of at most [`ROW_GROUP_ROWS`], so a file of millions of rows
-//! takes a row group's memory.
+//! row groups of at most [`ROW_GROUP_ROWS`]: memory holds a row group and,
+//! until the footer, each row group's metadata, not the rows written.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -154,7 +154,7 @@ impl Builder {
 
 impl<W: Write + Send> ParquetRows<W> {
     /// A file of these columns, each named and typed, written to `out`
-    /// (snappy-compressed: a zstd context a column held more memory than the rows).
+    /// (snappy-compressed), statistics per row group.
     pub fn new(out: W, columns: impl IntoIterator<Item = (String, ColumnType)>) -> Result<Self, ParquetError> {
         let (names, types): (Vec<String>, Vec<ColumnType>) = columns.into_iter().unzip();
         let fields: Vec<Field> = names.iter().zip(&types).map(|(n, t)| Field::new(n, t.data_type(), true)).collect();
