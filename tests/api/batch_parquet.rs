@@ -47,7 +47,7 @@ fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// Writes batches of `rows_per_batch` rows (several row groups) to a Parquet file.
+/// Writes record batches to a Parquet file in row groups of 100 rows.
 fn write_parquet(path: &Path, batches: Vec<RecordBatch>) {
     let file = std::fs::File::create(path).unwrap();
     let properties = WriterProperties::builder().set_max_row_group_row_count(Some(100)).build();
@@ -293,7 +293,7 @@ print(json.dumps(sheets))
 "#;
 
 #[tokio::test]
-async fn indikator_batch_xlsx_writes_a_workbook_excel_and_openpyxl_read() {
+async fn indikator_batch_xlsx_writes_a_workbook_that_openpyxl_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let workbook = dir.path().join("round.xlsx");
     let cards = dir.path().join("cards.csv");

@@ -7,8 +7,8 @@
 //! writes them (`yes`/`no` for a boolean), the cells are the CSV's.
 //!
 //! Rows are written as they come, in record batches of [`BATCH_ROWS`] and
-//! row groups of at most [`ROW_GROUP_ROWS`], so a file of millions of rows
-//! takes a row group's memory.
+//! row groups of at most [`ROW_GROUP_ROWS`]: memory holds a row group and,
+//! until the footer, each row group's metadata, not the rows written.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -17,17 +17,17 @@ use arrow_array::builder::{BooleanBuilder, Float64Builder, Int64Builder, StringB
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::errors::ParquetError;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use indikator_app::render::csv;
 
 /// Rows gathered before they are handed to the Parquet writer as a batch.
-pub const BATCH_ROWS: usize = 4096;
+pub const BATCH_ROWS: usize = 1024;
 
 /// Rows in a row group at most (what the writer holds in memory).
-pub const ROW_GROUP_ROWS: usize = 32 * 1024;
+pub const ROW_GROUP_ROWS: usize = 8 * 1024;
 
 /// What a column's cells are stored as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,13 +154,16 @@ impl Builder {
 
 impl<W: Write + Send> ParquetRows<W> {
     /// A file of these columns, each named and typed, written to `out`
-    /// (zstd-compressed).
+    /// (snappy-compressed), statistics per row group.
     pub fn new(out: W, columns: impl IntoIterator<Item = (String, ColumnType)>) -> Result<Self, ParquetError> {
         let (names, types): (Vec<String>, Vec<ColumnType>) = columns.into_iter().unzip();
         let fields: Vec<Field> = names.iter().zip(&types).map(|(n, t)| Field::new(n, t.data_type(), true)).collect();
         let schema = Arc::new(Schema::new(fields));
         let properties = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .set_compression(Compression::SNAPPY)
+            // Statistics per row group, not per page: the page index of every
+            // row group would be held until the footer is written.
+            .set_statistics_enabled(EnabledStatistics::Chunk)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .build();
         let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties))?;
