@@ -13,7 +13,7 @@
 #
 # The venv (pytest, pandas, polars, pyarrow, matplotlib) is cached in
 # ${CARGO_TARGET_DIR:-target}/python/venv and the extension's Cargo build in
-# ${CARGO_TARGET_DIR:-target}/python/cargo; the package itself is reinstalled
+# ${CARGO_TARGET_DIR:-target} (dev profile); the package itself is reinstalled
 # from source each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,9 +86,13 @@ fi
 
 echo "== python: pip install ./python (built from source)"
 # A fresh build environment with maturin from PyPI, as `pip install ./python`
-# anywhere; the Cargo build is kept between runs.
-CARGO_TARGET_DIR="$cache/cargo" "$venv/bin/pip" install --quiet --disable-pip-version-check \
-  --force-reinstall --no-deps ./python
+# anywhere. The tests need the extension's answers, not its speed: it is built
+# with the dev profile into the shared target directory, where `cargo test` has
+# already built the crates it shares with the service (a release build from
+# scratch takes ten minutes on two cores). `pip install ./python` elsewhere
+# builds it with the release profile.
+MATURIN_PEP517_ARGS="--profile dev" CARGO_TARGET_DIR="$target" "$venv/bin/pip" install --quiet \
+  --disable-pip-version-check --force-reinstall --no-deps ./python
 "$venv/bin/python" -c 'import indikator; print("indikator", indikator.__file__)'
 
 echo "== python: pytest python/tests"

@@ -119,13 +119,7 @@ def _arrow_stream(data: Any) -> Any:
         # pandas' index is not a column of the round.
         data = pa.Table.from_pandas(data, preserve_index=False)
     if hasattr(data, "__arrow_c_stream__"):
-        reader = pa.RecordBatchReader.from_stream(data)
-        # A column read from cells that are all empty has the null type
-        # (pyarrow.csv, Parquet written from it): the same empty cells as strings.
-        if any(pa.types.is_null(field.type) for field in reader.schema):
-            fields = [field.with_type(pa.string()) if pa.types.is_null(field.type) else field for field in reader.schema]
-            reader = reader.cast(pa.schema(fields, metadata=reader.schema.metadata))
-        return reader
+        return pa.RecordBatchReader.from_stream(data)
     raise TypeError(
         "score_round reads a pandas or polars DataFrame, a pyarrow Table or RecordBatchReader "
         "(anything with __arrow_c_stream__), or the path of a .csv, .jsonl or .parquet round file; "
