@@ -276,10 +276,19 @@ struct Column<'b> {
 
 enum Cells<'b> {
     Strings(Strings<'b>),
-    Integers { value: Box<dyn Fn(usize) -> i128 + 'b>, pad: usize },
-    Floats { value: Box<dyn Fn(usize) -> f64 + 'b>, pad: usize },
+    Integers {
+        value: Box<dyn Fn(usize) -> i128 + 'b>,
+        pad: usize,
+    },
+    Floats {
+        value: Box<dyn Fn(usize) -> f64 + 'b>,
+        pad: usize,
+    },
     Booleans(&'b arrow_array::BooleanArray),
-    Lists { offsets: Vec<usize>, items: Strings<'b> },
+    Lists {
+        offsets: Vec<usize>,
+        items: Strings<'b>,
+    },
     /// A column of the null type: every cell empty.
     Empty,
 }

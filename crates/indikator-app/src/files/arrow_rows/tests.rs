@@ -179,11 +179,8 @@ fn a_column_of_the_null_type_reads_as_empty_cells() {
         .iter()
         .zip(row)
         .map(|(name, cell)| {
-            let column: ArrayRef = if cell.is_empty() {
-                Arc::new(arrow_array::NullArray::new(1))
-            } else {
-                strings(&[Some(cell)])
-            };
+            let column: ArrayRef =
+                if cell.is_empty() { Arc::new(arrow_array::NullArray::new(1)) } else { strings(&[Some(cell)]) };
             (*name, column)
         })
         .collect();
