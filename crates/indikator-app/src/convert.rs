@@ -1,7 +1,9 @@
 //! Core results → `indikator.v1` messages, with the labels from the tables.
 
+use std::borrow::Cow;
+
 use crate::proto::v1 as pb;
-use indikator_core::catalogue::{Catalogue, KS_2018, RIKSREVISJONEN_2015};
+use indikator_core::catalogue::{Catalogue, Catalogues, KS_2018, RIKSREVISJONEN_2015};
 use indikator_core::domain::{Respondent, RespondentKind, SizeClass};
 use indikator_core::methodology::{GradeLabel, ssb2018 as m};
 use indikator_core::scoring::maturity::{AreaScore, ServiceCoverage, ServiceResults};
@@ -40,6 +42,11 @@ impl Labels {
         if codes_only { Labels::Omitted } else { Labels::Included }
     }
 
+    /// Whether label texts are sent.
+    pub(crate) fn included(self) -> bool {
+        self == Labels::Included
+    }
+
     /// `text` as an owned label, or an empty string (no allocation) when omitted.
     fn text(self, text: &str) -> String {
         match self {
@@ -49,17 +56,42 @@ impl Labels {
     }
 }
 
-/// Full results of a respondent; each methodology's part is `None` when its
-/// answer block was absent (and is then listed in `unscored`).
-pub(crate) fn indicator_results(
-    respondent: &Respondent,
-    results: Option<&Results>,
-    ks_2018: Option<pb::Ks2018Results>,
-    riksrevisjonen_2015: Option<pb::ServiceCoverageResult>,
-    labels: Labels,
-) -> pb::IndicatorResults {
+/// One respondent's results as the core scored them, with what labels them:
+/// what [`indicator_results`] converts into a message and `encode` writes
+/// as that message's bytes. Each methodology's part is `None` when its answer
+/// block was absent (and is then listed in `unscored`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scored<'a> {
+    pub(crate) respondent: &'a Respondent,
+    pub(crate) ssb_2018: Option<&'a Results>,
+    /// One per area of the `ks-2018` catalogue, in its order.
+    pub(crate) ks_2018: Option<&'a [AreaScore]>,
+    pub(crate) riksrevisjonen_2015: Option<&'a ServiceResults>,
+    pub(crate) catalogues: &'a Catalogues,
+    pub(crate) labels: Labels,
+}
+
+/// Full results of a respondent.
+pub(crate) fn indicator_results(s: &Scored<'_>) -> pb::IndicatorResults {
+    let unscored = unscored(s)
+        .into_iter()
+        .map(|(indicator, reason)| pb::Unscored { indicator: indicator.into_owned(), reason })
+        .collect();
+    pb::IndicatorResults {
+        respondent: Some(profile(s.respondent)),
+        ssb_2018: s.ssb_2018.map(|r| ssb_2018_results(r, s.labels)),
+        ks_2018: s.ks_2018.map(|scores| ks_results(&s.catalogues.ks_2018, scores, s.labels)),
+        riksrevisjonen_2015: s.riksrevisjonen_2015.map(|r| service_results(&s.catalogues.riksrevisjonen_2015, r)),
+        flags: s.ssb_2018.map(flags).unwrap_or_default(),
+        unscored,
+    }
+}
+
+/// The indicators a response leaves unscored and why, in the order results
+/// list them (nothing is allocated when every block is present).
+pub(crate) fn unscored(s: &Scored<'_>) -> Vec<(Cow<'static, str>, String)> {
     let mut unscored = Vec::new();
-    let ssb_2018 = match results {
+    match s.ssb_2018 {
         Some(r) => {
             for (indicator, needs) in SSB_2018_NEEDS {
                 let missing: Vec<&str> = needs.iter().copied().filter(|b| !block_present(r, b)).collect();
@@ -73,35 +105,19 @@ pub(crate) fn indicator_results(
                     if !empty.is_empty() {
                         reasons.push(format!("empty answer block(s): ssb_2018.{}", empty.join(", ssb_2018.")));
                     }
-                    unscored
-                        .push(pb::Unscored { indicator: format!("{}/{indicator}", m::ID), reason: reasons.join("; ") });
+                    unscored.push((Cow::Owned(format!("{}/{indicator}", m::ID)), reasons.join("; ")));
                 }
             }
-            Some(ssb_2018_results(r, labels))
         }
-        None => {
-            unscored.push(pb::Unscored { indicator: m::ID.into(), reason: "absent answer block: ssb_2018".into() });
-            None
-        }
-    };
-    if ks_2018.is_none() {
-        unscored.push(pb::Unscored { indicator: KS_2018.into(), reason: "absent answer block: ks_2018".into() });
+        None => unscored.push((Cow::Borrowed(m::ID), "absent answer block: ssb_2018".into())),
     }
-    if riksrevisjonen_2015.is_none() {
-        unscored.push(pb::Unscored {
-            indicator: RIKSREVISJONEN_2015.into(),
-            reason: "absent answer block: riksrevisjonen_2015".into(),
-        });
+    if s.ks_2018.is_none() {
+        unscored.push((Cow::Borrowed(KS_2018), "absent answer block: ks_2018".into()));
     }
-    let flags = results.map(flags).unwrap_or_default();
-    pb::IndicatorResults {
-        respondent: Some(profile(respondent)),
-        ssb_2018,
-        ks_2018,
-        riksrevisjonen_2015,
-        flags,
-        unscored,
+    if s.riksrevisjonen_2015.is_none() {
+        unscored.push((Cow::Borrowed(RIKSREVISJONEN_2015), "absent answer block: riksrevisjonen_2015".into()));
     }
+    unscored
 }
 
 /// KS area results of one respondent (the area names as `labels` says).
@@ -281,64 +297,90 @@ pub(crate) fn ssb_2018_results(r: &Results, labels: Labels) -> pb::Ssb2018Result
 
 /// Grade robustness (docs/method.md §7): each composite and the moves that change it.
 pub(crate) fn fragile_grades(r: &Results) -> Vec<pb::FragileGrade> {
-    COMPOSITES
-        .iter()
-        .enumerate()
-        .flat_map(|(k, composite)| {
-            r.robustness.moves(k).map(move |(count, step)| pb::FragileGrade {
-                composite: format!("{}/{}", m::ID, composite.id),
-                indicator: format!("{}/{}", m::ID, count.indicator().id),
-                count_change: i32::from(step),
-            })
+    fragile_moves(r)
+        .map(|(composite, indicator, count_change)| pb::FragileGrade {
+            composite: format!("{}/{composite}", m::ID),
+            indicator: format!("{}/{indicator}", m::ID),
+            count_change,
         })
         .collect()
+}
+
+/// Each fragile grade: the composite's and the indicator's short ids (the
+/// full ids are `ssb-2018/<id>`) and the move in counts.
+pub(crate) fn fragile_moves(r: &Results) -> impl Iterator<Item = (&'static str, &'static str, i32)> + '_ {
+    COMPOSITES.iter().enumerate().flat_map(|(k, composite)| {
+        r.robustness.moves(k).map(move |(count, step)| (composite.id, count.indicator().id, i32::from(step)))
+    })
 }
 
 fn flags(r: &Results) -> Vec<pb::Flag> {
     r.flags
         .iter()
         .map(|flag| {
-            let (code, field, description) = match flag {
-                Flag::StrategyWithoutAreas => (
-                    pb::FlagCode::StrategyWithoutAreas,
-                    "ssb_2018.strategy.areas",
-                    "a strategy was reported with no areas; it scores 0".to_owned(),
-                ),
-                Flag::ProjectsWithoutAreas => (
-                    pb::FlagCode::ProjectsWithoutAreas,
-                    "ssb_2018.projects.areas",
-                    "projects were reported with no areas; they score 0".to_owned(),
-                ),
-                Flag::CloudWithoutAreas => (
-                    pb::FlagCode::CloudWithoutAreas,
-                    "ssb_2018.cloud.areas",
-                    "cloud use was reported with no areas; it scores 0".to_owned(),
-                ),
-                Flag::EmptySourcing => (
-                    pb::FlagCode::EmptyBlock,
-                    "ssb_2018.sourcing",
-                    "the sourcing block holds no function: internal capacity is unscored".to_owned(),
-                ),
-                Flag::EmptyProcurement => (
-                    pb::FlagCode::EmptyBlock,
-                    "ssb_2018.procurement",
-                    "the procurement block holds no activity: procurement is unscored".to_owned(),
-                ),
-                Flag::EmptyServiceOffer => (
-                    pb::FlagCode::EmptyBlock,
-                    "ssb_2018.service_offer",
-                    "the service offer block holds no mode: the service offer is unscored".to_owned(),
-                ),
-                Flag::ServiceModesUnknown => (
-                    pb::FlagCode::ServiceModesUnknown,
-                    "ssb_2018.service_offer.modes",
-                    format!(
-                        "{} service mode(s) answered «Vet ikke» or «Ikke relevant» (0 points)",
-                        r.service_modes_unknown
-                    ),
-                ),
-            };
-            pb::Flag { code: code as i32, field: field.into(), description }
+            let (code, field, description) = flag_parts(flag, r);
+            pb::Flag { code: code as i32, field: field.into(), description: description.to_string() }
         })
         .collect()
+}
+
+/// A flag's code, field path and description.
+pub(crate) fn flag_parts(flag: Flag, r: &Results) -> (pb::FlagCode, &'static str, FlagDescription) {
+    use FlagDescription::Fixed;
+    match flag {
+        Flag::StrategyWithoutAreas => (
+            pb::FlagCode::StrategyWithoutAreas,
+            "ssb_2018.strategy.areas",
+            Fixed("a strategy was reported with no areas; it scores 0"),
+        ),
+        Flag::ProjectsWithoutAreas => (
+            pb::FlagCode::ProjectsWithoutAreas,
+            "ssb_2018.projects.areas",
+            Fixed("projects were reported with no areas; they score 0"),
+        ),
+        Flag::CloudWithoutAreas => (
+            pb::FlagCode::CloudWithoutAreas,
+            "ssb_2018.cloud.areas",
+            Fixed("cloud use was reported with no areas; it scores 0"),
+        ),
+        Flag::EmptySourcing => (
+            pb::FlagCode::EmptyBlock,
+            "ssb_2018.sourcing",
+            Fixed("the sourcing block holds no function: internal capacity is unscored"),
+        ),
+        Flag::EmptyProcurement => (
+            pb::FlagCode::EmptyBlock,
+            "ssb_2018.procurement",
+            Fixed("the procurement block holds no activity: procurement is unscored"),
+        ),
+        Flag::EmptyServiceOffer => (
+            pb::FlagCode::EmptyBlock,
+            "ssb_2018.service_offer",
+            Fixed("the service offer block holds no mode: the service offer is unscored"),
+        ),
+        Flag::ServiceModesUnknown => (
+            pb::FlagCode::ServiceModesUnknown,
+            "ssb_2018.service_offer.modes",
+            FlagDescription::ServiceModesUnknown(r.service_modes_unknown),
+        ),
+    }
+}
+
+/// A flag's description, written out only where it is sent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FlagDescription {
+    Fixed(&'static str),
+    /// How many service modes were answered «Vet ikke» or «Ikke relevant».
+    ServiceModesUnknown(u8),
+}
+
+impl std::fmt::Display for FlagDescription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlagDescription::Fixed(text) => f.write_str(text),
+            FlagDescription::ServiceModesUnknown(n) => {
+                write!(f, "{n} service mode(s) answered «Vet ikke» or «Ikke relevant» (0 points)")
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@
 //! validate     messages (or views of their bytes) → the core's validated values, with every violation named
 //! decode       records read straight from their wire bytes into validation's view
 //! convert      the core's results → messages (converters only convert: scoring happens before)
+//! encode       the core's results → the bytes of those messages, written straight (Score, ScoreStream, score cards)
 //! score        one validated response scored, then converted
 //! describe     the methodology tables as `indikator.v1.Methodology`
 //! round_report the round's tables as messages
@@ -32,6 +33,7 @@
 
 pub mod compare_fold;
 mod convert;
+pub mod encode;
 pub mod decode;
 pub mod describe;
 pub mod files;

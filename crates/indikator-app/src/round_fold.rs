@@ -21,9 +21,12 @@ use indikator_core::scoring::ssb2018::Count;
 
 use prost::Message;
 
+use bytes::{Bytes, BytesMut};
+
+use crate::convert::Scored;
 use crate::decode::{Record, Rejected, RoundItem};
-use crate::score::score_validated;
-use crate::{MAX_RECORD_ID_BYTES, Violations, convert, round_report, validate};
+use crate::score::{self, score_validated};
+use crate::{MAX_RECORD_ID_BYTES, Violations, convert, encode, round_report, validate};
 
 /// Rejections listed in the summary itself (all are streamed before it), as
 /// long as they fit the summary's byte budget.
@@ -62,21 +65,41 @@ pub fn score_stream_record(
 pub fn stream_output(sequence: u64, record: Record, catalogues: &Catalogues) -> pb::ScoreStreamResponse {
     let outcome = match record.outcome {
         Ok(validated) => pb::score_stream_response::Outcome::Results(score_validated(&validated, catalogues)),
-        Err(Rejected::Invalid(violations)) => pb::score_stream_response::Outcome::Error(pb::RecordError {
+        Err(rejected) => pb::score_stream_response::Outcome::Error(record_error(rejected)),
+    };
+    pb::ScoreStreamResponse { record_id: record.record_id, sequence, outcome: Some(outcome) }
+}
+
+/// [`stream_output`] as its bytes, split off `buf` (results written straight
+/// from the core's), and whether the record was scored.
+pub fn stream_output_bytes(sequence: u64, record: Record, catalogues: &Catalogues, buf: &mut BytesMut) -> (Bytes, bool) {
+    match record.outcome {
+        Ok(validated) => (score::stream_results_bytes(sequence, &record.record_id, &validated, catalogues, buf), true),
+        Err(rejected) => {
+            let outcome = Some(pb::score_stream_response::Outcome::Error(record_error(rejected)));
+            let answer = pb::ScoreStreamResponse { record_id: record.record_id, sequence, outcome };
+            (encode::message(buf, &answer), false)
+        }
+    }
+}
+
+/// Why a streamed record was not scored, as its error.
+fn record_error(rejected: Rejected) -> pb::RecordError {
+    match rejected {
+        Rejected::Invalid(violations) => pb::RecordError {
             code: INVALID_ARGUMENT,
             message: violations.message(),
             field_violations: violations_of(violations),
-        }),
-        Err(Rejected::Undecodable(problem)) => {
+        },
+        Rejected::Undecodable(problem) => {
             let field = if problem.field.is_empty() { "request".to_owned() } else { problem.field };
-            pb::score_stream_response::Outcome::Error(pb::RecordError {
+            pb::RecordError {
                 code: INVALID_ARGUMENT,
                 message: format!("{field}: {}", problem.description),
                 field_violations: vec![pb::FieldViolation { field, description: problem.description }],
-            })
+            }
         }
-    };
-    pb::ScoreStreamResponse { record_id: record.record_id, sequence, outcome: Some(outcome) }
+    }
 }
 
 /// ScoreRound messages (built in memory, not read from bytes) as round items.
@@ -471,20 +494,28 @@ fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaSc
         .collect()
 }
 
-/// A round's score card as `IndicatorResults` (scored under the round's
-/// calibration; without labels when its header asked for codes only).
-pub(crate) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::IndicatorResults {
+/// A round's score card scored under the round's calibration (without
+/// labels when its header asked for codes only), handed to `f` as the core
+/// gave it.
+fn with_card_scores<T>(report: &RoundReport, card: &Card<'_>, f: impl FnOnce(&Scored<'_>) -> T) -> T {
     let catalogues = &report.catalogues;
-    let labels = labels(report);
-    let ks_results = card.ks_2018.as_ref().map(|areas| {
-        let scores: Vec<AreaScore> = areas.iter().map(|a| a.score).collect();
-        convert::ks_results(&catalogues.ks_2018, &scores, labels)
-    });
+    let ks_scores: Option<Vec<AreaScore>> = card.ks_2018.as_ref().map(|areas| areas.iter().map(|a| a.score).collect());
     let services = card.riksrevisjonen_2015.as_ref().map(|levels| {
-        let scored = indikator_core::scoring::maturity::score_services(&catalogues.riksrevisjonen_2015, levels);
-        convert::service_results(&catalogues.riksrevisjonen_2015, &scored)
+        indikator_core::scoring::maturity::score_services(&catalogues.riksrevisjonen_2015, levels)
     });
-    convert::indicator_results(&card.respondent, card.results.as_ref(), ks_results, services, labels)
+    f(&Scored {
+        respondent: &card.respondent,
+        ssb_2018: card.results.as_ref(),
+        ks_2018: ks_scores.as_deref(),
+        riksrevisjonen_2015: services.as_ref(),
+        catalogues,
+        labels: labels(report),
+    })
+}
+
+/// A round's score card as `IndicatorResults`.
+pub(crate) fn card_results(report: &RoundReport, card: &Card<'_>) -> pb::IndicatorResults {
+    with_card_scores(report, card, convert::indicator_results)
 }
 
 /// One graded record of a round as its score card message.
@@ -525,6 +556,20 @@ impl RoundOutput {
             }
             chunks.push((start, len));
         }
+    }
+}
+
+impl RoundOutput {
+    /// The next answer (as [`Iterator::next`] gives it) as its bytes, split
+    /// off `buf`: score cards are written straight from the round's results.
+    pub fn next_bytes(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
+        if let Some(card) = self.report.next_card(&mut self.next_card) {
+            let report = &self.report;
+            return Some(with_card_scores(report, &card, |scored| {
+                encode::score_card(buf, card.record_id, card.sequence, scored, card.ks_2018.as_deref())
+            }));
+        }
+        self.next().map(|answer| encode::message(buf, &answer))
     }
 }
 

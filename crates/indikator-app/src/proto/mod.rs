@@ -13,6 +13,15 @@ pub mod v1 {
 
 pub mod wire;
 
+/// The field numbers of every `indikator.v1` message, read from the
+/// descriptor set when the crate is built: `fields::score_card::RESULTS` is
+/// `ScoreCard.results`'s number. The hand-written answer encoder
+/// (`crate::encode`) takes its numbers from here.
+#[allow(missing_docs)]
+pub mod fields {
+    include!(concat!(env!("OUT_DIR"), "/fields.rs"));
+}
+
 /// The encoded `FileDescriptorSet` of every `indikator.v1` file (their
 /// google.api imports included), for reflection and the wire check.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/indikator_descriptor.bin"));

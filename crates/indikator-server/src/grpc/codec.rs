@@ -8,7 +8,7 @@
 
 use std::marker::PhantomData;
 
-use bytes::{Buf, Bytes};
+use bytes::{Buf, BufMut, Bytes};
 use indikator_app::proto::wire::decode_bounded;
 use prost::Message;
 use tonic::Status;
@@ -87,31 +87,52 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
 }
 
 /// A codec that hands on each request message's bytes undecoded (the
-/// gRPC layer's handlers read them) and encodes answers
-/// with prost.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawCodec<T>(PhantomData<T>);
+/// gRPC layer's handlers read them) and sends answers already written as
+/// their bytes ([`indikator_app::encode`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RawCodec;
 
-impl<T> Default for RawCodec<T> {
-    fn default() -> Self {
-        Self(PhantomData)
-    }
-}
-
-impl<T: Message + Send + 'static> Codec for RawCodec<T> {
-    type Encode = T;
+impl Codec for RawCodec {
+    type Encode = Bytes;
     type Decode = Bytes;
-    type Encoder = Encode<T>;
+    type Encoder = Written;
     type Decoder = RawDecoder;
 
     fn encoder(&mut self) -> Self::Encoder {
-        Encode(PhantomData)
+        Written
     }
 
     fn decoder(&mut self) -> Self::Decoder {
         RawDecoder
     }
 }
+
+/// Answers already written as their bytes, copied into the frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Written;
+
+impl Encoder for Written {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn encode(&mut self, item: Self::Item, buf: &mut EncodeBuf<'_>) -> Result<(), Self::Error> {
+        buf.put(item);
+        Ok(())
+    }
+
+    /// Room for the answers sent in one go (tonic sends what it holds past
+    /// its yield threshold, 32 KiB), so that the buffer does not grow message
+    /// by message.
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::new(ANSWER_BUFFER_BYTES, YIELD_THRESHOLD_BYTES)
+    }
+}
+
+/// A call's encode buffer: the yield threshold and a score card beyond it.
+const ANSWER_BUFFER_BYTES: usize = YIELD_THRESHOLD_BYTES + 8 * 1024;
+
+/// tonic's own yield threshold.
+const YIELD_THRESHOLD_BYTES: usize = 32 * 1024;
 
 /// A message's bytes, shared with the receive buffer (no copy).
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,8 @@
 //! | GetMethodology | the generated server, decoding with [`super::codec::BoundedCodec`] |
 //!
 //! The generated handlers of the four byte-read methods are never reached
-//! and refuse the call (`service.rs`).
+//! and refuse the call (`service.rs`). Their answers go out as the bytes
+//! [`indikator_app::encode`] writes (score results straight from the core's).
 
 use std::convert::Infallible;
 use std::task::{Context, Poll};
@@ -55,7 +56,7 @@ impl IndicatorRoutes {
         Self { api, generated, max_message_bytes }
     }
 
-    fn grpc<T: prost::Message + Send + 'static>(&self) -> Grpc<RawCodec<T>> {
+    fn grpc(&self) -> Grpc<RawCodec> {
         let mut encodings = EnabledCompressionEncodings::default();
         for encoding in COMPRESSION {
             encodings.enable(encoding);
@@ -87,19 +88,19 @@ where
         let api = self.api.clone();
         match request.uri().path() {
             SCORE => {
-                let mut grpc = self.grpc::<pb::ScoreResponse>();
+                let mut grpc = self.grpc();
                 Box::pin(async move { Ok(grpc.unary(Score(api), request).await) })
             }
             SCORE_STREAM => {
-                let mut grpc = self.grpc::<pb::ScoreStreamResponse>();
+                let mut grpc = self.grpc();
                 Box::pin(async move { Ok(grpc.streaming(ScoreStream(api), request).await) })
             }
             SCORE_ROUND => {
-                let mut grpc = self.grpc::<pb::ScoreRoundResponse>();
+                let mut grpc = self.grpc();
                 Box::pin(async move { Ok(grpc.streaming(ScoreRound(api), request).await) })
             }
             COMPARE_ROUNDS => {
-                let mut grpc = self.grpc::<pb::CompareRoundsResponse>();
+                let mut grpc = self.grpc();
                 Box::pin(async move { Ok(grpc.streaming(CompareRounds(api), request).await) })
             }
             _ => self.generated.call(request),
@@ -110,7 +111,7 @@ where
 struct Score(IndicatorApi);
 
 impl UnaryService<Bytes> for Score {
-    type Response = pb::ScoreResponse;
+    type Response = Bytes;
     type Future = BoxFuture<Response<Self::Response>, Status>;
 
     fn call(&mut self, request: Request<Bytes>) -> Self::Future {
@@ -134,8 +135,8 @@ impl UnaryService<Bytes> for Score {
 struct ScoreStream(IndicatorApi);
 
 impl StreamingService<Bytes> for ScoreStream {
-    type Response = pb::ScoreStreamResponse;
-    type ResponseStream = ResponseStream<pb::ScoreStreamResponse>;
+    type Response = Bytes;
+    type ResponseStream = ResponseStream<Bytes>;
     type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
 
     fn call(&mut self, request: Request<Streaming<Bytes>>) -> Self::Future {
@@ -153,8 +154,8 @@ impl StreamingService<Bytes> for ScoreStream {
 struct ScoreRound(IndicatorApi);
 
 impl StreamingService<Bytes> for ScoreRound {
-    type Response = pb::ScoreRoundResponse;
-    type ResponseStream = ResponseStream<pb::ScoreRoundResponse>;
+    type Response = Bytes;
+    type ResponseStream = ResponseStream<Bytes>;
     type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
 
     fn call(&mut self, request: Request<Streaming<Bytes>>) -> Self::Future {
@@ -170,8 +171,8 @@ impl StreamingService<Bytes> for ScoreRound {
 struct CompareRounds(IndicatorApi);
 
 impl StreamingService<Bytes> for CompareRounds {
-    type Response = pb::CompareRoundsResponse;
-    type ResponseStream = ResponseStream<pb::CompareRoundsResponse>;
+    type Response = Bytes;
+    type ResponseStream = ResponseStream<Bytes>;
     type Future = BoxFuture<Response<Self::ResponseStream>, Status>;
 
     fn call(&mut self, request: Request<Streaming<Bytes>>) -> Self::Future {

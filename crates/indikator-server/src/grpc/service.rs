@@ -3,6 +3,7 @@
 use std::pin::Pin;
 use std::sync::Arc;
 
+use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 use tonic::{Request, Response, Status, Streaming};
 
@@ -16,9 +17,9 @@ use super::status::{self, invalid_argument, round_error};
 use indikator_app::compare_fold::{CompareOutput, fold_comparison};
 use indikator_app::decode::{CompareItem, Record, RoundItem};
 use indikator_app::memory::MemoryBudget;
-use indikator_app::round_fold::{RoundOutput, fold_items_reserving, stream_output};
-use indikator_app::score::score_validated;
-use indikator_app::{Validated, Violations, describe};
+use indikator_app::round_fold::{RoundOutput, fold_items_reserving, stream_output_bytes};
+use indikator_app::score::score_response_bytes;
+use indikator_app::{Validated, Violations, describe, encode};
 use indikator_core::round::RoundLimits;
 
 pub(crate) type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -86,7 +87,7 @@ impl IndicatorApi {
     pub(crate) fn score_response(
         &self,
         validated: Result<Validated, Violations>,
-    ) -> Result<Response<pb::ScoreResponse>, Status> {
+    ) -> Result<Response<Bytes>, Status> {
         let validated = match validated {
             Ok(v) => v,
             Err(violations) => {
@@ -100,29 +101,31 @@ impl IndicatorApi {
             span.record("municipality", tracing::field::display(m));
         }
         self.count("Score", 1, 0);
-        Ok(Response::new(pb::ScoreResponse { results: Some(score_validated(&validated, &self.catalogues)) }))
+        Ok(Response::new(score_response_bytes(&validated, &self.catalogues, &mut BytesMut::new())))
     }
 
     /// ScoreStream over records however they were read: one output per
     /// input, produced as the client reads; a client that stops reading stops
     /// the server reading its requests (HTTP/2 flow control), so nothing piles
     /// up in memory.
-    pub(crate) fn score_records<S>(&self, records: S) -> ResponseStream<pb::ScoreStreamResponse>
+    pub(crate) fn score_records<S>(&self, records: S) -> ResponseStream<Bytes>
     where
         S: Stream<Item = Result<Record, Status>> + Send + 'static,
     {
         let mut tally = StreamTally { span: tracing::Span::current(), api: self.clone(), scored: 0, rejected: 0 };
+        // The stream's answers are written into one buffer, reused as they are sent.
+        let mut buf = BytesMut::new();
         Box::pin(records.enumerate().map(move |(sequence, record)| {
-            let out = stream_output(sequence as u64, record?, &tally.api.catalogues);
-            tally.note(&out);
-            Ok(out)
+            let (answer, scored) = stream_output_bytes(sequence as u64, record?, &tally.api.catalogues, &mut buf);
+            tally.note(scored);
+            Ok(answer)
         }))
     }
 
     /// ScoreRound over round items however they were read: reads the whole
     /// round first (so a failing round emits nothing), then streams score
     /// cards and the summary as the client reads them.
-    pub(crate) async fn fold_and_answer<S>(&self, items: S) -> Result<ResponseStream<pb::ScoreRoundResponse>, Status>
+    pub(crate) async fn fold_and_answer<S>(&self, items: S) -> Result<ResponseStream<Bytes>, Status>
     where
         S: Stream<Item = Result<RoundItem, Status>> + Unpin,
     {
@@ -134,8 +137,9 @@ impl IndicatorApi {
         self.count("ScoreRound", report.scored, report.rejections.len() as u64);
         tracing::info!(scored = report.scored, rejected = report.rejections.len(), "round folded");
         // The round's state stays reserved until its last message is sent.
-        let output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
-        Ok(Box::pin(futures::stream::iter(output).map(move |m| {
+        let mut output = RoundOutput::with_budget(report, self.max_message_bytes / 4);
+        let mut buf = BytesMut::new();
+        Ok(Box::pin(futures::stream::iter(std::iter::from_fn(move || output.next_bytes(&mut buf))).map(move |m| {
             let _held = &reservation;
             Ok(m)
         })))
@@ -147,7 +151,7 @@ impl IndicatorApi {
     pub(crate) async fn compare_and_answer<S>(
         &self,
         items: S,
-    ) -> Result<ResponseStream<pb::CompareRoundsResponse>, Status>
+    ) -> Result<ResponseStream<Bytes>, Status>
     where
         S: Stream<Item = Result<CompareItem, Status>> + Unpin,
     {
@@ -164,9 +168,10 @@ impl IndicatorApi {
         let (matched, entered, left) = comparison.totals();
         tracing::info!(matched, entered, left, "rounds compared");
         // Both rounds' state stays reserved until the last message is sent.
+        let mut buf = BytesMut::new();
         let outbound = futures::stream::iter(CompareOutput::new(comparison)).map(move |m| {
             let _held = &reservations;
-            Ok(m)
+            Ok(encode::message(&mut buf, &m))
         });
         Ok(Box::pin(outbound))
     }
@@ -241,10 +246,11 @@ struct StreamTally {
 }
 
 impl StreamTally {
-    fn note(&mut self, out: &pb::ScoreStreamResponse) {
-        match out.outcome {
-            Some(pb::score_stream_response::Outcome::Results(_)) => self.scored += 1,
-            _ => self.rejected += 1,
+    fn note(&mut self, scored: bool) {
+        if scored {
+            self.scored += 1;
+        } else {
+            self.rejected += 1;
         }
     }
 }
