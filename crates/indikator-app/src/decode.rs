@@ -343,7 +343,7 @@ fn respondent(bytes: &[u8]) -> Option<RespondentView<'_>> {
 
 /// `repeated MaturityAnswer answers = 1;`
 fn maturity_answers<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<AnswerView<'a>>> {
-    let mut answers = Vec::new();
+    let mut answers = Vec::with_capacity(fields_in(bytes));
     let mut r = Reader::new(bytes);
     while let Some((field, value)) = r.field()? {
         let (1, Value::Bytes(b)) = (field, value) else { return None };
@@ -392,7 +392,7 @@ fn option_ids<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Vec<&'a st
 
 /// `repeated ServiceLevel services = 1; repeated MaturityAnswer answers = 2;`
 fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Box<ServicesView<'a>>> {
-    let (mut services, mut answers) = (Vec::new(), Vec::new());
+    let (mut services, mut answers) = (Vec::with_capacity(fields_in(bytes)), Vec::new());
     let mut r = Reader::new(bytes);
     while let Some((field, value)) = r.field()? {
         let Value::Bytes(b) = value else { return None };
@@ -417,6 +417,18 @@ fn services<'a>(bytes: &'a [u8], elements: &mut Elements) -> Option<Box<Services
         services.push(ServiceView { service_id: service_id.unwrap_or_default(), level: level.unwrap_or_default() });
     }
     Some(Box::new(ServicesView { services, answers }))
+}
+
+/// How many fields a message holds (its list's length, for a message of one
+/// repeated field), counted over their keys and lengths without reading the
+/// elements; 0 for malformed bytes (which the reader then refuses).
+fn fields_in(bytes: &[u8]) -> usize {
+    let mut r = Reader::new(bytes);
+    let mut n = 0;
+    while let Some(Some(_)) = r.field() {
+        n += 1;
+    }
+    n.min(MAX_LIST)
 }
 
 fn text(bytes: &[u8]) -> Option<&str> {
@@ -460,6 +472,7 @@ impl<'a> Reader<'a> {
 
     /// The next field; `Some(None)` at the end, `None` for bytes the fast
     /// path does not take (malformed, or another wire type).
+    #[inline]
     fn field(&mut self) -> Option<Option<(u32, Value<'a>)>> {
         if self.bytes.is_empty() {
             return Some(None);
@@ -482,7 +495,19 @@ impl<'a> Reader<'a> {
         Some(Some((field, value)))
     }
 
+    #[inline]
     fn varint(&mut self) -> Option<u64> {
+        // Keys, enum values, lengths of short texts: one byte.
+        if let Some((&b, rest)) = self.bytes.split_first()
+            && b < 0x80
+        {
+            self.bytes = rest;
+            return Some(u64::from(b));
+        }
+        self.varint_slow()
+    }
+
+    fn varint_slow(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for (i, &b) in self.bytes.iter().enumerate().take(10) {
             value |= u64::from(b & 0x7f) << (7 * i);

@@ -368,20 +368,22 @@ pub fn survey_response_view(
         v.add(path, "is required");
         return Err(v);
     };
-    let respondent = respondent(response.respondent.as_ref(), &format!("{path}.respondent"), &mut v);
-    let ssb_2018 = response.ssb_2018.as_ref().map(|block| ssb_2018(block, &format!("{path}.ssb_2018"), &mut v));
+    // Field paths are only formatted when a violation is found: validating a
+    // valid response formats none.
+    let respondent = respondent(response.respondent.as_ref(), Field(path, "respondent"), &mut v);
+    let ssb_2018 = response.ssb_2018.as_ref().map(|block| ssb_2018(block, Field(path, "ssb_2018"), &mut v));
     let (ks_2018, ks_2018_chosen) = response
         .ks_2018
         .as_ref()
-        .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, &format!("{path}.ks_2018"), &mut v))
+        .map(|answers| catalogue_answers(answers, &catalogues.ks_2018, Field(path, "ks_2018"), &mut v))
         .unzip();
-    let block = format!("{path}.riksrevisjonen_2015");
+    let block = Field(path, "riksrevisjonen_2015");
     let (riksrevisjonen_2015, riksrevisjonen_2015_chosen) = response
         .riksrevisjonen_2015
         .as_deref()
         .map(|view| {
-            let levels = services(&view.services, &catalogues.riksrevisjonen_2015, &block, &mut v);
-            let (_, chosen) = catalogue_answers(&view.answers, &catalogues.riksrevisjonen_2015, &block, &mut v);
+            let levels = services(&view.services, &catalogues.riksrevisjonen_2015, block, &mut v);
+            let (_, chosen) = catalogue_answers(&view.answers, &catalogues.riksrevisjonen_2015, block, &mut v);
             (levels, Box::new(chosen))
         })
         .unzip();
@@ -429,7 +431,7 @@ fn covered_kind(response: &ResponseView<'_>, path: &str, v: &mut Violations) {
 fn catalogue_answers(
     answers: &[AnswerView<'_>],
     catalogue: &Catalogue,
-    path: &str,
+    path: Field<'_>,
     v: &mut Violations,
 ) -> (Vec<Option<f64>>, ChosenAnswers) {
     let mut values = vec![None; catalogue.items.len()];
@@ -503,7 +505,7 @@ fn first_answer(
     id: &str,
     (id_field, noun): (&str, &str),
     catalogue: &str,
-    element: Element<'_>,
+    element: Element<'_, Field<'_>>,
     first_at: &mut [usize],
     v: &mut Violations,
 ) -> Option<usize> {
@@ -521,7 +523,12 @@ fn first_answer(
 }
 
 /// Levels per catalogue service.
-fn services(services: &[ServiceView<'_>], catalogue: &Catalogue, path: &str, v: &mut Violations) -> Vec<Option<u8>> {
+fn services(
+    services: &[ServiceView<'_>],
+    catalogue: &Catalogue,
+    path: Field<'_>,
+    v: &mut Violations,
+) -> Vec<Option<u8>> {
     let mut levels = vec![None; catalogue.services.len()];
     if too_long(v, Field(path, "services"), services.len(), catalogue.services.len(), "services in the catalogue") {
         return levels;
@@ -552,7 +559,7 @@ fn services(services: &[ServiceView<'_>], catalogue: &Catalogue, path: &str, v: 
     levels
 }
 
-fn respondent(r: Option<&RespondentView<'_>>, path: &str, v: &mut Violations) -> Option<Respondent> {
+fn respondent(r: Option<&RespondentView<'_>>, path: Field<'_>, v: &mut Violations) -> Option<Respondent> {
     let Some(r) = r else {
         v.add(path, "is required");
         return None;
@@ -587,7 +594,7 @@ fn respondent(r: Option<&RespondentView<'_>>, path: &str, v: &mut Violations) ->
                 }
                 Err(e) => v.add(number_field("municipality_number"), format!("{:?} {e}", r.municipality_number)),
             }
-            if !r.county_number.is_empty() && county.is_some_and(|c| c.to_string() != r.county_number) {
+            if !r.county_number.is_empty() && county.is_some_and(|c| !displays_as(c, r.county_number)) {
                 v.add(number_field("county_number"), "must be empty or the municipality number's first two digits");
             }
             if r.inhabitants == 0 {
@@ -638,9 +645,7 @@ fn respondent(r: Option<&RespondentView<'_>>, path: &str, v: &mut Violations) ->
     })
 }
 
-fn ssb_2018(block: &SsbView<'_>, path: &str, v: &mut Violations) -> Answers {
-    // Field paths are only formatted when a violation is found: validating a
-    // valid response allocates nothing per element.
+fn ssb_2018(block: &SsbView<'_>, path: Field<'_>, v: &mut Violations) -> Answers {
     let portfolio = |p: &PortfolioView<'_>, list: &ItemList, exists_field: &str, sub: &str, v: &mut Violations| {
         let areas = p.values.as_slice();
         let set = area_set(areas, list, Field(path, sub), v);
@@ -707,9 +712,9 @@ fn ssb_2018(block: &SsbView<'_>, path: &str, v: &mut Violations) -> Answers {
 
 /// A list element's path (`{path}.{list}[{i}]`), formatted only when displayed.
 #[derive(Clone, Copy)]
-struct Element<'a>(&'a str, &'a str, usize);
+struct Element<'a, P = &'a str>(P, &'a str, usize);
 
-impl std::fmt::Display for Element<'_> {
+impl<P: std::fmt::Display> std::fmt::Display for Element<'_, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}[{}]", self.0, self.1, self.2)
     }
@@ -717,12 +722,26 @@ impl std::fmt::Display for Element<'_> {
 
 /// A field path as a parent path and a suffix, joined only when displayed.
 #[derive(Clone, Copy)]
-struct Field<'a>(&'a str, &'a str);
+struct Field<'a, P = &'a str>(P, &'a str);
 
-impl std::fmt::Display for Field<'_> {
+impl<P: std::fmt::Display> std::fmt::Display for Field<'_, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}.{}", self.0, self.1)
     }
+}
+
+/// Whether `value` displays as `text`, compared as it is written out
+/// (nothing is formatted into a string).
+fn displays_as(value: impl std::fmt::Display, text: &str) -> bool {
+    struct Rest<'a>(&'a str);
+    impl std::fmt::Write for Rest<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 = self.0.strip_prefix(s).ok_or(std::fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    std::fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
 }
 
 /// Index (0-based) of a proto enum value with `len` defined values after
@@ -736,7 +755,7 @@ fn enum_index(value: i32, len: usize) -> Result<u8, String> {
 }
 
 /// A set of distinct items from `list`, as a bitmask.
-fn area_set(values: &[i32], list: &ItemList, field: Field<'_>, v: &mut Violations) -> u16 {
+fn area_set(values: &[i32], list: &ItemList, field: impl std::fmt::Display + Copy, v: &mut Violations) -> u16 {
     let mut set = 0u16;
     if too_long(v, field, values.len(), list.len(), "values to choose from") {
         return set;
@@ -767,7 +786,7 @@ fn keyed<const N: usize>(
     entries: impl ExactSizeIterator<Item = (i32, i32)>,
     (keys, key_name): (&ItemList, &str),
     (answer_name, answers): (&str, usize),
-    field: Field<'_>,
+    field: impl std::fmt::Display + Copy,
     v: &mut Violations,
 ) -> [Option<u8>; N] {
     debug_assert_eq!(keys.len(), N);
