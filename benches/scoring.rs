@@ -33,6 +33,7 @@ use indikator_core::domain::{OrganisationNumber, Respondent};
 use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
 use indikator_core::scoring::maturity;
 use indikator_core::scoring::ssb2018::{self, Answers, Calibrations};
+use indikator_app::score::score_response_bytes;
 use indikator_testing::{self as validate, score_validated};
 use prost::Message;
 
@@ -101,13 +102,32 @@ fn ssb2018(c: &mut Criterion) {
             indikator_app::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap()
         })
     });
+    g.bench_function("server_step/read_request", |b| {
+        b.iter(|| indikator_app::decode::score_request(black_box(encoded.as_slice())).unwrap())
+    });
+    let view = indikator_app::decode::score_request(encoded.as_slice()).unwrap();
+    g.bench_function("server_step/validate_view", |b| {
+        b.iter(|| indikator_app::validate::survey_response_view(black_box(view.as_ref()), "response", catalogues))
+    });
     g.bench_function("server_step/score_and_convert", |b| b.iter(|| score_validated(black_box(&validated))));
+    // What the server sends: the answer written straight from the core's results.
+    let mut buf = bytes::BytesMut::new();
+    g.bench_function("server_step/score_and_encode", |b| {
+        b.iter(|| score_response_bytes(black_box(&validated), catalogues, &mut buf))
+    });
     g.bench_function("server_step/encode_response", |b| b.iter(|| black_box(&response).encode_to_vec()));
     g.bench_function("server_path/decode_validate_score_convert_encode", |b| {
         b.iter(|| {
             let request = pb::ScoreRequest::decode(black_box(encoded.as_slice())).unwrap();
             let v = validate::survey_response(request.response.as_ref(), "response").unwrap();
             pb::ScoreResponse { results: Some(score_validated(&v)) }.encode_to_vec()
+        })
+    });
+    g.bench_function("server_path/read_validate_score_encode", |b| {
+        b.iter(|| {
+            let view = indikator_app::decode::score_request(black_box(encoded.as_slice())).unwrap();
+            let v = indikator_app::validate::survey_response_view(view.as_ref(), "response", catalogues).unwrap();
+            score_response_bytes(&v, catalogues, &mut buf)
         })
     });
     g.bench_function("server_path/read_validate_score_convert_encode", |b| {

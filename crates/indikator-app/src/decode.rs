@@ -472,7 +472,7 @@ impl<'a> Reader<'a> {
 
     /// The next field; `Some(None)` at the end, `None` for bytes the fast
     /// path does not take (malformed, or another wire type).
-    #[inline]
+    #[inline(always)]
     fn field(&mut self) -> Option<Option<(u32, Value<'a>)>> {
         if self.bytes.is_empty() {
             return Some(None);
@@ -495,7 +495,7 @@ impl<'a> Reader<'a> {
         Some(Some((field, value)))
     }
 
-    #[inline]
+    #[inline(always)]
     fn varint(&mut self) -> Option<u64> {
         // Keys, enum values, lengths of short texts: one byte.
         if let Some((&b, rest)) = self.bytes.split_first()

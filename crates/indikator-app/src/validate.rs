@@ -439,7 +439,7 @@ fn catalogue_answers(
     if too_long(v, Field(path, "answers"), answers.len(), catalogue.items.len(), "items in the catalogue") {
         return (values, chosen);
     }
-    let mut first_at = vec![usize::MAX; catalogue.items.len()];
+    let mut first_at = FirstAt::new(catalogue.items.len());
     // Where the next answer's item is looked for first: after the last one found.
     let mut next = 0;
     for (i, answer) in answers.iter().enumerate() {
@@ -447,7 +447,7 @@ fn catalogue_answers(
         let found = catalogue.item_index_near(answer.item_id, next);
         next = found.map_or(next, |f| f + 1);
         let Some(index) =
-            first_answer(found, answer.item_id, ("item_id", "an item"), &catalogue.id, element, &mut first_at, v)
+            first_answer(found, answer.item_id, ("item_id", "an item"), &catalogue.id, element, first_at.as_mut(), v)
         else {
             continue;
         };
@@ -522,6 +522,29 @@ fn first_answer(
     Some(index)
 }
 
+/// Where in a list each catalogue entry was first answered (`usize::MAX`:
+/// not yet): on the stack for catalogues of up to [`FirstAt::INLINE`]
+/// entries, so that validating a block allocates nothing for it.
+enum FirstAt {
+    Inline([usize; FirstAt::INLINE]),
+    Heap(Vec<usize>),
+}
+
+impl FirstAt {
+    const INLINE: usize = 128;
+
+    fn new(entries: usize) -> Self {
+        if entries <= Self::INLINE { Self::Inline([usize::MAX; Self::INLINE]) } else { Self::Heap(vec![usize::MAX; entries]) }
+    }
+
+    fn as_mut(&mut self) -> &mut [usize] {
+        match self {
+            Self::Inline(positions) => positions,
+            Self::Heap(positions) => positions,
+        }
+    }
+}
+
 /// Levels per catalogue service.
 fn services(
     services: &[ServiceView<'_>],
@@ -533,7 +556,7 @@ fn services(
     if too_long(v, Field(path, "services"), services.len(), catalogue.services.len(), "services in the catalogue") {
         return levels;
     }
-    let mut first_at = vec![usize::MAX; catalogue.services.len()];
+    let mut first_at = FirstAt::new(catalogue.services.len());
     let mut next = 0;
     for (i, service) in services.iter().enumerate() {
         let element = Element(path, "services", i);
@@ -545,7 +568,7 @@ fn services(
             ("service_id", "a service"),
             &catalogue.id,
             element,
-            &mut first_at,
+            first_at.as_mut(),
             v,
         ) else {
             continue;

@@ -24,6 +24,7 @@ impl<'b> Writer<'b> {
         self.buf
     }
 
+    #[inline]
     fn varint(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.buf.put_u8(v as u8 | 0x80);
@@ -78,7 +79,11 @@ impl<'b> Writer<'b> {
     }
 
     pub(crate) fn string(&mut self, field: u32, s: &str) {
-        self.string_parts(field, &[s]);
+        if !s.is_empty() {
+            self.key(field, LEN);
+            self.varint(s.len() as u64);
+            self.buf.put_slice(s.as_bytes());
+        }
     }
 
     /// A string written as the concatenation of `parts` (left off when empty).
