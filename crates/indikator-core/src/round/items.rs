@@ -427,6 +427,17 @@ impl ItemTallies {
         }
     }
 
+    /// Adds another group's (or cell's) counters.
+    pub fn merge(&mut self, other: &ItemTallies) {
+        let add = |to: &mut [u64], from: &[u64]| to.iter_mut().zip(from).for_each(|(t, f)| *t += f);
+        add(&mut self.bases, &other.bases);
+        add(&mut self.answers, &other.answers);
+        add(&mut self.parts, &other.parts);
+        for (to, from) in self.blocks.iter_mut().zip(&other.blocks) {
+            add(to, from);
+        }
+    }
+
     /// The base n and the answer counts of item `i`.
     pub fn item(&self, layout: &Layout, i: usize) -> (u64, &[u64]) {
         let spec = &layout.items[i];

@@ -355,8 +355,12 @@ pub struct RoundAggregator {
     shape: tables::Shape,
     /// Every item's distribution, as the groups' counters are laid out.
     layout: Arc<items::Layout>,
-    /// Per group: item and survey-part counters, tallied as records arrive.
-    items: BTreeMap<GroupKey, items::ItemTallies>,
+    /// Per cell (the records that count in the same groups): item and
+    /// survey-part counters, tallied as records arrive and summed into the
+    /// groups' at [`Self::finish`].
+    items: BTreeMap<tables::Cell, items::ItemTallies>,
+    /// The groups of the cells so far, for the footprint.
+    item_groups: std::collections::BTreeSet<GroupKey>,
     /// The counters of the record being added.
     hits: items::Hits,
 }
@@ -445,6 +449,7 @@ impl RoundAggregator {
             shape: tables::Shape::of(&catalogues),
             layout: Arc::new(items::Layout::of(&catalogues)),
             items: BTreeMap::new(),
+            item_groups: std::collections::BTreeSet::new(),
             hits: items::Hits::default(),
             catalogues,
             min_coverage,
@@ -529,8 +534,15 @@ impl RoundAggregator {
             inhabitants: respondent.inhabitants.unwrap_or(0),
         };
         self.layout.hits(&all, &mut self.hits);
-        for key in GroupKey::of(&record) {
-            self.items.entry(key).or_insert_with(|| self.layout.tallies()).add(&self.hits);
+        let cell = tables::Cell::of(&record);
+        match self.items.get_mut(&cell) {
+            Some(tallies) => tallies.add(&self.hits),
+            None => {
+                let mut tallies = self.layout.tallies();
+                tallies.add(&self.hits);
+                self.items.insert(cell, tallies);
+                self.item_groups.extend(cell.groups());
+            }
         }
         self.stored.records.push(record);
     }
@@ -562,8 +574,9 @@ impl RoundAggregator {
             + heap(&self.duplicates)
             // Rankings built at finish: at most one entry per stored area score.
             + stored.ks_scores.len() * compact::Ranking::BYTES_PER_RANKED
-            // Item tallies: one set of counters per group, plus the map's nodes.
-            + self.items.len() * (self.layout.tallies_bytes() + GROUP_NODE_BYTES)
+            // Item tallies: one set of counters per cell, and per group once
+            // summed at finish, plus the maps' nodes.
+            + (self.items.len() + self.item_groups.len()) * (self.layout.tallies_bytes() + GROUP_NODE_BYTES)
             + self.hits.bytes()
     }
 
@@ -660,7 +673,18 @@ impl RoundAggregator {
         for ranking in &mut ks_ranking {
             ranking.finish();
         }
-        tables.set_items(std::mem::take(&mut self.items));
+        let mut groups: BTreeMap<GroupKey, items::ItemTallies> = BTreeMap::new();
+        for (cell, tallies) in std::mem::take(&mut self.items) {
+            for key in cell.groups() {
+                match groups.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(tallies.clone());
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().merge(&tallies),
+                }
+            }
+        }
+        tables.set_items(groups);
         RoundReport {
             config: self.config,
             received: self.received,

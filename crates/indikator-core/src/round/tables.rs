@@ -25,15 +25,31 @@ pub enum GroupKey {
 impl GroupKey {
     /// The groups a record counts in: overall, its kind, size class, county and region.
     pub fn of(record: &RecordState) -> impl Iterator<Item = GroupKey> {
-        [
+        Cell::of(record).groups()
+    }
+}
+
+/// The records that count in the same groups: the finest partition of a
+/// round by its [`GroupKey`]s (kind × size class × county). Counts tallied per
+/// cell and summed into each of its groups at the end equal counts tallied
+/// per group, with one tally per record instead of one per group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cell([Option<GroupKey>; 5]);
+
+impl Cell {
+    pub fn of(record: &RecordState) -> Self {
+        Self([
             Some(GroupKey::Overall),
             Some(GroupKey::Kind(record.kind)),
             record.size_class().map(GroupKey::SizeClass),
             record.county.map(GroupKey::County),
             record.county.map(|c| GroupKey::Region(c.county().region_index())),
-        ]
-        .into_iter()
-        .flatten()
+        ])
+    }
+
+    /// The groups its records count in.
+    pub fn groups(self) -> impl Iterator<Item = GroupKey> {
+        self.0.into_iter().flatten()
     }
 }
 
