@@ -468,13 +468,13 @@ fn catalogue_answers(
                 }
             },
             Some(AnswerValue::Yes(yes)) => ("yes", TypedAnswer::YesNo(*yes)),
-            Some(AnswerValue::Choice(id)) => ("choice", TypedAnswer::Choice((*id).to_owned())),
+            Some(AnswerValue::Choice(id)) => ("choice", TypedAnswer::Choice(id)),
             Some(AnswerValue::Choices(ids)) => {
                 let options = catalogue.items[index].options.len();
                 if too_long(v, format_args!("{element}.choices.option_ids"), ids.len(), options, "options") {
                     continue;
                 }
-                ("choices", TypedAnswer::Choices(ids.iter().map(|&id| id.to_owned()).collect()))
+                ("choices", TypedAnswer::Choices(ids.clone()))
             }
             Some(AnswerValue::Level(level)) => ("level", TypedAnswer::Level(*level)),
             Some(AnswerValue::DontKnow(true)) => ("dont_know", TypedAnswer::DontKnow),

@@ -218,24 +218,25 @@ pub struct ServiceDef {
     pub provenance: Provenance,
 }
 
-/// A typed answer to one questionnaire item (what the gRPC layer hands over).
+/// A typed answer to one questionnaire item (what the gRPC layer hands over),
+/// its option ids borrowed from the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TypedAnswer {
+pub enum TypedAnswer<'a> {
     /// 1..=5: «i svært liten grad» … «i svært høy grad».
     Degree(u8),
     /// Ja (`true`) or nei.
     YesNo(bool),
     /// The id of the one option chosen.
-    Choice(String),
+    Choice(&'a str),
     /// The ids of every option chosen; empty is a valid answer worth 0.
-    Choices(Vec<String>),
+    Choices(Vec<&'a str>),
     /// Digitisation level 0..=3.
     Level(u32),
     /// «Vet ikke»: the item stays unanswered, whatever its type.
     DontKnow,
 }
 
-impl TypedAnswer {
+impl TypedAnswer<'_> {
     /// What kind of answer this is, for messages.
     fn describe(&self) -> &'static str {
         match self {

@@ -160,7 +160,7 @@ fn every_shipped_item_can_be_answered_by_its_type_and_with_dont_know() {
         let answer = match item.answer {
             AnswerType::Degree => TypedAnswer::Degree(5),
             AnswerType::YesNo => TypedAnswer::YesNo(true),
-            AnswerType::SingleChoice => TypedAnswer::Choice(item.options.last().unwrap().id.clone()),
+            AnswerType::SingleChoice => TypedAnswer::Choice(&item.options.last().unwrap().id),
             AnswerType::MultiChoice { .. } => TypedAnswer::Choices(vec![]),
             AnswerType::Level => TypedAnswer::Level(3),
         };
@@ -234,7 +234,7 @@ fn multi_choice_is_5_times_selected_over_max_count_capped_at_max_count() {
     let bis_1 = &ks.items[ks.item_index("bis-1").unwrap()];
     assert_eq!(bis_1.answer, AnswerType::MultiChoice { max_count: 6 });
     let ids = ["moteplasser", "henvendelser", "undersokelser", "tjenestedesign", "prosessanalyser", "andre"];
-    let choose = |n: usize| TypedAnswer::Choices(ids[..n].iter().map(|s| s.to_string()).collect());
+    let choose = |n: usize| TypedAnswer::Choices(ids[..n].to_vec());
     assert_eq!(bis_1.value(&choose(0)), Ok(Some(0.0)), "an empty selection is a valid answer worth 0");
     assert_eq!(bis_1.value(&choose(3)), Ok(Some(2.5)));
     assert_eq!(bis_1.value(&choose(6)), Ok(Some(5.0)));
@@ -242,7 +242,7 @@ fn multi_choice_is_5_times_selected_over_max_count_capped_at_max_count() {
     // max_count 2 of 3 options: one choice 2.5, two or three the full 5.
     let c = parsed(&questionnaire(&every_type()));
     let flere = &c.items[c.item_index("flere").unwrap()];
-    let choices = |ids: &[&str]| TypedAnswer::Choices(ids.iter().map(|s| s.to_string()).collect());
+    let choices = |ids: &[&'static str]| TypedAnswer::Choices(ids.to_vec());
     assert_eq!(flere.value(&choices(&["y"])), Ok(Some(2.5)));
     assert_eq!(flere.value(&choices(&["x", "z"])), Ok(Some(5.0)));
     assert_eq!(flere.value(&choices(&["x", "y", "z"])), Ok(Some(5.0)));
@@ -333,7 +333,7 @@ fn an_option_chosen_twice_is_refused() {
 
 #[test]
 fn more_choices_than_options_are_refused() {
-    let four = TypedAnswer::Choices(["x", "y", "z", "x"].map(String::from).to_vec());
+    let four = TypedAnswer::Choices(vec!["x", "y", "z", "x"]);
     assert_eq!(test_item("flere").value(&four), Err("4 choices, but item `flere` has only 3 options".to_owned()));
 }
 
