@@ -28,12 +28,12 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use indikator_app::proto::v1 as pb;
+use indikator_app::score::score_response_bytes;
 use indikator_core::catalogue::{self, Catalogue};
 use indikator_core::domain::{OrganisationNumber, Respondent};
 use indikator_core::round::{CalibrationMode, RecordAnswers, RoundConfig};
 use indikator_core::scoring::maturity;
 use indikator_core::scoring::ssb2018::{self, Answers, Calibrations};
-use indikator_app::score::score_response_bytes;
 use indikator_testing::{self as validate, score_validated};
 use prost::Message;
 

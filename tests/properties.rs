@@ -1466,3 +1466,61 @@ proptest! {
         check_ks_round(&responses)?;
     }
 }
+
+// ---- answers written straight from the results are prost's bytes ----
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// Score, ScoreStream and every answer of a round (score cards with and
+    /// without labels, under either calibration; rejections; the summary), as
+    /// the server writes them from the core's results, are the bytes prost
+    /// writes for the messages built from the same results.
+    #[test]
+    fn answers_written_from_the_results_are_the_bytes_prost_writes(
+        responses in all_methodologies_round(),
+        codes_only in any::<bool>(),
+        relative in any::<bool>(),
+    ) {
+        use bytes::BytesMut;
+        use indikator_app::decode::Record;
+        use indikator_app::round_fold::{stream_output, stream_output_bytes};
+        use indikator_app::score::score_response_bytes;
+        let catalogues = indikator_core::catalogue::Catalogues::shipped();
+        let mut buf = BytesMut::new();
+        for (i, response) in responses.iter().enumerate() {
+            let request = pb::ScoreStreamRequest { record_id: format!("r{i}"), response: Some(response.clone()) };
+            let bytes = request.encode_to_vec();
+            let expected = stream_output(i as u64, Record::from_stream_bytes(&bytes, catalogues), catalogues);
+            let (written, scored) =
+                stream_output_bytes(i as u64, Record::from_stream_bytes(&bytes, catalogues), catalogues, &mut buf);
+            prop_assert!(written == expected.encode_to_vec(), "ScoreStream's answer to record {}", i);
+            if let Ok(validated) = survey_response(Some(response), "response") {
+                prop_assert!(scored);
+                let expected = pb::ScoreResponse { results: Some(score_validated(&validated)) }.encode_to_vec();
+                prop_assert!(score_response_bytes(&validated, catalogues, &mut buf) == expected, "Score's answer");
+            }
+        }
+        let calibration = if relative { pb::Calibration::Relative } else { pb::Calibration::Published };
+        let mut first = header(calibration);
+        if let Some(pb::score_round_request::Item::Header(h)) = first.item.as_mut() {
+            h.codes_only = codes_only;
+        }
+        let messages: Vec<_> = std::iter::once(first)
+            .chain(responses.iter().enumerate().map(|(i, r)| pb::ScoreRoundRequest {
+                item: Some(pb::score_round_request::Item::Record(pb::RoundRecord {
+                    record_id: format!("{i}"),
+                    response: Some(r.clone()),
+                })),
+            }))
+            .collect();
+        let fold = || block_on(fold_round(futures::stream::iter(messages.clone().into_iter().map(Ok)), RoundLimits::default()));
+        let expected: Vec<Vec<u8>> = RoundOutput::new(fold().unwrap()).map(|m| m.encode_to_vec()).collect();
+        let mut output = RoundOutput::new(fold().unwrap());
+        let written: Vec<bytes::Bytes> = std::iter::from_fn(|| output.next_bytes(&mut buf)).collect();
+        prop_assert_eq!(written.len(), expected.len());
+        for (i, (w, e)) in written.iter().zip(&expected).enumerate() {
+            prop_assert!(w == e, "round answer {} differs from prost's", i);
+        }
+    }
+}

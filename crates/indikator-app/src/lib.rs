@@ -33,9 +33,9 @@
 
 pub mod compare_fold;
 mod convert;
-pub mod encode;
 pub mod decode;
 pub mod describe;
+pub mod encode;
 pub mod files;
 pub mod memory;
 pub mod proto;

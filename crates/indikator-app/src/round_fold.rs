@@ -72,7 +72,12 @@ pub fn stream_output(sequence: u64, record: Record, catalogues: &Catalogues) -> 
 
 /// [`stream_output`] as its bytes, split off `buf` (results written straight
 /// from the core's), and whether the record was scored.
-pub fn stream_output_bytes(sequence: u64, record: Record, catalogues: &Catalogues, buf: &mut BytesMut) -> (Bytes, bool) {
+pub fn stream_output_bytes(
+    sequence: u64,
+    record: Record,
+    catalogues: &Catalogues,
+    buf: &mut BytesMut,
+) -> (Bytes, bool) {
     match record.outcome {
         Ok(validated) => (score::stream_results_bytes(sequence, &record.record_id, &validated, catalogues, buf), true),
         Err(rejected) => {
@@ -500,9 +505,10 @@ fn area_score_cards(catalogue: &Catalogue, cards: &[AreaCard]) -> Vec<pb::AreaSc
 fn with_card_scores<T>(report: &RoundReport, card: &Card<'_>, f: impl FnOnce(&Scored<'_>) -> T) -> T {
     let catalogues = &report.catalogues;
     let ks_scores: Option<Vec<AreaScore>> = card.ks_2018.as_ref().map(|areas| areas.iter().map(|a| a.score).collect());
-    let services = card.riksrevisjonen_2015.as_ref().map(|levels| {
-        indikator_core::scoring::maturity::score_services(&catalogues.riksrevisjonen_2015, levels)
-    });
+    let services = card
+        .riksrevisjonen_2015
+        .as_ref()
+        .map(|levels| indikator_core::scoring::maturity::score_services(&catalogues.riksrevisjonen_2015, levels));
     f(&Scored {
         respondent: &card.respondent,
         ssb_2018: card.results.as_ref(),

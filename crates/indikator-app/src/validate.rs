@@ -525,6 +525,7 @@ fn first_answer(
 /// Where in a list each catalogue entry was first answered (`usize::MAX`:
 /// not yet): on the stack for catalogues of up to [`FirstAt::INLINE`]
 /// entries, so that validating a block allocates nothing for it.
+#[allow(clippy::large_enum_variant, reason = "a local on the stack, never moved: the point is not to allocate")]
 enum FirstAt {
     Inline([usize; FirstAt::INLINE]),
     Heap(Vec<usize>),
@@ -534,7 +535,11 @@ impl FirstAt {
     const INLINE: usize = 128;
 
     fn new(entries: usize) -> Self {
-        if entries <= Self::INLINE { Self::Inline([usize::MAX; Self::INLINE]) } else { Self::Heap(vec![usize::MAX; entries]) }
+        if entries <= Self::INLINE {
+            Self::Inline([usize::MAX; Self::INLINE])
+        } else {
+            Self::Heap(vec![usize::MAX; entries])
+        }
     }
 
     fn as_mut(&mut self) -> &mut [usize] {

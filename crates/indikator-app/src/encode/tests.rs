@@ -146,5 +146,8 @@ fn scalars_are_written_and_left_off_as_prost_does() {
         }),
         shares.encode_to_vec()
     );
-    assert_eq!(written(|w| w.uint64(2, u64::MAX)), pb::ScoreStreamResponse { sequence: u64::MAX, ..Default::default() }.encode_to_vec());
+    assert_eq!(
+        written(|w| w.uint64(2, u64::MAX)),
+        pb::ScoreStreamResponse { sequence: u64::MAX, ..Default::default() }.encode_to_vec()
+    );
 }

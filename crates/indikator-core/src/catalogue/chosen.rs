@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(bis_2.chosen(&TypedAnswer::YesNo(false)), Some((1, vec![])));
         let bis_1 = &ks.items[ks.item_index("bis-1").unwrap()];
         assert_eq!(bis_1.answer_slots(), ["ingen-valgt", "valgt", "vet-ikke"]);
-        let two = TypedAnswer::Choices(vec!["henvendelser".into(), "andre".into()]);
+        let two = TypedAnswer::Choices(vec!["henvendelser", "andre"]);
         assert_eq!(bis_1.chosen(&two), Some((1, vec![1, 5])));
         assert_eq!(bis_1.chosen(&TypedAnswer::Choices(vec![])), Some((0, vec![])));
         let degree = &ks.items[ks.item_index("ikt-1").unwrap()];

@@ -222,10 +222,10 @@ fn yes_is_5_and_no_is_0() {
 fn a_single_choice_is_worth_its_option_s_value_and_an_option_without_one_is_unanswered() {
     let ks = ks();
     let sik_1 = &ks.items[ks.item_index("sik-1").unwrap()];
-    assert_eq!(sik_1.value(&TypedAnswer::Choice("under-halvparten".into())), Ok(Some(1.5)));
-    assert_eq!(sik_1.value(&TypedAnswer::Choice("samtlige".into())), Ok(Some(5.0)));
+    assert_eq!(sik_1.value(&TypedAnswer::Choice("under-halvparten")), Ok(Some(1.5)));
+    assert_eq!(sik_1.value(&TypedAnswer::Choice("samtlige")), Ok(Some(5.0)));
     let sik_3 = &ks.items[ks.item_index("sik-3").unwrap()];
-    assert_eq!(sik_3.value(&TypedAnswer::Choice("vet-ikke".into())), Ok(None));
+    assert_eq!(sik_3.value(&TypedAnswer::Choice("vet-ikke")), Ok(None));
 }
 
 #[test]
@@ -284,13 +284,9 @@ fn test_item(id: &str) -> ItemDef {
 fn an_answer_of_the_wrong_kind_for_the_item_s_type_is_refused() {
     let cases = [
         ("grad", TypedAnswer::YesNo(true), "item `grad` is a `degree` item; a yes/no answer does not fit it"),
-        ("jn", TypedAnswer::Choice("ja".into()), "item `jn` is a `yes_no` item; a single choice does not fit it"),
+        ("jn", TypedAnswer::Choice("ja"), "item `jn` is a `yes_no` item; a single choice does not fit it"),
         ("valg", TypedAnswer::Degree(3), "item `valg` is a `single_choice` item; a degree answer does not fit it"),
-        (
-            "flere",
-            TypedAnswer::Choice("x".into()),
-            "item `flere` is a `multi_choice` item; a single choice does not fit it",
-        ),
+        ("flere", TypedAnswer::Choice("x"), "item `flere` is a `multi_choice` item; a single choice does not fit it"),
         ("niva", TypedAnswer::Choices(vec![]), "item `niva` is a `level` item; a multiple choice does not fit it"),
         ("grad", TypedAnswer::Level(1), "item `grad` is a `degree` item; a level answer does not fit it"),
     ];
@@ -314,11 +310,11 @@ fn a_level_above_3_is_refused() {
 #[test]
 fn an_unknown_option_id_is_refused_for_single_and_multi_choice() {
     assert_eq!(
-        test_item("valg").value(&TypedAnswer::Choice("kanskje".into())),
+        test_item("valg").value(&TypedAnswer::Choice("kanskje")),
         Err("`kanskje` is not an option of item `valg`".to_owned())
     );
     assert_eq!(
-        test_item("flere").value(&TypedAnswer::Choices(vec!["x".into(), "w".into()])),
+        test_item("flere").value(&TypedAnswer::Choices(vec!["x", "w"])),
         Err("`w` is not an option of item `flere`".to_owned())
     );
 }
@@ -326,7 +322,7 @@ fn an_unknown_option_id_is_refused_for_single_and_multi_choice() {
 #[test]
 fn an_option_chosen_twice_is_refused() {
     assert_eq!(
-        test_item("flere").value(&TypedAnswer::Choices(vec!["x".into(), "y".into(), "x".into()])),
+        test_item("flere").value(&TypedAnswer::Choices(vec!["x", "y", "x"])),
         Err("option `x` is chosen twice".to_owned())
     );
 }

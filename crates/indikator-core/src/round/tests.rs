@@ -445,10 +445,8 @@ fn ks_options_and_service_levels_are_tallied_per_group_with_their_bases() {
         }
         l
     };
-    let a = answer(&[
-        ("bis-1", TypedAnswer::Choices(vec!["henvendelser".into(), "andre".into()])),
-        ("bis-2", TypedAnswer::YesNo(true)),
-    ]);
+    let a =
+        answer(&[("bis-1", TypedAnswer::Choices(vec!["henvendelser", "andre"])), ("bis-2", TypedAnswer::YesNo(true))]);
     let b = answer(&[("bis-1", TypedAnswer::Choices(vec![])), ("bis-2", TypedAnswer::DontKnow)]);
     let c = answer(&[("bis-1", TypedAnswer::DontKnow)]);
     let a_levels = levels(&[("barnehageplass", 2), ("sfo-plass", 0)]);
@@ -570,7 +568,7 @@ fn a_published_figure_is_computed_on_its_population() {
         shipped_round(RoundConfig { round_id: "p".into(), survey_year: 2018, calibration: CalibrationMode::Published });
     let sik_1 = |option: &str| {
         let i = ks.item_index("sik-1").unwrap();
-        let typed = TypedAnswer::Choice(option.into());
+        let typed = TypedAnswer::Choice(option);
         let mut values = vec![None; ks.items.len()];
         values[i] = ks.items[i].value(&typed).unwrap();
         let mut chosen = ChosenAnswers::new(ks.items.len());

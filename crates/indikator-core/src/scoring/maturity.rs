@@ -210,18 +210,17 @@ mod tests {
         // Informasjonssikkerhet (5 items): sik-1 «samtlige» 5.0, sik-2 «tilfeldig» 1.0,
         // sik-3 «vet ikke», sik-5 «formål og behov» 2.0; sik-4 not sent.
         let answers = [
-            ("sik-1", TypedAnswer::Choice("samtlige".into())),
-            ("sik-2", TypedAnswer::Choice("tilfeldig-ressurs".into())),
-            ("sik-3", TypedAnswer::Choice("vet-ikke".into())),
-            ("sik-5", TypedAnswer::Choice("formal-og-behov".into())),
+            ("sik-1", TypedAnswer::Choice("samtlige")),
+            ("sik-2", TypedAnswer::Choice("tilfeldig-ressurs")),
+            ("sik-3", TypedAnswer::Choice("vet-ikke")),
+            ("sik-5", TypedAnswer::Choice("formal-og-behov")),
         ];
         for (id, answer) in &answers {
             values[item(id)] = ks.items[item(id)].value(answer).unwrap();
         }
         // Brukeren i sentrum: bis-1 three of six involvement forms (2.5), bis-2 DontKnow.
-        values[item("bis-1")] = ks.items[item("bis-1")]
-            .value(&TypedAnswer::Choices(vec!["moteplasser".into(), "henvendelser".into(), "andre".into()]))
-            .unwrap();
+        values[item("bis-1")] =
+            ks.items[item("bis-1")].value(&TypedAnswer::Choices(vec!["moteplasser", "henvendelser", "andre"])).unwrap();
         values[item("bis-2")] = ks.items[item("bis-2")].value(&TypedAnswer::DontKnow).unwrap();
 
         let scores = score_areas(&ks, &values, 0.5);
@@ -297,7 +296,7 @@ mod tests {
         let bis = |first: &str| {
             let mut values = vec![None; ks.items.len()];
             let one = ks.item_index("bis-1").unwrap();
-            values[one] = ks.items[one].value(&TypedAnswer::Choices(vec![first.into()])).unwrap();
+            values[one] = ks.items[one].value(&TypedAnswer::Choices(vec![first])).unwrap();
             values[ks.item_index("bis-2").unwrap()] = Some(5.0);
             score_areas(&ks, &values, 0.5)[ks.area_index("brukeren-i-sentrum").unwrap()].mean.unwrap()
         };

@@ -61,7 +61,7 @@ impl IndicatorRoutes {
         for encoding in COMPRESSION {
             encodings.enable(encoding);
         }
-        Grpc::new(RawCodec::default())
+        Grpc::new(RawCodec)
             .apply_compression_config(encodings, encodings)
             .apply_max_message_size_config(Some(self.max_message_bytes), Some(self.max_message_bytes))
     }

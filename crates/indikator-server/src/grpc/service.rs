@@ -84,10 +84,7 @@ impl Drop for RoundInFlight {
 
 impl IndicatorApi {
     /// Score's answer to a response however it was read.
-    pub(crate) fn score_response(
-        &self,
-        validated: Result<Validated, Violations>,
-    ) -> Result<Response<Bytes>, Status> {
+    pub(crate) fn score_response(&self, validated: Result<Validated, Violations>) -> Result<Response<Bytes>, Status> {
         let validated = match validated {
             Ok(v) => v,
             Err(violations) => {
@@ -148,10 +145,7 @@ impl IndicatorApi {
     /// CompareRounds over its messages however they were read: reads both
     /// rounds first (so a failing comparison emits nothing), then streams
     /// comparison cards and the summary as the client reads them.
-    pub(crate) async fn compare_and_answer<S>(
-        &self,
-        items: S,
-    ) -> Result<ResponseStream<Bytes>, Status>
+    pub(crate) async fn compare_and_answer<S>(&self, items: S) -> Result<ResponseStream<Bytes>, Status>
     where
         S: Stream<Item = Result<CompareItem, Status>> + Unpin,
     {
