@@ -1,6 +1,7 @@
 //! Answers written as protobuf bytes straight from the core's results: the
 //! score results of Score, ScoreStream and a round's score cards, without
-//! building their messages first. Label texts, codes and ids are the static
+//! building their messages first. The static label fields are encoded once
+//! (`labels.rs`) and copied in as a slice; ids and catalogue texts are the
 //! tables' own strings, copied once into the answer; field numbers come from
 //! [`crate::proto::fields`], generated from the descriptor set.
 //!
@@ -13,6 +14,7 @@
 //! split off it: the buffer's memory is reused once the answers sent before
 //! are dropped.
 
+mod labels;
 mod writer;
 
 use bytes::{Bytes, BytesMut};
@@ -22,10 +24,10 @@ use crate::convert::{self, Scored, flag_parts, fragile_moves, unscored};
 use crate::proto::fields as f;
 use indikator_core::catalogue::Catalogue;
 use indikator_core::domain::Respondent;
-use indikator_core::methodology::{GradeLabel, ssb2018 as m};
+use indikator_core::methodology::ssb2018 as m;
 use indikator_core::round::AreaCard;
 use indikator_core::scoring::maturity::{ServiceCoverage, ServiceResults};
-use indikator_core::scoring::ssb2018::{Count, RecruitmentStatus, Results, SourcingGroup};
+use indikator_core::scoring::ssb2018::{Count, Results};
 use writer::Writer;
 
 /// Room reserved for an answer before it is written (a full score card is
@@ -155,47 +157,46 @@ fn profile(w: &mut Writer<'_>, r: &Respondent) {
 /// `Ssb2018Results`.
 fn ssb_2018(w: &mut Writer<'_>, r: &Results, s: &Scored<'_>) {
     use f::ssb2018_results as x;
-    let labels = s.labels.included();
+    let encoded = &*labels::ENCODED;
+    let labels = if s.labels.included() { labels::WITH_LABELS } else { labels::CODES_ONLY };
     let simple = |w: &mut Writer<'_>, field: u32, count: Count| {
         if let Some(score) = r.simple(count) {
-            let label = &m::SCORE_LABELS[usize::from(score.score)];
             w.message(field, |w| {
                 w.uint32(f::simple_score::SCORE, u32::from(score.score));
                 w.uint32(f::simple_score::COUNT, u32::from(score.count));
-                if labels {
-                    w.string(f::simple_score::LABEL, label.label);
-                    w.string(f::simple_score::LABEL_EN, label.label_en);
+                if labels == labels::WITH_LABELS {
+                    w.raw(&encoded.simple[usize::from(score.score)]);
                 }
             });
         }
     };
-    let composite = |w: &mut Writer<'_>, field: u32, grade: Option<u8>, grades: &[GradeLabel; 5]| {
+    let composite = |w: &mut Writer<'_>, field: u32, k: usize, grade: Option<u8>| {
         if let Some(g) = grade {
-            let l = &grades[usize::from(g)];
             w.message(field, |w| {
                 w.uint32(f::composite_grade::GRADE, u32::from(g));
-                w.string(f::composite_grade::CODE, l.code);
-                if labels {
-                    w.string(f::composite_grade::LABEL, l.label);
-                    w.string(f::composite_grade::LABEL_EN, l.label_en);
-                }
+                w.raw(&encoded.composite[k][usize::from(g)][labels]);
             });
         }
     };
     simple(w, x::STRATEGY, Count::Strategy);
     simple(w, x::PROJECTS, Count::Projects);
-    composite(w, x::DIGITAL_PRIORITY, r.digital_priority, &m::DIGITAL_PRIORITY.grades);
+    composite(w, x::DIGITAL_PRIORITY, 0, r.digital_priority);
     simple(w, x::INTERNAL_CAPACITY, Count::InternalCapacity);
     w.int32(x::RECRUITMENT_STATUS, r.recruitment.map_or(0, |s| convert::recruitment_status(s) as i32));
     w.int32(x::HINDRANCE_GROUP, r.hindrance.map_or(0, |h| convert::hindrance_group(h) as i32));
     if let Some((group, status)) = r.competence_profile() {
-        competence_profile(w, x::COMPETENCE_PROFILE, group, status, labels);
+        use f::competence_profile as c;
+        w.message(x::COMPETENCE_PROFILE, |w| {
+            w.int32(c::SOURCING_GROUP, convert::sourcing_group(group) as i32);
+            w.int32(c::RECRUITMENT_STATUS, convert::recruitment_status(status) as i32);
+            w.raw(&encoded.competence[group as usize][status as usize][labels]);
+        });
     }
     simple(w, x::CLOUD, Count::Cloud);
     simple(w, x::PROCUREMENT, Count::Procurement);
     simple(w, x::SERVICE_OFFER, Count::ServiceOffer);
-    composite(w, x::DIGITAL_USE, r.digital_use, &m::DIGITAL_USE.grades);
-    composite(w, x::DIGITAL_ACTIVITY, r.digital_activity, &m::DIGITAL_ACTIVITY.grades);
+    composite(w, x::DIGITAL_USE, 1, r.digital_use);
+    composite(w, x::DIGITAL_ACTIVITY, 2, r.digital_activity);
     w.uint32(x::SERVICE_MODES_UNKNOWN, u32::from(r.service_modes_unknown));
     for (composite, indicator, change) in fragile_moves(r) {
         w.message(x::FRAGILE_GRADES, |w| {
@@ -204,21 +205,6 @@ fn ssb_2018(w: &mut Writer<'_>, r: &Results, s: &Scored<'_>) {
             w.int32(f::fragile_grade::COUNT_CHANGE, change);
         });
     }
-}
-
-/// `CompetenceProfile`.
-fn competence_profile(w: &mut Writer<'_>, field: u32, group: SourcingGroup, status: RecruitmentStatus, labels: bool) {
-    use f::competence_profile as c;
-    let [code, label, label_en] = &m::COMPETENCE_PROFILES[group as usize][status as usize];
-    w.message(field, |w| {
-        w.int32(c::SOURCING_GROUP, convert::sourcing_group(group) as i32);
-        w.int32(c::RECRUITMENT_STATUS, convert::recruitment_status(status) as i32);
-        w.string(c::CODE, code);
-        if labels {
-            w.string(c::LABEL, label);
-            w.string(c::LABEL_EN, label_en);
-        }
-    });
 }
 
 /// `ServiceCoverageResult`.

@@ -86,6 +86,11 @@ impl<'b> Writer<'b> {
         }
     }
 
+    /// Fields encoded beforehand, copied as they are.
+    pub(crate) fn raw(&mut self, fields: &[u8]) {
+        self.buf.put_slice(fields);
+    }
+
     /// A string written as the concatenation of `parts` (left off when empty).
     pub(crate) fn string_parts(&mut self, field: u32, parts: &[&str]) {
         let len: usize = parts.iter().map(|p| p.len()).sum();
