@@ -48,7 +48,7 @@ pub fn message(buf: &mut BytesMut, message: &impl Message) -> Bytes {
 
 /// `ScoreResponse { results }`.
 pub(crate) fn score_response(buf: &mut BytesMut, s: &Scored<'_>) -> Bytes {
-    answer(buf, |w| w.message(f::score_response::RESULTS, |w| results(w, s)))
+    answer(buf, |w| w.long_message(f::score_response::RESULTS, |w| results(w, s)))
 }
 
 /// `ScoreStreamResponse { record_id, sequence, results }`.
@@ -56,7 +56,7 @@ pub(crate) fn stream_results(buf: &mut BytesMut, sequence: u64, record_id: &str,
     answer(buf, |w| {
         w.string(f::score_stream_response::RECORD_ID, record_id);
         w.uint64(f::score_stream_response::SEQUENCE, sequence);
-        w.message(f::score_stream_response::RESULTS, |w| results(w, s));
+        w.long_message(f::score_stream_response::RESULTS, |w| results(w, s));
     })
 }
 
@@ -69,9 +69,9 @@ pub(crate) fn score_card(
     ks_2018: Option<&[AreaCard]>,
 ) -> Bytes {
     answer(buf, |w| {
-        w.message(f::score_round_response::SCORE_CARD, |w| {
+        w.long_message(f::score_round_response::SCORE_CARD, |w| {
             w.string(f::score_card::RECORD_ID, record_id);
-            w.message(f::score_card::RESULTS, |w| results(w, s));
+            w.long_message(f::score_card::RESULTS, |w| results(w, s));
             w.uint64(f::score_card::SEQUENCE, sequence);
             for (area, card) in s.catalogues.ks_2018.areas.iter().zip(ks_2018.unwrap_or_default()) {
                 w.message(f::score_card::KS_2018, |w| {
@@ -94,10 +94,10 @@ fn results(w: &mut Writer<'_>, s: &Scored<'_>) {
     use f::indicator_results as i;
     w.message(i::RESPONDENT, |w| profile(w, s.respondent));
     if let Some(r) = s.ssb_2018 {
-        w.message(i::SSB_2018, |w| ssb_2018(w, r, s));
+        w.long_message(i::SSB_2018, |w| ssb_2018(w, r, s));
     }
     if let Some(scores) = s.ks_2018 {
-        w.message(i::KS_2018, |w| {
+        w.long_message(i::KS_2018, |w| {
             for (area, score) in s.catalogues.ks_2018.areas.iter().zip(scores) {
                 w.message(f::ks2018_results::AREAS, |w| {
                     use f::area_result as a;
@@ -113,7 +113,7 @@ fn results(w: &mut Writer<'_>, s: &Scored<'_>) {
         });
     }
     if let Some(scored) = s.riksrevisjonen_2015 {
-        w.message(i::RIKSREVISJONEN_2015, |w| services(w, &s.catalogues.riksrevisjonen_2015, scored));
+        w.long_message(i::RIKSREVISJONEN_2015, |w| services(w, &s.catalogues.riksrevisjonen_2015, scored));
     }
     if let Some(r) = s.ssb_2018 {
         for flag in r.flags.iter() {

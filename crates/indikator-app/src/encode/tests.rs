@@ -119,6 +119,8 @@ fn sub_message_lengths_take_as_many_bytes_as_prost_gives_them() {
         .encode_to_vec();
         let ours = written(|w| w.message(1, |w| w.message(1, |w| w.string(8, &name))));
         assert!(ours == expected, "a name of {len} bytes");
+        let ours = written(|w| w.long_message(1, |w| w.long_message(1, |w| w.string(8, &name))));
+        assert!(ours == expected, "a name of {len} bytes in messages with two bytes kept for their length");
     }
 }
 

@@ -4,9 +4,10 @@
 
 use bytes::{BufMut, BytesMut};
 
-/// Writes fields into a buffer. A sub-message is written in place: one byte
-/// is kept for its length and the body moved along in the rare case that its
-/// length needs more, so nothing is measured twice.
+/// Writes fields into a buffer. A sub-message is written in place: a byte
+/// (two for the large ones) is kept for its length and the body moved in
+/// the rare case that its length takes another number of bytes, so nothing
+/// is measured twice.
 pub(crate) struct Writer<'b> {
     buf: &'b mut BytesMut,
 }
@@ -113,26 +114,38 @@ impl<'b> Writer<'b> {
         if self.buf.len() == at + 1 {
             self.buf.truncate(start);
         } else {
-            self.patch_length(at);
+            self.patch_length(at, 1);
         }
     }
 
     /// A sub-message (written even when `body` writes nothing, as a present
     /// message is).
     pub(crate) fn message(&mut self, field: u32, body: impl FnOnce(&mut Self)) {
-        self.key(field, LEN);
-        let at = self.buf.len();
-        self.buf.put_u8(0);
-        body(self);
-        self.patch_length(at);
+        self.sized_message(field, 1, body);
     }
 
-    /// Writes the length of the body after the byte at `at` into that byte,
-    /// moving the body along when its length needs more than one.
-    fn patch_length(&mut self, at: usize) {
+    /// A sub-message that usually takes 128 bytes to 16 KiB (two bytes of
+    /// length), such as a response's results.
+    pub(crate) fn long_message(&mut self, field: u32, body: impl FnOnce(&mut Self)) {
+        self.sized_message(field, 2, body);
+    }
+
+    /// A sub-message with `room` bytes kept for its length; the body is moved
+    /// when its length takes another number of bytes.
+    fn sized_message(&mut self, field: u32, room: usize, body: impl FnOnce(&mut Self)) {
+        self.key(field, LEN);
+        let at = self.buf.len();
+        self.buf.put_bytes(0, room);
+        body(self);
+        self.patch_length(at, room);
+    }
+
+    /// Writes the length of the body after the `room` bytes at `at` into
+    /// them, moving the body when its length takes another number of bytes.
+    fn patch_length(&mut self, at: usize, room: usize) {
         let end = self.buf.len();
-        let len = end - at - 1;
-        if len < 0x80 {
+        let len = end - at - room;
+        if len < 0x80 && room == 1 {
             self.buf[at] = len as u8;
             return;
         }
@@ -146,8 +159,13 @@ impl<'b> Writer<'b> {
         }
         length[n] = v as u8;
         n += 1;
-        self.buf.resize(end + n - 1, 0);
-        self.buf.copy_within(at + 1..end, at + n);
+        if n > room {
+            self.buf.resize(end + n - room, 0);
+            self.buf.copy_within(at + room..end, at + n);
+        } else if n < room {
+            self.buf.copy_within(at + room..end, at + n);
+            self.buf.truncate(end - (room - n));
+        }
         self.buf[at..at + n].copy_from_slice(&length[..n]);
     }
 }

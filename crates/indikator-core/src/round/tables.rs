@@ -353,8 +353,15 @@ impl ServiceTables {
         let mut reported = 0;
         let mut offered = 0;
         let (mut level_2, mut level_3) = (false, false);
-        // Per area: [reported, any ≥ 1, any ≥ 2, any = 3].
-        let mut areas = vec![[false; 4]; shape.service_areas];
+        // Per area: [reported, any ≥ 1, any ≥ 2, any = 3]; on the stack for
+        // catalogues of up to 16 areas.
+        let (mut inline, mut spilled) = ([[false; 4]; 16], Vec::new());
+        let areas: &mut [[bool; 4]] = if shape.service_areas <= inline.len() {
+            &mut inline[..shape.service_areas]
+        } else {
+            spilled.resize(shape.service_areas, [false; 4]);
+            &mut spilled
+        };
         for (service, &level) in levels.iter().enumerate() {
             if level == u8::MAX {
                 continue;
@@ -382,8 +389,8 @@ impl ServiceTables {
         self.with_none += u64::from(none);
         self.with_level_2 += u64::from(level_2);
         self.with_level_3 += u64::from(level_3);
-        for (counts, flags) in self.area_municipalities.iter_mut().zip(areas) {
-            for (count, flag) in counts.iter_mut().zip(flags) {
+        for (counts, flags) in self.area_municipalities.iter_mut().zip(areas.iter()) {
+            for (count, flag) in counts.iter_mut().zip(*flags) {
                 *count += u64::from(flag);
             }
         }
