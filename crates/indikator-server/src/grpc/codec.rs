@@ -120,19 +120,10 @@ impl Encoder for Written {
         Ok(())
     }
 
-    /// Room for the answers sent in one go (tonic sends what it holds past
-    /// its yield threshold, 32 KiB), so that the buffer does not grow message
-    /// by message.
     fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::new(ANSWER_BUFFER_BYTES, YIELD_THRESHOLD_BYTES)
+        BufferSettings::default()
     }
 }
-
-/// A call's encode buffer: the yield threshold and a score card beyond it.
-const ANSWER_BUFFER_BYTES: usize = YIELD_THRESHOLD_BYTES + 8 * 1024;
-
-/// tonic's own yield threshold.
-const YIELD_THRESHOLD_BYTES: usize = 32 * 1024;
 
 /// A message's bytes, shared with the receive buffer (no copy).
 #[derive(Debug, Clone, Copy)]
