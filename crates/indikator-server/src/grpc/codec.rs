@@ -4,7 +4,8 @@
 //! CompareRounds). [`BoundedCodec`], the generated server's codec, serves the
 //! rest: it decodes a request only after the wire check of
 //! [`decode_bounded`], and refuses one that fails it with INVALID_ARGUMENT
-//! naming the field. Answers are encoded with prost by both.
+//! naming the field. [`RawCodec`] sends answers already written as their
+//! bytes ([`indikator_app::encode`]); [`BoundedCodec`] encodes them with prost.
 
 use std::marker::PhantomData;
 
