@@ -90,13 +90,13 @@ struct HeaderArgs {
 
 impl HeaderArgs {
     /// As the command line's flags override a round file's header.
-    fn overriding(&self, default_round_id: String) -> HeaderOverride {
+    fn overriding(&self, path: &std::path::Path) -> HeaderOverride {
         HeaderOverride {
             round_id: self.round_id.clone(),
             survey_year: self.survey_year,
             calibration: Some(self.calibration),
             codes_only: self.codes_only,
-            default_round_id,
+            ..HeaderOverride::for_file(path)
         }
     }
 }
@@ -371,8 +371,7 @@ fn score_round_file(
     py.detach(|| {
         let file = RoundFile::open(&path, None)?;
         let lines = file.record_lines();
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let (items, errors) = file.into_items(args.overriding(stem), catalogues.clone());
+        let (items, errors) = file.into_items(args.overriding(&path), catalogues.clone());
         let fold = fold_items(items.map(Ok::<_, Infallible>), RoundLimits::default(), &catalogues);
         let report = fold_or_error(fold, errors)?;
         let lines = lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -231,7 +231,7 @@ fn job_header(job: &BatchJob) -> HeaderOverride {
         survey_year: job.survey_year,
         calibration: job.calibration,
         codes_only: job.codes_only,
-        default_round_id: job.input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        ..HeaderOverride::for_file(&job.input)
     }
 }
 

@@ -99,13 +99,6 @@ pub fn read_correspondence(path: &Path) -> Result<Vec<pb::Correspondence>, Batch
     Ok(lines)
 }
 
-fn header_override(path: &Path) -> HeaderOverride {
-    HeaderOverride {
-        default_round_id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
-        ..HeaderOverride::default()
-    }
-}
-
 /// One round file as CompareRounds messages; the first header carries the
 /// correspondence when given.
 fn side(
@@ -116,7 +109,7 @@ fn side(
     BatchError,
 > {
     let format = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")).then_some(InputFormat::Csv);
-    let (requests, errors) = RoundFile::open(path, format)?.into_requests(header_override(path));
+    let (requests, errors) = RoundFile::open(path, format)?.into_requests(HeaderOverride::for_file(path));
     let mut correspondence = Some(correspondence);
     let requests = requests.map(move |m| pb::CompareRoundsRequest {
         item: m.item.map(|item| match item {

@@ -67,6 +67,15 @@ pub struct HeaderOverride {
 }
 
 impl HeaderOverride {
+    /// Nothing overridden; the round id, when neither the file nor the command
+    /// line gives one, is the file's name without its extension.
+    pub fn for_file(path: &std::path::Path) -> Self {
+        Self {
+            default_round_id: path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+
     fn apply(&self, mut header: pb::RoundHeader) -> pb::RoundHeader {
         if let Some(id) = &self.round_id {
             header.round_id = id.clone();
