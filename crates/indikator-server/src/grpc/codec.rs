@@ -13,7 +13,7 @@ use bytes::{Buf, BufMut, Bytes};
 use indikator_app::proto::wire::decode_bounded;
 use prost::Message;
 use tonic::Status;
-use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 
 use super::status::undecodable;
 
@@ -58,10 +58,6 @@ impl<T: Message> Encoder for Encode<T> {
     fn encode(&mut self, item: Self::Item, buf: &mut EncodeBuf<'_>) -> Result<(), Self::Error> {
         item.encode(buf).map_err(super::status::encoding_failed)
     }
-
-    fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::default()
-    }
 }
 
 /// Decodes with prost after the wire check; a message that fails it (a
@@ -80,10 +76,6 @@ impl<U: Message + Default + 'static> Decoder for BoundedDecoder<U> {
         let decoded = decode_bounded::<U>(bytes);
         buf.advance(buf.remaining());
         decoded.map(Some).map_err(|(_, problem)| undecodable(&problem))
-    }
-
-    fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::default()
     }
 }
 
@@ -120,10 +112,6 @@ impl Encoder for Written {
         buf.put(item);
         Ok(())
     }
-
-    fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::default()
-    }
 }
 
 /// A message's bytes, shared with the receive buffer (no copy).
@@ -136,9 +124,5 @@ impl Decoder for RawDecoder {
 
     fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Self::Error> {
         Ok(Some(buf.copy_to_bytes(buf.remaining())))
-    }
-
-    fn buffer_settings(&self) -> BufferSettings {
-        BufferSettings::default()
     }
 }
