@@ -19,9 +19,8 @@ use indikator_core::round::{
 use indikator_core::scoring::maturity::AreaScore;
 use indikator_core::scoring::ssb2018::Count;
 
-use prost::Message;
-
 use bytes::{Bytes, BytesMut};
+use prost::Message;
 
 use crate::convert::Scored;
 use crate::decode::{Record, Rejected, RoundItem};
@@ -563,9 +562,7 @@ impl RoundOutput {
             chunks.push((start, len));
         }
     }
-}
 
-impl RoundOutput {
     /// The next answer (as [`Iterator::next`] gives it) as its bytes, split
     /// off `buf`: score cards are written straight from the round's results.
     pub fn next_bytes(&mut self, buf: &mut BytesMut) -> Option<Bytes> {
